@@ -165,16 +165,22 @@ class ComplaintRouted(Contract):
 
 
 class CaseUpdate(Contract):
+    """Base of the case updates: which case, who, when."""
+
     case_id: str
     actor: ShortText = Field(description="Who did it: a staff id, 'customer' or a system name")
     at: datetime
 
 
 class CaseAcknowledged(CaseUpdate):
+    """The responsible department took the case (answers the acknowledge deadline)."""
+
     event_type: ClassVar[str] = "case.acknowledged"
 
 
 class CaseNoteAdded(CaseUpdate):
+    """Staff recorded an investigation note."""
+
     event_type: ClassVar[str] = "case.note_added"
     note: str = Field(min_length=1, max_length=TEXT_MAX)
 
@@ -190,30 +196,42 @@ class CaseReassigned(CaseUpdate):
 
 
 class RemedyProposed(CaseUpdate):
+    """The department proposed a remedy; a supervisor must approve it."""
+
     event_type: ClassVar[str] = "case.remedy_proposed"
     remedy: str = Field(min_length=1, max_length=TEXT_MAX)
 
 
 class RemedyApproved(CaseUpdate):
+    """A supervisor approved the proposed remedy."""
+
     event_type: ClassVar[str] = "case.remedy_approved"
     comment: str = Field(default="", max_length=2000)
 
 
 class RemedyRejected(CaseUpdate):
+    """A supervisor rejected the proposed remedy, with the reason."""
+
     event_type: ClassVar[str] = "case.remedy_rejected"
     reason: str = Field(min_length=1, max_length=2000)
 
 
 class CaseResolved(CaseUpdate):
+    """The approved remedy was carried out."""
+
     event_type: ClassVar[str] = "case.resolved"
     resolution: str = Field(min_length=1, max_length=TEXT_MAX)
 
 
 class CaseClosed(CaseUpdate):
+    """The case is closed (after the satisfaction call-back, or as invalid)."""
+
     event_type: ClassVar[str] = "case.closed"
 
 
 class CaseReopened(CaseUpdate):
+    """A closed or resolved case was opened again."""
+
     event_type: ClassVar[str] = "case.reopened"
     reason: str = Field(default="", max_length=2000)
 
@@ -265,6 +283,8 @@ class CaseEscalated(Contract):
 
 
 class NotificationSent(Contract):
+    """A notice about a case went out (to a role, never an address in the event)."""
+
     event_type: ClassVar[str] = "notification.sent"
     case_id: str
     medium: Literal["email", "webhook", "sms", "log"]
@@ -275,6 +295,8 @@ class NotificationSent(Contract):
 
 
 class NotificationFailed(Contract):
+    """A notice could not be delivered after its retries."""
+
     event_type: ClassVar[str] = "notification.failed"
     case_id: str
     medium: Literal["email", "webhook", "sms", "log"]

@@ -1,0 +1,176 @@
+/*
+ * Local MongoDB stand-in: mongo-java-server with the H2 (MVStore) backend, file on disk.
+ *
+ * Run without a build step (Java single-file source launch):
+ *   java -Xmx512m -cp 'deploy/local/libs/*' deploy/local/Launcher.java --port 27017 --db-file /path/mongo.mv
+ *
+ * Options:
+ *   --port P        TCP port (default 27017)
+ *   --host H        bind address (default 127.0.0.1)
+ *   --db-file F     H2 MVStore file (created if missing; parent folders too). Required.
+ *
+ * Two deliberate differences to the stock H2MongoServer:
+ *  1. It reports MongoDB 4.4.0 / maxWireVersion 9. The library's newest enum value
+ *     (ServerVersion.MONGO_5_0) says wire version 8, which PyMongo >= 4.14 refuses
+ *     ("... requires at least 9 (MongoDB 4.4)").
+ *  2. The MVStore is committed after EVERY command, before the reply goes out. Stock
+ *     H2Backend relies on MVStore's background auto-commit (about once a second), so a
+ *     kill -9 loses acknowledged writes (measured: 238 of 500 left). With the commit per
+ *     command, an acknowledged write has reached the file (the OS page cache: this survives
+ *     a killed process, not a power cut, since we do not fsync each command).
+ *
+ * On SIGTERM/SIGINT: stop listening, commit, close the store (the JVM shutdown hook).
+ * Prints one line "mongo-java-server ready on 127.0.0.1:P (...)" on stdout when it accepts
+ * connections; deploy/local/bin/infra waits for it.
+ */
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.MongoVersion;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.bson.Document;
+import io.netty.channel.Channel;
+
+import java.io.File;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+public class Launcher {
+
+    /** MongoDB 4.4.0, wire version 9 (the oldest server PyMongo 4.20 accepts). */
+    enum Mongo44 implements MongoVersion {
+        INSTANCE;
+
+        @Override
+        public List<Integer> getVersionArray() {
+            return List.of(4, 4, 0);
+        }
+
+        @Override
+        public int getWireVersion() {
+            return 9;
+        }
+    }
+
+    /** H2Backend that commits the MVStore after each command (writes survive kill -9). */
+    static final class CommittingH2Backend extends H2Backend {
+        CommittingH2Backend(String fileName) {
+            super(fileName);
+        }
+
+        // handleMessage (OP_MSG) and handleQuery on $cmd both end up here (virtual call), so
+        // this is the single place every command passes through. The commit happens before
+        // the reply document is returned to netty, i.e. before the client sees "acknowledged".
+        // It runs in finally: a bulk insert that fails half-way (duplicate key) has still
+        // written its first documents, and those must not vanish on a crash either.
+        // MVStore.commit() is a cheap no-op when nothing changed (reads, hello, ping).
+        @Override
+        public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
+            try {
+                return super.handleCommand(channel, databaseName, command, query);
+            } finally {
+                commitQuietly();
+            }
+        }
+
+        void commitQuietly() {
+            try {
+                if (!getMvStore().isClosed()) {
+                    commit();
+                }
+            } catch (RuntimeException e) {
+                System.err.println("mongo launcher: MVStore commit failed: " + e);
+            }
+        }
+    }
+
+    private static void usage(String error) {
+        System.err.println("error: " + error);
+        System.err.println("usage: java -cp 'libs/*' Launcher.java --db-file FILE [--port 27017] [--host 127.0.0.1]");
+        System.exit(2);
+    }
+
+    public static void main(String[] args) throws Exception {
+        String host = "127.0.0.1";
+        int port = 27017;
+        String dbFile = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String value = (i + 1 < args.length) ? args[i + 1] : null;
+            switch (a) {
+                case "--port":
+                    if (value == null) usage("--port needs a value");
+                    try {
+                        port = Integer.parseInt(value);
+                    } catch (NumberFormatException e) {
+                        usage("--port must be a number, got '" + value + "'");
+                    }
+                    i++;
+                    break;
+                case "--host":
+                    if (value == null) usage("--host needs a value");
+                    host = value;
+                    i++;
+                    break;
+                case "--db-file":
+                    if (value == null) usage("--db-file needs a value");
+                    dbFile = value;
+                    i++;
+                    break;
+                case "-h":
+                case "--help":
+                    usage("help requested");
+                    break;
+                default:
+                    usage("unknown argument '" + a + "'");
+            }
+        }
+        if (dbFile == null) usage("--db-file is required");
+
+        File file = new File(dbFile).getAbsoluteFile();
+        File parent = file.getParentFile();
+        if (parent != null && !parent.isDirectory() && !parent.mkdirs()) {
+            usage("cannot create folder " + parent);
+        }
+
+        CommittingH2Backend backend = new CommittingH2Backend(file.getPath());
+        backend.version(Mongo44.INSTANCE);
+        MongoServer server = new MongoServer(backend);
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("mongo-java-server shutting down (commit + close " + file + ")");
+            try {
+                server.stopListening();
+            } catch (RuntimeException e) {
+                System.err.println("mongo launcher: stopListening failed: " + e);
+            }
+            backend.commitQuietly();
+            try {
+                server.shutdownNow(); // closes clients, event loops, then backend.close() -> MVStore.close()
+            } catch (RuntimeException e) {
+                System.err.println("mongo launcher: shutdown failed: " + e);
+            }
+            try {
+                if (!backend.getMvStore().isClosed()) {
+                    backend.getMvStore().close();
+                }
+            } catch (RuntimeException e) {
+                System.err.println("mongo launcher: MVStore close failed: " + e);
+            }
+            System.out.println("mongo-java-server stopped");
+            System.out.flush();
+            stopped.countDown();
+        }, "mongo-shutdown"));
+
+        try {
+            server.bind(host, port);
+        } catch (RuntimeException e) {
+            System.err.println("mongo launcher: cannot bind " + host + ":" + port + ": " + e);
+            System.exit(1);
+        }
+        System.out.println("mongo-java-server ready on " + host + ":" + port
+                + " (reports MongoDB 4.4.0, wire version 9; H2 file " + file + ")");
+        System.out.flush();
+        stopped.await(); // netty threads keep the JVM alive anyway; this just parks main
+    }
+}

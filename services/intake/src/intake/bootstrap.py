@@ -1,0 +1,97 @@
+"""Wires intake: the Kafka publisher, the raw-topic consumer and the HTTP app."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+from fastapi import FastAPI
+
+from complaints_shared import events as ev
+from complaints_shared import kafka
+from complaints_shared.topics import RAW
+from complaints_shared.web import bearer_auth
+
+from .entrypoints.http import create_app
+from .entrypoints.raw_topic import raw_record_handler
+from .handlers import Publisher
+from .settings import IntakeSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Intake:
+    settings: IntakeSettings
+    publisher: Publisher | None = None
+    clock: object = ev.utcnow
+    _tasks: list[asyncio.Task] = field(default_factory=list)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, _app: FastAPI) -> AsyncIterator[None]:
+        settings = self.settings
+        if settings.create_topics:
+            await kafka.ensure_topics(settings)
+        producer = kafka.make_producer(settings)
+        await producer.start()
+        self.publisher = kafka.EventPublisher(producer, topic_prefix=settings.topic_prefix, source="/services/intake")
+        loop = None
+        if settings.consume_raw_topic:
+            consumer = kafka.make_consumer(settings, settings.topic(RAW.key), group_id=settings.raw_consumer_group)
+            await consumer.start()
+            loop = kafka.ConsumerLoop(
+                consumer,
+                raw_record_handler(publisher=self.publisher, clock=self.clock),
+                self.publisher,
+                name=settings.raw_consumer_group,
+            )
+            self._tasks.append(asyncio.create_task(loop.run(), name="raw-topic"))
+        log.info("intake ready", extra={"port": settings.port})
+        try:
+            yield
+        finally:
+            # Graceful: let the raw loop finish and commit its batch, then flush the producer.
+            if loop is not None:
+                loop.stop()
+                await asyncio.wait(self._tasks, timeout=10)
+                await consumer.stop()
+            await producer.stop()
+
+    def get_publisher(self) -> Publisher:
+        assert self.publisher is not None, "publisher used before start-up"
+        return self.publisher
+
+    def app(self) -> FastAPI:
+        settings = self.settings
+
+        async def broker_ready() -> bool:
+            return await kafka.broker_reachable(settings)
+
+        return create_app(
+            auth=bearer_auth(lambda: settings.api_key.get_secret_value() if settings.api_key else None),
+            publisher_dep=self.get_publisher,
+            clock=lambda: self.clock(),
+            readiness={"kafka": broker_ready},
+            max_body_bytes=settings.max_body_bytes,
+            max_email_bytes=settings.max_email_bytes,
+            lifespan=self.lifespan,
+        )
+
+
+def bootstrap(settings: IntakeSettings | None = None, *, publisher: Publisher | None = None) -> FastAPI:
+    """The real app; or, with a fake `publisher`, an app for unit tests that needs no broker."""
+    intake = Intake(settings or IntakeSettings())
+    if publisher is None:
+        return intake.app()
+    intake.publisher = publisher
+    app = intake.app()
+    app.router.lifespan_context = _no_lifespan
+    return app
+
+
+@contextlib.asynccontextmanager
+async def _no_lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    yield

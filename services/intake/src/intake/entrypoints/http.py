@@ -1,0 +1,94 @@
+"""Intake's HTTP API: the webhooks channels call, and case updates from staff tools."""
+
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, FastAPI, Header, Path, Request
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+
+from complaints_shared import events as ev
+from complaints_shared.web import problem
+
+from .. import handlers
+from ..domain.case_updates import UPDATE_TYPES, UnknownUpdateType, case_update
+from ..domain.complaints import SubmitComplaint
+from ..domain.email_messages import UnreadableEmail, parse_email
+
+
+def _accepted(recorded: handlers.Recorded) -> JSONResponse:
+    return JSONResponse(
+        {"case_id": recorded.case_id, "event_id": recorded.event_id, "status": "accepted", "case_url": f"/v1/cases/{recorded.case_id}"},
+        status_code=202,
+        headers={"Location": f"/v1/cases/{recorded.case_id}"},
+    )
+
+
+def _invalid(exc: ValidationError, prefix: str = "") -> JSONResponse:
+    errors = [{"field": prefix + ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()]
+    return problem(422, "Invalid request", "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors=errors)
+
+
+def build_router(*, auth, publisher_dep, clock) -> APIRouter:
+    router = APIRouter(prefix="/v1", dependencies=[Depends(auth)])
+    Publisher = Annotated[handlers.Publisher, Depends(publisher_dep)]
+    IdempotencyKey = Annotated[str | None, Header(max_length=200, description="Makes a retry return the same case")]
+
+    @router.post("/complaints", status_code=202, summary="Record a complaint from any channel")
+    async def submit_complaint(command: SubmitComplaint, publisher: Publisher, idempotency_key: IdempotencyKey = None):
+        recorded = await handlers.record_complaint(command, publisher=publisher, now=clock(), idempotency_key=idempotency_key)
+        return _accepted(recorded)
+
+    @router.post(
+        "/complaints/email",
+        status_code=202,
+        summary="Record a complaint from a raw e-mail (message/rfc822), as a mail server's webhook",
+        openapi_extra={"requestBody": {"content": {"message/rfc822": {"schema": {"type": "string"}}}, "required": True}},
+    )
+    async def submit_email(request: Request, publisher: Publisher, idempotency_key: IdempotencyKey = None):
+        raw = await request.body()
+        try:
+            command = parse_email(raw)
+        except UnreadableEmail as exc:
+            return problem(422, "Unreadable e-mail", str(exc), errors=[{"field": "body", "message": str(exc)}])
+        except ValidationError as exc:
+            return _invalid(exc)
+        recorded = await handlers.record_complaint(command, publisher=publisher, now=clock(), idempotency_key=idempotency_key)
+        return _accepted(recorded)
+
+    @router.post("/cases/{case_id}/events", status_code=202, summary="Record what happened on a case")
+    async def post_case_event(
+        case_id: Annotated[str, Path(min_length=1, max_length=200)],
+        body: Annotated[dict[str, Any], Body(openapi_examples={"acknowledged": {"value": {"type": "acknowledged", "actor": "agent-17"}}})],
+        publisher: Publisher,
+        idempotency_key: IdempotencyKey = None,
+    ):
+        try:
+            update = case_update(case_id, body, now=clock())
+        except UnknownUpdateType as exc:
+            return problem(422, "Invalid request", str(exc), errors=[{"field": "type", "message": str(exc)}])
+        except ValidationError as exc:
+            return _invalid(exc)
+        recorded = await handlers.record_case_update(update, publisher=publisher, idempotency_key=idempotency_key)
+        return _accepted(recorded)
+
+    @router.get("/case-event-types", summary="The case update types and their fields")
+    async def case_event_types() -> dict:
+        return {name: model.model_json_schema() for name, model in UPDATE_TYPES.items()}
+
+    return router
+
+
+def create_app(*, auth, publisher_dep, clock, readiness, max_body_bytes: int, max_email_bytes: int, lifespan=None) -> FastAPI:
+    from complaints_shared.web import body_size_limit, health_router, install_problem_handlers
+
+    app = FastAPI(title="Complaints intake", version="0.1.0", lifespan=lifespan)
+    install_problem_handlers(app)
+    # An e-mail may carry attachments; every other body stays small.
+    body_size_limit(app, lambda path: max_email_bytes if path.endswith("/email") else max_body_bytes)
+    app.include_router(health_router(readiness))
+    app.include_router(build_router(auth=auth, publisher_dep=publisher_dep, clock=clock))
+    return app
+
+
+__all__ = ["create_app", "ev"]

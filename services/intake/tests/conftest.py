@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import httpx
+import pytest
+
+from complaints_shared import events as ev
+from intake.bootstrap import bootstrap
+from intake.settings import IntakeSettings
+
+API_KEY = "unit-test-key"
+NOW = datetime(2026, 11, 24, 9, 30, tzinfo=timezone.utc)
+
+
+class FakePublisher:
+    """Records what would have been published; an acknowledged write in the real adapter."""
+
+    def __init__(self) -> None:
+        self.events: list[ev.Event] = []
+
+    async def publish(self, data: ev.Contract, *, event_id: str | None = None) -> ev.Event:
+        event = ev.envelope(data, source="/test", event_id=event_id)
+        # Round-trip through the wire format, so a model that doesn't serialise fails here.
+        self.events.append(ev.decode(ev.encode(event)))
+        return event
+
+
+@pytest.fixture
+def publisher() -> FakePublisher:
+    return FakePublisher()
+
+
+@pytest.fixture
+async def client(publisher):
+    settings = IntakeSettings(COMPLAINTS_API_KEY=API_KEY, max_body_bytes=64 * 1024)
+    app = bootstrap(settings, publisher=publisher)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://intake", headers={"Authorization": f"Bearer {API_KEY}"}
+    ) as http:
+        yield http

@@ -1,0 +1,115 @@
+"""HTTP pieces every FastAPI service uses: health, readiness, metrics, bearer auth, and
+RFC 9457 problem responses for bad input (4xx naming the field, never a 5xx)."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from aiokafka.errors import KafkaError
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+ReadinessCheck = Callable[[], Awaitable[bool]]
+PROBLEM = "application/problem+json"
+
+
+def problem(status_code: int, title: str, detail: str = "", **extra) -> JSONResponse:
+    body = {"type": "about:blank", "title": title, "status": status_code, "detail": detail} | extra
+    return JSONResponse(body, status_code=status_code, media_type=PROBLEM)
+
+
+def health_router(checks: dict[str, ReadinessCheck]) -> APIRouter:
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/healthz")
+    async def healthz() -> dict:
+        return {"status": "alive"}
+
+    @router.get("/readyz")
+    async def readyz() -> JSONResponse:
+        results = {name: await check() for name, check in checks.items()}
+        ok = all(results.values())
+        return JSONResponse({"status": "ready" if ok else "not ready", "checks": results}, status_code=200 if ok else 503)
+
+    @router.get("/metrics")
+    async def metrics() -> PlainTextResponse:
+        return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return router
+
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def bearer_auth(expected_key: Callable[[], str | None]):
+    """A dependency that admits `Authorization: Bearer <COMPLAINTS_API_KEY>`."""
+
+    async def require_key(
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> str:
+        key = expected_key()
+        if not key:
+            # Refuse rather than run open: a service without a key configured is misconfigured.
+            raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "no API key configured (COMPLAINTS_API_KEY)")
+        if credentials is None or not hmac.compare_digest(credentials.credentials.encode(), key.encode()):
+            raise HTTPException(
+                status.HTTP_401_UNAUTHORIZED, "missing or wrong bearer key", headers={"WWW-Authenticate": "Bearer"}
+            )
+        return "full"
+
+    return require_key
+
+
+def body_size_limit(app: FastAPI, limit_for: Callable[[str], int]) -> None:
+    """Refuse bodies over the path's limit with a 413 problem, never reading past the limit.
+
+    (FastAPI's own `max_body_size` answers in plain text; clients here get problem JSON.)
+    """
+
+    @app.middleware("http")
+    async def limit(request: Request, call_next):
+        max_bytes = limit_for(request.url.path)
+        too_large = problem(413, "Payload Too Large", f"body exceeds {max_bytes} bytes", limit=max_bytes)
+        length = request.headers.get("content-length")
+        if length is not None:
+            if not length.isdigit() or int(length) > max_bytes:
+                return too_large
+        elif request.method in ("POST", "PUT", "PATCH"):
+            body = bytearray()
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > max_bytes:
+                    return too_large
+            request._body = bytes(body)  # noqa: SLF001 - downstream reads the buffered body
+        return await call_next(request)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"field": ".".join(str(p) for p in err["loc"] if p != "body"), "message": err["msg"]}
+            for err in exc.errors()
+        ]
+        detail = "; ".join(f"{e['field'] or 'body'}: {e['message']}" for e in errors)
+        return problem(422, "Invalid request", detail, errors=errors)
+
+    @app.exception_handler(KafkaError)
+    async def broker_unavailable(_request: Request, exc: KafkaError) -> JSONResponse:
+        # Nothing was acknowledged, so nothing was recorded: the caller must retry.
+        response = problem(503, "Broker unavailable", f"the event was not recorded ({type(exc).__name__}); retry")
+        response.headers["Retry-After"] = "5"
+        return response
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        response = problem(exc.status_code, str(exc.detail), str(exc.detail))
+        for name, value in (exc.headers or {}).items():
+            response.headers[name] = value
+        return response
