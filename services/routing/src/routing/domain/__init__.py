@@ -1,0 +1,1 @@
+"""Pure domain logic of the routing service: no I/O, no framework."""
