@@ -39,10 +39,15 @@ def parse_email(raw: bytes | str) -> SubmitComplaint:
         else email.message_from_string(raw, policy=email.policy.default)
     )
     assert isinstance(message, EmailMessage)
-    body = message.get_body(preferencelist=("plain", "html"))
-    if body is None and not message.is_multipart() and message.get_content_maintype() == "text":
-        body = message
-    text = _text_of(body) if body is not None else ""
+    text = ""
+    # Prefer plain text; fall back to HTML when the plain part is missing or blank.
+    for preference in (("plain",), ("html",)):
+        body = message.get_body(preferencelist=preference)
+        if body is None and not message.is_multipart() and message.get_content_type() == f"text/{preference[0]}":
+            body = message
+        text = _text_of(body) if body is not None else ""
+        if text:
+            break
     if not text:
         raise UnreadableEmail("the message has no text/plain or text/html body")
     try:

@@ -1,0 +1,146 @@
+"""The archive's only database code: events, the case projection, queries and analytics."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pymongo import ASCENDING, DESCENDING
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from complaints_shared import events as ev
+
+from ..domain.cases import CaseChange, CaseStatus, change_for
+
+OPEN_STATUSES = [
+    CaseStatus.RECEIVED, CaseStatus.ROUTED, CaseStatus.ACKNOWLEDGED, CaseStatus.REMEDY_PROPOSED, CaseStatus.REMEDY_APPROVED,
+]
+
+
+class CaseRepository:
+    def __init__(self, db: AsyncDatabase) -> None:
+        self.db = db
+        self.cases = db["cases"]
+        self.events = db["events"]
+
+    async def ensure_indexes(self) -> None:
+        await self.cases.create_index([("department", ASCENDING), ("status", ASCENDING)])
+        await self.cases.create_index([("received_at", DESCENDING)])
+        await self.cases.create_index([("priority", ASCENDING)])
+        await self.events.create_index([("subject", ASCENDING)])
+        await self.events.create_index([("type", ASCENDING)])
+
+    async def store_event(self, event: ev.Event) -> bool:
+        """Store one event and project it onto its case. Idempotent on the event id.
+
+        Returns False when the event had been stored before (a redelivery).
+        """
+        document = event.model_dump(mode="python", exclude_none=True)
+        document["_id"] = document.pop("id")
+        try:
+            await self.events.insert_one(document)
+            fresh = True
+        except DuplicateKeyError:
+            fresh = False
+        change = change_for(event)
+        if change is not None:
+            # Applied even for a redelivered event: a crash may have come between the two writes.
+            await self.apply(change)
+        return fresh
+
+    async def apply(self, change: CaseChange) -> bool:
+        now = ev.utcnow()
+        update: dict[str, Any] = {
+            "$push": {"timeline": change.timeline_entry},
+            "$set": change.set_fields | {"updated_at": now},
+            "$setOnInsert": change.on_insert | {"created_at": now},
+        }
+        if change.increments:
+            update["$inc"] = change.increments
+        event_id = change.timeline_entry["event_id"]
+        try:
+            # Matches only while the event is not yet in the timeline; when the case doesn't
+            # exist, the upsert creates it. An existing case that has the event makes the
+            # upsert collide on _id: that is the "already applied" answer.
+            await self.cases.update_one({"_id": change.case_id, "timeline.event_id": {"$ne": event_id}}, update, upsert=True)
+            applied = True
+        except DuplicateKeyError:
+            applied = False
+        if change.guarded_status is not None:
+            await self.cases.update_one(
+                {"_id": change.case_id, "status": {"$in": [s.value for s in change.status_from]}},
+                {"$set": {"status": change.guarded_status.value}},
+            )
+        return applied
+
+    async def get_case(self, case_id: str) -> dict[str, Any] | None:
+        case = await self.cases.find_one({"_id": case_id})
+        if case is not None:
+            case["timeline"].sort(key=lambda entry: entry["at"])
+        return case
+
+    async def list_cases(
+        self, *, filters: dict[str, Any], received_from: datetime | None, received_to: datetime | None, limit: int, skip: int
+    ) -> list[dict[str, Any]]:
+        query: dict[str, Any] = {k: v for k, v in filters.items() if v is not None}
+        if received_from or received_to:
+            query["received_at"] = {k: v for k, v in (("$gte", received_from), ("$lt", received_to)) if v}
+        cursor = self.cases.find(query, {"timeline": 0, "text": 0, "contact": 0}).sort("received_at", DESCENDING)
+        return await cursor.skip(skip).limit(limit).to_list(length=limit)
+
+    async def summary(self) -> dict[str, Any]:
+        """Answer rate, resolution rate and timeliness, overall and per department."""
+        valid = {"validity": {"$in": ["valid", "follow_up"]}}
+        on_time_ack = {"$cond": [{"$and": [
+            {"$gt": ["$acknowledged_at", None]},
+            {"$lte": ["$acknowledged_at", "$deadlines.acknowledge_by"]},
+        ]}, 1, 0]}
+        on_time_resolve = {"$cond": [{"$and": [
+            {"$gt": ["$resolved_at", None]},
+            {"$lte": ["$resolved_at", "$deadlines.resolve_by"]},
+        ]}, 1, 0]}
+        answered = {"$cond": [{"$gt": ["$acknowledged_at", None]}, 1, 0]}
+        resolved = {"$cond": [{"$gt": ["$resolved_at", None]}, 1, 0]}
+        group = {
+            "cases": {"$sum": 1},
+            "answered": {"$sum": answered},
+            "resolved": {"$sum": resolved},
+            "acknowledged_on_time": {"$sum": on_time_ack},
+            "resolved_on_time": {"$sum": on_time_resolve},
+            "satisfaction_avg": {"$avg": "$satisfaction"},
+            "escalations": {"$sum": "$escalations"},
+        }
+        pipeline = [
+            {"$match": valid},
+            {"$facet": {
+                "overall": [{"$group": {"_id": None, **group}}],
+                "by_department": [{"$group": {"_id": "$department", **group}}, {"$sort": {"_id": 1}}],
+                "by_priority": [{"$group": {"_id": "$priority", **group}}, {"$sort": {"_id": 1}}],
+            }},
+        ]
+        [facets] = await (await self.cases.aggregate(pipeline)).to_list(length=1)
+        by_status = await (await self.cases.aggregate([{"$group": {"_id": "$status", "n": {"$sum": 1}}}])).to_list(length=100)
+        return {
+            "overall": _rates(facets["overall"][0]) if facets["overall"] else _rates({}),
+            "by_department": {row["_id"]: _rates(row) for row in facets["by_department"]},
+            "by_priority": {row["_id"]: _rates(row) for row in facets["by_priority"]},
+            "by_status": {row["_id"]: row["n"] for row in by_status},
+        }
+
+
+def _rates(row: dict[str, Any]) -> dict[str, Any]:
+    cases = row.get("cases", 0)
+
+    def share(n: int, of: int) -> float | None:
+        return round(n / of, 4) if of else None
+
+    return {
+        "cases": cases,
+        "answer_rate": share(row.get("answered", 0), cases),
+        "resolution_rate": share(row.get("resolved", 0), cases),
+        "acknowledged_on_time_rate": share(row.get("acknowledged_on_time", 0), row.get("answered", 0)),
+        "resolved_on_time_rate": share(row.get("resolved_on_time", 0), row.get("resolved", 0)),
+        "satisfaction_avg": round(row["satisfaction_avg"], 2) if row.get("satisfaction_avg") is not None else None,
+        "escalations": row.get("escalations", 0),
+    }

@@ -1,0 +1,81 @@
+"""Wires archive: MongoDB repository, the all-topics consumer and the read API."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from fastapi import FastAPI
+
+from complaints_shared import kafka, mongo
+from complaints_shared.web import bearer_auth
+
+from .adapters.repository import CaseRepository
+from .entrypoints.consumer import ARCHIVED_TOPICS, record_handler
+from .entrypoints.http import create_app
+from .settings import ArchiveSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Archive:
+    settings: ArchiveSettings
+    repository: CaseRepository | None = None
+    client: object | None = None
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, _app: FastAPI) -> AsyncIterator[None]:
+        settings = self.settings
+        if settings.create_topics:
+            await kafka.ensure_topics(settings)
+        self.client = mongo.make_client(settings)
+        self.repository = CaseRepository(mongo.database(self.client, settings))
+        await self.repository.ensure_indexes()
+        producer = kafka.make_producer(settings)
+        await producer.start()
+        publisher = kafka.EventPublisher(producer, topic_prefix=settings.topic_prefix, source="/services/archive")
+        topics = [spec.name(settings.topic_prefix) for spec in ARCHIVED_TOPICS]
+        consumer = kafka.make_consumer(settings, *topics, group_id=settings.consumer_group)
+        await consumer.start()
+        loop = kafka.ConsumerLoop(
+            consumer, record_handler(store=self.repository, prefix=settings.topic_prefix), publisher, name=settings.consumer_group
+        )
+        task = asyncio.create_task(loop.run(), name="archive-consumer")
+        log.info("archive ready", extra={"port": settings.port, "topics": len(topics)})
+        try:
+            yield
+        finally:
+            loop.stop()  # finish and commit the batch in hand
+            await asyncio.wait([task], timeout=15)
+            await consumer.stop()
+            await producer.stop()
+            await self.client.close()
+
+    def get_repository(self) -> CaseRepository:
+        assert self.repository is not None, "repository used before start-up"
+        return self.repository
+
+    def app(self) -> FastAPI:
+        settings = self.settings
+
+        async def broker_ready() -> bool:
+            return await kafka.broker_reachable(settings)
+
+        async def database_ready() -> bool:
+            return self.client is not None and await mongo.database_reachable(self.client)
+
+        return create_app(
+            auth=bearer_auth(lambda: settings.api_key.get_secret_value() if settings.api_key else None),
+            repository_dep=self.get_repository,
+            readiness={"kafka": broker_ready, "mongodb": database_ready},
+            max_page_size=settings.max_page_size,
+            lifespan=self.lifespan,
+        )
+
+
+def bootstrap(settings: ArchiveSettings | None = None) -> FastAPI:
+    return Archive(settings or ArchiveSettings()).app()

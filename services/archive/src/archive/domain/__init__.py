@@ -1,0 +1,1 @@
+"""Archive's domain: how events project onto a case document. No I/O."""

@@ -1,0 +1,1 @@
+"""Notification's domain: the deadline watch and the escalation ladder. No I/O."""

@@ -1,0 +1,55 @@
+"""Notification's Faust agents and timer: thin, they decode and call the handlers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import faust
+
+from complaints_shared import events as ev
+from complaints_shared.streams import Publisher, events_of
+from complaints_shared.topics import CASE_UPDATES, ROUTED
+
+from .. import handlers
+from ..adapters.notifiers import Notifier
+from ..settings import NotificationSettings
+
+
+@dataclass
+class NotificationAgents:
+    watch: faust.Table
+    watch_routed: object
+    follow_updates: object
+    check: object
+
+
+def register(app: faust.App, settings: NotificationSettings, *, publisher: Publisher, notifier: Notifier, clock) -> NotificationAgents:
+    routed_topic = app.topic(settings.topic(ROUTED.key), value_type=bytes, key_type=bytes)
+    updates_topic = app.topic(settings.topic(CASE_UPDATES.key), value_type=bytes, key_type=bytes)
+    # case id → WatchedCase JSON; co-partitioned with both source topics (key = case id).
+    watch = app.Table("watched-cases", default=None, partitions=ROUTED.partitions)
+
+    async def publish(data: ev.Contract, event_id: str) -> None:
+        await publisher.publish(data, event_id)
+
+    @app.agent(routed_topic, name="watch-routed")
+    async def watch_routed(stream):
+        async for event, _message in events_of(stream, expect=ROUTED.carries, publisher=publisher, consumer="notification"):
+            await handlers.on_routed(event, watch=watch, publish=publish, notifier=notifier, now=clock())
+            yield event.id
+
+    @app.agent(updates_topic, name="follow-updates")
+    async def follow_updates(stream):
+        async for event, _message in events_of(stream, expect=CASE_UPDATES.carries, publisher=publisher, consumer="notification"):
+            await handlers.on_case_update(event, watch=watch)
+            yield event.id
+
+    @app.timer(interval=settings.check_interval_seconds)
+    async def check():
+        await handlers.check_deadlines(
+            watch=watch, publish=publish, notifier=notifier, now=clock(),
+            manager_after=timedelta(minutes=settings.manager_after_minutes),
+        )
+
+    return NotificationAgents(watch, watch_routed, follow_updates, check)

@@ -1,0 +1,114 @@
+"""Faust plumbing shared by routing and notification (install extra `faust`).
+
+- `make_app`: one Faust app per service: raw bytes on the wire (no `__faust` metadata; the
+  JSON is our CloudEvents envelope), acks=all, in-memory table stores rebuilt from their
+  changelogs, the service's own port for /healthz, /readyz and /metrics.
+- `events_of`: iterate an agent's stream as decoded events; a record that doesn't decode goes
+  to the dead-letter topic with the reason and is skipped (so its offset is committed).
+- `Publisher`: publish an event and wait for the broker's acknowledgement.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import faust
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
+
+from . import events as ev
+from .settings import ServiceSettings
+from .topics import DEAD_LETTER, topic_of
+
+log = logging.getLogger(__name__)
+DEAD_LETTERED = Counter("dead_lettered_total", "Records sent to the dead-letter topic", ["consumer"])
+
+
+def broker_url(bootstrap_servers: str) -> str:
+    return ";".join(f"kafka://{server.strip()}" for server in bootstrap_servers.split(",") if server.strip())
+
+
+def make_app(settings: ServiceSettings, *, app_id: str, data_dir: Path, **overrides) -> faust.App:
+    options = dict(
+        broker=broker_url(settings.kafka_bootstrap_servers),
+        value_serializer="raw",
+        key_serializer="raw",
+        store="memory://",
+        producer_acks=-1,
+        consumer_auto_offset_reset="earliest",
+        topic_replication_factor=settings.topic_replication_factor,
+        topic_partitions=6,
+        topic_disable_leader=True,
+        web_enabled=True,
+        web_host=settings.host,
+        web_bind=settings.host,
+        web_port=settings.port,
+        datadir=str(data_dir),
+        autodiscover=False,
+        # Faust's own internal topics (changelogs, repartitions) carry the installation prefix too.
+        id=f"{settings.topic_prefix}{app_id}",
+    )
+    return faust.App(**(options | overrides))
+
+
+def add_operations_pages(app: faust.App, checks: dict[str, Callable[[], Awaitable[bool]]]) -> None:
+    @app.page("/healthz")
+    async def healthz(web, request):  # noqa: ARG001 - Faust's view signature
+        return web.json({"status": "alive"})
+
+    @app.page("/readyz")
+    async def readyz(web, request):  # noqa: ARG001
+        results = {name: await check() for name, check in checks.items()}
+        ok = all(results.values())
+        return web.json({"status": "ready" if ok else "not ready", "checks": results}, status=200 if ok else 503)
+
+    @app.page("/metrics")
+    async def metrics(web, request):  # noqa: ARG001
+        return web.bytes(generate_latest(), content_type=CONTENT_TYPE_LATEST)
+
+
+class Publisher:
+    """Publishes events through the Faust app's producer; returns after the broker's ack."""
+
+    def __init__(self, app: faust.App, settings: ServiceSettings, *, source: str) -> None:
+        self.app = app
+        self.prefix = settings.topic_prefix
+        self.source = source
+
+    async def publish(self, data: ev.Contract, event_id: str | None = None) -> ev.Event:
+        event = ev.envelope(data, source=self.source, event_id=event_id)
+        topic = topic_of(type(data)).name(self.prefix)
+        key = event.subject.encode() if event.subject else None
+        await self.app.producer.send_and_wait(topic, key, ev.encode(event), None, None, None)
+        return event
+
+    async def dead_letter(self, message, *, reason: str, consumer: str) -> None:
+        from .kafka import dead_letter_event
+
+        data = dead_letter_event(message, reason=reason, consumer=consumer)
+        event_id = ev.derived_id("dead-letter", consumer, message.topic, str(message.partition), str(message.offset))
+        event = ev.envelope(data, source=self.source, event_id=event_id)
+        await self.app.producer.send_and_wait(DEAD_LETTER.name(self.prefix), message.key, ev.encode(event), None, None, None)
+        DEAD_LETTERED.labels(consumer).inc()
+        log.warning("record dead-lettered", extra={"topic": message.topic, "offset": message.offset, "reason": reason[:300]})
+
+
+async def events_of(
+    stream, *, expect: tuple[type[ev.Contract], ...], publisher: Publisher, consumer: str
+) -> AsyncIterator[tuple[ev.Event, object]]:
+    """Decoded events of a Faust stream, with the raw Faust message; bad records dead-lettered."""
+    async for record in stream.events():
+        message = record.message
+        try:
+            event = ev.decode(message.value, expect=expect)
+        except ev.EventDecodeError as exc:
+            await publisher.dead_letter(message, reason=str(exc), consumer=consumer)
+            continue
+        yield event, message
+
+
+def run_worker(app: faust.App, *, loglevel: str) -> None:
+    """Run the Faust worker in the foreground until SIGTERM/SIGINT (it then stops cleanly)."""
+    worker = faust.Worker(app, loglevel=loglevel, override_logging=False, redirect_stdouts=False)
+    worker.execute_from_commandline()
