@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-
 import faust
 
 from complaints_shared import events as ev
@@ -25,7 +23,7 @@ class Notification:
 
 def bootstrap(settings: NotificationSettings | None = None, *, notifier: Notifier | None = None, clock=ev.utcnow) -> Notification:
     settings = settings or NotificationSettings()
-    app = make_app(settings, app_id=settings.app_id, data_dir=Path(".local/notification"))
+    app = make_app(settings, app_id=settings.app_id, data_dir=settings.data_dir)
     publisher = Publisher(app, settings, source="/services/notification")
     agents = register(app, settings, publisher=publisher, notifier=notifier or LogNotifier(), clock=clock)
 

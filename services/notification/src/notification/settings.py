@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from pydantic_settings import SettingsConfigDict
 
 from complaints_shared.settings import ServiceSettings
@@ -12,3 +14,4 @@ class NotificationSettings(ServiceSettings):
     check_interval_seconds: float = 30.0
     # How long past a slipped deadline the case climbs from supervisor to manager.
     manager_after_minutes: float = 240.0
+    data_dir: Path = Path(".local/notification")

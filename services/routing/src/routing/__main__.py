@@ -1,0 +1,50 @@
+"""Routing's command line.
+
+    python -m routing serve                       the Faust worker
+    python -m routing decide < in.jsonl > out.jsonl
+    python -m routing evaluate FILE.jsonl
+    python -m routing train FILE.jsonl [...]      retrain the category model, report the change
+    python -m routing export-corrections OUT.jsonl   staff reassignments from the archive, as training data
+    python -m routing shadow --rules NEW.yaml [--model NEW.json]   replay received complaints, count changes
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv[0] if argv else ""
+    if command == "serve":
+        return serve()
+    if command in ("shadow", "export-corrections"):
+        from . import replay
+
+        return replay.main(argv)
+    from . import cli
+
+    return cli.main(argv)
+
+
+def serve() -> int:
+    import asyncio
+
+    from complaints_shared import kafka
+    from complaints_shared.logging import configure_logging
+    from complaints_shared.streams import run_worker
+
+    from .bootstrap import bootstrap
+    from .settings import RoutingSettings
+
+    settings = RoutingSettings()
+    configure_logging(service="routing", level=settings.log_level, fmt=settings.log_format)
+    if settings.create_topics:
+        # Faust ignores a source topic that doesn't exist: create ours before it subscribes.
+        asyncio.run(kafka.ensure_topics(settings))
+    run_worker(bootstrap(settings).app, loglevel=settings.log_level)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

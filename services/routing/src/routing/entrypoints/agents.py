@@ -1,0 +1,106 @@
+"""Routing's Faust topology.
+
+    complaints.received ──recognise──▶ <app>-by-customer (internal, key = customer key) ──route──▶ complaints.routed
+    customers.profiles  ──directory──▶ customer directory (GlobalTable: every worker knows every customer)
+    cases.updates       ──follow────▶ <app>-by-customer (status changes of a customer's cases)
+
+The route agent owns the per-customer history table; repartitioning by customer key keeps
+all of one customer's complaints on one worker, in order, whichever channel they came from.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import faust
+from prometheus_client import Counter, Histogram
+
+from complaints_shared import events as ev
+from complaints_shared.logging import case_context
+from complaints_shared.streams import Publisher, events_of
+from complaints_shared.topics import CASE_UPDATES, CUSTOMERS, RECEIVED
+
+from .. import handlers
+from ..domain.customers import CustomerDirectory
+from ..domain.validity import OpenCase
+from ..settings import RoutingSettings
+
+DECISIONS = Counter("routing_decisions_total", "Routing decisions", ["validity", "department", "priority"])
+DECIDE_SECONDS = Histogram("routing_decide_seconds", "Time to decide one complaint")
+CLOSING_UPDATES = (ev.CaseClosed, ev.CaseResolved)
+
+
+@dataclass
+class RoutingAgents:
+    directory_table: faust.GlobalTable
+    case_owner: faust.GlobalTable
+    history: faust.Table
+    recognise: object
+    route: object
+    follow_profiles: object
+    follow_updates: object
+
+
+def register(app: faust.App, settings: RoutingSettings, *, engine: handlers.RoutingEngine, publisher: Publisher, clock) -> RoutingAgents:
+    received_topic = app.topic(settings.topic(RECEIVED.key), value_type=bytes, key_type=bytes)
+    customers_topic = app.topic(settings.topic(CUSTOMERS.key), value_type=bytes, key_type=bytes)
+    updates_topic = app.topic(settings.topic(CASE_UPDATES.key), value_type=bytes, key_type=bytes)
+    by_customer = app.topic(
+        f"{app.conf.id}-by-customer", value_type=bytes, key_type=bytes, internal=True, partitions=RECEIVED.partitions
+    )
+    directory_table = app.GlobalTable("customer-directory", default=None)
+    case_owner = app.GlobalTable("case-owner", default=None)  # case id → customer key
+    history = app.Table("customer-history", default=None, partitions=RECEIVED.partitions)
+    directory = CustomerDirectory(handlers.JsonTable(directory_table), default_region=settings.default_phone_region)
+    owners = handlers.JsonTable(case_owner)
+    histories = handlers.JsonTable(history)
+
+    @app.agent(customers_topic, name="follow-profiles")
+    async def follow_profiles(stream):
+        async for event, _ in events_of(stream, expect=CUSTOMERS.carries, publisher=publisher, consumer="routing"):
+            handlers.ingest_profile(event.data, directory=directory)
+            yield event.id
+
+    @app.agent(received_topic, name="recognise")
+    async def recognise(stream):
+        async for event, _ in events_of(stream, expect=RECEIVED.carries, publisher=publisher, consumer="routing"):
+            with case_context(event.subject):
+                recognised = handlers.recognise(event.data, directory=directory)
+                message = {"kind": "received", "event": json.loads(ev.encode(event)), "customer": recognised.to_json()}
+                await by_customer.send(key=recognised.customer_key.encode(), value=json.dumps(message).encode())
+            yield event.id
+
+    @app.agent(updates_topic, name="follow-updates")
+    async def follow_updates(stream):
+        async for event, _ in events_of(stream, expect=CASE_UPDATES.carries, publisher=publisher, consumer="routing"):
+            owner = owners.get(event.data.case_id)
+            if owner is not None and isinstance(event.data, (*CLOSING_UPDATES, ev.CaseReopened)):
+                status = "open" if isinstance(event.data, ev.CaseReopened) else "closed"
+                message = {"kind": "status", "case_id": event.data.case_id, "status": status}
+                await by_customer.send(key=owner.encode(), value=json.dumps(message).encode())
+            yield event.id
+
+    @app.agent(by_customer, name="route")
+    async def route(stream):
+        async for record in stream.events():
+            customer_key = record.key.decode()
+            message = json.loads(record.value)
+            stored = [OpenCase.from_json(c) for c in histories.get(customer_key) or []]
+            if message["kind"] == "status":
+                histories[customer_key] = [c.to_json() for c in handlers.mark_status(stored, message["case_id"], message["status"])]
+                yield message["case_id"]
+                continue
+            event = ev.Event[ev.ComplaintReceived].model_validate(message["event"])
+            recognised = handlers.Recognised.from_json(message["customer"])
+            with case_context(event.subject), DECIDE_SECONDS.time():
+                routed, open_case = handlers.route(event, recognised, engine=engine, history=stored, now=clock())
+                # Publish first (acknowledged), then remember: a crash in between re-routes the
+                # complaint with the same derived event id, which consumers drop.
+                await publisher.publish(routed, handlers.routed_event_id(event.id))
+                histories[customer_key] = [c.to_json() for c in handlers.remember(stored, open_case, now=clock())]
+                owners[routed.case_id] = customer_key
+            DECISIONS.labels(routed.validity.value, routed.department, routed.priority.value).inc()
+            yield routed.case_id
+
+    return RoutingAgents(directory_table, case_owner, history, recognise, route, follow_profiles, follow_updates)

@@ -1,0 +1,200 @@
+"""Routing's use cases: recognise the customer, then decide validity, category, priority,
+department and deadlines for one complaint. Plain functions over the domain; the Faust agents
+hand them table views (any MutableMapping) and publish what they return.
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from complaints_shared import events as ev
+
+from .domain.classification import Classification, Classifier
+from .domain.customers import CustomerDirectory
+from .domain.deadlines import DeadlinePolicy
+from .domain.validity import OpenCase, ValidityJudge, prune
+
+TRIAGE_DEPARTMENT = "customer_service"
+HISTORY_MAX_AGE = timedelta(days=365)
+HISTORY_MAX_CASES = 50
+
+
+@dataclass(frozen=True)
+class RoutingEngine:
+    """The domain pieces, built once per process from configuration."""
+
+    classifier: Classifier
+    judge: ValidityJudge
+    deadlines: DeadlinePolicy
+    default_region: str = "CN"
+
+    @classmethod
+    def from_config(cls, *, rules_path=None, model_path=None, validity_path=None, calendar_path=None, default_region="CN"):
+        return cls(
+            classifier=Classifier.from_config(rules_path, model_path),
+            judge=ValidityJudge.from_config(validity_path),
+            deadlines=DeadlinePolicy.from_config(calendar_path),
+            default_region=default_region,
+        )
+
+
+@dataclass(frozen=True)
+class Recognised:
+    """Who complained, as far as the customer directory knows."""
+
+    customer_key: str  # the key the customer's history is kept under
+    customer_id: str | None
+    tier: ev.CustomerTier
+    matched_on: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"customer_key": self.customer_key, "customer_id": self.customer_id, "tier": self.tier.value, "matched_on": self.matched_on}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Recognised:
+        return cls(data["customer_key"], data.get("customer_id"), ev.CustomerTier(data["tier"]), data.get("matched_on"))
+
+
+def recognise(complaint: ev.ComplaintReceived, *, directory: CustomerDirectory) -> Recognised:
+    resolved = directory.resolve(complaint.customer, complaint.text)
+    declared = complaint.customer_tier or ev.CustomerTier.STANDARD
+    if resolved is not None:
+        tier = ev.CustomerTier.KEY_ACCOUNT if ev.CustomerTier.KEY_ACCOUNT in (resolved.tier, declared) else ev.CustomerTier.STANDARD
+        return Recognised(resolved.customer_key, resolved.customer_id, tier, resolved.matched_on)
+    # An unknown customer is filed under their first contact detail; anonymous ones under the
+    # case itself (no history to compare with).
+    key = directory.best_key(complaint.customer, complaint.text) or f"case:{complaint.case_id}"
+    return Recognised(key, None, declared, None)
+
+
+def ingest_profile(profile: ev.CustomerProfileUpdated, *, directory: CustomerDirectory) -> None:
+    directory.ingest(profile)
+
+
+def _items(classification: Classification) -> list[ev.ExplanationItem]:
+    return [ev.ExplanationItem(step=i.step, rule=i.rule, detail=i.detail, weight=i.weight) for i in classification.explanation]
+
+
+def route(
+    event: ev.Event,
+    recognised: Recognised,
+    *,
+    engine: RoutingEngine,
+    history: list[OpenCase],
+    now: datetime,
+) -> tuple[ev.ComplaintRouted, OpenCase]:
+    """The routing decision for one received complaint, and its entry for the customer's history."""
+    complaint: ev.ComplaintReceived = event.data  # type: ignore[assignment]
+    earlier = [case for case in history if case.case_id != complaint.case_id]  # a redelivery never matches itself
+    arguments = dict(
+        text=complaint.text, subject=complaint.subject, channel=complaint.channel.value,
+        language=complaint.language.value if complaint.language else None,
+        customer_tier=recognised.tier.value, product=complaint.product,
+    )
+    classification = engine.classifier.classify(**arguments)
+    repeat_from_history = any(case.category == classification.category for case in earlier)
+    if repeat_from_history:
+        classification = engine.classifier.classify(**arguments, repeat_complaint=True)
+    verdict = engine.judge.judge(
+        text=complaint.text, subject=complaint.subject, channel=complaint.channel.value,
+        sender_email=complaint.customer.email, sender_phone=complaint.customer.phone,
+        customer_key=recognised.customer_key, received_at=complaint.received_at,
+        open_cases=[case for case in earlier if case.status == "open"],
+        category=classification.category, product=complaint.product, case_id=complaint.case_id,
+    )
+    explanation = [
+        ev.ExplanationItem(step="validity", rule=verdict.rule, detail=verdict.reason, weight=verdict.score),
+        ev.ExplanationItem(
+            step="customer", rule="customer-directory",
+            detail=f"matched on {recognised.matched_on}, tier {recognised.tier.value}" if recognised.customer_id else "unknown customer",
+        ),
+        *_items(classification),
+    ]
+    if repeat_from_history:
+        explanation.append(ev.ExplanationItem(step="priority", rule="history.repeat_complaint", detail=f"earlier {classification.category} complaint on record"))
+    deadlines = None
+    if verdict.validity in (ev.Validity.VALID, ev.Validity.FOLLOW_UP):
+        decision = engine.deadlines.decide(priority=classification.priority, category=classification.category, received_at=complaint.received_at)
+        deadlines = decision.deadlines
+        explanation.append(ev.ExplanationItem(step="deadline", rule="calendar", detail=decision.explanation))
+    department = TRIAGE_DEPARTMENT if classification.uncertain else classification.department
+    if classification.uncertain:
+        explanation.append(ev.ExplanationItem(step="triage", rule="confidence-threshold", detail=f"would be {classification.department}", weight=classification.confidence))
+    routed = ev.ComplaintRouted(
+        case_id=complaint.case_id,
+        received_event_id=event.id,
+        validity=verdict.validity,
+        related_case_id=verdict.related_case_id,
+        category=classification.category,
+        department=department,
+        priority=ev.Priority(classification.priority),
+        confidence=classification.confidence,
+        uncertain=classification.uncertain,
+        language=ev.Language(classification.language) if classification.language else None,
+        customer_id=recognised.customer_id,
+        customer_tier=recognised.tier,
+        deadlines=deadlines,
+        handling_hint=classification.handling_hint,
+        motive=classification.motive,
+        explanation=tuple(explanation),
+        rules_version=classification.rules_version,
+        model_version=classification.model_version,
+        routed_at=now,
+    )
+    open_case = engine.judge.open_case(
+        case_id=complaint.case_id, text=complaint.text, subject=complaint.subject, received_at=complaint.received_at,
+        channel=complaint.channel.value, category=classification.category, product=complaint.product,
+        customer_key=recognised.customer_key, sender_email=complaint.customer.email, sender_phone=complaint.customer.phone,
+        reference=None,
+    )
+    return routed, open_case
+
+
+def remember(history: list[OpenCase], case: OpenCase, *, now: datetime) -> list[OpenCase]:
+    """The customer's history with `case` added (or replaced) and old entries dropped."""
+    kept = [c for c in history if c.case_id != case.case_id] + [case]
+    return list(prune(kept, now, HISTORY_MAX_AGE, keep_statuses=("open", "closed"), limit=HISTORY_MAX_CASES))
+
+
+def mark_status(history: list[OpenCase], case_id: str, status: str) -> list[OpenCase]:
+    from dataclasses import replace
+
+    return [replace(c, status=status) if c.case_id == case_id else c for c in history]
+
+
+def routed_event_id(received_event_id: str) -> str:
+    """Routing a redelivered complaint publishes the same event id again; archive keeps one."""
+    return ev.derived_id("routed", received_event_id)
+
+
+class JsonTable(MutableMapping[str, Any]):
+    """A str → JSON view over a Faust table that stores bytes (the app serialises raw)."""
+
+    def __init__(self, table: MutableMapping[bytes, bytes]) -> None:
+        self.table = table
+
+    def __getitem__(self, key: str) -> Any:
+        import json
+
+        return json.loads(self.table[key.encode()])
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        import json
+
+        self.table[key.encode()] = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+
+    def __delitem__(self, key: str) -> None:
+        del self.table[key.encode()]
+
+    def __iter__(self):
+        return (k.decode() for k in self.table)
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        raw = self.table.get(key.encode())
+        return default if raw is None else self[key]

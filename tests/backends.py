@@ -1,0 +1,101 @@
+"""Where the integration tests get a real Kafka broker and a MongoDB-wire server.
+
+In order:
+1. `KAFKA_BOOTSTRAP_SERVERS` and `MONGODB_URL` from the environment (an existing installation);
+2. testcontainers with the official apache/kafka and mongo images, when a Docker engine answers;
+3. the project's own local processes (deploy/local/bin/infra: Kafka 4.3.1 and
+   mongo-java-server from Maven Central) on test ports, started once per test session and
+   stopped at its end if this session started them.
+If none can be had, the session fails with what to install: it never skips silently.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+INFRA = REPO / "deploy" / "local" / "bin" / "infra"
+TEST_PORTS = {"KAFKA_PORT": "29092", "KAFKA_CONTROLLER_PORT": "29093", "MONGO_PORT": "37017"}
+KAFKA_IMAGE = os.environ.get("TEST_KAFKA_IMAGE", "apache/kafka:4.1.1")
+MONGO_IMAGE = os.environ.get("TEST_MONGO_IMAGE", "mongo:8.0")
+
+
+@dataclass(frozen=True)
+class Backends:
+    kafka_bootstrap_servers: str
+    mongodb_url: str
+    kind: str  # environment | testcontainers | local
+
+
+class NoBackend(RuntimeError):
+    pass
+
+
+def docker_answers() -> bool:
+    if shutil.which("docker") is None:
+        return False
+    try:
+        return subprocess.run(["docker", "info"], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+@contextmanager
+def testcontainer_backends() -> Iterator[Backends]:
+    from testcontainers.kafka import KafkaContainer
+    from testcontainers.mongodb import MongoDbContainer
+
+    with KafkaContainer(KAFKA_IMAGE).with_kraft() as kafka_container, MongoDbContainer(MONGO_IMAGE) as mongo_container:
+        yield Backends(kafka_container.get_bootstrap_server(), mongo_container.get_connection_url(), "testcontainers")
+
+
+def infra_env() -> dict[str, str]:
+    return os.environ | TEST_PORTS | {"LOCAL_INFRA_DIR": str(REPO / ".local" / "test-infra")}
+
+
+@contextmanager
+def local_backends() -> Iterator[Backends]:
+    missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
+    if missing:
+        raise NoBackend(
+            f"no Kafka/MongoDB for the integration tests: set KAFKA_BOOTSTRAP_SERVERS and MONGODB_URL, "
+            f"or run a Docker engine, or install {' and '.join(missing)} (Java 17+ and Maven: "
+            f"`apt-get install openjdk-17-jdk-headless maven`) so deploy/local can start them"
+        )
+    env = infra_env()
+    status = subprocess.run([str(INFRA), "status"], env=env, capture_output=True, text=True).stdout
+    already_running = all(re.search(rf"^{svc}\s+(?!stopped)", status, re.M) for svc in ("kafka", "mongo"))
+    started = subprocess.run([str(INFRA), "start", "all"], env=env, capture_output=True, text=True, timeout=600)
+    if started.returncode != 0:
+        raise NoBackend(f"deploy/local/bin/infra start all failed:\n{started.stdout}\n{started.stderr}")
+    ready = subprocess.run([str(INFRA), "wait", "all", "120"], env=env, capture_output=True, text=True, timeout=180)
+    if ready.returncode != 0:
+        raise NoBackend(f"local Kafka/MongoDB did not become ready:\n{ready.stdout}\n{ready.stderr}")
+    try:
+        yield Backends(
+            f"127.0.0.1:{TEST_PORTS['KAFKA_PORT']}", f"mongodb://127.0.0.1:{TEST_PORTS['MONGO_PORT']}", "local"
+        )
+    finally:
+        if not already_running and os.environ.get("KEEP_TEST_INFRA") != "1":
+            subprocess.run([str(INFRA), "stop", "all"], env=env, capture_output=True, timeout=120)
+
+
+@contextmanager
+def backends() -> Iterator[Backends]:
+    kafka = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    mongo = os.environ.get("MONGODB_URL")
+    if kafka and mongo:
+        yield Backends(kafka, mongo, "environment")
+    elif docker_answers():
+        with testcontainer_backends() as found:
+            yield found
+    else:
+        with local_backends() as found:
+            yield found

@@ -1,0 +1,83 @@
+"""Start the platform's services as separate processes for end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+SERVICES = ("intake", "routing", "notification", "archive")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class ServiceProcess:
+    name: str
+    port: int
+    process: subprocess.Popen
+    log_path: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self, timeout: float = 30) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+        return self.process.returncode
+
+
+def start_service(name: str, *, env: dict[str, str], workdir: Path) -> ServiceProcess:
+    port = free_port()
+    prefix = name.upper()
+    log_path = workdir / f"{name}.log"
+    process_env = os.environ | env | {
+        f"{prefix}_PORT": str(port),
+        f"{prefix}_HOST": "127.0.0.1",
+        f"{prefix}_DATA_DIR": str(workdir / f"{name}-data"),
+        "LOG_FORMAT": "json",
+        "PYTHONUNBUFFERED": "1",
+    }
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", name, "serve"], cwd=workdir, env=process_env, stdout=log, stderr=subprocess.STDOUT
+        )
+    return ServiceProcess(name, port, process, log_path)
+
+
+def wait_ready(service: ServiceProcess, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    last = ""
+    while time.monotonic() < deadline:
+        if service.process.poll() is not None:
+            raise RuntimeError(f"{service.name} exited with {service.process.returncode}:\n{service.log_tail()}")
+        try:
+            response = httpx.get(f"{service.url}/readyz", timeout=5)
+            if response.status_code == 200:
+                return
+            last = response.text
+        except httpx.HTTPError as exc:
+            last = repr(exc)
+        time.sleep(0.3)
+    raise RuntimeError(f"{service.name} not ready after {timeout}s ({last}):\n{service.log_tail()}")
