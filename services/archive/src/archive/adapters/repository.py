@@ -56,6 +56,10 @@ class CaseRepository:
             "$set": change.set_fields | {"updated_at": now},
             "$setOnInsert": change.on_insert | {"created_at": now},
         }
+        if "status" not in change.set_fields:
+            # Whatever event opens the case (topics are consumed independently, so it need not
+            # be the received one), the case starts as received; a guarded status moves it on.
+            update["$setOnInsert"]["status"] = CaseStatus.RECEIVED.value
         if change.increments:
             update["$inc"] = change.increments
         event_id = change.timeline_entry["event_id"]

@@ -103,12 +103,9 @@ def change_for(event: ev.Event) -> CaseChange | None:
         return None
     entry = timeline_entry(event)
     if isinstance(data, ev.ComplaintReceived):
-        # $setOnInsert can't hold 'status' as well as $set: the received fields only fill a case
-        # that routing hasn't touched yet; 'received_at' and the text always come from here.
         return CaseChange(
             case_id,
             entry,
-            on_insert={"status": CaseStatus.RECEIVED.value},
             set_fields={
                 "channel": data.channel.value,
                 "subject": data.subject,

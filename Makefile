@@ -1,0 +1,55 @@
+# make run   — the whole system on this machine: Kafka, MongoDB-wire store, four services
+# make test  — unit, integration and end-to-end tests against real Kafka and MongoDB-wire servers
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+PYTHON := .venv/bin/python
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+
+.PHONY: help install run test test-unit infra infra-stop schemas bench clean
+
+help:
+	@echo "make run    run the whole system (Kafka, MongoDB-wire store, intake, routing, notification, archive)"
+	@echo "make test   run the tests"
+	@echo "helpers:    make install | infra | infra-stop | schemas | bench | clean"
+
+$(UV):
+	@scripts/ensure-system-tools
+	python3 -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+.venv/.synced: $(UV) uv.lock pyproject.toml shared/pyproject.toml $(wildcard services/*/pyproject.toml)
+	$(UV) sync --frozen --all-packages --python python3
+	@touch $@
+
+install: .venv/.synced
+
+run: install
+	$(PYTHON) scripts/run_local.py
+
+test: install
+	@scripts/ensure-system-tools
+	$(PYTHON) -m pytest
+
+test-unit: install
+	$(PYTHON) -m pytest shared/tests services -q
+
+infra: install
+	deploy/local/bin/infra start all && deploy/local/bin/infra wait all 120
+
+infra-stop:
+	deploy/local/bin/infra stop all
+
+schemas: install
+	$(PYTHON) -m complaints_shared.schema_gen
+
+bench: install
+	$(PYTHON) bench/routing_throughput.py
+	$(PYTHON) bench/pipeline_latency.py
+
+clean:
+	-deploy/local/bin/infra stop all
+	rm -rf .venv .tools .local deploy/local/libs tools/asyncapi-validate/node_modules

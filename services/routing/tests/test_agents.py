@@ -1,0 +1,92 @@
+"""Routing's Faust agents under `test_context()`: no broker; the publisher is a fake."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pytest
+
+from complaints_shared import events as ev
+from routing.bootstrap import bootstrap
+from routing.domain.customers import CustomerDirectory
+from routing.handlers import JsonTable
+from routing.settings import RoutingSettings
+
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
+
+
+class FakePublisher:
+    def __init__(self):
+        self.published: list[tuple[ev.Contract, str]] = []
+        self.dead: list[str] = []
+
+    async def publish(self, data, event_id=None):
+        self.published.append((data, event_id))
+
+    async def dead_letter(self, message, *, reason, consumer):
+        self.dead.append(reason)
+
+
+@pytest.fixture(scope="module")
+def routing(tmp_path_factory):
+    service = bootstrap(RoutingSettings(COMPLAINTS_TOPIC_PREFIX="unit.", data_dir=tmp_path_factory.mktemp("r")), clock=lambda: NOW)
+    service.app.finalize()
+    service.app.conf.store = "memory://"
+    service.app.flow_control.resume()
+    return service
+
+
+@pytest.fixture
+def fake(routing):
+    fake = FakePublisher()
+    routing.publisher.publish = fake.publish
+    routing.publisher.dead_letter = fake.dead_letter
+    return fake
+
+
+def by_customer_message(case_id: str, text: str, *, customer_key: str, tier="standard", channel=ev.Channel.SMS) -> bytes:
+    received = ev.ComplaintReceived(case_id=case_id, channel=channel, text=text, received_at=NOW)
+    event = ev.envelope(received, source="/test", event_id=f"rcv-{case_id}")
+    customer = {"customer_key": customer_key, "customer_id": None, "tier": tier, "matched_on": None}
+    return json.dumps({"kind": "received", "event": json.loads(ev.encode(event)), "customer": customer}).encode()
+
+
+async def test_route_agent_publishes_a_decision_with_a_derived_id(routing, fake):
+    async with routing.agents.route.test_context() as agent:
+        await agent.put(by_customer_message("a-1", "My kettle sparked and caught fire.", customer_key="phone:+1"), key=b"phone:+1")
+    [(routed, event_id)] = fake.published
+    assert isinstance(routed, ev.ComplaintRouted)
+    assert (routed.case_id, routed.priority, routed.department) == ("a-1", ev.Priority.P1, "quality")
+    assert event_id == ev.derived_id("routed", "rcv-a-1")
+    assert any(item.step == "validity" for item in routed.explanation)
+
+
+async def test_same_customer_same_text_on_another_channel_is_a_duplicate(routing, fake):
+    text = "My washing machine leaks water from the door seal every wash, order WM-5521. Please fix it."
+    async with routing.agents.route.test_context() as agent:
+        await agent.put(by_customer_message("d-1", text, customer_key="customer:C9", channel=ev.Channel.EMAIL), key=b"customer:C9")
+        await agent.put(by_customer_message("d-2", text, customer_key="customer:C9", channel=ev.Channel.SMS), key=b"customer:C9")
+    first, second = (data for data, _ in fake.published)
+    assert first.validity == ev.Validity.VALID
+    assert (second.validity, second.related_case_id) == (ev.Validity.DUPLICATE, "d-1")
+
+
+async def test_redelivered_complaint_is_not_a_duplicate_of_itself(routing, fake):
+    message = by_customer_message("r-1", "The courier left my parcel in the rain and it was soaked.", customer_key="email:x@y.z")
+    async with routing.agents.route.test_context() as agent:
+        await agent.put(message, key=b"email:x@y.z")
+        await agent.put(message, key=b"email:x@y.z")
+    (first, id1), (second, id2) = fake.published
+    assert id1 == id2 and first.validity == second.validity == ev.Validity.VALID
+
+
+async def test_profile_agent_dead_letters_garbage_and_keeps_going(routing, fake):
+    profile = ev.CustomerProfileUpdated(customer_id="K-1", tier=ev.CustomerTier.KEY_ACCOUNT, phones=("+8613800000000",), updated_at=NOW)
+    async with routing.agents.follow_profiles.test_context() as agent:
+        await agent.put(b"garbage", key=b"K-1", wait=False)
+        await agent.put(ev.encode(ev.envelope(profile, source="/crm")), key=b"K-1")
+    assert len(fake.dead) == 1 and fake.dead[0].startswith("not JSON")
+    directory = CustomerDirectory(JsonTable(routing.agents.directory_table))
+    resolved = directory.resolve(ev.CustomerContact(phone="+86 138 0000 0000"))
+    assert (resolved.customer_id, resolved.tier) == ("K-1", "key_account")

@@ -1,0 +1,105 @@
+"""Archive's repository against a real MongoDB-wire server."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from archive.adapters.repository import CaseRepository
+from complaints_shared import events as ev
+from complaints_shared import mongo
+from complaints_shared.settings import ServiceSettings
+
+pytestmark = pytest.mark.integration
+T0 = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+async def repository(backend_env):
+    settings = ServiceSettings(**backend_env, service_name="archive-test")
+    client = mongo.make_client(settings)
+    repo = CaseRepository(mongo.database(client, settings))
+    await repo.ensure_indexes()
+    yield repo
+    await client.drop_database(settings.mongodb_database)
+    await client.close()
+
+
+def received(case_id: str) -> ev.Event:
+    data = ev.ComplaintReceived(case_id=case_id, channel=ev.Channel.EMAIL, text="kettle leaks", received_at=T0,
+                                customer=ev.CustomerContact(email="x@example.com"))
+    return ev.envelope(data, source="/intake", event_id=f"rcv-{case_id}", time=T0)
+
+
+def routed(case_id: str, *, ack_hours: float = 24, validity=ev.Validity.VALID) -> ev.Event:
+    data = ev.ComplaintRouted(
+        case_id=case_id, received_event_id=f"rcv-{case_id}", validity=validity, category="product_quality",
+        department="quality", priority=ev.Priority.P3, confidence=0.9, rules_version="t", routed_at=T0,
+        deadlines=ev.Deadlines(acknowledge_by=T0 + timedelta(hours=ack_hours), resolve_by=T0 + timedelta(days=5)),
+    )
+    return ev.envelope(data, source="/routing", event_id=f"rt-{case_id}", time=T0 + timedelta(seconds=1))
+
+
+def update(model, case_id: str, hours: float, **fields) -> ev.Event:
+    data = model(case_id=case_id, actor="agent", at=T0 + timedelta(hours=hours), **fields)
+    return ev.envelope(data, source="/intake", time=T0 + timedelta(hours=hours))
+
+
+async def test_events_are_stored_once_and_projected_onto_the_case(repository):
+    assert await repository.store_event(received("c1")) is True
+    assert await repository.store_event(received("c1")) is False  # redelivery
+    await repository.store_event(routed("c1"))
+    await repository.store_event(routed("c1"))
+    case = await repository.get_case("c1")
+    assert [e["event_id"] for e in case["timeline"]] == ["rcv-c1", "rt-c1"]
+    assert (case["status"], case["department"], case["priority"]) == ("routed", "quality", "P3")
+    assert case["contact"] == {"email": "x@example.com"}
+
+
+async def test_routing_arriving_after_staff_acted_does_not_pull_the_status_back(repository):
+    await repository.store_event(received("c2"))
+    await repository.store_event(update(ev.CaseAcknowledged, "c2", 1))
+    await repository.store_event(routed("c2"))  # the routed topic lagged behind
+    case = await repository.get_case("c2")
+    assert case["status"] == "acknowledged"
+    assert case["department"] == "quality"
+
+
+async def test_routed_before_received_still_makes_one_complete_case(repository):
+    await repository.store_event(routed("c3"))
+    await repository.store_event(received("c3"))
+    case = await repository.get_case("c3")
+    assert case["status"] == "routed" and case["text"] == "kettle leaks"
+    assert [e["event_id"] for e in case["timeline"]] == ["rcv-c3", "rt-c3"]  # sorted by time
+
+
+async def test_summary_reports_answer_resolution_and_timeliness(repository):
+    # c4 acknowledged in time and resolved; c5 acknowledged late; c6 unanswered; spam is ignored.
+    for case_id in ("c4", "c5", "c6"):
+        await repository.store_event(received(case_id))
+        await repository.store_event(routed(case_id, ack_hours=2))
+    await repository.store_event(received("spam"))
+    await repository.store_event(routed("spam", validity=ev.Validity.SPAM))
+    await repository.store_event(update(ev.CaseAcknowledged, "c4", 1))
+    await repository.store_event(update(ev.CaseResolved, "c4", 20, resolution="replaced"))
+    await repository.store_event(update(ev.SatisfactionRecorded, "c4", 30, score=4))
+    await repository.store_event(update(ev.CaseAcknowledged, "c5", 3))
+    summary = await repository.summary()
+    overall = summary["overall"]
+    assert overall["cases"] == 3
+    assert overall["answer_rate"] == round(2 / 3, 4)
+    assert overall["resolution_rate"] == round(1 / 3, 4)
+    assert overall["acknowledged_on_time_rate"] == 0.5
+    assert overall["resolved_on_time_rate"] == 1.0
+    assert overall["satisfaction_avg"] == 4.0
+    assert summary["by_department"]["quality"]["cases"] == 3
+    assert summary["by_status"]["rejected"] == 1
+
+
+async def test_list_filters_and_pages(repository):
+    for n in range(5):
+        await repository.store_event(received(f"l{n}"))
+        await repository.store_event(routed(f"l{n}"))
+    cases = await repository.list_cases(filters={"department": "quality", "status": "routed"}, received_from=None, received_to=None, limit=3, skip=0)
+    assert len(cases) == 3 and all("text" not in c and "timeline" not in c for c in cases)

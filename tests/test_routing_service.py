@@ -1,0 +1,92 @@
+"""Routing on a real broker: received → routed, with a key account recognised from the
+customer-profile topic and a duplicate detected across e-mail and SMS."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import datetime, timezone
+
+import pytest
+from aiokafka import AIOKafkaConsumer
+
+from complaints_shared import events as ev
+from complaints_shared import kafka
+from complaints_shared.settings import ServiceSettings
+from processes import start_service, wait_ready
+
+pytestmark = pytest.mark.integration
+NOW = datetime.now(timezone.utc)
+
+
+async def _publish(settings: ServiceSettings, *items: tuple[ev.Contract, str]) -> None:
+    producer = kafka.make_producer(settings)
+    await producer.start()
+    try:
+        publisher = kafka.EventPublisher(producer, topic_prefix=settings.topic_prefix, source="/test")
+        for data, event_id in items:
+            await publisher.publish(data, event_id=event_id)
+    finally:
+        await producer.stop()
+
+
+async def _routed(settings: ServiceSettings, count: int, timeout: float = 45) -> dict[str, ev.ComplaintRouted]:
+    consumer = AIOKafkaConsumer(settings.topic("routed"), bootstrap_servers=settings.kafka_bootstrap_servers, group_id=None, auto_offset_reset="earliest")
+    await consumer.start()
+    found: dict[str, ev.ComplaintRouted] = {}
+    try:
+        deadline = time.monotonic() + timeout
+        while len(found) < count and time.monotonic() < deadline:
+            for records in (await consumer.getmany(timeout_ms=500)).values():
+                for record in records:
+                    routed = ev.decode(record.value).data
+                    found[routed.case_id] = routed
+    finally:
+        await consumer.stop()
+    return found
+
+
+@pytest.fixture
+def routing_service(backend_env, tmp_path):
+    settings = ServiceSettings(**backend_env)
+    asyncio.run(kafka.ensure_topics(settings))
+    service = start_service("routing", env=backend_env | {"COMPLAINTS_API_KEY": "k"}, workdir=tmp_path)
+    try:
+        wait_ready(service)
+        yield settings, service
+    finally:
+        assert service.stop() in (0, -15), service.log_tail()
+
+
+def test_key_account_and_cross_channel_duplicate(routing_service):
+    settings, service = routing_service
+    profile = ev.CustomerProfileUpdated(
+        customer_id="CRM-7", tier=ev.CustomerTier.KEY_ACCOUNT, phones=("+86 182 0000 5017",), emails=("Wang.Li@Example.com",), updated_at=NOW
+    )
+    text = "我上周买的空气净化器开机后一直异响，滤网盖也装不上，订单号AP20261118，请尽快处理。"
+    by_email = ev.ComplaintReceived(case_id="case-email", channel=ev.Channel.EMAIL, subject="空气净化器异响", text=text,
+                                    customer=ev.CustomerContact(email="wang.li@example.com"), received_at=NOW)
+    by_sms = ev.ComplaintReceived(case_id="case-sms", channel=ev.Channel.SMS, text=text,
+                                  customer=ev.CustomerContact(phone="18200005017"), received_at=NOW)
+    stranger = ev.ComplaintReceived(case_id="case-other", channel=ev.Channel.SMS, text="快递三天了还没到，单号SF123456789。",
+                                    customer=ev.CustomerContact(phone="13900000001"), received_at=NOW)
+
+    async def scenario():
+        await _publish(settings, (profile, "profile-1"))
+        await asyncio.sleep(2)  # the directory is a GlobalTable fed by the profile topic
+        await _publish(settings, (by_email, "rcv-email"))
+        await asyncio.sleep(1)  # the SMS arrives after the e-mail, as in life
+        await _publish(settings, (by_sms, "rcv-sms"), (stranger, "rcv-other"))
+        return await _routed(settings, 3)
+
+    routed = asyncio.run(scenario())
+    assert set(routed) == {"case-email", "case-sms", "case-other"}, service.log_tail()
+    first, second, other = routed["case-email"], routed["case-sms"], routed["case-other"]
+    assert first.validity == ev.Validity.VALID
+    assert (first.customer_id, first.customer_tier) == ("CRM-7", ev.CustomerTier.KEY_ACCOUNT)
+    assert first.priority in (ev.Priority.P1, ev.Priority.P2)  # key account: at least P2
+    assert first.department == "quality" and first.deadlines is not None
+    assert second.validity == ev.Validity.DUPLICATE and second.related_case_id == "case-email"
+    assert second.customer_id == "CRM-7"
+    assert other.validity == ev.Validity.VALID and other.customer_tier == ev.CustomerTier.STANDARD
+    assert other.department == "logistics"
