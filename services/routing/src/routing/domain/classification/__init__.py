@@ -1,0 +1,306 @@
+"""Complaint classification: category, department, priority, confidence and explanation.
+
+    clf = Classifier.from_config()                    # shipped rules.yaml + category_model.json
+    c = clf.classify(text=..., subject=..., channel="email", language=None,
+                     customer_tier="standard", product=None, repeat_complaint=False)
+
+Decision order (see docs/routing.md):
+1. language: given, or lingua (zh/ko/en) + OpenCC (Hans/Hant);
+2. text normalised (NFKC, casefold, OpenCC t2s);
+3. legal hand rules -> category legal_regulatory (precedence over the model);
+4. otherwise the category vote: logistic-regression model (char n-grams + lexicon
+   features) blended with the generic keyword lexicons; confidence = blended probability;
+5. priority: hazard rules or legal -> P1; key account, repeat complaint (flag or text),
+   large money amount -> P2; suggestion with no request -> P4; else P3 (highest wins);
+6. department: routing rules (first match wins), else the category's default; an
+   uncertain decision (confidence below the threshold) goes to triage.
+Pure computation: files are read only in `from_config`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .config import DEFAULT_MODEL, DEFAULT_RULES, ConfigError, RuleSet, load_rules
+from .model import NgramModel
+from .signals import (
+    category_evidence,
+    large_amounts,
+    match_rules,
+    mild_score,
+    motive_of,
+)
+from .text import LanguageDetector, default_detector, model_text, normalise
+
+__all__ = [
+    "Classifier",
+    "Classification",
+    "Explanation",
+    "ConfigError",
+    "DEFAULT_RULES",
+    "DEFAULT_MODEL",
+    "normalise",
+]
+
+PRIORITY_ORDER = {"P1": 1, "P2": 2, "P3": 3, "P4": 4}
+LANGUAGES = ("zh-Hans", "zh-Hant", "ko", "en")
+LEGAL = "legal_regulatory"
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """One reason behind the decision; fields match complaints_shared.events.ExplanationItem."""
+
+    step: str  # validity/category/department/priority/customer/deadline/triage
+    rule: str
+    detail: str = ""
+    weight: float | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Classification:
+    category: str
+    department: str
+    priority: str
+    confidence: float
+    uncertain: bool
+    language: str
+    handling_hint: str
+    motive: str | None
+    explanation: tuple[Explanation, ...] = field(default_factory=tuple)
+    rules_version: str = ""
+    model_version: str | None = None
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["explanation"] = [e.as_dict() for e in self.explanation]
+        return d
+
+
+def _softmax(scores: dict[str, float], temperature: float, prior: float) -> dict[str, float]:
+    t = max(temperature, 1e-6)
+    m = max(scores.values())
+    ex = {k: math.exp((v - m) / t) for k, v in scores.items()}
+    s = sum(ex.values())
+    p = {k: v / s for k, v in ex.items()}
+    if prior:
+        n = len(p)
+        total = sum(scores.values())
+        # little evidence -> closer to flat
+        strength = total / (total + prior * n) if total > 0 else 0.0
+        p = {k: strength * v + (1 - strength) / n for k, v in p.items()}
+    return p
+
+
+class Classifier:
+    def __init__(self, rules: RuleSet, model: NgramModel | None, detector: LanguageDetector | None = None) -> None:
+        self.rules = rules
+        self.model = model
+        self._detector = detector
+        if model is not None:
+            unknown = set(model.classes) - set(rules.categories)
+            if unknown:
+                raise ConfigError(f"model classes not in the taxonomy: {sorted(unknown)}")
+
+    @classmethod
+    def from_config(cls, rules_path: Path | None = None, model_path: Path | None = None) -> "Classifier":
+        rules = load_rules(rules_path)
+        mpath = Path(model_path) if model_path else DEFAULT_MODEL
+        model = NgramModel.load(mpath) if mpath.exists() else None
+        return cls(rules, model)
+
+    @property
+    def detector(self) -> LanguageDetector:
+        if self._detector is None:
+            self._detector = default_detector()
+        return self._detector
+
+    def detect_language(self, text: str) -> str:
+        return self.detector.detect(text)
+
+    # -- the decision ----------------------------------------------------------------
+
+    def category_vote(self, norm: str) -> tuple[dict[str, float], dict, list, list]:
+        """Blended category probabilities, lexicon matches, model contributions, hazard hits."""
+        rs = self.rules
+        lex, matched, hazards = category_evidence(rs, norm)
+        p_lex = _softmax(lex, rs.lexicon_temperature, rs.lexicon_prior)
+        contributions: list = []
+        if self.model is not None:
+            p_model, contributions = self.model.predict(model_text(norm), lex, top=6)
+            wm, wl = rs.model_weight, rs.lexicon_weight
+            s = (wm + wl) or 1.0
+            probs = {c: (wm * p_model.get(c, 0.0) + wl * p_lex[c]) / s for c in rs.categories}
+        else:
+            probs = p_lex
+        return probs, {"scores": lex, "terms": matched}, contributions, hazards
+
+    def classify(
+        self,
+        *,
+        text: str,
+        subject: str = "",
+        channel: str,
+        language: str | None,
+        customer_tier: str = "standard",
+        product: str | None = None,
+        repeat_complaint: bool = False,
+    ) -> Classification:
+        rs = self.rules
+        raw = f"{subject}\n{text}" if subject else text
+        expl: list[Explanation] = []
+        if language not in LANGUAGES:
+            language = self.detect_language(raw)
+            expl.append(Explanation("category", "language.detect", f"detected {language}"))
+        norm = normalise(raw)
+
+        # --- category ---------------------------------------------------------------
+        legal_hits = match_rules(rs, rs.legal_rules, norm, use_negation=False)
+        probs, lex, contributions, hazard_hits = self.category_vote(norm)
+        ranked = sorted(probs.items(), key=lambda kv: -kv[1])
+        if legal_hits:
+            category = LEGAL
+            confidence = max(0.95, probs.get(LEGAL, 0.0))
+            for h in legal_hits:
+                expl.append(Explanation("category", h.rule, f"matched {h.text!r}", 1.0))
+        else:
+            if rs.legal_requires_rule:
+                # legal_regulatory is defined by its hand rules (lawyer, regulator, data leak);
+                # a statistical guess of it without one is not trusted.
+                ranked = [kv for kv in ranked if kv[0] != LEGAL]
+                rest = sum(p for _, p in ranked) or 1.0
+                ranked = [(c, p / rest) for c, p in ranked]
+            category, confidence = ranked[0]
+            runner = ranked[1]
+            model_name = f"model:{self.model.version}" if self.model else "lexicon"
+            expl.append(
+                Explanation(
+                    "category",
+                    model_name,
+                    f"{category} {confidence:.2f} (next {runner[0]} {runner[1]:.2f})",
+                    round(confidence, 4),
+                )
+            )
+            terms = lex["terms"].get(category) or []
+            if terms:
+                expl.append(
+                    Explanation("category", "lexicon", ", ".join(terms[:8]), round(lex["scores"][category], 2))
+                )
+            for c in contributions:
+                expl.append(Explanation("category", "model.feature", c.feature, c.weight))
+        confidence = round(float(confidence), 4)
+        uncertain = (not legal_hits) and confidence < rs.confidence_threshold
+
+        # --- priority -----------------------------------------------------------------
+        priority = "P3"
+        p_reasons: list[Explanation] = []
+        if hazard_hits:
+            priority = "P1"
+            p_reasons += [Explanation("priority", h.rule, f"P1: matched {h.text!r}", 1.0) for h in hazard_hits]
+        if category == LEGAL:
+            priority = "P1"
+            p_reasons.append(Explanation("priority", "priority.legal", "P1: legal/regulatory complaint", 1.0))
+        if priority != "P1":
+            p2: list[Explanation] = []
+            if customer_tier == "key_account":
+                p2.append(Explanation("customer", "priority.key_account", "P2: key-account customer", 1.0))
+            if repeat_complaint:
+                p2.append(Explanation("customer", "priority.repeat_history", "P2: earlier complaint on the same category", 1.0))
+            for h in match_rules(rs, rs.repeat_rules, norm, use_negation=False):
+                p2.append(Explanation("priority", h.rule, f"P2: matched {h.text!r}", 1.0))
+            for a in (large_amounts(rs, norm, language)[:2] if not p2 else ()):
+                p2.append(
+                    Explanation("priority", "priority.financial_loss", f"P2: {a.text.strip()} = {a.value:,.0f} {a.currency}", 1.0)
+                )
+            if p2:
+                priority = "P2"
+                p_reasons += p2
+        if priority == "P3":
+            score, cues, demand = mild_score(rs, norm)
+            if score >= rs.mild_threshold and not demand:
+                priority = "P4"
+                p_reasons.append(Explanation("priority", "priority.mild", f"P4: {', '.join(cues)}", round(score, 2)))
+        if not p_reasons:
+            p_reasons.append(Explanation("priority", "priority.default", "P3: ordinary complaint"))
+        expl += p_reasons
+
+        # --- department -----------------------------------------------------------------
+        department = rs.categories[category].department
+        routed_by: str | None = None
+        for rule in rs.routing_rules:
+            if self._rule_applies(rule, norm, category, channel, language, customer_tier, priority, product, uncertain):
+                if rule.category:
+                    category = rule.category
+                    department = rs.categories[category].department
+                if rule.priority_at_least and PRIORITY_ORDER[rule.priority_at_least] < PRIORITY_ORDER[priority]:
+                    priority = rule.priority_at_least
+                    expl.append(Explanation("priority", rule.id, f"raised to {priority}"))
+                if rule.department:
+                    department = rule.department
+                routed_by = rule.id
+                expl.append(Explanation("department", rule.id, f"{category} -> {department}"))
+                break
+        if routed_by is None:
+            if uncertain:
+                department = rs.triage_department
+                expl.append(
+                    Explanation(
+                        "triage",
+                        "triage.low_confidence",
+                        f"confidence {confidence:.2f} < {rs.confidence_threshold:.2f}; best guess {category}",
+                        confidence,
+                    )
+                )
+            else:
+                expl.append(Explanation("department", "taxonomy", f"{category} -> {department}"))
+
+        # --- handling ---------------------------------------------------------------------
+        motive, motive_cues = motive_of(rs, norm, raw)
+        hint = rs.categories[category].handling_hint
+        if motive is not None:
+            hint = f"{hint} Customer seems {motive.label}: {motive.advice}"
+        return Classification(
+            category=category,
+            department=department,
+            priority=priority,
+            confidence=confidence,
+            uncertain=uncertain,
+            language=language,
+            handling_hint=hint,
+            motive=motive.id if motive else None,
+            explanation=tuple(expl),
+            rules_version=rs.version,
+            model_version=self.model.version if self.model else None,
+        )
+
+    @staticmethod
+    def _rule_applies(rule, norm, category, channel, language, tier, priority, product, uncertain) -> bool:
+        w = rule.when
+
+        def ok(key: str, value) -> bool:
+            if key not in w:
+                return True
+            want = w[key]
+            return value in want if isinstance(want, list) else value == want
+
+        if not (
+            ok("category", category)
+            and ok("channel", channel)
+            and ok("language", language)
+            and ok("customer_tier", tier)
+            and ok("priority", priority)
+            and ok("uncertain", uncertain)
+        ):
+            return False
+        if rule.product is not None and not (product and rule.product.search(product)):
+            return False
+        if rule.keywords is not None and not rule.keywords.find(norm):
+            return False
+        if rule.pattern is not None and not rule.pattern.search(norm):
+            return False
+        return True

@@ -1,0 +1,154 @@
+"""Hand-rule signals on normalised text: hazards, legal, repeat, money, mildness, motive, lexicon."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .amounts import Amount, find_amounts
+from .config import HandRule, RuleSet
+from .text import latin_part, scripts_in
+
+_CLAUSE_END = re.compile(r"[,.!?;:。！？；，、\n]")
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    rule: str
+    text: str
+
+
+def _clause_before(text: str, start: int, width: int) -> str:
+    window = text[max(0, start - width) : start]
+    parts = _CLAUSE_END.split(window)
+    return parts[-1] if parts else ""
+
+
+def _clause_after(text: str, end: int, width: int) -> str:
+    window = text[end : end + width]
+    return _CLAUSE_END.split(window)[0]
+
+
+def _negated(rs: RuleSet, text: str, start: int, end: int) -> bool:
+    before = _clause_before(text, start, rs.neg_window_before)
+    if rs.neg_before_zh.search(before):
+        return True
+    # English: a few words before, same clause
+    wide = _clause_before(text, start, 40)
+    words = wide.split()[-rs.neg_window_words :]
+    if rs.neg_before_en.search(" ".join(words) + " "):
+        return True
+    after = _clause_after(text, end, rs.neg_window_after)
+    if rs.neg_after_ko.search(after):
+        return True
+    return False
+
+
+def match_rules(
+    rs: RuleSet, rules: list[HandRule], text: str, *, use_negation: bool = True, scripts: frozenset[str] | None = None
+) -> list[RuleHit]:
+    if scripts is None:
+        scripts = scripts_in(text)
+    hits: list[RuleHit] = []
+    latin_text = latin_part(text) if ("zh" in scripts or "ko" in scripts) else text
+    for rule in rules:
+        found: str | None = None
+        for pattern, script in zip(rule.patterns, rule.scripts):
+            if script not in scripts:
+                continue
+            subject = latin_text if script == "latin" else text
+            if pattern.search(subject) is None:
+                continue
+            text_ = subject
+            for m in pattern.finditer(subject):
+                s, e = m.span()
+                if rule.exclude:
+                    ctx = text_[max(0, s - 12) : e + 12]
+                    if any(x.search(ctx) for x in rule.exclude):
+                        continue
+                if use_negation and rule.negatable and _negated(rs, text_, s, e):
+                    continue
+                if rule.hypothetical_needs:
+                    before = _clause_before(text_, s, rs.hypothetical_window)
+                    if rs.hypothetical.search(before) and not any(p.search(text) for p in rule.hypothetical_needs):
+                        continue
+                found = m.group(0)
+                break
+            if found:
+                break
+        if found:
+            hits.append(RuleHit(rule.id, found))
+    return hits
+
+
+def large_amounts(rs: RuleSet, raw_text: str, language: str | None) -> list[Amount]:
+    amounts = find_amounts(raw_text, language, rs.dollar_by_language, rs.yuan_by_language)
+    return [a for a in amounts if a.currency in rs.thresholds and a.value >= rs.thresholds[a.currency]]
+
+
+def _views(text: str, scripts: frozenset[str] | None) -> tuple[frozenset[str], dict[str, str]]:
+    if scripts is None:
+        scripts = scripts_in(text)
+    latin = latin_part(text) if ("zh" in scripts or "ko" in scripts) else text
+    return scripts, {"latin": latin, "zh": text, "ko": text}
+
+
+def mild_score(rs: RuleSet, text: str, scripts: frozenset[str] | None = None) -> tuple[float, list[str], str | None]:
+    scripts, views = _views(text, scripts)
+    score = 0.0
+    cues: list[str] = []
+    rest = text
+    for weight, pattern, script in rs.mild_cues:
+        if script not in scripts:
+            continue
+        m = pattern.search(views[script])
+        if m:
+            score += weight
+            cues.append(m.group(0))
+            if weight >= 2:  # "no other request" must not read as a request
+                rest = pattern.sub(" ", rest)
+    demand = rs.demand.search(rest)
+    return score, cues, demand.group(0) if demand else None
+
+
+def motive_of(rs: RuleSet, text: str, raw_text: str, scripts: frozenset[str] | None = None):
+    scripts, views = _views(text, scripts)
+    for motive in rs.motives:
+        found: list[str] = []
+        for pattern, script in zip(motive.cues, motive.scripts):
+            if script not in scripts:
+                continue
+            view = views[script]
+            if pattern.search(view) is not None:
+                found += pattern.findall(view)[:3]
+        score = len(found)
+        if motive.id == "angry":
+            score += min(2, raw_text.count("!!") + raw_text.count("！！") + raw_text.count("??") + raw_text.count("？？"))
+        if score >= motive.min_score:
+            return motive, found
+    return None, []
+
+
+def lexicon_scores(rs: RuleSet, text: str) -> tuple[dict[str, float], dict[str, list[str]]]:
+    scores: dict[str, float] = {c: 0.0 for c in rs.categories}
+    matched: dict[str, list[str]] = {c: [] for c in rs.categories}
+    seen: set[str] = set()
+    weights = rs.lexicon.weights
+    for term in rs.lexicon.matcher.find(text):
+        if term in seen:
+            continue
+        seen.add(term)
+        for cat, w in weights.get(term, ()):
+            scores[cat] += w
+            matched[cat].append(term)
+    return scores, matched
+
+
+def category_evidence(rs: RuleSet, text: str) -> tuple[dict[str, float], dict[str, list[str]], list[RuleHit]]:
+    """Lexicon scores plus the hazard bonus; also returns the hazard hits (reused for P1)."""
+    scores, matched = lexicon_scores(rs, text)
+    hazards = match_rules(rs, rs.hazard_rules, text)
+    if hazards and rs.hazard_category in scores and rs.hazard_bonus:
+        scores[rs.hazard_category] += rs.hazard_bonus
+        matched[rs.hazard_category].append("<safety hazard>")
+    return scores, matched, hazards

@@ -1,0 +1,306 @@
+"""Text normalisation, language detection and fast literal-term matching."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import opencc
+
+# Variant folds applied after OpenCC t2s (t2s keeps these as they are).
+_FOLD = str.maketrans({"帐": "账", "著": "着", "裏": "里", "喫": "吃", "佈": "布", "\u3000": " "})
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+_DIGITS = re.compile(r"\d")
+
+_t2s = opencc.OpenCC("t2s")
+
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+LATIN = re.compile(r"[A-Za-z]")
+
+
+def normalise(text: str) -> str:
+    """NFKC width folding, casefold, Traditional -> Simplified (OpenCC t2s), variant folds.
+
+    Keeps the length roughly but not exactly; used for all matching and model features.
+    """
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    if HAN.search(text):
+        text = _t2s.convert(text)
+    text = text.translate(_FOLD)
+    return _SPACES.sub(" ", text)
+
+
+def model_text(normalised: str) -> str:
+    """Text the statistical model sees: digits folded to 0 (order numbers are noise)."""
+    return _DIGITS.sub("0", normalised)
+
+
+# --- language detection -------------------------------------------------------------------
+
+
+class LanguageDetector:
+    """lingua restricted to Chinese/Korean/English; OpenCC tells Hans from Hant."""
+
+    def __init__(self) -> None:
+        from lingua import Language, LanguageDetectorBuilder
+
+        self._lingua = LanguageDetectorBuilder.from_languages(
+            Language.CHINESE, Language.KOREAN, Language.ENGLISH
+        ).build()
+        self._map = {Language.CHINESE: "zh", Language.KOREAN: "ko", Language.ENGLISH: "en"}
+        self._t2s = opencc.OpenCC("t2s")
+        self._s2t = opencc.OpenCC("s2t")
+
+    def detect(self, text: str) -> str:
+        sample = text[:600]
+        found = self._lingua.detect_language_of(sample)
+        code = self._map.get(found) if found is not None else None
+        if code is None:
+            # lingua abstains on very short or mixed text: fall back on the script
+            if HANGUL.search(sample):
+                code = "ko"
+            elif HAN.search(sample):
+                code = "zh"
+            else:
+                code = "en"
+        if code != "zh":
+            return code
+        return self.chinese_script(sample)
+
+    def chinese_script(self, text: str) -> str:
+        """zh-Hant when converting to Simplified changes more characters than converting to Traditional."""
+        han = "".join(HAN.findall(text))
+        if not han:
+            return "zh-Hans"
+        to_s = sum(a != b for a, b in zip(han, self._t2s.convert(han)))
+        to_t = sum(a != b for a, b in zip(han, self._s2t.convert(han)))
+        return "zh-Hant" if to_s > to_t else "zh-Hans"
+
+
+@lru_cache(maxsize=1)
+def default_detector() -> LanguageDetector:
+    return LanguageDetector()
+
+
+# --- literal term matching ----------------------------------------------------------------
+
+_BOUNDARY = "\x00b"  # token for \b inside the trie
+
+
+def _tokens(term: str) -> list[str]:
+    prefix = term.endswith("*")
+    if prefix:
+        term = term[:-1]
+    toks = list(term)
+    if term and (term[0].isascii() and term[0].isalnum()):
+        toks.insert(0, _BOUNDARY)
+    if term and not prefix and term[-1].isascii() and term[-1].isalnum():
+        toks.append(_BOUNDARY)
+    return toks
+
+
+def _trie_regex(terms: list[str], buckets: int = 4) -> str:
+    trie: dict = {}
+    for term in terms:
+        node = trie
+        for tok in _tokens(term):
+            node = node.setdefault(tok, {})
+        node[""] = True
+
+    def build(node: dict, root: bool = False) -> str:
+        if root:
+            # Dispatch on the first character: Python's re tries alternatives one by one, so
+            # group the root's children behind a character-class lookahead per bucket.
+            groups: dict[int, list[str]] = {}
+            for tok in node:
+                if tok:
+                    groups.setdefault(hash(tok) % buckets if tok != _BOUNDARY else -1, []).append(tok)
+            parts = []
+            for key, toks in sorted(groups.items()):
+                alts = [(r"\b" if t == _BOUNDARY else re.escape(t)) + build(node[t]) for t in sorted(toks)]
+                if key == -1:
+                    parts.append("(?:" + "|".join(alts) + ")")
+                else:
+                    cls = "".join(re.escape(t) for t in sorted(toks))
+                    parts.append(f"(?=[{cls}])(?:" + "|".join(alts) + ")")
+            return "|".join(parts)
+        end = "" in node
+        alts = []
+        for tok in sorted((k for k in node if k), key=lambda k: (k == _BOUNDARY, k)):
+            piece = r"\b" if tok == _BOUNDARY else re.escape(tok)
+            alts.append(piece + build(node[tok]))
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if end else body
+
+    return build(trie, root=True)
+
+
+class TermMatcher:
+    """Finds every occurrence of a set of literal terms in one regex pass (a trie as regex).
+
+    Leftmost-longest, non-overlapping. `find` returns the matched term keys (normalised term
+    without the trailing `*`).
+    """
+
+    def __init__(self, terms: list[str]) -> None:
+        cleaned = sorted({t for t in terms if t and t != "*"})
+        self.terms = cleaned
+        self._regex = re.compile(_trie_regex(cleaned)) if cleaned else None
+
+    def find(self, text: str) -> list[str]:
+        if self._regex is None:
+            return []
+        return [m.group(0) for m in self._regex.finditer(text) if m.group(0)]
+
+
+def split_alternatives(pattern: str) -> list[str]:
+    """Top-level `|` alternatives of a regex (respects groups, classes and escapes)."""
+    parts, depth, in_class, buf, i = [], 0, False, [], 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            buf.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append("".join(buf))
+            buf = []
+            i += 1
+            continue
+        buf.append(ch)
+        i += 1
+    parts.append("".join(buf))
+    return parts
+
+
+def optimise_pattern(pattern: str) -> str:
+    """Same language, faster search: alternatives that start with \\b are grouped behind one
+    \\b, and a leading lookahead of first characters is added where they are plain literals
+    (Python's re can then skip positions quickly)."""
+    alts = split_alternatives(pattern)
+    if len(alts) < 2:
+        return pattern
+    bounded = [a[2:] for a in alts if a.startswith("\\b")]
+    other = [a for a in alts if not a.startswith("\\b")]
+    pieces = []
+    if bounded:
+        firsts_b: set[str] | None = set()
+        for a in bounded:
+            f = _first_chars(a)
+            if f is None:
+                firsts_b = None
+                break
+            firsts_b |= f
+        look = ""
+        if firsts_b:
+            look = "(?=[" + "".join(re.escape(c) for c in sorted(firsts_b)) + "])"
+        pieces.append("\\b" + look + "(?:" + "|".join(bounded) + ")")
+    if other:
+        firsts: set[str] | None = set()
+        for a in other:
+            f = _first_chars(a)
+            if f is None:
+                firsts = None
+                break
+            firsts |= f
+        body = "|".join(other)
+        if firsts:
+            cls = "".join(re.escape(c) for c in sorted(firsts))
+            pieces.append(f"(?=[{cls}])(?:{body})")
+        else:
+            pieces.append(f"(?:{body})")
+    return "|".join(pieces)
+
+
+def script_of(pattern: str) -> str:
+    """'zh', 'ko' or 'latin': which script a pattern needs in the text to match at all."""
+    if HANGUL.search(pattern):
+        return "ko"
+    if HAN.search(pattern):
+        return "zh"
+    return "latin"
+
+
+_LATIN_WORD = re.compile(r"[a-z]{2}")
+
+
+def scripts_in(text: str) -> frozenset[str]:
+    found = set()
+    if _LATIN_WORD.search(text):
+        found.add("latin")
+    if HAN.search(text):
+        found.add("zh")
+    if HANGUL.search(text):
+        found.add("ko")
+    return frozenset(found)
+
+
+def _group_end(p: str, start: int) -> int:
+    """Index just past the parenthesised group that opens at `start`."""
+    depth, i, in_class = 0, start, False
+    while i < len(p):
+        ch = p[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return -1
+
+
+def _first_chars(alt: str) -> set[str] | None:
+    """Characters one of which must start any match of `alt`; None when unknown."""
+    while alt.startswith(("(?<!", "(?<=", "(?=", "(?!")):
+        end = _group_end(alt, 0)
+        if end < 0:
+            return None
+        alt = alt[end:]
+    if not alt:
+        return None
+    if alt.startswith("(?:") or (alt.startswith("(") and not alt.startswith("(?")):
+        end = _group_end(alt, 0)
+        if end < 0 or alt[end : end + 1] in ("?", "*", "{"):
+            return None
+        inner = alt[3 : end - 1] if alt.startswith("(?:") else alt[1 : end - 1]
+        out: set[str] = set()
+        for a in split_alternatives(inner):
+            f = _first_chars(a)
+            if f is None:
+                return None
+            out |= f
+        return out
+    c = alt[0]
+    if c in "\\.[](){}*+?^$|" or alt[1:2] in ("?", "*", "{"):
+        return None
+    return {c}
+
+
+_LATIN_RUN = re.compile(r"[a-z0-9&$£€][a-z0-9'&$£€.,!? -]*[a-z0-9.!?]|[a-z]")
+
+
+def latin_part(text: str) -> str:
+    """The Latin-script runs of a mostly CJK text, one per line (for English patterns)."""
+    return "\n".join(_LATIN_RUN.findall(text))

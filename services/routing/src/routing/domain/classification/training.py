@@ -1,0 +1,151 @@
+"""Training the category model (scikit-learn) and exporting it as a JSON artefact.
+
+Only the `train` command and the tests use this module; the service loads the JSON with
+model.NgramModel and needs no scikit-learn at run time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import random
+from collections import Counter, defaultdict
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from .config import RuleSet
+from .model import ARTEFACT_FORMAT, NgramModel, ngram_counts
+from .signals import category_evidence
+from .text import model_text, normalise
+
+NGRAM_RANGE = (1, 2)
+MIN_DF = 2
+C = 4.0
+LEXICON_SCALE = 0.25
+
+
+def record_text(rec: dict) -> str:
+    subject = rec.get("subject") or ""
+    text = rec.get("text") or ""
+    return f"{subject}\n{text}" if subject else text
+
+
+def fit(
+    records: list[dict],
+    rules: RuleSet,
+    *,
+    version: str | None = None,
+    c: float = C,
+    min_df: int = MIN_DF,
+    ngram_range: tuple[int, int] = NGRAM_RANGE,
+) -> dict:
+    """Train on labelled records; returns the JSON-able artefact."""
+    from scipy.sparse import csr_matrix, hstack
+    from sklearn.linear_model import LogisticRegression
+
+    classes = [cat for cat in rules.categories if any(r["expected"]["category"] == cat for r in records)]
+    lex_features = list(rules.categories)
+    docs, lex_rows, y = [], [], []
+    for rec in records:
+        norm = normalise(record_text(rec))
+        docs.append(ngram_counts(model_text(norm), *ngram_range))
+        scores, _, _ = category_evidence(rules, norm)
+        lex_rows.append([scores[c_] for c_ in lex_features])
+        y.append(rec["expected"]["category"])
+    df: Counter = Counter()
+    for d in docs:
+        df.update(d.keys())
+    vocab = sorted(f for f, n in df.items() if n >= min_df)
+    index = {f: i for i, f in enumerate(vocab)}
+    n_docs = len(docs)
+    idf = np.array([math.log((1 + n_docs) / (1 + df[f])) + 1.0 for f in vocab])
+    rows, cols, vals = [], [], []
+    for r, d in enumerate(docs):
+        row_idx, row_val = [], []
+        for f, cnt in d.items():
+            i = index.get(f)
+            if i is not None:
+                row_idx.append(i)
+                row_val.append((1.0 + math.log(cnt)) * idf[i])
+        norm = math.sqrt(sum(v * v for v in row_val)) or 1.0
+        rows += [r] * len(row_idx)
+        cols += row_idx
+        vals += [v / norm for v in row_val]
+    x_text = csr_matrix((vals, (rows, cols)), shape=(n_docs, len(vocab)))
+    x_lex = csr_matrix(np.array(lex_rows, dtype=float) * LEXICON_SCALE)
+    x = hstack([x_text, x_lex]).tocsr()
+    clf = LogisticRegression(C=c, max_iter=3000)
+    clf.fit(x, y)
+    order = [list(clf.classes_).index(c_) for c_ in classes]
+    coef = clf.coef_[order]
+    intercept = clf.intercept_[order]
+    if len(classes) == 2:  # binary LR exports one row; never the case with the taxonomy
+        raise ValueError("need at least three categories in the training data")
+    n_text = len(vocab)
+    vocabulary = {
+        f: [round(float(idf[i]), 4), [round(float(v), 4) for v in coef[:, i]]] for i, f in enumerate(vocab)
+    }
+    digest = hashlib.sha256(
+        json.dumps(sorted((r.get("id", ""), r["expected"]["category"]) for r in records)).encode()
+    ).hexdigest()[:8]
+    return {
+        "format": ARTEFACT_FORMAT,
+        "version": version or f"ngram-lr-{datetime.now(timezone.utc):%Y%m%d}-{digest}",
+        "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "trained_on": len(records),
+        "rules_version": rules.version,
+        "classes": classes,
+        "ngram_range": list(ngram_range),
+        "min_df": min_df,
+        "C": c,
+        "lexicon_features": lex_features,
+        "lexicon_scale": LEXICON_SCALE,
+        "lexicon_coef": [[round(float(v), 4) for v in coef[:, n_text + j]] for j in range(len(lex_features))],
+        "intercept": [round(float(v), 4) for v in intercept],
+        "vocabulary": {f: [w[0], *w[1]] for f, w in vocabulary.items()},
+    }
+
+
+def load_model(artefact: dict) -> NgramModel:
+    return NgramModel(artefact)
+
+
+def save_artefact(artefact: dict, path: Path) -> None:
+    Path(path).write_text(json.dumps(artefact, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def folds(records: list[dict], k: int, seed: int = 7) -> list[list[int]]:
+    """Stratified (by category and language) fold assignment."""
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for i, r in enumerate(records):
+        groups[(r["expected"]["category"], r.get("language"))].append(i)
+    rng = random.Random(seed)
+    out: list[list[int]] = [[] for _ in range(k)]
+    pos = 0
+    for key in sorted(groups, key=str):
+        idx = groups[key]
+        rng.shuffle(idx)
+        for i in idx:
+            out[pos % k].append(i)
+            pos += 1
+    return out
+
+
+def cross_validate(records: list[dict], rules: RuleSet, k: int = 10, **fit_kw) -> dict:
+    """k-fold CV of the whole decision (rules + model trained on the other folds)."""
+    from . import Classifier
+    from .evaluation import classify_record, score
+
+    pairs = []
+    for test_idx in folds(records, k):
+        test = set(test_idx)
+        train = [r for i, r in enumerate(records) if i not in test]
+        model = load_model(fit(train, rules, **fit_kw))
+        clf = Classifier(rules, model)
+        for i in test_idx:
+            d = classify_record(clf, records[i])
+            pairs.append((records[i], {"department": d.department, "category": d.category, "priority": d.priority, "language": d.language}))
+    return score(pairs)

@@ -1,0 +1,397 @@
+"""Classifier: languages, priorities, hand rules, explanation, configuration."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from routing.domain.classification import DEFAULT_RULES, Classification, Classifier, ConfigError
+from routing.domain.classification.amounts import find_amounts
+from routing.domain.classification.evaluation import compare, evaluate, read_jsonl
+from routing.domain.classification.text import TermMatcher, normalise
+
+DATA = Path(__file__).parent / "data"
+DEV = Path(__file__).resolve().parents[3].parent / "shared" / "routing-eval" / "dev.jsonl"
+STEPS = {"validity", "category", "department", "priority", "customer", "deadline", "triage"}
+
+
+@pytest.fixture(scope="module")
+def clf() -> Classifier:
+    return Classifier.from_config()
+
+
+def decide(clf: Classifier, text: str, *, language: str | None = None, **kw) -> Classification:
+    kw.setdefault("channel", "web")
+    return clf.classify(text=text, language=language, **kw)
+
+
+# --- one ordinary complaint per language ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "category", "department"),
+    [
+        ("zh-Hans", "上个月买的洗衣机，这两天每次洗完底下都漏水，才用了三个月。", "product_quality", "quality"),
+        ("zh-Hant", "部機送咗去維修中心三個禮拜，仲係保養期內，幾時先修好？", "warranty_repair", "after_sales"),
+        ("ko", "이번 달 요금에 가입한 적 없는 부가서비스 요금이 청구됐어요. 환불해 주세요.", "billing", "billing"),
+        ("en", "The courier left my parcel in the rain at the side gate and it never got delivered properly.", "delivery", "logistics"),
+        ("en", "How do I turn on the child lock? I can't find the setting in the manual.", "usage_guidance", "customer_service"),
+        ("zh-Hans", "营业厅的店员态度很差，不耐烦，还说我不买别乱问。", "service_attitude", "customer_service"),
+        ("ko", "광고에서는 사은품을 준다고 했는데 받지 못했습니다. 약속한 혜택을 지켜 주세요.", "misleading_advertising", "marketing"),
+    ],
+)
+def test_category_and_department_per_language(clf, language, text, category, department):
+    c = decide(clf, text, language=language)
+    assert (c.category, c.department) == (category, department)
+    assert c.language == language
+    assert c.priority == "P3"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("我的手机屏幕坏了，才买两周。", "zh-Hans"),
+        ("我的手機螢幕壞了，才買兩週。", "zh-Hant"),
+        ("部電話壞咗，點算好？", "zh-Hant"),
+        ("휴대폰 화면이 고장났어요.", "ko"),
+        ("My phone screen is broken after two weeks.", "en"),
+    ],
+)
+def test_language_detected_when_missing(clf, text, language):
+    c = decide(clf, text, language=None)
+    assert c.language == language
+    assert any(e.rule == "language.detect" for e in c.explanation)
+
+
+# --- priorities ------------------------------------------------------------------------------
+
+
+def test_p1_safety(clf):
+    c = decide(clf, "The charger started smoking and melted the plug socket last night.", language="en")
+    assert c.priority == "P1" and c.category == "product_quality"
+    assert any(e.step == "priority" and e.rule.startswith("safety.") for e in c.explanation)
+
+
+def test_p1_legal(clf):
+    c = decide(clf, "I have instructed a solicitor and will take you to the small claims court.", language="en")
+    assert (c.category, c.department, c.priority) == ("legal_regulatory", "legal", "P1")
+    assert c.confidence >= 0.95 and not c.uncertain
+
+
+def test_p2_key_account(clf):
+    c = decide(clf, "Our invoice for May shows the wrong VAT number, please reissue it.", language="en", customer_tier="key_account")
+    assert c.priority == "P2" and c.category == "billing"
+    assert any(e.rule == "priority.key_account" and e.step == "customer" for e in c.explanation)
+
+
+def test_p2_repeat_flag_from_history(clf):
+    c = decide(clf, "快递三天了还没到，物流一直不更新。", language="zh-Hans", repeat_complaint=True)
+    assert c.priority == "P2"
+    assert any(e.rule == "priority.repeat_history" for e in c.explanation)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("zh-Hans", "这个问题我已经投诉过一次了，退款还是没到账。"),
+        ("zh-Hant", "呢個問題我已經係第三次打嚟投訴，退款都未到。"),
+        ("ko", "이 건으로 벌써 세 번째 전화입니다. 환불이 아직도 안 됐어요."),
+        ("en", "This is the third time I have called about the same refund, it still hasn't arrived."),
+    ],
+)
+def test_p2_repeat_cues(clf, language, text):
+    assert decide(clf, text, language=language).priority == "P2"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "priority"),
+    [
+        ("zh-Hans", "同一笔订单扣了两次款，每次6399元，请退回多扣的钱。", "P2"),
+        ("zh-Hans", "同一笔订单扣了两次款，每次39元，请退回多扣的钱。", "P3"),
+        ("zh-Hant", "扣咗我兩次錢，每次$8,980，唔該退返。", "P2"),
+        ("ko", "같은 주문에 1,590,000원이 두 번 결제됐습니다.", "P2"),
+        ("ko", "같은 주문에 15,900원이 두 번 결제됐습니다.", "P3"),
+        ("en", "You charged my card twice, $1,249 each time.", "P2"),
+        ("en", "You charged my card twice, $12.49 each time.", "P3"),
+    ],
+)
+def test_p2_large_financial_loss(clf, language, text, priority):
+    assert decide(clf, text, language=language).priority == priority
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("zh-Hans", "送货小哥人挺好的，就是建议下次提前发个短信。只是个小建议，不用回复。"),
+        ("zh-Hant", "你哋個電飯煲個蓋有少少鬆，煮飯冇問題，講聲俾你哋知，唔使覆。"),
+        ("ko", "기사님 친절하셨어요. 다만 도착 전에 문자 주시면 좋겠어요. 그냥 의견이에요, 답장은 괜찮아요."),
+        ("en", "Lovely staff. Just a suggestion: the hold music is a bit loud. No need to reply."),
+    ],
+)
+def test_p4_suggestion(clf, language, text):
+    assert decide(clf, text, language=language).priority == "P4"
+
+
+def test_suggestion_with_a_demand_is_not_p4(clf):
+    c = decide(clf, "Just a suggestion, but please refund the delivery fee immediately.", language="en")
+    assert c.priority != "P4"
+
+
+def test_highest_priority_wins(clf):
+    c = decide(clf, "第二次反映：充电宝充电时冒烟了！", language="zh-Hans", customer_tier="key_account")
+    assert c.priority == "P1"
+
+
+# --- safety and legal hand rules in four languages, including other industries -----------
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("zh-Hans", "电暖器插头冒烟，还有一股烧焦味。"),
+        ("zh-Hans", "吃了你们的外卖，全家上吐下泻，医生说是食物中毒。"),
+        ("zh-Hans", "热水壶把手松脱，开水洒出来把孩子烫伤了。"),
+        ("zh-Hans", "新车在高速上刹车突然失灵，差点出事。"),
+        ("zh-Hant", "部暖爐突然著火，好彩即刻熄咗。"),
+        ("zh-Hant", "個插蘇冒煙，仲有燒焦味。"),
+        ("zh-Hant", "用嗰陣部機外殼觸電，手都麻晒。"),
+        ("zh-Hant", "熱水爐爆咗，阿媽隻手燙傷。"),
+        ("zh-Hant", "食完你哋啲壽司成家人食物中毒。"),
+        ("ko", "전기히터에서 화재가 날 뻔했어요. 불꽃이 튀었습니다."),
+        ("ko", "충전 중에 배터리에서 연기가 났어요."),
+        ("ko", "제품을 만지다가 감전됐어요."),
+        ("ko", "뚜껑을 열다가 스팀에 손등 화상을 입었어요."),
+        ("ko", "도시락 먹고 가족 모두 식중독 증상이 나타났어요."),
+        ("en", "The hair dryer caught fire in my hand."),
+        ("en", "My son got an electric shock from the lamp's metal base."),
+        ("en", "The kettle lid flew off and I suffered burns to my arm."),
+        ("en", "Everyone who ate the chicken got food poisoning."),
+        ("en", "There is a strong smell of gas since your engineer fitted the boiler."),
+        ("en", "The airbag did not deploy in the crash and the brakes failed."),
+        ("en", "I found a piece of glass in my baby food jar."),
+    ],
+)
+def test_safety_rules_give_p1(clf, language, text):
+    c = decide(clf, text, language=language)
+    assert c.priority == "P1", c.explanation
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("zh-Hans", "我已经向12315投诉了，等市场监管局联系你们吧。"),
+        ("zh-Hans", "我已委托律师，将向法院起诉。"),
+        ("zh-Hans", "你们泄露了我的个人信息，我天天接到诈骗电话。"),
+        ("zh-Hant", "我已經去咗消委會投訴。"),
+        ("zh-Hant", "本人已向消費者委員會投訴，並保留追討權利。"),
+        ("zh-Hant", "我已向消保官提出申訴。"),
+        ("zh-Hant", "你們把我的個資外洩給詐騙集團。"),
+        ("ko", "한국소비자원에 피해구제 신청했습니다."),
+        ("ko", "변호사와 상담했고 소송을 제기하겠습니다."),
+        ("ko", "제 개인정보가 유출된 것 같습니다."),
+        ("en", "I have reported you to Trading Standards."),
+        ("en", "I've filed a complaint with the FTC."),
+        ("en", "I will sue you if this is not fixed. My lawyer has the file."),
+        ("en", "Your company leaked my personal data to spammers."),
+        ("en", "I've referred this to the Financial Ombudsman."),
+        ("en", "I have complained to the energy regulator Ofgem."),
+    ],
+)
+def test_legal_rules(clf, language, text):
+    c = decide(clf, text, language=language)
+    assert (c.category, c.department, c.priority) == ("legal_regulatory", "legal", "P1"), c.explanation
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "The blender lid cracked on the first day. Luckily nobody was hurt, but please replace it."),
+        ("en", "The box was dented. No injuries, just annoyed. Please send a new one."),
+        ("zh-Hans", "行李箱轮子掉了，幸好没有人受伤，请尽快换一个。"),
+        ("ko", "선반이 떨어졌는데 다친 사람은 없어요. 교환해 주세요."),
+        ("en", "I was shocked by how rude your agent was."),
+        ("en", "The courier fired the parcel over my fence."),
+        ("ko", "매장 오픈이 두 차례 연기되어 손해가 큽니다."),
+        ("zh-Hans", "空气炸锅炸出来的鸡翅外面焦了里面还是生的，怎么设置温度？"),
+    ],
+)
+def test_negations_and_lookalikes_do_not_trigger_p1(clf, language, text):
+    assert decide(clf, text, language=language).priority != "P1"
+
+
+def test_hypothetical_fire_needs_a_symptom(clf):
+    calm = decide(clf, "If the cable ever caught fire, what would your warranty cover?", language="en")
+    hot = decide(clf, "The adapter gets too hot to touch and I'm worried it could catch fire.", language="en")
+    assert calm.priority != "P1"
+    assert hot.priority == "P1"
+
+
+def test_unseen_industry_sets(clf):
+    for name in ("other_industries.jsonl", "other_industries_blind.jsonl"):
+        records = read_jsonl([DATA / name])
+        metrics = evaluate(clf, records)
+        assert metrics["p1"]["recall"] == 1.0, name
+        assert metrics["p1"]["precision"] >= 0.9, name
+        assert metrics["overall"]["category"] >= 0.8, name
+        assert {r["language"] for r in records} == {"zh-Hans", "zh-Hant", "ko", "en"}
+
+
+@pytest.mark.skipif(not DEV.exists(), reason="shared/routing-eval/dev.jsonl not beside the repository")
+def test_dev_targets_with_shipped_model(clf):
+    m = evaluate(clf, read_jsonl([DEV]))
+    assert m["overall"]["department"] >= 0.95
+    assert m["overall"]["category"] >= 0.90
+    assert m["p1"]["recall"] == 1.0
+    assert m["p1"]["precision"] >= 0.90
+
+
+# --- explanation, hints, motive ------------------------------------------------------------
+
+
+def test_explanation_items_match_shared_contract(clf):
+    c = decide(clf, "客服热线等了四十分钟没人接，最后还被挂断了，什么服务啊！", language="zh-Hans")
+    assert c.explanation
+    for e in c.explanation:
+        assert e.step in STEPS
+        assert isinstance(e.rule, str) and e.rule
+        assert set(e.as_dict()) == {"step", "rule", "detail", "weight"}
+    steps = {e.step for e in c.explanation}
+    assert {"category", "priority"} <= steps
+    assert "department" in steps or "triage" in steps
+    assert c.rules_version and c.model_version
+    assert c.handling_hint
+
+
+def test_explanation_contract_with_pydantic_model(clf):
+    events = pytest.importorskip("complaints_shared.events")
+    c = decide(clf, "Your agent hung up on me twice.", language="en")
+    items = [events.ExplanationItem(**e.as_dict()) for e in c.explanation]
+    assert items
+
+
+def test_handling_hint_and_motive(clf):
+    c = decide(clf, "Dear Sir, the fridge stopped cooling after a week. I expect compensation for the spoiled food.", language="en")
+    assert c.category == "product_quality"
+    assert "Apologise" in c.handling_hint
+    assert c.motive == "wants_compensation"
+    angry = decide(clf, "Absolutely furious. Your staff are rude and this is unacceptable!!", language="en")
+    assert angry.motive == "angry"
+    assert "Listen first" in angry.handling_hint or "vent" in angry.handling_hint
+
+
+def test_uncertain_goes_to_triage(clf):
+    c = decide(clf, "Hello.", language="en")
+    assert c.uncertain
+    assert c.department == "customer_service"
+    assert any(e.step == "triage" for e in c.explanation)
+
+
+# --- configuration without code ------------------------------------------------------------
+
+
+def _write_rules(tmp_path: Path, change) -> Path:
+    raw = yaml.safe_load(DEFAULT_RULES.read_text(encoding="utf-8"))
+    change(raw)
+    path = tmp_path / "rules.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_department_change_in_yaml_changes_route(tmp_path, clf):
+    text = "You charged my card twice for the same order, please refund one charge."
+    assert decide(clf, text, language="en").department == "billing"
+
+    def change(raw):
+        raw["version"] = "test-2"
+        raw["categories"]["billing"]["department"] = "finance_desk"
+
+    other = Classifier.from_config(_write_rules(tmp_path, change))
+    c = decide(other, text, language="en")
+    assert c.department == "finance_desk" and c.rules_version == "test-2"
+
+
+def test_routing_rule_first_match_wins(tmp_path):
+    def change(raw):
+        raw["routing_rules"] = [
+            {"id": "vip-food", "when": {"category": "product_quality", "product": "(?i)yog", "customer_tier": "key_account"},
+             "department": "food_safety", "priority_at_least": "P2"},
+            {"id": "sms-quality", "when": {"category": "product_quality", "channel": "sms"}, "department": "sms_quality"},
+            {"id": "never", "when": {"category": "product_quality"}, "department": "unreachable"},
+        ]
+
+    other = Classifier.from_config(_write_rules(tmp_path, change))
+    text = "The yoghurt was mouldy and smelled sour when I opened it."
+    a = other.classify(text=text, channel="email", language="en", product="Berry Yoghurt", customer_tier="key_account")
+    assert (a.department, a.priority) == ("food_safety", "P2")
+    b = other.classify(text=text, channel="sms", language="en")
+    assert b.department == "sms_quality"
+    assert any(e.rule == "sms-quality" and e.step == "department" for e in b.explanation)
+
+
+def test_keyword_routing_rule(tmp_path):
+    def change(raw):
+        raw["routing_rules"] = [{"id": "ev", "when": {"keywords": ["e-bike", "電動車"]}, "department": "ev_team"}]
+
+    other = Classifier.from_config(_write_rules(tmp_path, change))
+    assert decide(other, "部電動車電池充唔到電", language="zh-Hant").department == "ev_team"
+
+
+def test_bad_config_is_reported(tmp_path):
+    bad = tmp_path / "rules.yaml"
+    bad.write_text("version: x\ncategories:\n  billing: {department: billing}\nhazard_rules:\n  - {id: h, patterns: ['(']}\n")
+    with pytest.raises(ConfigError, match="hazard_rules.h"):
+        Classifier.from_config(bad)
+    with pytest.raises(ConfigError):
+        Classifier.from_config(_write_rules(tmp_path, lambda raw: raw["routing_rules"].append({"id": "z", "when": {"colour": "red"}})))
+
+
+# --- pieces --------------------------------------------------------------------------------
+
+
+def test_normalise_folds_scripts_and_width():
+    assert normalise("ＡＢＣ 著火 帳單 個資外洩") == "abc 着火 账单 个资外泄"
+
+
+def test_term_matcher_boundaries():
+    m = TermMatcher(["refund*", "bill", "退款"])
+    assert m.find("refunded the bill, billed twice, 退款") == ["refund", "bill", "退款"]
+
+
+def test_amounts():
+    cur = {"en": "USD", "zh-Hant": "HKD", "zh-Hans": "USD", "ko": "USD"}
+    yuan = {"zh-Hans": "CNY", "zh-Hant": "TWD", "en": "CNY", "ko": "CNY"}
+    got = {(a.value, a.currency) for a in find_amounts("扣了12798元、另一单 NT$58,900 、239만원、£349、五万多块", "zh-Hans", cur, yuan)}
+    assert {(12798.0, "CNY"), (58900.0, "TWD"), (2390000.0, "KRW"), (349.0, "GBP"), (50000.0, "CNY")} <= got
+
+
+def test_shadow_compare():
+    old = [{"id": "1", "department": "billing", "category": "billing", "priority": "P3"},
+           {"id": "2", "department": "quality", "category": "product_quality", "priority": "P1"}]
+    new = [{"id": "1", "department": "legal", "category": "legal_regulatory", "priority": "P1"},
+           {"id": "2", "department": "quality", "category": "product_quality", "priority": "P1"},
+           {"id": "3", "department": "quality", "category": "product_quality", "priority": "P3"}]
+    r = compare(old, new)
+    assert r["compared"] == 2 and r["changed_any"] == 1 and r["only_new"] == 1
+    assert r["changed"] == {"department": 1, "category": 1, "priority": 1}
+    assert r["transitions"]["priority"] == {"P3->P1": 1}
+
+
+def test_classification_is_frozen_and_serialisable(clf):
+    c = decide(clf, "Refund not received after returning the item.", language="en")
+    with pytest.raises(Exception):
+        c.category = "x"  # type: ignore[misc]
+    json.dumps(c.as_dict())
+
+
+def test_throughput_smoke(clf):
+    import time
+
+    texts = [r["text"] for r in read_jsonl([DATA / "other_industries.jsonl"])]
+    start = time.perf_counter()
+    for t in texts * 5:
+        clf.classify(text=t, channel="web", language="en")
+    rate = len(texts) * 5 / (time.perf_counter() - start)
+    assert rate > 200  # loose: the benchmark in docs/routing.md measures the real figure

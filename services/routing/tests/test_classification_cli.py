@@ -1,0 +1,109 @@
+"""routing.cli: decide, evaluate, train, shadow through main([...])."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from routing import cli
+from routing.domain.classification import Classifier
+
+DATA = Path(__file__).parent / "data"
+OTHER = DATA / "other_industries.jsonl"
+
+
+def run(monkeypatch, capsys, argv, stdin: str = ""):
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    code = cli.main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_decide_writes_one_decision_per_line(monkeypatch, capsys):
+    lines = [
+        {"id": "a", "channel": "sms", "language": "ko", "customer_tier": "standard", "subject": "",
+         "text": "충전 중에 보조배터리에서 연기가 났어요"},
+        {"id": "b", "channel": "email", "text": "I've reported you to Trading Standards."},  # no language, no expected
+    ]
+    code, out, err = run(monkeypatch, capsys, ["decide"], "\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n")
+    assert code == 0 and err == ""
+    got = [json.loads(x) for x in out.splitlines()]
+    assert [g["id"] for g in got] == ["a", "b"]
+    assert set(got[0]) == {"id", "department", "category", "priority", "confidence", "explanation"}
+    assert (got[0]["category"], got[0]["priority"]) == ("product_quality", "P1")
+    assert (got[1]["department"], got[1]["priority"]) == ("legal", "P1")
+    assert all(isinstance(e, dict) and {"step", "rule", "detail", "weight"} == set(e) for e in got[0]["explanation"])
+
+
+def test_decide_reports_bad_lines_and_goes_on(monkeypatch, capsys):
+    good = json.dumps({"id": "ok", "channel": "web", "text": "Refund still not received after two weeks."})
+    stdin = "\n".join([good, "{not json", json.dumps({"id": "x", "channel": "fax", "text": "hi"}),
+                       json.dumps({"id": "y", "channel": "sms", "text": ""}), good]) + "\n"
+    code, out, err = run(monkeypatch, capsys, ["decide"], stdin)
+    assert code != 0
+    assert len(out.splitlines()) == 2
+    starts = [line.split(":")[0] for line in err.splitlines()]
+    assert starts == ["line 2", "line 3", "line 4"]
+
+
+def test_decide_full_adds_versions(monkeypatch, capsys):
+    code, out, _ = run(monkeypatch, capsys, ["decide", "--full"],
+                       json.dumps({"id": "z", "channel": "web", "language": "en", "text": "How do I pair the remote?"}) + "\n")
+    d = json.loads(out)
+    assert code == 0 and d["rules_version"] and d["model_version"] and "handling_hint" in d and "uncertain" in d
+
+
+def test_evaluate_prints_table_and_json(monkeypatch, capsys):
+    code, out, _ = run(monkeypatch, capsys, ["evaluate", str(OTHER)])
+    assert code == 0
+    for word in ("department", "category", "priority", "zh-Hans", "zh-Hant", "ko", "en", "overall", "P1 recall"):
+        assert word in out
+    code, out, _ = run(monkeypatch, capsys, ["evaluate", str(OTHER), "--json"])
+    data = json.loads(out)
+    assert code == 0
+    assert set(data["shipped"]["by_language"]) == {"zh-Hans", "zh-Hant", "ko", "en"}
+    assert data["shipped"]["p1"]["recall"] == 1.0
+
+
+def test_evaluate_with_cross_validation(monkeypatch, capsys):
+    code, out, _ = run(monkeypatch, capsys, ["evaluate", str(OTHER), "--json", "--cv", "2"])
+    assert code == 0 and "cross_validated" in json.loads(out)
+
+
+def test_train_writes_a_model_that_loads(monkeypatch, capsys, tmp_path):
+    out_path = tmp_path / "model.json"
+    corrections = tmp_path / "corrections.jsonl"
+    rec = json.loads(OTHER.read_text(encoding="utf-8").splitlines()[0])
+    rec["expected"] = {"department": "billing", "category": "billing", "priority": "P3"}
+    corrections.write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
+    code, out, _ = run(monkeypatch, capsys, ["train", str(OTHER), str(DATA / "other_industries_blind.jsonl"), str(corrections),
+                                             "--out", str(out_path), "--folds", "2", "--version", "test-model"])
+    assert code == 0, out
+    assert "before" in out and "cross-validated" in out
+    model = json.loads(out_path.read_text(encoding="utf-8"))
+    assert model["version"] == "test-model" and model["trained_on"] == 64
+    clf = Classifier.from_config(model_path=out_path)
+    assert clf.model.version == "test-model"
+    assert clf.classify(text="Charged twice for one order.", channel="web", language="en").model_version == "test-model"
+
+
+def test_shadow_compare(monkeypatch, capsys, tmp_path):
+    old, new = tmp_path / "old.jsonl", tmp_path / "new.jsonl"
+    old.write_text(json.dumps({"id": "1", "department": "billing", "category": "billing", "priority": "P3"}) + "\n")
+    new.write_text(json.dumps({"id": "1", "department": "billing", "category": "billing", "priority": "P2"}) + "\n")
+    code, out, _ = run(monkeypatch, capsys, ["shadow", str(old), str(new)])
+    assert code == 0 and json.loads(out)["changed"] == {"priority": 1}
+    assert cli.compare is not None
+
+
+def test_missing_file_is_an_error(monkeypatch, capsys, tmp_path):
+    code, _, err = run(monkeypatch, capsys, ["evaluate", str(tmp_path / "nope.jsonl")])
+    assert code == 2 and "error" in err
+
+
+def test_unknown_command_exits(monkeypatch, capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["frobnicate"])
