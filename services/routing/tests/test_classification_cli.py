@@ -1,4 +1,4 @@
-"""routing.cli: decide, evaluate, train, shadow through main([...])."""
+"""routing.cli: decide, evaluate, train, compare through main([...])."""
 
 from __future__ import annotations
 
@@ -94,7 +94,7 @@ def test_shadow_compare(monkeypatch, capsys, tmp_path):
     old, new = tmp_path / "old.jsonl", tmp_path / "new.jsonl"
     old.write_text(json.dumps({"id": "1", "department": "billing", "category": "billing", "priority": "P3"}) + "\n")
     new.write_text(json.dumps({"id": "1", "department": "billing", "category": "billing", "priority": "P2"}) + "\n")
-    code, out, _ = run(monkeypatch, capsys, ["shadow", str(old), str(new)])
+    code, out, _ = run(monkeypatch, capsys, ["compare", str(old), str(new)])
     assert code == 0 and json.loads(out)["changed"] == {"priority": 1}
     assert cli.compare is not None
 

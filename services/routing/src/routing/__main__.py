@@ -6,6 +6,7 @@
     python -m routing train FILE.jsonl [...]      retrain the category model, report the change
     python -m routing export-corrections OUT.jsonl   staff reassignments from the archive, as training data
     python -m routing shadow --rules NEW.yaml [--model NEW.json]   replay received complaints, count changes
+    python -m routing compare OLD.jsonl NEW.jsonl  count changed decisions between two decide outputs
 """
 
 from __future__ import annotations

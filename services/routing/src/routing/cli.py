@@ -1,9 +1,9 @@
-"""Command line of the routing classifier: decide, evaluate, train, shadow.
+"""Command line of the routing classifier: decide, evaluate, train, compare.
 
     python -m routing decide   < complaints.jsonl > decisions.jsonl
     python -m routing evaluate labelled.jsonl [--json] [--cv 10]
     python -m routing train    labelled.jsonl [more.jsonl ...] [--out PATH] [--folds 10]
-    python -m routing shadow   old_decisions.jsonl new_decisions.jsonl
+    python -m routing compare  old_decisions.jsonl new_decisions.jsonl
 
 Same code and default configuration as the service (rules.yaml + category_model.json
 shipped in routing/config). `main(argv)` returns the exit status.
@@ -117,7 +117,7 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--version", default=None, help="model version label (default: date + data hash)")
     sp.add_argument("--json", action="store_true")
 
-    sp = sub.add_parser("shadow", help="compare two decision files (old vs new) and count changes by field")
+    sp = sub.add_parser("compare", help="compare two decision files (old vs new) and count changes by field")
     sp.add_argument("old", type=Path)
     sp.add_argument("new", type=Path)
     return p
@@ -126,7 +126,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
     try:
-        if args.command == "shadow":
+        if args.command == "compare":
             result = compare(read_jsonl([args.old]), read_jsonl([args.new]))
             print(json.dumps(result, ensure_ascii=False, indent=2))
             return 0

@@ -89,15 +89,12 @@ def route(
     """The routing decision for one received complaint, and its entry for the customer's history."""
     complaint: ev.ComplaintReceived = event.data  # type: ignore[assignment]
     earlier = [case for case in history if case.case_id != complaint.case_id]  # a redelivery never matches itself
-    arguments = dict(
+    classification = engine.classifier.classify(
         text=complaint.text, subject=complaint.subject, channel=complaint.channel.value,
         language=complaint.language.value if complaint.language else None,
         customer_tier=recognised.tier.value, product=complaint.product,
+        earlier_categories={case.category for case in earlier if case.category},
     )
-    classification = engine.classifier.classify(**arguments)
-    repeat_from_history = any(case.category == classification.category for case in earlier)
-    if repeat_from_history:
-        classification = engine.classifier.classify(**arguments, repeat_complaint=True)
     verdict = engine.judge.judge(
         text=complaint.text, subject=complaint.subject, channel=complaint.channel.value,
         sender_email=complaint.customer.email, sender_phone=complaint.customer.phone,
@@ -113,8 +110,6 @@ def route(
         ),
         *_items(classification),
     ]
-    if repeat_from_history:
-        explanation.append(ev.ExplanationItem(step="priority", rule="history.repeat_complaint", detail=f"earlier {classification.category} complaint on record"))
     deadlines = None
     if verdict.validity in (ev.Validity.VALID, ev.Validity.FOLLOW_UP):
         decision = engine.deadlines.decide(priority=classification.priority, category=classification.category, received_at=complaint.received_at)

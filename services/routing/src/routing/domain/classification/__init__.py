@@ -20,6 +20,7 @@ Pure computation: files are read only in `from_config`.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -150,7 +151,10 @@ class Classifier:
         customer_tier: str = "standard",
         product: str | None = None,
         repeat_complaint: bool = False,
+        earlier_categories: Collection[str] = (),
     ) -> Classification:
+        """`earlier_categories`: categories of the customer's earlier complaints (from their
+        history); one of them equal to this complaint's category makes it a repeat (P2)."""
         rs = self.rules
         raw = f"{subject}\n{text}" if subject else text
         expl: list[Explanation] = []
@@ -209,7 +213,7 @@ class Classifier:
             p2: list[Explanation] = []
             if customer_tier == "key_account":
                 p2.append(Explanation("customer", "priority.key_account", "P2: key-account customer", 1.0))
-            if repeat_complaint:
+            if repeat_complaint or category in earlier_categories:
                 p2.append(Explanation("customer", "priority.repeat_history", "P2: earlier complaint on the same category", 1.0))
             for h in match_rules(rs, rs.repeat_rules, norm, use_negation=False):
                 p2.append(Explanation("priority", h.rule, f"P2: matched {h.text!r}", 1.0))
