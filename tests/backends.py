@@ -4,17 +4,18 @@ In order:
 1. `KAFKA_BOOTSTRAP_SERVERS` and `MONGODB_URL` from the environment (an existing installation);
 2. testcontainers with the official apache/kafka and mongo images, when a Docker engine answers;
 3. the project's own local processes (deploy/local/bin/infra: Kafka 4.3.1 and
-   mongo-java-server from Maven Central) on test ports, started once per test session and
-   stopped at its end if this session started them.
+   mongo-java-server from Maven Central) on free ports with a fresh data folder, started once
+   per test session and stopped at its end.
 If none can be had, the session fails with what to install: it never skips silently.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import shutil
+import socket
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,7 +23,6 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 INFRA = REPO / "deploy" / "local" / "bin" / "infra"
-TEST_PORTS = {"KAFKA_PORT": "29092", "KAFKA_CONTROLLER_PORT": "29093", "MONGO_PORT": "37017"}
 KAFKA_IMAGE = os.environ.get("TEST_KAFKA_IMAGE", "apache/kafka:4.1.1")
 MONGO_IMAGE = os.environ.get("TEST_MONGO_IMAGE", "mongo:8.0")
 
@@ -56,12 +56,16 @@ def testcontainer_backends() -> Iterator[Backends]:
         yield Backends(kafka_container.get_bootstrap_server(), mongo_container.get_connection_url(), "testcontainers")
 
 
-def infra_env() -> dict[str, str]:
-    return os.environ | TEST_PORTS | {"LOCAL_INFRA_DIR": str(REPO / ".local" / "test-infra")}
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 @contextmanager
 def local_backends() -> Iterator[Backends]:
+    """A fresh broker and store for this test session: free ports, a new data folder, both
+    stopped and deleted at the end (KEEP_TEST_INFRA=1 leaves them for a post-mortem)."""
     missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
     if missing:
         raise NoBackend(
@@ -69,22 +73,22 @@ def local_backends() -> Iterator[Backends]:
             f"or run a Docker engine, or install {' and '.join(missing)} (Java 17+ and Maven: "
             f"`apt-get install openjdk-17-jdk-headless maven`) so deploy/local can start them"
         )
-    env = infra_env()
-    status = subprocess.run([str(INFRA), "status"], env=env, capture_output=True, text=True).stdout
-    already_running = all(re.search(rf"^{svc}\s+(?!stopped)", status, re.M) for svc in ("kafka", "mongo"))
-    started = subprocess.run([str(INFRA), "start", "all"], env=env, capture_output=True, text=True, timeout=600)
-    if started.returncode != 0:
-        raise NoBackend(f"deploy/local/bin/infra start all failed:\n{started.stdout}\n{started.stderr}")
-    ready = subprocess.run([str(INFRA), "wait", "all", "120"], env=env, capture_output=True, text=True, timeout=180)
-    if ready.returncode != 0:
-        raise NoBackend(f"local Kafka/MongoDB did not become ready:\n{ready.stdout}\n{ready.stderr}")
+    (REPO / ".local").mkdir(exist_ok=True)
+    data = Path(tempfile.mkdtemp(prefix="test-infra-", dir=REPO / ".local"))
+    ports = {"KAFKA_PORT": _free_port(), "KAFKA_CONTROLLER_PORT": _free_port(), "MONGO_PORT": _free_port()}
+    env = os.environ | {k: str(v) for k, v in ports.items()} | {"LOCAL_INFRA_DIR": str(data)}
     try:
-        yield Backends(
-            f"127.0.0.1:{TEST_PORTS['KAFKA_PORT']}", f"mongodb://127.0.0.1:{TEST_PORTS['MONGO_PORT']}", "local"
-        )
+        started = subprocess.run([str(INFRA), "start", "all"], env=env, capture_output=True, text=True, timeout=600)
+        if started.returncode != 0:
+            raise NoBackend(f"deploy/local/bin/infra start all failed:\n{started.stdout}\n{started.stderr}")
+        ready = subprocess.run([str(INFRA), "wait", "all", "120"], env=env, capture_output=True, text=True, timeout=180)
+        if ready.returncode != 0:
+            raise NoBackend(f"local Kafka/MongoDB did not become ready:\n{ready.stdout}\n{ready.stderr}")
+        yield Backends(f"127.0.0.1:{ports['KAFKA_PORT']}", f"mongodb://127.0.0.1:{ports['MONGO_PORT']}", "local")
     finally:
-        if not already_running and os.environ.get("KEEP_TEST_INFRA") != "1":
+        if os.environ.get("KEEP_TEST_INFRA") != "1":
             subprocess.run([str(INFRA), "stop", "all"], env=env, capture_output=True, timeout=120)
+            shutil.rmtree(data, ignore_errors=True)
 
 
 @contextmanager

@@ -14,12 +14,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from backends import Backends, NoBackend, backends  # noqa: E402
 
 
+_unavailable: list[str] = []
+
+
 @pytest.fixture(scope="session")
 def real_backends() -> Backends:
+    if _unavailable:  # tried once this session already: fail fast with the same reason
+        pytest.fail(_unavailable[0], pytrace=False)
     try:
         with backends() as found:
             yield found
     except NoBackend as exc:
+        _unavailable.append(str(exc))
         pytest.fail(str(exc), pytrace=False)
 
 

@@ -1,0 +1,80 @@
+"""routing.handlers: the whole decision for one complaint, with the real domain (no I/O)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from complaints_shared import events as ev
+from routing import handlers
+from routing.bootstrap import build_engine
+from routing.domain.customers import CustomerDirectory
+from routing.settings import RoutingSettings
+
+MONDAY_10 = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)  # 10:00 in Asia/Shanghai
+
+
+@pytest.fixture(scope="module")
+def engine() -> handlers.RoutingEngine:
+    return build_engine(RoutingSettings())
+
+
+def received(case_id: str, text: str, *, channel=ev.Channel.EMAIL, at=MONDAY_10, **contact) -> ev.Event:
+    data = ev.ComplaintReceived(case_id=case_id, channel=channel, text=text, received_at=at, customer=ev.CustomerContact(**contact))
+    return ev.envelope(data, source="/t", event_id=f"rcv-{case_id}")
+
+
+STANDARD = handlers.Recognised("email:a@example.com", None, ev.CustomerTier.STANDARD, None)
+
+
+def test_ordinary_complaint_gets_department_deadlines_and_an_explanation(engine):
+    routed, case = handlers.route(received("c1", "The courier threw my parcel over the fence and the box was crushed."), STANDARD, engine=engine, history=[], now=MONDAY_10)
+    assert routed.validity == ev.Validity.VALID
+    assert routed.department == "logistics"
+    assert routed.deadlines.acknowledge_by > MONDAY_10
+    steps = {item.step for item in routed.explanation}
+    assert {"validity", "customer", "category", "priority", "deadline"} <= steps
+    assert case.case_id == "c1" and case.category == routed.category
+
+
+def test_quality_complaints_get_a_departmental_reply_deadline(engine):
+    routed, _ = handlers.route(received("q1", "The yoghurt was mouldy and smelled sour although the date was fine."), STANDARD, engine=engine, history=[], now=MONDAY_10)
+    assert routed.category == "product_quality"
+    assert routed.deadlines.department_reply_by is not None
+    assert routed.deadlines.department_reply_by <= routed.deadlines.resolve_by
+
+
+def test_second_complaint_on_the_same_matter_is_a_repeat_p2(engine):
+    first, case = handlers.route(received("r1", "I was charged twice for my monthly plan in October."), STANDARD, engine=engine, history=[], now=MONDAY_10)
+    later = MONDAY_10 + timedelta(days=40)  # beyond the follow-up window, still on record
+    second, _ = handlers.route(received("r2", "My bill shows a wrong extra charge this month.", at=later), STANDARD, engine=engine, history=[case], now=later)
+    assert first.priority == ev.Priority.P3
+    assert second.category == "billing"
+    assert second.priority == ev.Priority.P2
+    assert any(item.rule == "priority.repeat_history" for item in second.explanation)
+
+
+def test_spam_gets_no_deadlines(engine):
+    spam = "恭喜您中奖了！点击链接领取大奖 http://x.example/a http://x.example/b 加微信领取 网上赌场 博彩"
+    routed, _ = handlers.route(received("s1", spam, channel=ev.Channel.SMS), STANDARD, engine=engine, history=[], now=MONDAY_10)
+    assert routed.validity == ev.Validity.SPAM
+    assert routed.deadlines is None
+
+
+def test_recognise_prefers_the_crm_profile_and_its_tier():
+    directory = CustomerDirectory({})
+    directory.ingest(ev.CustomerProfileUpdated(customer_id="K-9", tier=ev.CustomerTier.KEY_ACCOUNT, emails=("boss@corp.example",), updated_at=MONDAY_10))
+    known = handlers.recognise(received("k1", "x", email="Boss@Corp.example").data, directory=directory)
+    assert (known.customer_id, known.tier, known.customer_key) == ("K-9", ev.CustomerTier.KEY_ACCOUNT, "customer:K-9")
+    stranger = handlers.recognise(received("k2", "x", phone="+8613800000001").data, directory=directory)
+    assert (stranger.customer_id, stranger.customer_key) == (None, "phone:+8613800000001")
+    anonymous = handlers.recognise(received("k3", "no contact at all").data, directory=directory)
+    assert anonymous.customer_key == "case:k3"
+
+
+def test_history_is_bounded_and_closed_cases_stay_on_record(engine):
+    _, case = handlers.route(received("h1", "The fridge door seal is torn."), STANDARD, engine=engine, history=[], now=MONDAY_10)
+    history = handlers.mark_status([case], "h1", "closed")
+    assert history[0].status == "closed"
+    assert handlers.remember(history, case, now=MONDAY_10) == [case]
