@@ -80,3 +80,4 @@ def test_log_redaction_masks_emails_and_phone_numbers():
     text = redact("from ann.lee@example.com, tel +86 182-0000-5017 or (020) 7946 0000, order 2026")
     assert "example.com" not in text and "5017" not in text and "7946" not in text
     assert "order 2026" in text
+    assert redact("listening on http://127.0.0.1:8001") == "listening on http://127.0.0.1:8001"

@@ -105,3 +105,11 @@ async def test_failed_notice_is_published_as_failed():
     await handlers.on_routed(routed_event(), watch=watch, publish=fake.publish, notifier=FakeNotifier(fail=True), now=NOW)
     [(failed, _)] = fake.published
     assert isinstance(failed, ev.NotificationFailed) and "smtp down" in failed.error
+
+
+async def test_redelivered_decision_notifies_once():
+    watch: dict = {}
+    fake, notifier = FakePublisher(), FakeNotifier()
+    for _ in range(2):
+        await handlers.on_routed(routed_event(), watch=watch, publish=fake.publish, notifier=notifier, now=NOW)
+    assert len(notifier.sent) == 1 and len(fake.published) == 1

@@ -19,7 +19,8 @@ from pythonjsonlogger.json import JsonFormatter
 current_case_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("case_id", default=None)
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-_PHONE = re.compile(r"(?<![\w-])\+?\d[\d \-().]{6,}\d(?![\w-])")
+# Dots are not phone separators here, so addresses like 127.0.0.1:8001 stay readable.
+_PHONE = re.compile(r"(?<![\w.-])\+?\d[\d \-()]{6,}\d(?![\w.-])")
 
 
 def redact(text: str) -> str:
@@ -33,6 +34,7 @@ class RedactingFilter(logging.Filter):
             record.args = None
         if isinstance(record.msg, str):
             record.msg = redact(record.msg)
+        record.__dict__.pop("color_message", None)  # uvicorn's ANSI copy of the message
         case_id = current_case_id.get()
         if case_id and not hasattr(record, "case_id"):
             record.case_id = case_id

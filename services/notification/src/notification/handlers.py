@@ -53,8 +53,9 @@ async def on_routed(event: ev.Event, *, watch: Watch, publish: Publish, notifier
         case = WatchedCase.from_routed(routed)
         if case is None:
             return
-        if routed.case_id not in watch:
-            watch[routed.case_id] = case.to_json()
+        if routed.case_id in watch:
+            return  # a redelivered decision: the department was told already
+        watch[routed.case_id] = case.to_json()
         await notify(
             notifier=notifier, publish=publish, case_id=routed.case_id, role=f"department:{routed.department}",
             template="case_assigned", trigger_event_id=event.id, now=now,
