@@ -53,6 +53,10 @@ def make_app(settings: ServiceSettings, *, app_id: str, data_dir: Path, **overri
 
 
 def add_operations_pages(app: faust.App, checks: dict[str, Callable[[], Awaitable[bool]]]) -> None:
+    @app.task
+    async def announce() -> None:
+        log.info("%s ready", app.conf.id, extra={"port": app.conf.web_port, "agents": sorted(app.agents)})
+
     @app.page("/healthz")
     async def healthz(web, request):  # noqa: ARG001 - Faust's view signature
         return web.json({"status": "alive"})
@@ -110,5 +114,6 @@ async def events_of(
 
 def run_worker(app: faust.App, *, loglevel: str) -> None:
     """Run the Faust worker in the foreground until SIGTERM/SIGINT (it then stops cleanly)."""
-    worker = faust.Worker(app, loglevel=loglevel, override_logging=False, redirect_stdouts=False)
+    # quiet: no banner or terminal spinner; our JSON logging stays in charge.
+    worker = faust.Worker(app, loglevel=loglevel, override_logging=False, redirect_stdouts=False, quiet=True)
     worker.execute_from_commandline()
