@@ -78,3 +78,10 @@ def test_history_is_bounded_and_closed_cases_stay_on_record(engine):
     history = handlers.mark_status([case], "h1", "closed")
     assert history[0].status == "closed"
     assert handlers.remember(history, case, now=MONDAY_10) == [case]
+
+
+def test_uncertain_decision_goes_to_triage_and_says_so(engine):
+    routed, _ = handlers.route(received("u1", "Hello, about the thing from last time, please call me."), STANDARD, engine=engine, history=[], now=MONDAY_10)
+    assert routed.uncertain is True
+    assert routed.department == "customer_service"
+    assert any(item.step == "triage" for item in routed.explanation)

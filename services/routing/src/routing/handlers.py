@@ -17,7 +17,6 @@ from .domain.customers import CustomerDirectory
 from .domain.deadlines import DeadlinePolicy
 from .domain.validity import OpenCase, ValidityJudge, prune
 
-TRIAGE_DEPARTMENT = "customer_service"
 HISTORY_MAX_AGE = timedelta(days=365)
 HISTORY_MAX_CASES = 50
 
@@ -115,16 +114,13 @@ def route(
         decision = engine.deadlines.decide(priority=classification.priority, category=classification.category, received_at=complaint.received_at)
         deadlines = decision.deadlines
         explanation.append(ev.ExplanationItem(step="deadline", rule="calendar", detail=decision.explanation))
-    department = TRIAGE_DEPARTMENT if classification.uncertain else classification.department
-    if classification.uncertain:
-        explanation.append(ev.ExplanationItem(step="triage", rule="confidence-threshold", detail=f"would be {classification.department}", weight=classification.confidence))
     routed = ev.ComplaintRouted(
         case_id=complaint.case_id,
         received_event_id=event.id,
         validity=verdict.validity,
         related_case_id=verdict.related_case_id,
         category=classification.category,
-        department=department,
+        department=classification.department,  # uncertain ones already go to triage (rules.yaml)
         priority=ev.Priority(classification.priority),
         confidence=classification.confidence,
         uncertain=classification.uncertain,
