@@ -37,7 +37,7 @@ def main() -> None:
     rounds = 10
     history: list = []
     started = time.perf_counter()
-    for n in range(rounds):
+    for _ in range(rounds):
         for event in events:
             routed, case = handlers.route(event, recognised, engine=engine, history=history[-5:], now=NOW)
             history = handlers.remember(history[-5:], case, now=NOW)
@@ -46,7 +46,7 @@ def main() -> None:
     print(f"route handler: {decisions} decisions in {elapsed:.2f} s = {decisions / elapsed:,.0f} decisions/s (one core, 5 open cases per customer)")
 
     started = time.perf_counter()
-    for n in range(rounds):
+    for _ in range(rounds):
         for r in records:
             engine.classifier.classify(text=r["text"], subject=r.get("subject", ""), channel=r["channel"], language=None,
                                        customer_tier=r.get("customer_tier", "standard"))

@@ -108,7 +108,7 @@ def main() -> int:
         for process in processes.values():
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
-        for name, process in processes.items():
+        for process in processes.values():
             try:
                 process.wait(30)
             except subprocess.TimeoutExpired:

@@ -3,6 +3,7 @@
 from datetime import datetime, timezone
 
 import pytest
+from pydantic import ValidationError
 
 from complaints_shared import events as ev
 from complaints_shared.logging import redact
@@ -29,7 +30,7 @@ def test_wire_format_is_plain_json_and_round_trips():
 
 
 def test_models_are_frozen():
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="frozen"):
         received().text = "changed"  # type: ignore[misc]
 
 

@@ -5,25 +5,12 @@ from datetime import datetime, timezone
 import httpx
 import pytest
 
-from complaints_shared import events as ev
+from complaints_shared.testing import FakePublisher
 from intake.bootstrap import bootstrap
 from intake.settings import IntakeSettings
 
 API_KEY = "unit-test-key"
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=timezone.utc)
-
-
-class FakePublisher:
-    """Records what would have been published; an acknowledged write in the real adapter."""
-
-    def __init__(self) -> None:
-        self.events: list[ev.Event] = []
-
-    async def publish(self, data: ev.Contract, *, event_id: str | None = None) -> ev.Event:
-        event = ev.envelope(data, source="/test", event_id=event_id)
-        # Round-trip through the wire format, so a model that doesn't serialise fails here.
-        self.events.append(ev.decode(ev.encode(event)))
-        return event
 
 
 @pytest.fixture

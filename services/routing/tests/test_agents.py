@@ -8,24 +8,13 @@ from datetime import datetime, timezone
 import pytest
 
 from complaints_shared import events as ev
+from complaints_shared.testing import FakePublisher
 from routing.bootstrap import bootstrap
 from routing.domain.customers import CustomerDirectory
 from routing.handlers import JsonTable
 from routing.settings import RoutingSettings
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
-
-
-class FakePublisher:
-    def __init__(self):
-        self.published: list[tuple[ev.Contract, str]] = []
-        self.dead: list[str] = []
-
-    async def publish(self, data, event_id=None):
-        self.published.append((data, event_id))
-
-    async def dead_letter(self, message, *, reason, consumer):
-        self.dead.append(reason)
 
 
 @pytest.fixture(scope="module")

@@ -29,22 +29,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def serve() -> int:
-    import asyncio
-
-    from complaints_shared import kafka
-    from complaints_shared.logging import configure_logging
-    from complaints_shared.streams import run_worker
+    from complaints_shared.entry import serve_worker
 
     from .bootstrap import bootstrap
     from .settings import RoutingSettings
 
-    settings = RoutingSettings()
-    configure_logging(service="routing", level=settings.log_level, fmt=settings.log_format)
-    if settings.create_topics:
-        # Faust ignores a source topic that doesn't exist: create ours before it subscribes.
-        asyncio.run(kafka.ensure_topics(settings))
-    run_worker(bootstrap(settings).app, loglevel=settings.log_level)
-    return 0
+    return serve_worker(RoutingSettings(), lambda settings: bootstrap(settings).app)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from complaints_shared import events as ev
-from complaints_shared import kafka, mongo
+from complaints_shared import mongo
 from complaints_shared.topics import RECEIVED
 
 from .domain.classification import Classifier
