@@ -143,3 +143,11 @@ def test_plain_aiokafka_consumer_reads_a_routed_event_with_only_the_json_schema(
     jsonschema.validate(routed, schema, format_checker=jsonschema.FormatChecker())
     assert "__faust" not in json.dumps(routed)
     assert routed["data"]["department"] == "billing"
+
+
+def test_faust_services_serve_no_table_or_router_pages(platform):
+    services, _ = platform
+    for name in ("routing", "notification"):
+        for path in ("/table/customer-directory/", "/router/", "/graph/", "/stats/"):
+            assert httpx.get(f"{services[name].url}{path}", timeout=5).status_code == 404, (name, path)
+        assert httpx.get(f"{services[name].url}/metrics", timeout=5).status_code == 200

@@ -44,6 +44,13 @@ def make_app(settings: ServiceSettings, *, app_id: str, data_dir: Path, **overri
         web_host=settings.host,
         web_bind=settings.host,
         web_port=settings.port,
+        # Faust's own pages would serve table contents (customer contact data) with no key:
+        # only /healthz, /readyz and /metrics are served.
+        web_router_enabled=False,
+        web_tables_enabled=False,
+        web_graph_enabled=False,
+        web_stats_enabled=False,
+        web_metrics_enabled=False,
         datadir=str(data_dir),
         autodiscover=False,
         # Faust's own internal topics (changelogs, repartitions) carry the installation prefix too.
@@ -69,7 +76,8 @@ def add_operations_pages(app: faust.App, checks: dict[str, Callable[[], Awaitabl
 
     @app.page("/metrics")
     async def metrics(web, request):  # noqa: ARG001
-        return web.bytes(generate_latest(), content_type=CONTENT_TYPE_LATEST)
+        # aiohttp refuses a content_type argument with a charset; the header carries it whole.
+        return web.bytes(generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 
 class Publisher:
