@@ -223,3 +223,52 @@ def test_default_region_configurable():
     directory = CustomerDirectory(default_region="HK")
     directory.ingest(profile(phones=("9123 4567",), emails=()))
     assert directory.lookup("phone:+85291234567") == "C123"
+
+
+# --- the matcher that skips hopeless candidates finds what the plain one finds --------------
+
+import phonenumbers  # noqa: E402
+from phonenumbers import PhoneMetadata  # noqa: E402
+from phonenumbers.phonenumberutil import COUNTRY_CODES_FOR_NON_GEO_REGIONS, SUPPORTED_REGIONS  # noqa: E402
+
+from routing.domain import customers as customers_module  # noqa: E402
+
+
+def test_min_international_digits_holds_for_every_region():
+    metadata = [PhoneMetadata.metadata_for_region(r) for r in SUPPORTED_REGIONS]
+    metadata += [PhoneMetadata.metadata_for_nongeo_region(cc) for cc in COUNTRY_CODES_FOR_NON_GEO_REGIONS]
+    fewest = min(customers_module._min_written_digits(m, True) for m in metadata if m is not None)
+    assert customers_module._MIN_INTERNATIONAL_DIGITS <= fewest
+
+
+PHONE_TEXTS = [
+    "客户电话182-0000-5017，付了64元，2026-11-02 买的，第2次",
+    "call me +86 182 0000 5017 or (010) 6552-9988 or 182.0000.5017 or 18200005017",
+    "電話：１８２００００５０１７ / +852 9123 4567 / 0086 138 0013 8000",
+    "my number is 415-555-2671 ext. 12, office +1 (415) 555-2671 x 34, fax +44 20 7946 0958",
+    "+43 1234, +49 30 1234, +378 0549 123456, +672 3 12345, +290 22222, +683 4002",
+    "12xx34xx56 1xxxx2xxxx3 12 ext 34567 +4 anexo 3 1 int 2 138 ext 0000",
+    "订单123456 phone 1820000501 amount 1,299.00 on 11/02/2026 at 10:30, page 211-227 (2003)",
+    "전화 010-1234-5678 로 연락주세요, 02-312-3456",
+    "price $5551234567 or 5551234567% or abc8005001234def",
+    "",
+    "no digits here at all",
+]
+
+
+@pytest.mark.parametrize("text", PHONE_TEXTS)
+@pytest.mark.parametrize("region", ["CN", "US", "KR", "GB", "AT"])
+def test_extract_phones_matches_the_plain_matcher(text, region):
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKC", text)
+    plain = list(dict.fromkeys(
+        phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
+        for m in phonenumbers.PhoneNumberMatcher(folded, region, leniency=phonenumbers.Leniency.VALID)
+    ))
+    assert extract_phones(text, region) == plain
+
+
+def test_extract_emails_without_at_sign():
+    assert extract_emails("no address here 我的邮箱") == []
+    assert extract_emails("mail：ｗａｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ") == ["wang@example.com"]

@@ -477,3 +477,187 @@ def test_config_values_loaded(judge):
     assert judge.follow_up_window == timedelta(days=30)
     assert judge.version.startswith("validity-")
     assert judge.phrase_groups and judge.cue_patterns and judge.order_ref_patterns
+
+
+# --- the fast paths agree with the plain definitions --------------------------------------
+
+import random  # noqa: E402
+import re  # noqa: E402
+import sys  # noqa: E402
+
+from routing.domain import validity as validity_module  # noqa: E402
+
+TRICKY_TEXTS = [
+    "", " ", "!!!", "ㅋㅋㅋㅋㅋ", "ㅁㄴㅇㄹ ㅋㅋ", "哈哈哈哈哈哈", "jkjkjkjk", "asdfgh qwerty zxcvb", "aaaaaa", "ababab", "12345678",
+    "二〇二四年十一月 〇〇", "ⅻ ½ ² ①②③ 五六七", "Ｆｕｌｌｗｉｄｔｈ ｔｅｘｔ １２３", "看见 ㅋ 한글 ひらがな カタカナ ・ー 𠀀𪜀",
+    "e\u0301cole élève naïve café résumé", "www.spam.com click here 贷款 低息", "http://a.com http://b.cn http://c.xyz",
+    "see example.com/path and test.io, WWW.X.ORG", "订单号 AB12345678 已经投诉过了 again", "전화 010-1234-5678 로 연락주세요 다시 문의합니다",
+    "call me +86 182 0000 5017 or (010) 6552-9988", "the quick brown fox jumps over the lazy dog", "bcdfg hjklm nprst",
+    "我的手机坏了，屏幕一直闪烁，已经联系过客服三次都没有解决。", "我的手機壞了，螢幕一直閃爍，已經聯絡過客服三次都冇解決。",
+    "배송이 아직도 안 왔어요. 주문번호 KR-20261102 확인 부탁드립니다.", "x" * 7, "ab" * 9 + "c", "٣٤٥٦٧٨ ۱۲۳",
+]
+
+
+def _reference_unintelligible(judge, norm):
+    """The original per-character implementation of ValidityJudge._unintelligible."""
+    is_cjk, is_jamo = validity_module._is_cjk, validity_module._is_jamo
+    text = validity_module._URL.sub(" ", norm)
+    chars = [ch for ch in validity_module._DIGIT_RUN.sub("0", text) if not ch.isspace()]
+    letters = [ch for ch in chars if ch.isalpha()]
+    share = len(letters) / len(chars) if chars else 0.0
+    if share < judge.min_letter_share:
+        return ("invalid.non_letters", f"mostly non-letters ({share:.0%} letters)", round(1 - share, 3))
+    cjk = [ch for ch in letters if is_cjk(ch)]
+    latin = [ch for ch in letters if not is_cjk(ch)]
+    if cjk:
+        jamo = sum(1 for ch in cjk if is_jamo(ch))
+        korean = sum(1 for ch in cjk if 0xAC00 <= ord(ch) <= 0xD7AF) + jamo
+        if korean and jamo / korean >= judge.jamo_share and len(cjk) - jamo < judge.min_cjk_chars:
+            return ("invalid.keyboard_mash", "bare Hangul jamo, no syllables (ㅋㅋㅋ, ㅁㄴㅇㄹ)", 1.0)
+        if len(cjk) - jamo < judge.min_cjk_chars and len(latin) < judge.min_latin_letters:
+            return ("invalid.too_short", f"too short ({len(cjk)} character(s))", 1.0)
+    elif len(latin) < judge.min_latin_letters:
+        return ("invalid.too_short", f"too short ({len(latin)} letter(s))", 1.0)
+    alnum = "".join(ch for ch in chars if ch.isalnum())
+    if len(alnum) >= judge.min_repetition_length and (
+        len(set(alnum)) <= judge.max_distinct_chars or validity_module._REPEATED_UNIT.fullmatch(alnum)
+    ):
+        return ("invalid.repetition", f"repetition ({len(set(alnum))} distinct character(s))", 1.0)
+    if latin and len(latin) >= len(cjk):
+        words = re.findall(r"[^\W\d_]+", text)
+        latin_words = [w for w in words if not any(is_cjk(ch) for ch in w)]
+        total = sum(len(w) for w in latin_words) or 1
+        bad = sum(len(w) for w in latin_words if judge._implausible(w))
+        if bad / total >= judge.mash_share:
+            return ("invalid.keyboard_mash", f"keyboard mash ({bad / total:.0%} of letters in implausible words)", round(bad / total, 3))
+    return None
+
+
+@pytest.mark.parametrize("text", TRICKY_TEXTS)
+def test_unintelligible_matches_the_per_character_definition(judge, text):
+    norm = normalise_text(text)
+    got = judge._unintelligible(norm)
+    expected = _reference_unintelligible(judge, norm)
+    assert (None if got is None else (got.rule, got.reason, got.score)) == expected
+
+
+def test_character_classes_match_the_predicates():
+    ranges = validity_module._CJK_RANGES + ((0x0000, 0x2FFF), (0xFB00, 0xFFFF))
+    for lo, hi in ranges:
+        for o in range(lo, hi + 1):
+            ch = chr(o)
+            assert bool(validity_module._CJK_ANY.match(ch)) == validity_module._is_cjk(ch), hex(o)
+            letter = ch.isalpha()
+            assert bool(validity_module._CJK_LETTER_RUN.match(ch)) == (letter and validity_module._is_cjk(ch)), hex(o)
+            assert bool(validity_module._JAMO_LETTER_RUN.match(ch)) == (letter and validity_module._is_jamo(ch)), hex(o)
+            assert bool(validity_module._SYLLABLE_LETTER_RUN.match(ch)) == (letter and 0xAC00 <= o <= 0xD7AF), hex(o)
+    for o in range(sys.maxunicode + 1):
+        ch = chr(o)
+        assert bool(validity_module._ALNUM.match(ch)) == ch.isalnum(), hex(o)
+
+
+@pytest.mark.parametrize("text", TRICKY_TEXTS)
+def test_strip_urls_is_findall_and_sub(text):
+    norm = normalise_text(text)
+    assert validity_module._strip_urls(norm) == (validity_module._URL.findall(norm), validity_module._URL.sub(" ", norm))
+
+
+def test_at_most_distinct():
+    for text in ["", "a", "aa", "ab", "aab", "abc", "哈哈哈", "哈哈嘿", "abcabc"]:
+        for limit in range(-1, 5):
+            assert validity_module._at_most_distinct(text, limit) == (len(set(text)) <= limit)
+
+
+def _reference_similarity(fp, sa, sb):
+    k = fp.sketch_size
+    set_a, set_b = set(sa), set(sb)
+    union = sorted(set_a | set_b)[:k]
+    jaccard = sum(1 for h in union if h in set_a and h in set_b) / len(union)
+    small, large = (set_a, set_b) if len(set_a) <= len(set_b) else (set_b, set_a)
+    if len(small) < fp.min_shingles_containment:
+        return jaccard
+    tau = max(large) if len(large) >= k else None
+    covered = [h for h in small if tau is None or h <= tau]
+    if len(covered) < fp.min_shingles_containment:
+        return jaccard
+    return max(jaccard, sum(1 for h in covered if h in large) / len(covered))
+
+
+@pytest.mark.parametrize("sketch_size", [4, 16, 128])
+def test_similarity_matches_the_sorted_union_definition(sketch_size):
+    fp = Fingerprinter(sketch_size=sketch_size, min_shingles_containment=3)
+    rng = random.Random(sketch_size)
+    for _ in range(400):
+        pool = [rng.randrange(1 << 32) for _ in range(rng.randrange(1, 3 * sketch_size))]
+        a = sorted(set(rng.sample(pool, rng.randrange(1, len(pool) + 1))))[:sketch_size]
+        b = sorted(set(rng.sample(pool, rng.randrange(1, len(pool) + 1))))[:sketch_size]
+        expected = _reference_similarity(fp, a, b)
+        assert fp._similarity(a, b) == expected
+        assert fp.similarity(fp._encode(a), fp._encode(b)) == expected
+
+
+def test_sketch_of_long_text_and_hash_collisions(judge, monkeypatch):
+    fp = judge.fingerprinter
+    han = "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(600))
+    rng = random.Random(7)
+    latin = " ".join("".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(7)) for _ in range(200))
+    for text in [han, latin, " ".join(TRICKY_TEXTS), "短文本", "abcd efgh"]:
+        shingles = fp.shingles(text)
+        assert fp.sketch(text) == tuple(sorted({fp._hash(s) for s in shingles})[: fp.sketch_size])
+    assert len(fp.shingles(han)) > fp.sketch_size and len(fp.shingles(latin)) > fp.sketch_size
+    shingles = fp.shingles(han)
+    monkeypatch.setattr(validity_module, "_shingle_hash", lambda s: len(s) % 3)
+    assert fp._sketch(shingles) == tuple(sorted({len(s) % 3 for s in shingles}))
+
+
+def _complaint_variants():
+    return [
+        dict(text="我的手机坏了，屏幕一直闪烁。订单号 AB12345678。客户电话182-0000-5017", subject=""),
+        dict(text="My order 99887766 still not delivered, please call +1 415 555 2671", subject="Complaint again"),
+        dict(text="배송이 아직도 안 왔어요. 주문번호 KR-20261102", subject="배송", sender_email="kim@example.kr"),
+        dict(text="恭喜您中奖 免费领取 加微信", subject="", sender_phone="138 0013 8000"),
+        dict(text="ㅋㅋㅋㅋ", subject=""),
+    ]
+
+
+@pytest.mark.parametrize("variant", range(5))
+def test_judge_and_open_case_equals_judge_then_open_case(variant):
+    texts = _complaint_variants()
+    complaint = texts[variant]
+    at = T0 + timedelta(hours=3)
+    for open_cases_from in range(len(texts)):
+        history_judge = ValidityJudge.from_config()
+        history = [
+            history_judge.open_case(case_id=f"old-{i}", received_at=T0, channel=Channel.WEB, category="billing", customer_key=KEY, **texts[i])
+            for i in range(open_cases_from, len(texts))
+        ]
+        kwargs = dict(channel=Channel.EMAIL, customer_key=KEY, received_at=at, category="billing", product="Phone X", **complaint)
+        separate, combined = ValidityJudge.from_config(), ValidityJudge.from_config()
+        verdict = separate.judge(open_cases=history, case_id="new-1", **kwargs)
+        opened = separate.open_case(case_id="new-1", **kwargs)
+        assert combined.judge_and_open_case(open_cases=history, case_id="new-1", **kwargs) == (verdict, opened)
+        # the analysis shared between the two calls does not leak into another judge's settings
+        other = ValidityJudge.from_dict({**validity_module._default_config(), "similarity": {"sketch_size": 16}})
+        assert other.open_case(case_id="new-1", **kwargs).fingerprint.startswith("b1.2.4.16:")
+
+
+CUE_TEXTS = TRICKY_TEXTS + [
+    "This is the second time I write, still not fixed. Order no: AB-123456, tracking number 9988776655.",
+    "as i mentioned in my previous complaint, follow-up please; order #ZX99887766 again",
+    "againagain x-again again! stillnot still waiting. waybill 1234567",
+]
+
+
+@pytest.mark.parametrize("text", CUE_TEXTS)
+def test_gated_patterns_find_what_the_patterns_find(judge, text):
+    norm = normalise_text(text)
+    assert validity_module._cue_in(norm, judge.cue_patterns) == any(p.search(norm) for p in judge.cue_patterns)
+    plain = []
+    for pattern in judge.order_ref_patterns:
+        for m in pattern.finditer(norm):
+            ref = m.group(1).strip("-")
+            if any(ch.isdigit() for ch in ref):
+                plain.append(ref)
+    assert validity_module._order_refs_in(norm, judge.order_ref_patterns) == list(dict.fromkeys(plain))
+    patterns = (re.compile(r"\bfoo"), re.compile(r"\b|x"), re.compile(r"\w+\b"))
+    assert validity_module._cue_in(norm, patterns) == any(p.search(norm) for p in patterns)

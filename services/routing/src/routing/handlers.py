@@ -94,12 +94,13 @@ def route(
         customer_tier=recognised.tier.value, product=complaint.product,
         earlier_categories={case.category for case in earlier if case.category},
     )
-    verdict = engine.judge.judge(
-        text=complaint.text, subject=complaint.subject, channel=complaint.channel.value,
+    # One analysis of the text serves both the verdict and the customer-history entry.
+    verdict, open_case = engine.judge.judge_and_open_case(
+        case_id=complaint.case_id, text=complaint.text, subject=complaint.subject, channel=complaint.channel.value,
         sender_email=complaint.customer.email, sender_phone=complaint.customer.phone,
         customer_key=recognised.customer_key, received_at=complaint.received_at,
         open_cases=[case for case in earlier if case.status == "open"],
-        category=classification.category, product=complaint.product, case_id=complaint.case_id,
+        category=classification.category, product=complaint.product,
     )
     explanation = [
         ev.ExplanationItem(step="validity", rule=verdict.rule, detail=verdict.reason, weight=verdict.score),
@@ -134,12 +135,6 @@ def route(
         rules_version=classification.rules_version,
         model_version=classification.model_version,
         routed_at=now,
-    )
-    open_case = engine.judge.open_case(
-        case_id=complaint.case_id, text=complaint.text, subject=complaint.subject, received_at=complaint.received_at,
-        channel=complaint.channel.value, category=classification.category, product=complaint.product,
-        customer_key=recognised.customer_key, sender_email=complaint.customer.email, sender_phone=complaint.customer.phone,
-        reference=None,
     )
     return routed, open_case
 

@@ -30,6 +30,7 @@ from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parseaddr
+from functools import lru_cache
 from typing import Any
 
 import phonenumbers
@@ -62,6 +63,96 @@ PROFILE_PREFIX = "profile:"
 
 # Candidates only: every candidate is validated by email-validator before it is used.
 _EMAIL_CANDIDATE = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+
+# --- skipping hopeless candidates in `phonenumbers.PhoneNumberMatcher` ---------------------
+#
+# The matcher finds candidate strings with a regular expression (digit blocks, punctuation, an
+# extension) and parses every one, most of them amounts, dates and counts ("64元", "2 items") that
+# cannot be a valid phone number. Parsing is what costs. A number the matcher accepts (leniency
+# VALID) is a valid number, and every digit of its country code and national number comes from a
+# character of the candidate (a digit, or a letter read on the phone keypad), except the few
+# digits a region's national-prefix transform rule adds. So a candidate with fewer such
+# characters than the shortest valid number can yield no match, whole or inner, and is skipped
+# without parsing: `_MIN_INTERNATIONAL_DIGITS` for numbers written with a country code (checked
+# against the library's metadata by the tests), the default region's own bound otherwise.
+# The matches found, their order and the numbers are those of the plain matcher.
+
+_MIN_INTERNATIONAL_DIGITS = 5
+_NUMBER_TYPES = (
+    "fixed_line", "mobile", "toll_free", "premium_rate", "shared_cost", "personal_number", "voip", "pager", "uan",
+    "voicemail",
+)
+_KEYPAD_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_MAX_TRIES = 65535  # PhoneNumberMatcher's default
+
+# phonenumbers compiles its metadata patterns with re.compile on every use unless asked to keep
+# them; keeping them (a bounded set: the metadata's) only saves time.
+if callable(_enable_pattern_cache := getattr(getattr(phonenumbers, "re_util", None), "enable_pattern_cache", None)):
+    _enable_pattern_cache()
+
+
+def _pattern_min_length(pattern: str) -> int:
+    try:
+        from re import _parser  # type: ignore[attr-defined]
+
+        return int(_parser.parse(pattern).getwidth()[0])
+    except Exception:  # pragma: no cover - other regex internals: no bound
+        return 0
+
+
+def _min_national_digits(metadata: Any) -> int:
+    """The fewest digits of a valid national number of a region (0 if unknown: no bound)."""
+    best = None
+    for name in _NUMBER_TYPES:
+        desc = getattr(metadata, name, None)
+        if desc is None or desc.national_number_pattern is None:
+            continue
+        lengths = [n for n in (desc.possible_length or ()) if n > 0]
+        bound = min(lengths) if lengths else _pattern_min_length(desc.national_number_pattern)
+        best = bound if best is None else min(best, bound)
+    return best or 0
+
+
+def _min_written_digits(metadata: Any, with_country_code: bool) -> int:
+    """The fewest digits/letters a valid number of this region can be written with."""
+    rule = metadata.national_prefix_transform_rule or ""
+    added = len(re.findall(r"\d", re.sub(r"[\\$]\d", "", rule)))  # digits a transform rule writes in
+    national = max(0, _min_national_digits(metadata) - added)
+    return (len(str(metadata.country_code)) if with_country_code else 0) + national
+
+
+@lru_cache(maxsize=16)
+def _min_candidate_chars(default_region: str) -> int:
+    try:
+        metadata = phonenumbers.PhoneMetadata.metadata_for_region(default_region)
+        national = _min_written_digits(metadata, False) if metadata is not None else 0
+    except Exception:  # pragma: no cover - be safe: no bound
+        national = 0
+    return min(_MIN_INTERNATIONAL_DIGITS, national)
+
+
+def _keypad_chars(candidate: str) -> int:
+    """Characters of `candidate` that parsing may turn into digits."""
+    return sum(1 for ch in candidate if ch.isdigit() or ch.upper() in _KEYPAD_LETTERS)
+
+
+class _Matcher(phonenumbers.PhoneNumberMatcher):
+    """`PhoneNumberMatcher` (leniency VALID) that does not parse candidates too short to be valid."""
+
+    def __init__(self, text: str, region: str, min_chars: int) -> None:
+        super().__init__(text, region, leniency=phonenumbers.Leniency.VALID)
+        self._min_chars = min_chars
+
+    def _extract_match(self, candidate, offset):  # type: ignore[no-untyped-def]
+        if _keypad_chars(candidate) < self._min_chars:
+            return None  # neither the candidate nor any part of it parses to a valid number
+        return super()._extract_match(candidate, offset)
+
+
+# The plain matcher counts every failed parse against max_tries; skipping them can only matter once
+# those could run out, which takes texts of thousands of characters (at most 13 tries per character).
+_FAST_MATCHER = callable(getattr(phonenumbers.PhoneNumberMatcher, "_extract_match", None))
+_FAST_MATCHER_MAX_LENGTH = _MAX_TRIES // 13
 
 
 # --- normalisation ------------------------------------------------------------------------
@@ -155,31 +246,50 @@ class ExtractedContacts:
         return [_phone_key(p) for p in self.phones] + [_email_key(e) for e in self.emails]
 
 
+def _phones_in(folded: str, default_region: str) -> list[str]:
+    """`extract_phones` of text already folded with NFKC."""
+    if not folded:
+        return []
+    if _FAST_MATCHER and len(folded) < _FAST_MATCHER_MAX_LENGTH:
+        matcher: phonenumbers.PhoneNumberMatcher = _Matcher(folded, default_region, _min_candidate_chars(default_region))
+    else:
+        matcher = phonenumbers.PhoneNumberMatcher(folded, default_region, leniency=phonenumbers.Leniency.VALID)
+    return _dedupe(phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164) for m in matcher)
+
+
+def _emails_in(folded: str) -> list[str]:
+    """`extract_emails` of text already folded with NFKC."""
+    if "@" not in folded:  # every candidate has one
+        return []
+    found = (normalise_email(m.group(0).rstrip(".")) for m in _EMAIL_CANDIDATE.finditer(folded))
+    return _dedupe(a for a in found if a is not None)
+
+
 def extract_phones(text: str, default_region: str = "CN") -> list[str]:
     """Valid phone numbers written in `text`, as E.164, in order of appearance, without repeats."""
     if not text:
         return []
-    folded = unicodedata.normalize("NFKC", text)
-    found = (
-        phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
-        for m in phonenumbers.PhoneNumberMatcher(folded, default_region, leniency=phonenumbers.Leniency.VALID)
-    )
-    return _dedupe(found)
+    return _phones_in(unicodedata.normalize("NFKC", text), default_region)
 
 
 def extract_emails(text: str) -> list[str]:
     """Valid e-mail addresses written in `text`, normalised, in order of appearance."""
     if not text:
         return []
-    folded = unicodedata.normalize("NFKC", text)
-    found = (normalise_email(m.group(0).rstrip(".")) for m in _EMAIL_CANDIDATE.finditer(folded))
-    return _dedupe(a for a in found if a is not None)
+    return _emails_in(unicodedata.normalize("NFKC", text))
+
+
+def _contacts_in(folded: str, default_region: str = "CN") -> ExtractedContacts:
+    """`extract_contacts` of text already folded with NFKC."""
+    if not folded:
+        return ExtractedContacts()
+    return ExtractedContacts(phones=tuple(_phones_in(folded, default_region)), emails=tuple(_emails_in(folded)))
 
 
 def extract_contacts(text: str, default_region: str = "CN") -> ExtractedContacts:
-    return ExtractedContacts(
-        phones=tuple(extract_phones(text, default_region)), emails=tuple(extract_emails(text))
-    )
+    if not text:
+        return ExtractedContacts()
+    return _contacts_in(unicodedata.normalize("NFKC", text), default_region)
 
 
 def text_contact_keys(text: str, default_region: str = "CN") -> list[str]:

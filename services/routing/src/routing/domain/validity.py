@@ -42,19 +42,22 @@ import json
 import re
 import struct
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from bisect import bisect_right
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from operator import add
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import opencc
 import yaml
 
 from complaints_shared.events import Channel, CustomerContact, Validity
 
-from .customers import contact_keys, extract_contacts, normalise_email, normalise_phone
+from .customers import _contacts_in, contact_keys, extract_contacts, normalise_email, normalise_phone
 
 __all__ = [
     "DEFAULT_CONFIG_PATH",
@@ -82,10 +85,20 @@ def normalise_text(text: str | None) -> str:
     """NFKC, Traditional -> Simplified Chinese, casefold, whitespace collapsed."""
     if not text:
         return ""
-    folded = unicodedata.normalize("NFKC", text)
-    folded = _t2s().convert(folded)
-    folded = folded.casefold()
-    return " ".join(folded.split())
+    return _normalise_folded(unicodedata.normalize("NFKC", text))
+
+
+def _normalise_folded(folded: str) -> str:
+    """`normalise_text` of text already folded with NFKC."""
+    if not folded:
+        return ""
+    return " ".join(_t2s().convert(folded).casefold().split())
+
+
+@lru_cache(maxsize=4096)
+def _normalise_short(text: str | None) -> str:
+    """`normalise_text` for short, recurring strings (products, case ids)."""
+    return normalise_text(text)
 
 
 def _is_cjk(ch: str) -> bool:
@@ -108,7 +121,85 @@ def _is_jamo(ch: str) -> bool:
     return 0x3130 <= o <= 0x318F or 0x1100 <= o <= 0x11FF
 
 
+# The same tests as compiled character classes, so that counting runs in the regex engine rather
+# than a Python loop per character. `_CJK_RANGES` are exactly the ranges of `_is_cjk`; the
+# `*_LETTERS` classes hold only the code points of their ranges for which `str.isalpha()` is true
+# (enumerated once, with this interpreter's Unicode tables, so they agree with `isalpha`).
+_CJK_RANGES = (
+    (0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F),
+    (0xAC00, 0xD7AF), (0x1100, 0x11FF), (0x3130, 0x318F), (0x3040, 0x30FF),
+)
+_JAMO_RANGES = ((0x3130, 0x318F), (0x1100, 0x11FF))
+_SYLLABLE_RANGES = ((0xAC00, 0xD7AF),)
+
+
+def _char_class(ranges: Iterable[tuple[int, int]], letters_only: bool) -> str:
+    spans: list[tuple[int, int]] = []
+    for lo, hi in sorted(ranges):
+        if not letters_only:
+            spans.append((lo, hi))
+            continue
+        start = None
+        for o in range(lo, hi + 2):
+            inside = o <= hi and chr(o).isalpha()
+            if inside and start is None:
+                start = o
+            elif not inside and start is not None:
+                spans.append((start, o - 1))
+                start = None
+    return "[" + "".join(f"\\U{a:08x}-\\U{b:08x}" if a != b else f"\\U{a:08x}" for a, b in spans) + "]"
+
+
+_CJK_ANY = re.compile(_char_class(_CJK_RANGES, False))  # search() is `any(_is_cjk(ch) ...)`
+_CJK_ANY_RUN = re.compile(_char_class(_CJK_RANGES, False) + "+")
+_CJK_LETTER_RUN = re.compile(_char_class(_CJK_RANGES, True) + "+")
+_JAMO_LETTER_RUN = re.compile(_char_class(_JAMO_RANGES, True) + "+")
+_SYLLABLE_LETTER_RUN = re.compile(_char_class(_SYLLABLE_RANGES, True) + "+")
+_ALNUM = re.compile(r"[^\W_]")  # exactly str.isalnum (both use Py_UNICODE_ISALNUM)
+_NON_ALNUM = re.compile(r"[\W_]+")
+_WORD = re.compile(r"\w+")
+_LETTER_WORD = re.compile(r"[^\W\d_]+")
+_NON_VOWEL_RUN = re.compile(r"[^aeiouy]{5,}")
+
+
+def _at_most_distinct(text: str, limit: int) -> bool:
+    """len(set(text)) <= limit, without building the set."""
+    if limit < 0:
+        return False
+    for _ in range(limit):
+        if not text:
+            return True
+        text = text.replace(text[0], "")
+    return not text
+
+
+def _count(run: re.Pattern[str], text: str) -> int:
+    """How many characters of `text` the character class of `run` (a ``[...]+`` pattern) matches."""
+    return sum(map(len, run.findall(text)))
+
+
+def _strip_urls(norm: str) -> tuple[list[str], str]:
+    """(`_URL.findall(norm)`, `_URL.sub(" ", norm)`) in one pass."""
+    if _URL_HINT.search(norm) is None:
+        return [], norm
+    links: list[str] = []
+    parts: list[str] = []
+    pos = 0
+    for m in _URL.finditer(norm):
+        links.append(m.group(0))
+        parts.append(norm[pos : m.start()])
+        parts.append(" ")
+        pos = m.end()
+    if not links:
+        return links, norm
+    parts.append(norm[pos:])
+    return links, "".join(parts)
+
+
 _URL = re.compile(r"(?:https?://|www\.)\S+|(?<![@a-z0-9.-])[a-z0-9-]+\.(?:com|cn|net|org|xyz|top|vip|cc|io|me|kr|hk|ly)(?:/\S*)?\b", re.I)
+
+# Every match of _URL holds "://", "www." or ".<tld>": texts without one are not scanned with it.
+_URL_HINT = re.compile(r"://|www\.|\.(?:com|cn|net|org|xyz|top|vip|cc|io|me|kr|hk|ly)", re.I)
 
 _REPEATED_UNIT = re.compile(r"(.{1,8}?)\1{2,}.{0,8}")
 _DIGIT_RUN = re.compile(r"\d[\d\-./:]*")
@@ -135,18 +226,22 @@ class Fingerprinter:
         return f"b1.{self.shingle_cjk}.{self.shingle_other}.{self.sketch_size}"
 
     def shingles(self, text: str) -> set[str]:
-        norm = normalise_text(text)
-        norm = _URL.sub(" ", norm)
-        words = re.findall(r"\w+", norm)
+        return self._shingles(_strip_urls(normalise_text(text))[1])
+
+    def _shingles(self, text: str) -> set[str]:
+        """The shingles of normalised text with its links already blanked out."""
+        words = _WORD.findall(text)
         chars = "".join(words)
         if not chars:
             return set()
-        cjk = sum(1 for ch in chars if _is_cjk(ch))
+        cjk = _count(_CJK_ANY_RUN, chars)
         if cjk * 2 >= len(chars):
             # no word spaces: n-grams over the whole run of characters
             n = self.shingle_cjk
             if len(chars) <= n:
                 return {chars}
+            if n == 2:
+                return set(map(add, chars, chars[1:]))
             return {chars[i : i + n] for i in range(len(chars) - n + 1)}
         # spaced scripts: n-grams inside words (inflections still overlap); words shorter than
         # three characters ("a", "to", "my") carry no topic and are left out
@@ -163,13 +258,27 @@ class Fingerprinter:
 
     @staticmethod
     def _hash(shingle: str) -> int:
-        return int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=4).digest(), "big")
+        return _shingle_hash(shingle)
 
     def sketch(self, text: str) -> tuple[int, ...]:
-        return tuple(sorted({self._hash(s) for s in self.shingles(text)})[: self.sketch_size])
+        return self._sketch(self.shingles(text))
+
+    def _sketch(self, shingles: Collection[str]) -> tuple[int, ...]:
+        """The k smallest distinct hashes of `shingles`, ascending."""
+        n = len(shingles)
+        if n < 32:
+            return tuple(sorted(set(map(_shingle_hash, shingles)))[: self.sketch_size])
+        # numpy sorts the (random) 32-bit hashes much faster than sorted(); same values, same order
+        hashes = np.fromiter(map(_shingle_hash, shingles), dtype=np.uint32, count=n)
+        hashes.sort()
+        if (hashes[1:] == hashes[:-1]).any():  # two shingles with the same hash: keep one
+            hashes = np.unique(hashes)
+        return tuple(hashes[: self.sketch_size].tolist())
 
     def fingerprint(self, text: str) -> str:
-        values = self.sketch(text)
+        return self._encode(self.sketch(text))
+
+    def _encode(self, values: Sequence[int]) -> str:
         packed = struct.pack(f">{len(values)}I", *values)
         return f"{self.tag}:{base64.b64encode(packed).decode('ascii')}"
 
@@ -187,28 +296,82 @@ class Fingerprinter:
 
     def similarity(self, a: str, b: str) -> float:
         """max(Jaccard, containment of the smaller in the larger) estimated from two sketches."""
-        sa, sb = self.decode(a), self.decode(b)
-        if not sa or not sb:
+        sa, sb = self._decoded(a), self._decoded(b)
+        if sa is None or sb is None:
             return 0.0
-        return self._similarity(sa, sb)
+        return self._similarity_of(sa, sb)
+
+    def _decoded(self, fingerprint: str) -> _Sketch | None:
+        """A fingerprint's hashes (None if empty or not ours), decoded once per fingerprint."""
+        return _decoded_sketch(self, fingerprint)
 
     def _similarity(self, sa: Sequence[int], sb: Sequence[int]) -> float:
+        return self._similarity_of(_Sketch.of(sa), _Sketch.of(sb))
+
+    def _similarity_of(self, a: _Sketch, b: _Sketch) -> float:
         k = self.sketch_size
-        set_a, set_b = set(sa), set(sb)
+        set_a, set_b = a.values, b.values
+        both = set_a & set_b
+        n_both = len(both)
+        n_union = len(set_a) + len(set_b) - n_both
         # Jaccard from bottom-k sketches: among the k smallest of the union, the share in both.
-        union = sorted(set_a | set_b)[:k]
-        jaccard = sum(1 for h in union if h in set_a and h in set_b) / len(union)
+        if n_union <= k:
+            jaccard = n_both / n_union
+        elif not n_both:
+            jaccard = 0 / k
+        else:
+            # The k-th smallest of the union is merged[k - 1 + d], d = how many values of both are
+            # not above it (each of those appears twice in the merged list): find d by fixed point.
+            merged = sorted(a.ordered + b.ordered)
+            in_both = sorted(both)
+            d = 0
+            while True:
+                nd = bisect_right(in_both, merged[k - 1 + d])
+                if nd == d:
+                    break
+                d = nd
+            jaccard = d / k
         # Containment of the smaller in the larger: of the smaller's hashes that fall in the range
         # the larger sketch covers, the share the larger one holds.
-        small, large = (set_a, set_b) if len(set_a) <= len(set_b) else (set_b, set_a)
-        if len(small) < self.min_shingles_containment:
+        small, large = (a, b) if len(set_a) <= len(set_b) else (b, a)
+        if len(small.values) < self.min_shingles_containment:
             return jaccard
-        tau = max(large) if len(large) >= k else None
-        covered = [h for h in small if tau is None or h <= tau]
-        if len(covered) < self.min_shingles_containment:
-            return jaccard
-        containment = sum(1 for h in covered if h in large) / len(covered)
+        if len(large.values) >= k:
+            # covered: the smaller's hashes up to the larger's maximum (all of both is among them)
+            n_covered = bisect_right(small.ordered, large.ordered[-1])
+            if n_covered < self.min_shingles_containment:
+                return jaccard
+        else:
+            n_covered = len(small.values)
+        containment = n_both / n_covered
         return max(jaccard, containment)
+
+
+@dataclass(frozen=True)
+class _Sketch:
+    """A sketch's distinct hash values, as a set and in ascending order."""
+
+    values: frozenset[int]
+    ordered: tuple[int, ...]
+
+    @classmethod
+    def of(cls, values: Iterable[int]) -> _Sketch:
+        distinct = frozenset(values)
+        return cls(distinct, tuple(sorted(distinct)))
+
+
+@lru_cache(maxsize=4096)
+def _decoded_sketch(fingerprinter: Fingerprinter, fingerprint: str) -> _Sketch | None:
+    values = fingerprinter.decode(fingerprint)
+    return _Sketch.of(values) if values else None
+
+
+@lru_cache(maxsize=1 << 16)
+def _shingle_hash(shingle: str) -> int:
+    """32-bit blake2b of a shingle (cached: shingles recur across complaints)."""
+    return int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=4).digest(), "big")
+
+
 
 
 # --- open cases ---------------------------------------------------------------------------
@@ -324,9 +487,18 @@ def extract_order_refs(text: str, patterns: Sequence[re.Pattern[str]] | None = N
     """Order / tracking numbers written in `text` (normalised: casefolded), in order, no repeats."""
     if patterns is None:
         patterns = _default_judge().order_ref_patterns
-    norm = normalise_text(text)
+    return _order_refs_in(normalise_text(text), patterns)
+
+
+def _order_refs_in(norm: str, patterns: Sequence[re.Pattern[str]]) -> list[str]:
+    return _order_refs_gated(norm, _gated(tuple(patterns)))
+
+
+def _order_refs_gated(norm: str, gated: Sequence[tuple[re.Pattern[str], re.Pattern[str] | None]]) -> list[str]:
     found: list[str] = []
-    for pattern in patterns:
+    for pattern, gate in gated:
+        if gate is not None and gate.search(norm) is None:
+            continue  # the pattern cannot match either
         for m in pattern.finditer(norm):
             ref = m.group(1).strip("-")
             if any(ch.isdigit() for ch in ref):
@@ -339,8 +511,130 @@ def mentions_earlier_complaint(text: str, patterns: Sequence[re.Pattern[str]] | 
     "已經投訴過", "又係", "두 번째", "이미 문의했", "again", "still not fixed", ...)."""
     if patterns is None:
         patterns = _default_judge().cue_patterns
-    norm = normalise_text(text)
-    return any(p.search(norm) for p in patterns)
+    return _cue_in(normalise_text(text), patterns)
+
+
+def _cue_in(norm: str, patterns: Sequence[re.Pattern[str]]) -> bool:
+    return _cue_gated(norm, _gated(tuple(patterns)))
+
+
+def _cue_gated(norm: str, gated: Sequence[tuple[re.Pattern[str], re.Pattern[str] | None]]) -> bool:
+    return any((gate is None or gate.search(norm)) and p.search(norm) for p, gate in gated)
+
+
+@lru_cache(maxsize=64)
+def _gated(patterns: tuple[re.Pattern[str], ...]) -> tuple[tuple[re.Pattern[str], re.Pattern[str] | None], ...]:
+    """Each pattern with a cheaper necessary condition, or None.
+
+    A pattern that starts with ``\\b`` scans the text position by position; the same pattern
+    without it matches wherever the pattern does (and more), and starts with a literal or a set
+    of literals the regex engine skips ahead to. If it finds nothing, neither does the pattern.
+    """
+    out: list[tuple[re.Pattern[str], re.Pattern[str] | None]] = []
+    for p in patterns:
+        gate = None
+        if p.pattern.startswith("\\b") and p.pattern[2:3] not in ("*", "+", "?", "{"):
+            try:
+                gate = re.compile(p.pattern[2:], p.flags)
+            except re.error:
+                gate = None
+        out.append((p, gate))
+    return tuple(out)
+
+
+# --- what the judge reads from one complaint, computed once ---------------------------------
+
+
+class _Analysis:
+    """The per-complaint work shared by `judge()` and `open_case()`: normalised text, links,
+    shingle sketch, order numbers, cue, contact keys written in the text. Each part is computed
+    on first use, at most once. Built for one judge's settings (see `ValidityJudge._analyse`)."""
+
+    def __init__(self, body: str, judge: ValidityJudge) -> None:
+        self.body = body
+        self.fingerprinter = judge.fingerprinter
+        self.order_ref_patterns = judge.order_ref_patterns
+        self.cue_patterns = judge.cue_patterns
+        self.default_region = judge.default_region
+        self._gated_refs, self._gated_cues = judge._gated_patterns()
+        self.folded = unicodedata.normalize("NFKC", body) if body else ""
+        self.norm = _normalise_folded(self.folded)
+
+    def matches(self, judge: ValidityJudge) -> bool:
+        return (
+            self.fingerprinter is judge.fingerprinter
+            and self.order_ref_patterns is judge.order_ref_patterns
+            and self.cue_patterns is judge.cue_patterns
+            and self.default_region == judge.default_region
+        )
+
+    @cached_property
+    def compact(self) -> str:
+        return self.norm.replace(" ", "")
+
+    @cached_property
+    def _links(self) -> tuple[list[str], str]:
+        return _strip_urls(self.norm)
+
+    @property
+    def links(self) -> list[str]:
+        return self._links[0]
+
+    @property
+    def without_links(self) -> str:
+        return self._links[1]
+
+    @cached_property
+    def sketch(self) -> tuple[int, ...]:
+        fp = self.fingerprinter
+        return fp._sketch(fp._shingles(self.without_links))
+
+    @cached_property
+    def sketch_set(self) -> _Sketch | None:
+        return _Sketch(frozenset(self.sketch), self.sketch) if self.sketch else None
+
+    @cached_property
+    def fingerprint(self) -> str:
+        return self.fingerprinter._encode(self.sketch)
+
+    @cached_property
+    def order_refs(self) -> tuple[str, ...]:
+        return tuple(_order_refs_gated(self.norm, self._gated_refs))
+
+    @cached_property
+    def cue(self) -> bool:
+        return _cue_gated(self.norm, self._gated_cues)
+
+    @cached_property
+    def text_keys(self) -> tuple[str, ...]:
+        return tuple(_contacts_in(self.folded, self.default_region).keys())
+
+
+@lru_cache(maxsize=1024)
+def _sender_keys(email: str | None, phone: str | None, region: str) -> tuple[str, ...]:
+    return tuple(contact_keys(CustomerContact(email=email, phone=phone), region))
+
+
+@lru_cache(maxsize=1024)
+def _sender_email(raw: str | None) -> str | None:
+    return normalise_email(raw)
+
+
+@lru_cache(maxsize=64)
+def _phrase_table(groups: tuple[_PhraseGroup, ...]) -> tuple[tuple[_PhraseGroup, tuple[tuple[str, str | None], ...]], ...]:
+    """Per group: (phrase, the phrase without spaces if it is Chinese/Korean, else None)."""
+    return tuple(
+        (group, tuple((p, p.replace(" ", "") if _CJK_ANY.search(p) else None) for p in group.phrases))
+        for group in groups
+    )
+
+
+@lru_cache(maxsize=64)
+def _runs_pattern(runs: tuple[str, ...]) -> re.Pattern[str] | None:
+    """search() is `any(run in word for run in runs)`."""
+    if not runs:
+        return None
+    return re.compile("|".join(re.escape(r) for r in sorted(set(runs), key=len)))
 
 
 # --- verdicts -----------------------------------------------------------------------------
@@ -402,6 +696,10 @@ class ValidityJudge:
     keyboard_runs: tuple[str, ...] = ()
     order_ref_patterns: tuple[re.Pattern[str], ...] = ()
     cue_patterns: tuple[re.Pattern[str], ...] = ()
+    # analyses of the last few complaints (judge() then open_case() of the same text) and values
+    # derived from the settings; not settings themselves
+    _memo: dict[str, _Analysis] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     # -- construction --
 
@@ -489,19 +787,67 @@ class ValidityJudge:
     ) -> OpenCase:
         """An `OpenCase` for a complaint that became a case, fingerprinted with this judge's
         settings and filed under every contact key known for it."""
-        keys = self._customer_keys(customer_key, sender_email, sender_phone, f"{subject}\n{text}")
-        return OpenCase.from_complaint(
+        analysis = self._analyse(text, subject)
+        return self._open_case(
+            analysis, case_id=case_id, received_at=received_at, channel=channel, category=category, product=product,
+            customer_key=customer_key, sender_email=sender_email, sender_phone=sender_phone, reference=reference,
+        )
+
+    def judge_and_open_case(
+        self,
+        *,
+        case_id: str,
+        text: str,
+        subject: str = "",
+        channel: Channel | str,
+        sender_email: str | None = None,
+        sender_phone: str | None = None,
+        customer_key: str | None = None,
+        received_at: datetime,
+        open_cases: Sequence[OpenCase] = (),
+        category: str | None = None,
+        product: str | None = None,
+        reference: str | None = None,
+    ) -> tuple[ValidityVerdict, OpenCase]:
+        """`judge(...)` and `open_case(...)` of one complaint (same `case_id`, category, product,
+        contacts), analysing its text once. Equal to calling the two separately."""
+        analysis = self._analyse(text, subject)
+        verdict = self._judge(
+            analysis, channel=channel, sender_email=sender_email, sender_phone=sender_phone, customer_key=customer_key,
+            received_at=received_at, open_cases=open_cases, category=category, product=product, case_id=case_id,
+        )
+        case = self._open_case(
+            analysis, case_id=case_id, received_at=received_at, channel=channel, category=category, product=product,
+            customer_key=customer_key, sender_email=sender_email, sender_phone=sender_phone, reference=reference,
+        )
+        return verdict, case
+
+    def _open_case(
+        self,
+        analysis: _Analysis,
+        *,
+        case_id: str,
+        received_at: datetime,
+        channel: Channel | str,
+        category: str | None,
+        product: str | None,
+        customer_key: str | None,
+        sender_email: str | None,
+        sender_phone: str | None,
+        reference: str | None,
+    ) -> OpenCase:
+        # as OpenCase.from_complaint(body, fingerprinter=self.fingerprinter, order_ref_patterns=...)
+        return OpenCase(
             case_id=case_id,
-            text=text,
-            subject=subject,
             received_at=received_at,
-            channel=channel,
+            channel=Channel(channel),
+            fingerprint=analysis.fingerprint,
             category=category,
+            order_refs=analysis.order_refs,
+            status="open",
+            customer_keys=tuple(self._keys_of(analysis, customer_key, sender_email, sender_phone)),
             product=product,
-            customer_keys=keys,
             reference=reference,
-            fingerprinter=self.fingerprinter,
-            order_ref_patterns=self.order_ref_patterns,
         )
 
     def mentions_earlier_complaint(self, text: str) -> bool:
@@ -517,6 +863,52 @@ class ValidityJudge:
         keys += contact_keys(CustomerContact(email=sender_email, phone=sender_phone), self.default_region)
         keys += extract_contacts(text, self.default_region).keys()
         return list(dict.fromkeys(keys))
+
+    def _keys_of(
+        self, analysis: _Analysis, customer_key: str | None, sender_email: str | None, sender_phone: str | None
+    ) -> list[str]:
+        """`_customer_keys` of the analysed complaint."""
+        keys: list[str] = [customer_key] if customer_key else []
+        keys += _sender_keys(sender_email, sender_phone, self.default_region)
+        keys += analysis.text_keys
+        return list(dict.fromkeys(keys))
+
+    def _analyse(self, text: str | None, subject: str = "") -> _Analysis:
+        """The analysis of this complaint's text, shared by `judge()` and `open_case()` of the same
+        complaint (a few recent ones are kept)."""
+        body = f"{subject}\n{text}" if subject else (text or "")
+        memo = self._memo
+        analysis = memo.get(body)
+        if analysis is not None and analysis.matches(self):
+            return analysis
+        analysis = _Analysis(body, self)
+        if len(memo) >= 8:
+            memo.clear()
+        memo[body] = analysis
+        return analysis
+
+    def _phrases(self) -> tuple[tuple[_PhraseGroup, tuple[tuple[str, str | None], ...]], ...]:
+        cached = self._derived.get("phrases")
+        if cached is None or cached[0] is not self.phrase_groups:
+            cached = (self.phrase_groups, _phrase_table(self.phrase_groups))
+            self._derived["phrases"] = cached
+        return cached[1]
+
+    def _gated_patterns(self) -> tuple[Any, Any]:
+        """(order-number patterns, cue patterns), each with its `_gated` necessary condition."""
+        cached = self._derived.get("gated")
+        if cached is None or cached[0] is not self.order_ref_patterns or cached[1] is not self.cue_patterns:
+            gated = (_gated(tuple(self.order_ref_patterns)), _gated(tuple(self.cue_patterns)))
+            cached = (self.order_ref_patterns, self.cue_patterns, gated)
+            self._derived["gated"] = cached
+        return cached[2]
+
+    def _keyboard_runs(self) -> re.Pattern[str] | None:
+        cached = self._derived.get("runs")
+        if cached is None or cached[0] is not self.keyboard_runs:
+            cached = (self.keyboard_runs, _runs_pattern(self.keyboard_runs))
+            self._derived["runs"] = cached
+        return cached[1]
 
     # -- the judgement --
 
@@ -542,19 +934,38 @@ class ValidityJudge:
         recorded contact keys share nothing with this complaint's). `category` / `product`, when
         known, help recognise follow-ups. `case_id` (this complaint's own case) is never matched.
         """
-        body = f"{subject}\n{text}" if subject else (text or "")
-        norm = normalise_text(body)
-        if not any(ch.isalnum() for ch in norm):
+        return self._judge(
+            self._analyse(text, subject), channel=channel, sender_email=sender_email, sender_phone=sender_phone,
+            customer_key=customer_key, received_at=received_at, open_cases=open_cases, category=category,
+            product=product, case_id=case_id,
+        )
+
+    def _judge(
+        self,
+        analysis: _Analysis,
+        *,
+        channel: Channel | str,
+        sender_email: str | None,
+        sender_phone: str | None,
+        customer_key: str | None,
+        received_at: datetime,
+        open_cases: Sequence[OpenCase],
+        category: str | None,
+        product: str | None,
+        case_id: str | None,
+    ) -> ValidityVerdict:
+        norm = analysis.norm
+        if _ALNUM.search(norm) is None:
             return ValidityVerdict(Validity.INVALID, None, "no letters or digits in the complaint", "invalid.empty", 1.0)
 
-        verdict = self._spam(norm, sender_email, sender_phone)
+        verdict = self._spam(norm, sender_email, sender_phone, analysis)
         if verdict is None:
-            verdict = self._unintelligible(norm)
+            verdict = self._unintelligible(norm, analysis)
         if verdict is not None:
             return verdict
 
         candidates = self._related(
-            body, norm, channel, sender_email, sender_phone, customer_key, received_at, open_cases, category, product, case_id
+            analysis, channel, sender_email, sender_phone, customer_key, received_at, open_cases, category, product, case_id
         )
         if candidates:
             best = max(candidates, key=lambda c: (c.strength, c.similarity, c.case.received_at))
@@ -564,21 +975,25 @@ class ValidityJudge:
 
     # spam
 
-    def _spam(self, norm: str, sender_email: str | None, sender_phone: str | None) -> ValidityVerdict | None:
-        sender_keys = contact_keys(CustomerContact(email=sender_email, phone=sender_phone), self.default_region)
-        for key in sender_keys:
-            if key in self.blocked_senders:
-                return ValidityVerdict(Validity.SPAM, None, f"sender is blocked ({key.split(':')[0]})", "spam.blocked_sender", 1.0)
-        email = normalise_email(sender_email)
-        if email is not None:
-            domain = email.rsplit("@", 1)[1]
-            for blocked in self.blocked_domains:
-                if domain == blocked or domain.endswith("." + blocked):
-                    return ValidityVerdict(Validity.SPAM, None, f"sender domain {blocked} is blocked", "spam.blocked_domain", 1.0)
+    def _spam(
+        self, norm: str, sender_email: str | None, sender_phone: str | None, analysis: _Analysis | None = None
+    ) -> ValidityVerdict | None:
+        if sender_email or sender_phone:
+            for key in _sender_keys(sender_email, sender_phone, self.default_region):
+                if key in self.blocked_senders:
+                    return ValidityVerdict(Validity.SPAM, None, f"sender is blocked ({key.split(':')[0]})", "spam.blocked_sender", 1.0)
+        if sender_email and self.blocked_domains:
+            email = _sender_email(sender_email)
+            if email is not None:
+                domain = email.rsplit("@", 1)[1]
+                for blocked in self.blocked_domains:
+                    if domain == blocked or domain.endswith("." + blocked):
+                        return ValidityVerdict(Validity.SPAM, None, f"sender domain {blocked} is blocked", "spam.blocked_domain", 1.0)
 
-        links = _URL.findall(norm)
-        link_chars = sum(len(link) for link in links)
-        compact_len = len(norm.replace(" ", "")) or 1
+        links = analysis.links if analysis is not None else _strip_urls(norm)[0]
+        compact = analysis.compact if analysis is not None else norm.replace(" ", "")
+        link_chars = sum(map(len, links))
+        compact_len = len(compact) or 1
         if links and (len(links) >= self.max_links or link_chars / compact_len >= self.max_link_share):
             return ValidityVerdict(
                 Validity.SPAM,
@@ -589,14 +1004,10 @@ class ValidityJudge:
             )
 
         score = self.link_weight * len(links)
-        compact = norm.replace(" ", "")
         hits: list[tuple[float, str, list[str]]] = []
-        for group in self.phrase_groups:
+        for group, phrases in self._phrases():
             # phrases in Chinese/Korean also match without their spaces ("카톡추가" = "카톡 추가")
-            matched = [
-                p for p in group.phrases
-                if p in norm or (any(_is_cjk(ch) for ch in p) and p.replace(" ", "") in compact)
-            ]
+            matched = [p for p, spaceless in phrases if p in norm or (spaceless is not None and spaceless in compact)]
             if matched:
                 score += group.weight
                 hits.append((group.weight, group.name, matched))
@@ -612,42 +1023,42 @@ class ValidityJudge:
 
     # invalid
 
-    def _unintelligible(self, norm: str) -> ValidityVerdict | None:
-        text = _URL.sub(" ", norm)
+    def _unintelligible(self, norm: str, analysis: _Analysis | None = None) -> ValidityVerdict | None:
+        text = analysis.without_links if analysis is not None else _strip_urls(norm)[1]
         # A number (order, phone, amount) counts as one character, however long it is.
-        chars = [ch for ch in _DIGIT_RUN.sub("0", text) if not ch.isspace()]
-        letters = [ch for ch in chars if ch.isalpha()]
-        share = len(letters) / len(chars) if chars else 0.0
+        chars = "".join(_DIGIT_RUN.sub("0", text).split())  # str.split(): the characters str.isspace() finds
+        n_letters = sum(map(str.isalpha, chars))
+        share = n_letters / len(chars) if chars else 0.0
         if share < self.min_letter_share:
             return ValidityVerdict(
                 Validity.INVALID, None, f"mostly non-letters ({share:.0%} letters)", "invalid.non_letters", round(1 - share, 3)
             )
-        cjk = [ch for ch in letters if _is_cjk(ch)]
-        latin = [ch for ch in letters if not _is_cjk(ch)]
-        if cjk:
-            jamo = sum(1 for ch in cjk if _is_jamo(ch))
-            korean = sum(1 for ch in cjk if 0xAC00 <= ord(ch) <= 0xD7AF) + jamo
-            if korean and jamo / korean >= self.jamo_share and len(cjk) - jamo < self.min_cjk_chars:
+        n_cjk = _count(_CJK_LETTER_RUN, chars) if _CJK_ANY.search(chars) else 0  # letters in CJK scripts
+        n_latin = n_letters - n_cjk  # letters in other scripts
+        if n_cjk:
+            jamo = _count(_JAMO_LETTER_RUN, chars)
+            korean = _count(_SYLLABLE_LETTER_RUN, chars) + jamo
+            if korean and jamo / korean >= self.jamo_share and n_cjk - jamo < self.min_cjk_chars:
                 return ValidityVerdict(
                     Validity.INVALID, None, "bare Hangul jamo, no syllables (ㅋㅋㅋ, ㅁㄴㅇㄹ)", "invalid.keyboard_mash", 1.0
                 )
-            if len(cjk) - jamo < self.min_cjk_chars and len(latin) < self.min_latin_letters:
-                return ValidityVerdict(Validity.INVALID, None, f"too short ({len(cjk)} character(s))", "invalid.too_short", 1.0)
-        elif len(latin) < self.min_latin_letters:
-            return ValidityVerdict(Validity.INVALID, None, f"too short ({len(latin)} letter(s))", "invalid.too_short", 1.0)
+            if n_cjk - jamo < self.min_cjk_chars and n_latin < self.min_latin_letters:
+                return ValidityVerdict(Validity.INVALID, None, f"too short ({n_cjk} character(s))", "invalid.too_short", 1.0)
+        elif n_latin < self.min_latin_letters:
+            return ValidityVerdict(Validity.INVALID, None, f"too short ({n_latin} letter(s))", "invalid.too_short", 1.0)
 
-        alnum = "".join(ch for ch in chars if ch.isalnum())
+        alnum = _NON_ALNUM.sub("", chars)
         if len(alnum) >= self.min_repetition_length and (
-            len(set(alnum)) <= self.max_distinct_chars or _REPEATED_UNIT.fullmatch(alnum)
+            _at_most_distinct(alnum, self.max_distinct_chars) or _REPEATED_UNIT.fullmatch(alnum)
         ):
             return ValidityVerdict(
                 Validity.INVALID, None, f"repetition ({len(set(alnum))} distinct character(s))", "invalid.repetition", 1.0
             )
 
-        if latin and len(latin) >= len(cjk):
-            words = re.findall(r"[^\W\d_]+", text)
-            latin_words = [w for w in words if not any(_is_cjk(ch) for ch in w)]
-            total = sum(len(w) for w in latin_words) or 1
+        if n_latin and n_latin >= n_cjk:
+            words = _LETTER_WORD.findall(text)
+            latin_words = [w for w in words if _CJK_ANY.search(w) is None] if n_cjk or _CJK_ANY.search(text) else words
+            total = sum(map(len, latin_words)) or 1
             bad = sum(len(w) for w in latin_words if self._implausible(w))
             if bad / total >= self.mash_share:
                 return ValidityVerdict(
@@ -660,11 +1071,12 @@ class ValidityJudge:
     def _implausible(self, word: str) -> bool:
         if len(word) < 4:
             return False
-        if not any(ch in self._VOWELS for ch in word):
+        if self._VOWELS.isdisjoint(word):
             return True
-        if re.search(r"[^aeiouy]{5,}", word):
+        if _NON_VOWEL_RUN.search(word):
             return True
-        if any(run in word for run in self.keyboard_runs):
+        runs = self._keyboard_runs()
+        if runs is not None and runs.search(word):
             return True
         return len(set(word)) <= 2 and len(word) >= 5
 
@@ -672,8 +1084,7 @@ class ValidityJudge:
 
     def _related(
         self,
-        body: str,
-        norm: str,
+        analysis: _Analysis,
         channel: Channel | str,
         sender_email: str | None,
         sender_phone: str | None,
@@ -686,17 +1097,20 @@ class ValidityJudge:
     ) -> list[_Candidate]:
         if not open_cases:
             return []
-        my_keys = set(self._customer_keys(customer_key, sender_email, sender_phone, body))
-        fingerprint = self.fingerprinter.fingerprint(body)
-        refs = set(extract_order_refs(body, self.order_ref_patterns))
-        cue = mentions_earlier_complaint(body, self.cue_patterns)
-        compact = norm.replace(" ", "")
+        my_keys = set(self._keys_of(analysis, customer_key, sender_email, sender_phone))
+        mine = analysis.sketch_set
+        refs = set(analysis.order_refs)
+        cue = analysis.cue
+        compact = analysis.compact
+        fingerprinter = self.fingerprinter
+        my_channel = Channel(channel)
+        my_product = _normalise_short(product) if product else None
 
         eligible: list[OpenCase] = []
         for case in open_cases:
             if case.case_id == case_id or case.status not in self.consider_statuses:
                 continue
-            if case.customer_keys and not (my_keys & set(case.customer_keys)):
+            if case.customer_keys and my_keys.isdisjoint(case.customer_keys):
                 continue
             eligible.append(case)
         in_window = [c for c in eligible if abs(received_at - c.received_at) <= self.follow_up_window]
@@ -710,14 +1124,15 @@ class ValidityJudge:
                 continue
             if abs(age) > self.follow_up_window:
                 continue
-            sim = self.fingerprinter.similarity(fingerprint, case.fingerprint)
+            theirs = fingerprinter._decoded(case.fingerprint)
+            sim = 0.0 if mine is None or theirs is None else fingerprinter._similarity_of(mine, theirs)
             case_refs = set(case.order_refs)
             shared = refs & case_refs
             conflict = bool(refs and case_refs and not shared)
             same_cat = bool(category and case.category and category == case.category)
-            same_product = bool(product and case.product and normalise_text(product) == normalise_text(case.product))
+            same_product = bool(my_product is not None and case.product and my_product == _normalise_short(case.product))
             cat_conflict = bool(category and case.category and category != case.category)
-            across = "" if Channel(channel) == case.channel else f" (across channels: {case.channel.value} -> {Channel(channel).value})"
+            across = "" if my_channel == case.channel else f" (across channels: {case.channel.value} -> {my_channel.value})"
             if abs(age) <= self.duplicate_window and sim >= self.duplicate_threshold and not conflict:
                 hours = abs(age).total_seconds() / 3600
                 out.append(
@@ -742,10 +1157,16 @@ class ValidityJudge:
 def _cites(compact_text: str, identifier: str) -> bool:
     """The text quotes this case id / reference: at least 6 characters with a digit, not inside
     a longer run of letters and digits (so a case called "blender" is not cited by the word)."""
+    pattern = _cite_pattern(identifier)
+    return pattern is not None and pattern.search(compact_text) is not None
+
+
+@lru_cache(maxsize=4096)
+def _cite_pattern(identifier: str) -> re.Pattern[str] | None:
     ident = normalise_text(identifier).replace(" ", "")
     if len(ident) < 6 or not any(ch.isdigit() for ch in ident):
-        return False
-    return re.search(rf"(?<![a-z0-9]){re.escape(ident)}(?![a-z0-9])", compact_text) is not None
+        return None
+    return re.compile(rf"(?<![a-z0-9]){re.escape(ident)}(?![a-z0-9])")
 
 
 @lru_cache(maxsize=1)

@@ -29,11 +29,12 @@ from .model import NgramModel
 from .signals import (
     category_evidence,
     large_amounts,
+    latin_view,
     match_rules,
     mild_score,
     motive_of,
 )
-from .text import LanguageDetector, default_detector, model_text, normalise
+from .text import LanguageDetector, default_detector, model_text, normalise, scripts_in
 
 __all__ = [
     "Classifier",
@@ -126,10 +127,12 @@ class Classifier:
 
     # -- the decision ----------------------------------------------------------------
 
-    def category_vote(self, norm: str) -> tuple[dict[str, float], dict, list, list]:
+    def category_vote(
+        self, norm: str, scripts: frozenset[str] | None = None, latin: str | None = None
+    ) -> tuple[dict[str, float], dict, list, list]:
         """Blended category probabilities, lexicon matches, model contributions, hazard hits."""
         rs = self.rules
-        lex, matched, hazards = category_evidence(rs, norm)
+        lex, matched, hazards = category_evidence(rs, norm, scripts, latin)
         p_lex = _softmax(lex, rs.lexicon_temperature, rs.lexicon_prior)
         contributions: list = []
         if self.model is not None:
@@ -162,10 +165,12 @@ class Classifier:
             language = self.detect_language(raw)
             expl.append(Explanation("category", "language.detect", f"detected {language}"))
         norm = normalise(raw)
+        scripts = scripts_in(norm)
+        latin = latin_view(norm, scripts)
 
         # --- category ---------------------------------------------------------------
-        legal_hits = match_rules(rs, rs.legal_rules, norm, use_negation=False)
-        probs, lex, contributions, hazard_hits = self.category_vote(norm)
+        legal_hits = match_rules(rs, rs.legal_rules, norm, use_negation=False, scripts=scripts, latin=latin)
+        probs, lex, contributions, hazard_hits = self.category_vote(norm, scripts, latin)
         ranked = sorted(probs.items(), key=lambda kv: -kv[1])
         if legal_hits:
             category = LEGAL
@@ -215,7 +220,7 @@ class Classifier:
                 p2.append(Explanation("customer", "priority.key_account", "P2: key-account customer", 1.0))
             if repeat_complaint or category in earlier_categories:
                 p2.append(Explanation("customer", "priority.repeat_history", "P2: earlier complaint on the same category", 1.0))
-            for h in match_rules(rs, rs.repeat_rules, norm, use_negation=False):
+            for h in match_rules(rs, rs.repeat_rules, norm, use_negation=False, scripts=scripts, latin=latin):
                 p2.append(Explanation("priority", h.rule, f"P2: matched {h.text!r}", 1.0))
             for a in (large_amounts(rs, norm, language)[:2] if not p2 else ()):
                 p2.append(
@@ -225,7 +230,7 @@ class Classifier:
                 priority = "P2"
                 p_reasons += p2
         if priority == "P3":
-            score, cues, demand = mild_score(rs, norm)
+            score, cues, demand = mild_score(rs, norm, scripts, latin)
             if score >= rs.mild_threshold and not demand:
                 priority = "P4"
                 p_reasons.append(Explanation("priority", "priority.mild", f"P4: {', '.join(cues)}", round(score, 2)))
@@ -264,7 +269,7 @@ class Classifier:
                 expl.append(Explanation("department", "taxonomy", f"{category} -> {department}"))
 
         # --- handling ---------------------------------------------------------------------
-        motive, motive_cues = motive_of(rs, norm, raw)
+        motive, motive_cues = motive_of(rs, norm, raw, scripts, latin)
         hint = rs.categories[category].handling_hint
         if motive is not None:
             hint = f"{hint} Customer seems {motive.label}: {motive.advice}"

@@ -45,12 +45,23 @@ def _negated(rs: RuleSet, text: str, start: int, end: int) -> bool:
 
 
 def match_rules(
-    rs: RuleSet, rules: list[HandRule], text: str, *, use_negation: bool = True, scripts: frozenset[str] | None = None
+    rs: RuleSet,
+    rules: list[HandRule],
+    text: str,
+    *,
+    use_negation: bool = True,
+    scripts: frozenset[str] | None = None,
+    latin: str | None = None,
 ) -> list[RuleHit]:
+    """`scripts`, `latin`: scripts_in(text) and its Latin view, when already known."""
     if scripts is None:
         scripts = scripts_in(text)
+        latin = None
     hits: list[RuleHit] = []
-    latin_text = latin_part(text) if ("zh" in scripts or "ko" in scripts) else text
+    if latin is not None:
+        latin_text = latin
+    else:
+        latin_text = latin_part(text) if ("zh" in scripts or "ko" in scripts) else text
     for rule in rules:
         found: str | None = None
         for pattern, script in zip(rule.patterns, rule.scripts):
@@ -86,15 +97,27 @@ def large_amounts(rs: RuleSet, raw_text: str, language: str | None) -> list[Amou
     return [a for a in amounts if a.currency in rs.thresholds and a.value >= rs.thresholds[a.currency]]
 
 
-def _views(text: str, scripts: frozenset[str] | None) -> tuple[frozenset[str], dict[str, str]]:
+def latin_view(text: str, scripts: frozenset[str]) -> str:
+    """What Latin-script patterns are matched against."""
+    return latin_part(text) if ("zh" in scripts or "ko" in scripts) else text
+
+
+def _views(text: str, scripts: frozenset[str] | None, latin: str | None = None) -> tuple[frozenset[str], dict[str, str]]:
     if scripts is None:
         scripts = scripts_in(text)
-    latin = latin_part(text) if ("zh" in scripts or "ko" in scripts) else text
+        latin = None
+    if latin is None:
+        latin = latin_view(text, scripts)
     return scripts, {"latin": latin, "zh": text, "ko": text}
 
 
-def mild_score(rs: RuleSet, text: str, scripts: frozenset[str] | None = None) -> tuple[float, list[str], str | None]:
-    scripts, views = _views(text, scripts)
+def mild_score(
+    rs: RuleSet,
+    text: str,
+    scripts: frozenset[str] | None = None,
+    latin: str | None = None,
+) -> tuple[float, list[str], str | None]:
+    scripts, views = _views(text, scripts, latin)
     score = 0.0
     cues: list[str] = []
     rest = text
@@ -111,8 +134,14 @@ def mild_score(rs: RuleSet, text: str, scripts: frozenset[str] | None = None) ->
     return score, cues, demand.group(0) if demand else None
 
 
-def motive_of(rs: RuleSet, text: str, raw_text: str, scripts: frozenset[str] | None = None):
-    scripts, views = _views(text, scripts)
+def motive_of(
+    rs: RuleSet,
+    text: str,
+    raw_text: str,
+    scripts: frozenset[str] | None = None,
+    latin: str | None = None,
+):
+    scripts, views = _views(text, scripts, latin)
     for motive in rs.motives:
         found: list[str] = []
         for pattern, script in zip(motive.cues, motive.scripts):
@@ -144,10 +173,15 @@ def lexicon_scores(rs: RuleSet, text: str) -> tuple[dict[str, float], dict[str, 
     return scores, matched
 
 
-def category_evidence(rs: RuleSet, text: str) -> tuple[dict[str, float], dict[str, list[str]], list[RuleHit]]:
+def category_evidence(
+    rs: RuleSet,
+    text: str,
+    scripts: frozenset[str] | None = None,
+    latin: str | None = None,
+) -> tuple[dict[str, float], dict[str, list[str]], list[RuleHit]]:
     """Lexicon scores plus the hazard bonus; also returns the hazard hits (reused for P1)."""
     scores, matched = lexicon_scores(rs, text)
-    hazards = match_rules(rs, rs.hazard_rules, text)
+    hazards = match_rules(rs, rs.hazard_rules, text, scripts=scripts, latin=latin)
     if hazards and rs.hazard_category in scores and rs.hazard_bonus:
         scores[rs.hazard_category] += rs.hazard_bonus
         matched[rs.hazard_category].append("<safety hazard>")

@@ -18,6 +18,8 @@ _t2s = opencc.OpenCC("t2s")
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 LATIN = re.compile(r"[A-Za-z]")
+# Latin, Latin-1, Latin Extended-A/B, general punctuation and currency signs: no Han, no Hangul
+_LATIN_ONLY = re.compile(r"[\x00-\u024f\u2000-\u20cf]*")
 
 
 def normalise(text: str) -> str:
@@ -57,6 +59,10 @@ class LanguageDetector:
 
     def detect(self, text: str) -> str:
         sample = text[:600]
+        if _LATIN_ONLY.fullmatch(sample):
+            # Only Latin-script letters (or none): among zh/ko/en lingua can only answer English
+            # or abstain, and an abstention falls back on the script, which is "en" too.
+            return "en"
         found = self._lingua.detect_language_of(sample)
         code = self._map.get(found) if found is not None else None
         if code is None:
@@ -76,8 +82,10 @@ class LanguageDetector:
         han = "".join(HAN.findall(text))
         if not han:
             return "zh-Hans"
-        to_s = sum(a != b for a, b in zip(han, self._t2s.convert(han)))
-        to_t = sum(a != b for a, b in zip(han, self._s2t.convert(han)))
+        to_s = sum(map(str.__ne__, han, self._t2s.convert(han)))  # map stops at the shorter, like zip
+        if not to_s:
+            return "zh-Hans"  # to_s > to_t cannot hold
+        to_t = sum(map(str.__ne__, han, self._s2t.convert(han)))
         return "zh-Hant" if to_s > to_t else "zh-Hans"
 
 
@@ -151,7 +159,11 @@ class TermMatcher:
     def __init__(self, terms: list[str]) -> None:
         cleaned = sorted({t for t in terms if t and t != "*"})
         self.terms = cleaned
-        self._regex = re.compile(_trie_regex(cleaned)) if cleaned else None
+        # every match starts with a term's first character: one look-ahead skips the other
+        # positions before the trie's alternatives are tried (same matches)
+        firsts = sorted({(t[:-1] if t.endswith("*") else t)[0] for t in cleaned})  # as _tokens reads them
+        guard = "(?=[" + "".join(re.escape(c) for c in firsts) + "])" if firsts else ""
+        self._regex = re.compile(guard + "(?:" + _trie_regex(cleaned) + ")") if cleaned else None
 
     def find(self, text: str) -> list[str]:
         if self._regex is None:
