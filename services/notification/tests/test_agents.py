@@ -45,6 +45,7 @@ def service():
     fake = FakePublisher()
     # The agents hold the publisher they were registered with; swap its producer-facing methods.
     notification.publisher.publish = fake.publish
+    notification.publisher.publish_acknowledged = fake.publish
     notification.publisher.dead_letter = fake.dead_letter
     return notification, fake, notifier
 

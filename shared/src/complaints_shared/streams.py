@@ -81,18 +81,36 @@ def add_operations_pages(app: faust.App, checks: dict[str, Callable[[], Awaitabl
 
 
 class Publisher:
-    """Publishes events through the Faust app's producer; returns after the broker's ack."""
+    """Publishes events through the Faust app's producer.
+
+    `publish` inside an agent attaches the message to the event being processed: Faust
+    publishes it, and waits for the broker's acknowledgement, before it commits that event's
+    offset (and flushes the producer before every commit), so a crash re-processes the event
+    rather than losing the message — without a broker round trip per event.
+    `publish_acknowledged` returns only after the broker's ack: for timers and anything else
+    that acts on the fact that the event is out.
+    """
 
     def __init__(self, app: faust.App, settings: ServiceSettings, *, source: str) -> None:
         self.app = app
         self.prefix = settings.topic_prefix
         self.source = source
+        self._topics: dict[str, faust.TopicT] = {}
+
+    def _wire(self, data: ev.Contract, event_id: str | None) -> tuple[ev.Event, str, bytes | None, bytes]:
+        event = ev.envelope(data, source=self.source, event_id=event_id)
+        key = event.subject.encode() if event.subject else None
+        return event, topic_of(type(data)).name(self.prefix), key, ev.encode(event)
 
     async def publish(self, data: ev.Contract, event_id: str | None = None) -> ev.Event:
-        event = ev.envelope(data, source=self.source, event_id=event_id)
-        topic = topic_of(type(data)).name(self.prefix)
-        key = event.subject.encode() if event.subject else None
-        await self.app.producer.send_and_wait(topic, key, ev.encode(event), None, None, None)
+        event, name, key, value = self._wire(data, event_id)
+        topic = self._topics.get(name) or self._topics.setdefault(name, self.app.topic(name, key_type=bytes, value_type=bytes))
+        await topic.send(key=key, value=value)
+        return event
+
+    async def publish_acknowledged(self, data: ev.Contract, event_id: str | None = None) -> ev.Event:
+        event, name, key, value = self._wire(data, event_id)
+        await self.app.producer.send_and_wait(name, key, value, None, None, None)
         return event
 
     async def dead_letter(self, message, *, reason: str, consumer: str) -> None:

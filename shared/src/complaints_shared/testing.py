@@ -18,6 +18,8 @@ class FakePublisher:
         self.events.append(ev.decode(ev.encode(event)))
         return event
 
+    publish_acknowledged = publish
+
     async def dead_letter(self, message, *, reason: str, consumer: str) -> None:
         self.dead.append(reason)
 

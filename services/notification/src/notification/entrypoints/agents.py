@@ -31,7 +31,10 @@ def register(app: faust.App, settings: NotificationSettings, *, publisher: Publi
     watch = app.Table("watched-cases", default=None, partitions=ROUTED.partitions)
 
     async def publish(data: ev.Contract, event_id: str) -> None:
-        await publisher.publish(data, event_id)
+        await publisher.publish(data, event_id)  # attached to the event in hand
+
+    async def publish_acknowledged(data: ev.Contract, event_id: str) -> None:
+        await publisher.publish_acknowledged(data, event_id)  # the timer has no event to attach to
 
     @app.agent(routed_topic, name="watch-routed")
     async def watch_routed(stream):
@@ -48,7 +51,7 @@ def register(app: faust.App, settings: NotificationSettings, *, publisher: Publi
     @app.timer(interval=settings.check_interval_seconds)
     async def check():
         await handlers.check_deadlines(
-            watch=watch, publish=publish, notifier=notifier, now=clock(),
+            watch=watch, publish=publish_acknowledged, notifier=notifier, now=clock(),
             manager_after=timedelta(minutes=settings.manager_after_minutes),
         )
 

@@ -95,8 +95,10 @@ def register(app: faust.App, settings: RoutingSettings, *, engine: handlers.Rout
             recognised = handlers.Recognised.from_json(message["customer"])
             with case_context(event.subject), DECIDE_SECONDS.time():
                 routed, open_case = handlers.route(event, recognised, engine=engine, history=stored, now=clock())
-                # Publish first (acknowledged), then remember: a crash in between re-routes the
-                # complaint with the same derived event id, which consumers drop.
+                # The decision is attached to this event: Faust publishes it (acks=all) before
+                # committing the offset. After a crash the complaint is routed again with the
+                # same derived event id (its own history entry is ignored), and consumers drop
+                # the copy.
                 await publisher.publish(routed, handlers.routed_event_id(event.id))
                 histories[customer_key] = [c.to_json() for c in handlers.remember(stored, open_case, now=clock())]
                 owners[routed.case_id] = customer_key

@@ -1,0 +1,81 @@
+"""Throughput of one routing worker process on a real broker: publish N received complaints
+(the dev set's texts, each from its own customer), time until N routed events are on the topic.
+
+Usage: python bench/routing_worker.py [N=3000]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import tempfile
+import time
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+from aiokafka import AIOKafkaConsumer
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from backends import backends  # noqa: E402
+from processes import start_service, wait_ready  # noqa: E402
+
+from complaints_shared import events as ev  # noqa: E402
+from complaints_shared import kafka  # noqa: E402
+from complaints_shared.settings import ServiceSettings  # noqa: E402
+
+DEV = Path(__file__).resolve().parents[2] / "shared" / "routing-eval" / "dev.jsonl"
+
+
+async def publish(settings: ServiceSettings, n: int) -> float:
+    records = [json.loads(line) for line in DEV.read_text().splitlines() if line.strip()]
+    producer = kafka.make_producer(settings, linger_ms=20)
+    await producer.start()
+    topic = settings.topic("received")
+    started = time.monotonic()
+    futures = []
+    for i in range(n):
+        r = records[i % len(records)]
+        data = ev.ComplaintReceived(case_id=f"bench-{i}", channel=r["channel"], text=r["text"], subject=r.get("subject", ""),
+                                   customer=ev.CustomerContact(customer_id=f"cust-{i}"), received_at=datetime.now(timezone.utc))
+        futures.append(await producer.send(topic, ev.encode(ev.envelope(data, source="/bench")), key=data.case_id.encode()))
+    await asyncio.gather(*futures)
+    await producer.stop()
+    return time.monotonic() - started
+
+
+async def count_routed(settings: ServiceSettings, n: int, timeout: float) -> tuple[int, float]:
+    consumer = AIOKafkaConsumer(settings.topic("routed"), bootstrap_servers=settings.kafka_bootstrap_servers, group_id=None, auto_offset_reset="earliest")
+    await consumer.start()
+    seen, started = 0, time.monotonic()
+    try:
+        while seen < n and time.monotonic() - started < timeout:
+            seen += sum(len(records) for records in (await consumer.getmany(timeout_ms=500, max_records=5000)).values())
+    finally:
+        await consumer.stop()
+    return seen, time.monotonic() - started
+
+
+def main(n: int) -> None:
+    with backends() as found, tempfile.TemporaryDirectory() as workdir:
+        env = {"KAFKA_BOOTSTRAP_SERVERS": found.kafka_bootstrap_servers, "COMPLAINTS_TOPIC_PREFIX": f"rw{uuid.uuid4().hex[:8]}.",
+               "COMPLAINTS_API_KEY": "bench", "LOG_LEVEL": "WARNING"}
+        settings = ServiceSettings(**env)
+        asyncio.run(kafka.ensure_topics(settings))
+        routing = start_service("routing", env=env, workdir=Path(workdir))
+        try:
+            wait_ready(routing)
+            asyncio.run(count_routed(settings, 0, 0))
+            published = asyncio.run(publish(settings, n))
+            started = time.monotonic()
+            seen, _ = asyncio.run(count_routed(settings, n, timeout=600))
+            elapsed = time.monotonic() - started + published
+            print(f"one routing worker: {seen}/{n} complaints routed in {elapsed:.1f} s = {seen / elapsed:,.0f} decisions/s "
+                  f"(published in {published:.1f} s; broker and worker share this machine's 2 cores)")
+        finally:
+            routing.stop()
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3000)
