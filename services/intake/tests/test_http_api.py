@@ -131,3 +131,20 @@ async def test_openapi_lists_the_interfaces(client):
     paths = (await client.get("/openapi.json")).json()["paths"]
     assert {"/v1/complaints", "/v1/complaints/email", "/v1/cases/{case_id}/events"} <= set(paths)
     assert json.dumps(paths)  # serialisable
+
+
+async def test_healthz_reports_a_dead_raw_topic_consumer():
+    import httpx
+
+    from intake.bootstrap import Intake
+    from intake.settings import IntakeSettings
+
+    class DeadLoop:
+        alive = False
+
+    intake = Intake(IntakeSettings(COMPLAINTS_API_KEY="k"))
+    intake.raw_loop = DeadLoop()
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=intake.app()), base_url="http://i") as http:
+        response = await http.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"] == {"raw_topic_consumer": False}

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import KafkaConnectionError, KafkaError
+from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaConnectionError, KafkaError
 from pymongo.errors import ConnectionFailure, PyMongoError
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
@@ -152,7 +152,11 @@ RecordHandler = Callable[[ConsumerRecord], Awaitable[None]]
 
 @dataclass
 class ConsumerLoop:
-    """Consume → handle → (dead-letter if hopeless) → commit, one batch at a time."""
+    """Consume → handle → (dead-letter if hopeless) → commit, one batch at a time.
+
+    `start()` runs it as a task; `alive` tells the health check whether it still runs (a loop
+    that died makes the service unhealthy, so the orchestrator restarts it).
+    """
 
     consumer: AIOKafkaConsumer
     handle: RecordHandler
@@ -163,23 +167,57 @@ class ConsumerLoop:
     processed: int = 0
     dead_lettered: int = 0
     _stopping: bool = False
+    _task: asyncio.Task | None = None
+
+    def start(self) -> asyncio.Task:
+        self._task = asyncio.create_task(self.run(), name=self.name)
+        self._task.add_done_callback(self._report_end)
+        return self._task
+
+    @property
+    def alive(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def _report_end(self, task: asyncio.Task) -> None:
+        if not task.cancelled() and task.exception() is not None and not self._stopping:
+            log.error("consumer loop stopped", extra={"consumer": self.name, "error": repr(task.exception())})
 
     def stop(self) -> None:
-        """Finish the batch in hand, commit it, then return from run()."""
+        """Finish the record in hand, commit what was handled, then return from run()."""
         self._stopping = True
+
+    async def stop_and_wait(self, timeout: float = 15.0) -> None:
+        self.stop()
+        if self._task is not None:
+            await asyncio.wait([self._task], timeout=timeout)
 
     async def run(self) -> None:
         while not self._stopping:
             batches = await self.consumer.getmany(timeout_ms=500, max_records=self.max_batch)
             for tp, records in batches.items():
+                handled = None
                 for record in records:
+                    if self._stopping:
+                        break
                     await self._handle_one(record)
-                await self.consumer.commit({tp: records[-1].offset + 1})
+                    handled = record
+                if handled is not None:
+                    await self._commit(tp, handled.offset + 1)
+
+    async def _commit(self, tp: TopicPartition, offset: int) -> None:
+        try:
+            await self.consumer.commit({tp: offset})
+        except (CommitFailedError, IllegalStateError) as exc:
+            # The partition went to another member in a rebalance: it re-reads from the last
+            # committed offset, and handling is idempotent on the event id.
+            log.warning("commit skipped after a rebalance", extra={"consumer": self.name, "error": type(exc).__name__})
 
     async def _handle_one(self, record: ConsumerRecord) -> None:
         async for attempt in AsyncRetrying(
             wait=wait_exponential(multiplier=0.2, max=self.retry_wait_max),
             retry=retry_if_exception(is_transient),
+            # Waiting out an outage, but not past a shutdown: the record stays uncommitted.
+            stop=lambda _state: self._stopping,
             reraise=True,
             before_sleep=lambda state: log.warning(
                 "transient failure, retrying",

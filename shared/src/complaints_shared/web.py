@@ -24,12 +24,16 @@ def problem(status_code: int, title: str, detail: str = "", **extra) -> JSONResp
     return JSONResponse(body, status_code=status_code, media_type=PROBLEM)
 
 
-def health_router(checks: dict[str, ReadinessCheck]) -> APIRouter:
+def health_router(checks: dict[str, ReadinessCheck], liveness: dict[str, Callable[[], bool]] | None = None) -> APIRouter:
+    """/healthz: the process works (its background loops run); /readyz: its dependencies answer."""
     router = APIRouter(tags=["operations"])
+    liveness = liveness or {}
 
     @router.get("/healthz")
-    async def healthz() -> dict:
-        return {"status": "alive"}
+    async def healthz() -> JSONResponse:
+        results = {name: check() for name, check in liveness.items()}
+        ok = all(results.values())
+        return JSONResponse({"status": "alive" if ok else "broken", "checks": results}, status_code=200 if ok else 503)
 
     @router.get("/readyz")
     async def readyz() -> JSONResponse:

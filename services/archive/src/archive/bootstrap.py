@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -26,6 +25,7 @@ class Archive:
     settings: ArchiveSettings
     repository: CaseRepository | None = None
     client: object | None = None
+    loop: kafka.ConsumerLoop | None = None
 
     @contextlib.asynccontextmanager
     async def lifespan(self, _app: FastAPI) -> AsyncIterator[None]:
@@ -44,13 +44,13 @@ class Archive:
         loop = kafka.ConsumerLoop(
             consumer, record_handler(store=self.repository, prefix=settings.topic_prefix), publisher, name=settings.consumer_group
         )
-        task = asyncio.create_task(loop.run(), name="archive-consumer")
+        self.loop = loop
+        loop.start()
         log.info("archive ready", extra={"port": settings.port, "topics": len(topics)})
         try:
             yield
         finally:
-            loop.stop()  # finish and commit the batch in hand
-            await asyncio.wait([task], timeout=15)
+            await loop.stop_and_wait()  # finish and commit the record in hand
             await consumer.stop()
             await producer.stop()
             await self.client.close()
@@ -72,6 +72,7 @@ class Archive:
             auth=bearer_auth(lambda: settings.api_key.get_secret_value() if settings.api_key else None),
             repository_dep=self.get_repository,
             readiness={"kafka": broker_ready, "mongodb": database_ready},
+            liveness={"consumer": lambda: self.loop is None or self.loop.alive},
             max_page_size=settings.max_page_size,
             lifespan=self.lifespan,
         )

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from fastapi import FastAPI
 
@@ -28,7 +27,7 @@ class Intake:
     settings: IntakeSettings
     publisher: Publisher | None = None
     clock: object = ev.utcnow
-    _tasks: list[asyncio.Task] = field(default_factory=list)
+    raw_loop: kafka.ConsumerLoop | None = None
 
     @contextlib.asynccontextmanager
     async def lifespan(self, _app: FastAPI) -> AsyncIterator[None]:
@@ -48,15 +47,15 @@ class Intake:
                 self.publisher,
                 name=settings.raw_consumer_group,
             )
-            self._tasks.append(asyncio.create_task(loop.run(), name="raw-topic"))
+            self.raw_loop = loop
+            loop.start()
         log.info("intake ready", extra={"port": settings.port})
         try:
             yield
         finally:
             # Graceful: let the raw loop finish and commit its batch, then flush the producer.
             if loop is not None:
-                loop.stop()
-                await asyncio.wait(self._tasks, timeout=10)
+                await loop.stop_and_wait()
                 await consumer.stop()
             await producer.stop()
 
@@ -75,6 +74,7 @@ class Intake:
             publisher_dep=self.get_publisher,
             clock=lambda: self.clock(),
             readiness={"kafka": broker_ready},
+            liveness={"raw_topic_consumer": lambda: self.raw_loop is None or self.raw_loop.alive},
             max_body_bytes=settings.max_body_bytes,
             max_email_bytes=settings.max_email_bytes,
             lifespan=self.lifespan,

@@ -56,9 +56,9 @@ def build_router(*, auth, repository_dep, max_page_size: int) -> APIRouter:
     return router
 
 
-def create_app(*, auth, repository_dep, readiness, max_page_size: int, lifespan=None) -> FastAPI:
+def create_app(*, auth, repository_dep, readiness, max_page_size: int, liveness=None, lifespan=None) -> FastAPI:
     app = FastAPI(title="Complaints archive", version="0.1.0", lifespan=lifespan)
     install_problem_handlers(app)
-    app.include_router(health_router(readiness))
+    app.include_router(health_router(readiness, liveness))
     app.include_router(build_router(auth=auth, repository_dep=repository_dep, max_page_size=max_page_size))
     return app

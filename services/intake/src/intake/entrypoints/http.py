@@ -79,14 +79,14 @@ def build_router(*, auth, publisher_dep, clock) -> APIRouter:
     return router
 
 
-def create_app(*, auth, publisher_dep, clock, readiness, max_body_bytes: int, max_email_bytes: int, lifespan=None) -> FastAPI:
+def create_app(*, auth, publisher_dep, clock, readiness, max_body_bytes: int, max_email_bytes: int, liveness=None, lifespan=None) -> FastAPI:
     from complaints_shared.web import body_size_limit, health_router, install_problem_handlers
 
     app = FastAPI(title="Complaints intake", version="0.1.0", lifespan=lifespan)
     install_problem_handlers(app)
     # An e-mail may carry attachments; every other body stays small.
     body_size_limit(app, lambda path: max_email_bytes if path.endswith("/email") else max_body_bytes)
-    app.include_router(health_router(readiness))
+    app.include_router(health_router(readiness, liveness))
     app.include_router(build_router(auth=auth, publisher_dep=publisher_dep, clock=clock))
     return app
 
