@@ -79,3 +79,16 @@ async def test_profile_agent_dead_letters_garbage_and_keeps_going(routing, fake)
     directory = CustomerDirectory(JsonTable(routing.agents.directory_table))
     resolved = directory.resolve(ev.CustomerContact(phone="+86 138 0000 0000"))
     assert (resolved.customer_id, resolved.tier) == ("K-1", "key_account")
+
+
+async def test_a_complaint_that_breaks_the_decision_is_dead_lettered(routing, fake, monkeypatch):
+    from routing import handlers
+
+    def broken(*args, **kwargs):
+        raise ValueError("rule table corrupt")
+
+    monkeypatch.setattr(handlers, "route", broken)
+    async with routing.agents.route.test_context() as agent:
+        await agent.put(by_customer_message("b-1", "My toaster is broken.", customer_key="phone:+9"), key=b"phone:+9")
+    assert fake.dead == ["ValueError: rule table corrupt"]
+    assert fake.published == []

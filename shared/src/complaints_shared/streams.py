@@ -10,11 +10,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import faust
+from aiokafka.errors import KafkaError
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
 
 from . import events as ev
@@ -136,6 +138,20 @@ async def events_of(
             await publisher.dead_letter(message, reason=str(exc), consumer=consumer)
             continue
         yield event, message
+
+
+@contextlib.asynccontextmanager
+async def dead_letter_on_error(publisher: Publisher, message, *, consumer: str) -> AsyncIterator[None]:
+    """Around the handling of one event: an error that is not the broker's sends the record to
+    the dead-letter topic with the reason, instead of crashing the agent into a loop on it.
+    Broker errors propagate: the event is not committed and comes again."""
+    try:
+        yield
+    except KafkaError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - anything else is this record's problem
+        log.exception("handling failed", extra={"consumer": consumer, "topic": message.topic, "offset": message.offset})
+        await publisher.dead_letter(message, reason=f"{type(exc).__name__}: {exc}", consumer=consumer)
 
 
 def run_worker(app: faust.App, *, loglevel: str) -> None:

@@ -8,7 +8,7 @@ from datetime import timedelta
 import faust
 
 from complaints_shared import events as ev
-from complaints_shared.streams import Publisher, events_of
+from complaints_shared.streams import Publisher, dead_letter_on_error, events_of
 from complaints_shared.topics import CASE_UPDATES, ROUTED
 
 from .. import handlers
@@ -38,14 +38,16 @@ def register(app: faust.App, settings: NotificationSettings, *, publisher: Publi
 
     @app.agent(routed_topic, name="watch-routed")
     async def watch_routed(stream):
-        async for event, _message in events_of(stream, expect=ROUTED.carries, publisher=publisher, consumer="notification"):
-            await handlers.on_routed(event, watch=watch, publish=publish, notifier=notifier, now=clock())
+        async for event, message in events_of(stream, expect=ROUTED.carries, publisher=publisher, consumer="notification"):
+            async with dead_letter_on_error(publisher, message, consumer="notification"):
+                await handlers.on_routed(event, watch=watch, publish=publish, notifier=notifier, now=clock())
             yield event.id
 
     @app.agent(updates_topic, name="follow-updates")
     async def follow_updates(stream):
-        async for event, _message in events_of(stream, expect=CASE_UPDATES.carries, publisher=publisher, consumer="notification"):
-            await handlers.on_case_update(event, watch=watch)
+        async for event, message in events_of(stream, expect=CASE_UPDATES.carries, publisher=publisher, consumer="notification"):
+            async with dead_letter_on_error(publisher, message, consumer="notification"):
+                await handlers.on_case_update(event, watch=watch)
             yield event.id
 
     @app.timer(interval=settings.check_interval_seconds)

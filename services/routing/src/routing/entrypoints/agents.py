@@ -18,7 +18,7 @@ from prometheus_client import Counter, Histogram
 
 from complaints_shared import events as ev
 from complaints_shared.logging import case_context
-from complaints_shared.streams import Publisher, events_of
+from complaints_shared.streams import Publisher, dead_letter_on_error, events_of
 from complaints_shared.topics import CASE_UPDATES, CUSTOMERS, RECEIVED
 
 from .. import handlers
@@ -56,53 +56,58 @@ def register(app: faust.App, settings: RoutingSettings, *, engine: handlers.Rout
     owners = handlers.JsonTable(case_owner)
     histories = handlers.JsonTable(history)
 
+    def forward(customer_key: str, message: dict) -> object:
+        return by_customer.send(key=customer_key.encode(), value=json.dumps(message).encode())
+
     @app.agent(customers_topic, name="follow-profiles")
     async def follow_profiles(stream):
-        async for event, _ in events_of(stream, expect=CUSTOMERS.carries, publisher=publisher, consumer="routing"):
-            handlers.ingest_profile(event.data, directory=directory)
+        async for event, message in events_of(stream, expect=CUSTOMERS.carries, publisher=publisher, consumer="routing"):
+            async with dead_letter_on_error(publisher, message, consumer="routing"):
+                handlers.ingest_profile(event.data, directory=directory)
             yield event.id
 
     @app.agent(received_topic, name="recognise")
     async def recognise(stream):
-        async for event, _ in events_of(stream, expect=RECEIVED.carries, publisher=publisher, consumer="routing"):
+        async for event, message in events_of(stream, expect=RECEIVED.carries, publisher=publisher, consumer="routing"):
             with case_context(event.subject):
-                recognised = handlers.recognise(event.data, directory=directory)
-                message = {"kind": "received", "event": json.loads(ev.encode(event)), "customer": recognised.to_json()}
-                await by_customer.send(key=recognised.customer_key.encode(), value=json.dumps(message).encode())
+                async with dead_letter_on_error(publisher, message, consumer="routing"):
+                    recognised = handlers.recognise(event.data, directory=directory)
+                    payload = {"kind": "received", "event": json.loads(ev.encode(event)), "customer": recognised.to_json()}
+                    await forward(recognised.customer_key, payload)
             yield event.id
 
     @app.agent(updates_topic, name="follow-updates")
     async def follow_updates(stream):
-        async for event, _ in events_of(stream, expect=CASE_UPDATES.carries, publisher=publisher, consumer="routing"):
-            owner = owners.get(event.data.case_id)
-            if owner is not None and isinstance(event.data, (*CLOSING_UPDATES, ev.CaseReopened)):
-                status = "open" if isinstance(event.data, ev.CaseReopened) else "closed"
-                message = {"kind": "status", "case_id": event.data.case_id, "status": status}
-                await by_customer.send(key=owner.encode(), value=json.dumps(message).encode())
+        async for event, message in events_of(stream, expect=CASE_UPDATES.carries, publisher=publisher, consumer="routing"):
+            async with dead_letter_on_error(publisher, message, consumer="routing"):
+                owner = owners.get(event.data.case_id)
+                if owner is not None and isinstance(event.data, (*CLOSING_UPDATES, ev.CaseReopened)):
+                    status = "open" if isinstance(event.data, ev.CaseReopened) else "closed"
+                    await forward(owner, {"kind": "status", "case_id": event.data.case_id, "status": status})
             yield event.id
+
+    async def route_one(customer_key: str, payload: dict) -> None:
+        stored = [OpenCase.from_json(c) for c in histories.get(customer_key) or []]
+        if payload["kind"] == "status":
+            histories[customer_key] = [c.to_json() for c in handlers.mark_status(stored, payload["case_id"], payload["status"])]
+            return
+        event = ev.Event[ev.ComplaintReceived].model_validate(payload["event"])
+        recognised = handlers.Recognised.from_json(payload["customer"])
+        with case_context(event.subject), DECIDE_SECONDS.time():
+            routed, open_case = handlers.route(event, recognised, engine=engine, history=stored, now=clock())
+            # The decision is attached to this event: Faust publishes it (acks=all) before
+            # committing the offset. After a crash the complaint is routed again with the same
+            # derived event id (its own history entry is ignored), and consumers drop the copy.
+            await publisher.publish(routed, handlers.routed_event_id(event.id))
+            histories[customer_key] = [c.to_json() for c in handlers.remember(stored, open_case, now=clock())]
+            owners[routed.case_id] = customer_key
+        DECISIONS.labels(routed.validity.value, routed.department, routed.priority.value).inc()
 
     @app.agent(by_customer, name="route")
     async def route(stream):
         async for record in stream.events():
-            customer_key = record.key.decode()
-            message = json.loads(record.value)
-            stored = [OpenCase.from_json(c) for c in histories.get(customer_key) or []]
-            if message["kind"] == "status":
-                histories[customer_key] = [c.to_json() for c in handlers.mark_status(stored, message["case_id"], message["status"])]
-                yield message["case_id"]
-                continue
-            event = ev.Event[ev.ComplaintReceived].model_validate(message["event"])
-            recognised = handlers.Recognised.from_json(message["customer"])
-            with case_context(event.subject), DECIDE_SECONDS.time():
-                routed, open_case = handlers.route(event, recognised, engine=engine, history=stored, now=clock())
-                # The decision is attached to this event: Faust publishes it (acks=all) before
-                # committing the offset. After a crash the complaint is routed again with the
-                # same derived event id (its own history entry is ignored), and consumers drop
-                # the copy.
-                await publisher.publish(routed, handlers.routed_event_id(event.id))
-                histories[customer_key] = [c.to_json() for c in handlers.remember(stored, open_case, now=clock())]
-                owners[routed.case_id] = customer_key
-            DECISIONS.labels(routed.validity.value, routed.department, routed.priority.value).inc()
-            yield routed.case_id
+            async with dead_letter_on_error(publisher, record.message, consumer="routing"):
+                await route_one(record.key.decode(), json.loads(record.value))
+            yield record.key
 
     return RoutingAgents(directory_table, case_owner, history, recognise, route, follow_profiles, follow_updates)
