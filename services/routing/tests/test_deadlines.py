@@ -186,9 +186,10 @@ def test_p1_on_a_saturday_night_is_not_held_until_monday(policy):
 @pytest.mark.parametrize("category", ["product_quality", "packaging"])
 def test_quality_and_packaging_department_reply(policy, category):
     d = policy.deadlines_for(priority="P3", category=category, received_at=FRI_17)
-    assert local(d.department_reply_by) == datetime(2026, 11, 23, 17, 0)  # one working day
+    assert local(d.department_reply_by) == datetime(2026, 11, 21, 17, 0)  # 24 h, the weekend included
+    assert d.acknowledge_by <= d.department_reply_by  # acknowledged no later than answered
     p1 = policy.deadlines_for(priority="P1", category=category, received_at=FRI_17)
-    assert local(p1.department_reply_by) == datetime(2026, 11, 21, 17, 0)  # 24 h wall-clock
+    assert local(p1.department_reply_by) == datetime(2026, 11, 21, 17, 0)
     assert p1.department_reply_by <= p1.resolve_by
 
 
@@ -200,15 +201,17 @@ def test_warranty_repair_within_seven_days(policy):
 
 
 def test_deadlines_over_a_holiday(policy):
-    d = policy.deadlines_for(priority="P2", category="product_quality", received_at=sh(2026, 9, 30, 17, 0))
-    assert local(d.acknowledge_by) == datetime(2026, 10, 8, 12, 0)
-    assert local(d.department_reply_by) == datetime(2026, 10, 8, 17, 0)
+    d = policy.deadlines_for(priority="P2", category="delivery", received_at=sh(2026, 9, 30, 17, 0))
+    assert local(d.acknowledge_by) == datetime(2026, 10, 8, 12, 0)  # National Day week is skipped
+    quality = policy.deadlines_for(priority="P2", category="product_quality", received_at=sh(2026, 9, 30, 17, 0))
+    assert local(quality.department_reply_by) == datetime(2026, 10, 1, 17, 0)  # the 24-hour promise holds
+    assert quality.acknowledge_by == quality.department_reply_by
 
 
 def test_explanation(policy):
     decision = policy.decide(priority="P3", category="packaging", received_at=FRI_17)
     assert "business hours" in decision.explanation and "Asia/Shanghai" in decision.explanation
-    assert "packaging (as product_quality): department reply 1 working day" in decision.explanation
+    assert "packaging (as product_quality): department reply 24 h" in decision.explanation
     assert "wall-clock" in policy.explain(priority="P1", category=None)
 
 

@@ -377,7 +377,8 @@ class DeadlinePolicy:
         dept = None
         if rule.department_reply is not None:
             dept = min(self._add(received_at, rule.department_reply, sla.clock), resolve)
-        ack = min(ack, resolve)
+        # Nothing is answered before it is acknowledged: acknowledge by the earliest deadline.
+        ack = min(ack, resolve, dept or resolve)
         deadlines = Deadlines(acknowledge_by=ack, resolve_by=resolve, department_reply_by=dept)
         return DeadlineDecision(deadlines, self.explain(priority=priority, category=category))
 
