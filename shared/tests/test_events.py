@@ -82,3 +82,28 @@ def test_log_redaction_masks_emails_and_phone_numbers():
     assert "example.com" not in text and "5017" not in text and "7946" not in text
     assert "order 2026" in text
     assert redact("listening on http://127.0.0.1:8001") == "listening on http://127.0.0.1:8001"
+
+
+def test_log_records_are_redacted_in_extras_and_tracebacks():
+    import io
+    import logging
+
+    from complaints_shared.logging import configure_logging, case_context
+
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    stream = io.StringIO()
+    configure_logging(service="t", level="INFO", fmt="json")
+    root.handlers[0].setStream(stream)
+    try:
+        with case_context("case-7"):
+            try:
+                raise ValueError("input_value='call me on +44 20 7946 0018 or ann@example.com'")
+            except ValueError:
+                logging.getLogger("t").exception("failed", extra={"reason": "from bob@example.org"})
+    finally:
+        root.handlers[:], level = saved
+        root.setLevel(level)
+    line = stream.getvalue()
+    assert "7946" not in line and "example.com" not in line and "example.org" not in line
+    assert '"case_id": "case-7"' in line and "ValueError" in line

@@ -27,13 +27,26 @@ def redact(text: str) -> str:
     return _PHONE.sub("[phone]", _EMAIL.sub("[email]", text))
 
 
+_STANDARD_FIELDS = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
+_TRUSTED_FIELDS = {"case_id", "service", "topic", "topics", "consumer", "template", "recipient_role"}
+
+
 class RedactingFilter(logging.Filter):
+    """Masks e-mail addresses and phone numbers in the message, in extra fields and in
+    tracebacks (a validation error quotes the input it refused)."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         if record.args:
             record.msg = record.getMessage()
             record.args = None
         if isinstance(record.msg, str):
             record.msg = redact(record.msg)
+        for key, value in list(record.__dict__.items()):
+            if key not in _STANDARD_FIELDS and key not in _TRUSTED_FIELDS and isinstance(value, str):
+                record.__dict__[key] = redact(value)
+        if record.exc_info:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None  # formatters fall back on the redacted exc_text
         record.__dict__.pop("color_message", None)  # uvicorn's ANSI copy of the message
         case_id = current_case_id.get()
         if case_id and not hasattr(record, "case_id"):
