@@ -103,3 +103,12 @@ async def test_list_filters_and_pages(repository):
         await repository.store_event(routed(f"l{n}"))
     cases = await repository.list_cases(filters={"department": "quality", "status": "routed"}, received_from=None, received_to=None, limit=3, skip=0)
     assert len(cases) == 3 and all("text" not in c and "timeline" not in c for c in cases)
+
+
+async def test_raw_records_are_kept_verbatim_once(repository):
+    kwargs = dict(topic="complaints.raw.v1", partition=2, offset=41, key=b"k", timestamp_ms=1_795_000_000_000)
+    assert await repository.store_raw(value=b'{"channel": "sms", "text": "late"}', **kwargs) is True
+    assert await repository.store_raw(value=b'{"channel": "sms", "text": "late"}', **kwargs) is False
+    assert await repository.store_raw(value=b"\xff\xfe", **(kwargs | {"offset": 42})) is True
+    stored = await repository.raw_inbound.find_one({"_id": "complaints.raw.v1/2/42"})
+    assert stored["encoding"] == "base64"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import base64
+from datetime import datetime, timezone
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING
@@ -23,6 +24,7 @@ class CaseRepository:
         self.db = db
         self.cases = db["cases"]
         self.events = db["events"]
+        self.raw_inbound = db["raw_inbound"]
 
     async def ensure_indexes(self) -> None:
         await self.cases.create_index([("department", ASCENDING), ("status", ASCENDING)])
@@ -48,6 +50,25 @@ class CaseRepository:
             # Applied even for a redelivered event: a crash may have come between the two writes.
             await self.apply(change)
         return fresh
+
+    async def store_raw(self, *, topic: str, partition: int, offset: int, key: bytes | None, value: bytes, timestamp_ms: int) -> bool:
+        """Keep a raw inbound record as the adapter sent it (it need not be an event)."""
+        try:
+            text, encoding = value.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            text, encoding = base64.b64encode(value).decode(), "base64"
+        document = {
+            "_id": f"{topic}/{partition}/{offset}",
+            "key": key.decode("utf-8", "replace") if key else None,
+            "value": text,
+            "encoding": encoding,
+            "timestamp": datetime.fromtimestamp(timestamp_ms / 1000, tz=timezone.utc),
+        }
+        try:
+            await self.raw_inbound.insert_one(document)
+            return True
+        except DuplicateKeyError:
+            return False
 
     async def apply(self, change: CaseChange) -> bool:
         now = ev.utcnow()
