@@ -11,7 +11,6 @@ from complaints_shared import events as ev
 from complaints_shared.testing import FakePublisher
 from routing.bootstrap import bootstrap
 from routing.domain.customers import CustomerDirectory
-from routing.handlers import JsonTable
 from routing.settings import RoutingSettings
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
@@ -76,7 +75,7 @@ async def test_profile_agent_dead_letters_garbage_and_keeps_going(routing, fake)
         await agent.put(b"garbage", key=b"K-1", wait=False)
         await agent.put(ev.encode(ev.envelope(profile, source="/crm")), key=b"K-1")
     assert len(fake.dead) == 1 and fake.dead[0].startswith("not JSON")
-    directory = CustomerDirectory(JsonTable(routing.agents.directory_table))
+    directory = CustomerDirectory(routing.agents.directory_table)
     resolved = directory.resolve(ev.CustomerContact(phone="+86 138 0000 0000"))
     assert (resolved.customer_id, resolved.tier) == ("K-1", "key_account")
 

@@ -39,6 +39,9 @@ def make_app(settings: ServiceSettings, *, app_id: str, data_dir: Path, **overri
         store="memory://",
         producer_acks=-1,
         consumer_auto_offset_reset="earliest",
+        # A worker that died without leaving the group holds its partitions this long.
+        broker_session_timeout=20.0,
+        broker_heartbeat_interval=3.0,
         topic_replication_factor=settings.topic_replication_factor,
         topic_partitions=6,
         topic_disable_leader=True,

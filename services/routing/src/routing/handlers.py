@@ -5,7 +5,6 @@ hand them table views (any MutableMapping) and publish what they return.
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -154,33 +153,3 @@ def mark_status(history: list[OpenCase], case_id: str, status: str) -> list[Open
 def routed_event_id(received_event_id: str) -> str:
     """Routing a redelivered complaint publishes the same event id again; archive keeps one."""
     return ev.derived_id("routed", received_event_id)
-
-
-class JsonTable(MutableMapping[str, Any]):
-    """A str → JSON view over a Faust table that stores bytes (the app serialises raw)."""
-
-    def __init__(self, table: MutableMapping[bytes, bytes]) -> None:
-        self.table = table
-
-    def __getitem__(self, key: str) -> Any:
-        import json
-
-        return json.loads(self.table[key.encode()])
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        import json
-
-        self.table[key.encode()] = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
-
-    def __delitem__(self, key: str) -> None:
-        del self.table[key.encode()]
-
-    def __iter__(self):
-        return (k.decode() for k in self.table)
-
-    def __len__(self) -> int:
-        return len(self.table)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        raw = self.table.get(key.encode())
-        return default if raw is None else self[key]

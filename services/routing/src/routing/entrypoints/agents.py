@@ -52,9 +52,11 @@ def register(app: faust.App, settings: RoutingSettings, *, engine: handlers.Rout
     directory_table = app.GlobalTable("customer-directory", default=None)
     case_owner = app.GlobalTable("case-owner", default=None)  # case id → customer key
     history = app.Table("customer-history", default=None, partitions=RECEIVED.partitions)
-    directory = CustomerDirectory(handlers.JsonTable(directory_table), default_region=settings.default_phone_region)
-    owners = handlers.JsonTable(case_owner)
-    histories = handlers.JsonTable(history)
+    # Table keys are str and values JSON (Faust's default table codec); changelogs replay them
+    # on restart.
+    directory = CustomerDirectory(directory_table, default_region=settings.default_phone_region)
+    owners = case_owner
+    histories = history
 
     def forward(customer_key: str, message: dict) -> object:
         return by_customer.send(key=customer_key.encode(), value=json.dumps(message).encode())
