@@ -19,10 +19,10 @@ class FakeNotifier:
     def __init__(self, fail=False):
         self.sent, self.fail = [], fail
 
-    async def send(self, *, case_id, recipient_role, template, fields):
+    async def send(self, notice):
         if self.fail:
             raise ConnectionError("smtp down")
-        self.sent.append((case_id, recipient_role, template))
+        self.sent.append((notice.case_id, notice.recipient_role, notice.template))
 
 
 def routed_event(case_id="case-1", validity=ev.Validity.VALID) -> ev.Event:
@@ -37,7 +37,7 @@ def routed_event(case_id="case-1", validity=ev.Validity.VALID) -> ev.Event:
 @pytest.fixture
 def service():
     notifier = FakeNotifier()
-    notification = bootstrap(NotificationSettings(COMPLAINTS_TOPIC_PREFIX="unit."), notifier=notifier, clock=lambda: NOW)
+    notification = bootstrap(NotificationSettings(COMPLAINTS_TOPIC_PREFIX="unit."), notifiers=[notifier], clock=lambda: NOW)
     app = notification.app
     app.finalize()
     app.conf.store = "memory://"
@@ -80,10 +80,10 @@ async def test_undecodable_record_is_dead_lettered_and_the_stream_goes_on(servic
 async def test_slipped_deadline_escalates_once_with_stable_ids():
     watch: dict = {}
     fake, notifier = FakePublisher(), FakeNotifier()
-    await handlers.on_routed(routed_event(), watch=watch, publish=fake.publish, notifier=notifier, now=NOW)
+    await handlers.on_routed(routed_event(), watch=watch, publish=fake.publish, notifiers=[notifier], now=NOW)
     late = NOW + timedelta(hours=2)
-    made = await handlers.check_deadlines(watch=watch, publish=fake.publish, notifier=notifier, now=late, manager_after=timedelta(hours=4))
-    again = await handlers.check_deadlines(watch=watch, publish=fake.publish, notifier=notifier, now=late, manager_after=timedelta(hours=4))
+    made = await handlers.check_deadlines(watch=watch, publish=fake.publish, notifiers=[notifier], now=late, manager_after=timedelta(hours=4))
+    again = await handlers.check_deadlines(watch=watch, publish=fake.publish, notifiers=[notifier], now=late, manager_after=timedelta(hours=4))
     assert (made, again) == (1, 0)
     escalations = [d for d, _ in fake.published if isinstance(d, ev.CaseEscalated)]
     assert [(e.level, e.deadline) for e in escalations] == [(ev.EscalationLevel.SUPERVISOR, "acknowledge")]
@@ -92,7 +92,7 @@ async def test_slipped_deadline_escalates_once_with_stable_ids():
 async def test_failed_notice_is_published_as_failed():
     watch: dict = {}
     fake = FakePublisher()
-    await handlers.on_routed(routed_event(), watch=watch, publish=fake.publish, notifier=FakeNotifier(fail=True), now=NOW)
+    await handlers.on_routed(routed_event(), watch=watch, publish=fake.publish, notifiers=[FakeNotifier(fail=True)], now=NOW)
     [(failed, _)] = fake.published
     assert isinstance(failed, ev.NotificationFailed) and "smtp down" in failed.error
 
@@ -101,5 +101,5 @@ async def test_redelivered_decision_notifies_once():
     watch: dict = {}
     fake, notifier = FakePublisher(), FakeNotifier()
     for _ in range(2):
-        await handlers.on_routed(routed_event(), watch=watch, publish=fake.publish, notifier=notifier, now=NOW)
+        await handlers.on_routed(routed_event(), watch=watch, publish=fake.publish, notifiers=[notifier], now=NOW)
     assert len(notifier.sent) == 1 and len(fake.published) == 1

@@ -1,15 +1,16 @@
-"""Wires notification: the Faust app, its agents, the notifier and the health pages."""
+"""Wires notification: the Faust app, its agents, the notifiers (from the settings) and the health pages."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 import faust
+import httpx
 
 from complaints_shared import events as ev
 from complaints_shared import kafka
 from complaints_shared.streams import Publisher, add_operations_pages, make_app
 
-from .adapters.notifiers import LogNotifier, Notifier
+from .adapters.notifiers import EmailNotifier, LogNotifier, Notifier, SmtpSettings, WebhookNotifier
 from .entrypoints.agents import NotificationAgents, register
 from .settings import NotificationSettings
 
@@ -21,11 +22,33 @@ class Notification:
     publisher: Publisher
 
 
-def bootstrap(settings: NotificationSettings | None = None, *, notifier: Notifier | None = None, clock=ev.utcnow) -> Notification:
+def build_notifiers(settings: NotificationSettings) -> list[Notifier]:
+    notifiers: list[Notifier] = []
+    for channel in dict.fromkeys(settings.channels):
+        if channel == "log":
+            notifiers.append(LogNotifier())
+        elif channel == "webhook":
+            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+            client = httpx.AsyncClient(timeout=10)
+            notifiers.append(WebhookNotifier(settings.webhook_url, secret=secret, client=client, attempts=settings.delivery_attempts))
+        elif channel == "email":
+            smtp = SmtpSettings(
+                host=settings.smtp_host, port=settings.smtp_port, username=settings.smtp_username,
+                password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+                starttls=settings.smtp_starttls, mail_from=settings.mail_from,
+            )
+            notifiers.append(EmailNotifier(smtp, addresses=settings.role_addresses, default_address=settings.default_address,
+                                           attempts=settings.delivery_attempts))
+    return notifiers
+
+
+def bootstrap(
+    settings: NotificationSettings | None = None, *, notifiers: list[Notifier] | None = None, clock=ev.utcnow
+) -> Notification:
     settings = settings or NotificationSettings()
     app = make_app(settings, app_id=settings.app_id, data_dir=settings.data_dir)
     publisher = Publisher(app, settings, source="/services/notification")
-    agents = register(app, settings, publisher=publisher, notifier=notifier or LogNotifier(), clock=clock)
+    agents = register(app, settings, publisher=publisher, notifiers=build_notifiers(settings) if notifiers is None else notifiers, clock=clock)
 
     async def broker_ready() -> bool:
         return await kafka.broker_reachable(settings)

@@ -7,14 +7,14 @@ tests); `publish(data, event_id)` must return only after the broker acknowledged
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from complaints_shared import events as ev
 from complaints_shared.logging import case_context
 
-from .adapters.notifiers import Notifier
+from .adapters.notifiers import DeliveryFailed, Notice, Notifier
 from .domain.ladder import WatchedCase, apply_update, due_escalations, escalation_event, mark_escalated
 
 log = logging.getLogger(__name__)
@@ -23,31 +23,26 @@ Watch = MutableMapping[str, Any]
 
 
 async def notify(
-    *, notifier: Notifier, publish: Publish, case_id: str, role: str, template: str, trigger_event_id: str,
+    *, notifiers: Sequence[Notifier], publish: Publish, case_id: str, role: str, template: str, trigger_event_id: str,
     fields: dict[str, str], now: datetime,
 ) -> None:
-    event_id = ev.derived_id("notice", trigger_event_id, role, template)
-    try:
-        await notifier.send(case_id=case_id, recipient_role=role, template=template, fields=fields)
-    except Exception as exc:  # noqa: BLE001 - a failed notice is recorded, not fatal
-        await publish(
-            ev.NotificationFailed(
-                case_id=case_id, medium=notifier.medium, recipient_role=role, template=template,
-                trigger_event_id=trigger_event_id, error=f"{type(exc).__name__}: {exc}"[:2000], attempts=1, failed_at=now,
-            ),
-            event_id,
-        )
-        return
-    await publish(
-        ev.NotificationSent(
-            case_id=case_id, medium=notifier.medium, recipient_role=role, template=template,
-            trigger_event_id=trigger_event_id, sent_at=now,
-        ),
-        event_id,
-    )
+    """Send one notice through every configured medium; record each outcome as an event."""
+    notice = Notice(case_id=case_id, recipient_role=role, template=template, fields=fields)
+    for notifier in notifiers:
+        event_id = ev.derived_id("notice", trigger_event_id, role, template, notifier.medium)
+        common = dict(case_id=case_id, medium=notifier.medium, recipient_role=role, template=template, trigger_event_id=trigger_event_id)
+        try:
+            await notifier.send(notice)
+        except Exception as exc:  # noqa: BLE001 - a failed notice is recorded, not fatal
+            attempts = exc.attempts if isinstance(exc, DeliveryFailed) else 1
+            reason = str(exc) if isinstance(exc, DeliveryFailed) else f"{type(exc).__name__}: {exc}"
+            log.warning("notice failed", extra={"medium": notifier.medium, "template": template, "error": reason[:300]})
+            await publish(ev.NotificationFailed(**common, error=reason[:2000], attempts=max(attempts, 1), failed_at=now), event_id)
+            continue
+        await publish(ev.NotificationSent(**common, sent_at=now), event_id)
 
 
-async def on_routed(event: ev.Event, *, watch: Watch, publish: Publish, notifier: Notifier, now: datetime) -> None:
+async def on_routed(event: ev.Event, *, watch: Watch, publish: Publish, notifiers: Sequence[Notifier], now: datetime) -> None:
     routed: ev.ComplaintRouted = event.data  # type: ignore[assignment]
     with case_context(routed.case_id):
         case = WatchedCase.from_routed(routed)
@@ -57,7 +52,7 @@ async def on_routed(event: ev.Event, *, watch: Watch, publish: Publish, notifier
             return  # a redelivered decision: the department was told already
         watch[routed.case_id] = case.to_json()
         await notify(
-            notifier=notifier, publish=publish, case_id=routed.case_id, role=f"department:{routed.department}",
+            notifiers=notifiers, publish=publish, case_id=routed.case_id, role=f"department:{routed.department}",
             template="case_assigned", trigger_event_id=event.id, now=now,
             fields={"priority": routed.priority.value, "category": routed.category,
                     "acknowledge_by": routed.deadlines.acknowledge_by.isoformat() if routed.deadlines else ""},
@@ -77,7 +72,7 @@ async def on_case_update(event: ev.Event, *, watch: Watch) -> None:
 
 
 async def check_deadlines(
-    *, watch: Watch, publish: Publish, notifier: Notifier, now: datetime, manager_after: timedelta
+    *, watch: Watch, publish: Publish, notifiers: Sequence[Notifier], now: datetime, manager_after: timedelta
 ) -> int:
     """Escalate every watched case whose deadline slipped; returns the number of escalations."""
     made = 0
@@ -91,7 +86,7 @@ async def check_deadlines(
                 event_id, escalated = escalation_event(case, escalation, now)
                 await publish(escalated, event_id)
                 await notify(
-                    notifier=notifier, publish=publish, case_id=case_id,
+                    notifiers=notifiers, publish=publish, case_id=case_id,
                     role=f"{escalation.level.value}:{case.department}", template=f"escalated_{escalation.deadline}",
                     trigger_event_id=event_id, now=now, fields={"priority": case.priority, "due_at": escalation.due_at.isoformat()},
                 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -24,7 +25,7 @@ class NotificationAgents:
     check: object
 
 
-def register(app: faust.App, settings: NotificationSettings, *, publisher: Publisher, notifier: Notifier, clock) -> NotificationAgents:
+def register(app: faust.App, settings: NotificationSettings, *, publisher: Publisher, notifiers: Sequence[Notifier], clock) -> NotificationAgents:
     routed_topic = app.topic(settings.topic(ROUTED.key), value_type=bytes, key_type=bytes)
     updates_topic = app.topic(settings.topic(CASE_UPDATES.key), value_type=bytes, key_type=bytes)
     # case id → WatchedCase JSON; co-partitioned with both source topics (key = case id).
@@ -40,7 +41,7 @@ def register(app: faust.App, settings: NotificationSettings, *, publisher: Publi
     async def watch_routed(stream):
         async for event, message in events_of(stream, expect=ROUTED.carries, publisher=publisher, consumer="notification"):
             async with dead_letter_on_error(publisher, message, consumer="notification"):
-                await handlers.on_routed(event, watch=watch, publish=publish, notifier=notifier, now=clock())
+                await handlers.on_routed(event, watch=watch, publish=publish, notifiers=notifiers, now=clock())
             yield event.id
 
     @app.agent(updates_topic, name="follow-updates")
@@ -53,7 +54,7 @@ def register(app: faust.App, settings: NotificationSettings, *, publisher: Publi
     @app.timer(interval=settings.check_interval_seconds)
     async def check():
         await handlers.check_deadlines(
-            watch=watch, publish=publish_acknowledged, notifier=notifier, now=clock(),
+            watch=watch, publish=publish_acknowledged, notifiers=notifiers, now=clock(),
             manager_after=timedelta(minutes=settings.manager_after_minutes),
         )
 
