@@ -172,6 +172,19 @@ def test_highest_priority_wins(clf):
         ("en", "There is a strong smell of gas since your engineer fitted the boiler."),
         ("en", "The airbag did not deploy in the crash and the brakes failed."),
         ("en", "I found a piece of glass in my baby food jar."),
+        # generic cross-industry hazards (rules 2026.11.24-2)
+        ("zh-Hans", "药房给我配错药了，吃了以后一直呕吐。"),
+        ("zh-Hans", "小区电梯突然下坠，我被困在里面一个小时。"),
+        ("zh-Hans", "热水器排气管没接好，家里人头晕想吐。"),
+        ("zh-Hant", "商場扶手電梯急停，我阿爸跌親要縫針。"),
+        ("zh-Hant", "做完脫毛隻腳起咗好多水泡。"),
+        ("ko", "약국에서 약을 잘못 조제해서 아이가 두드러기가 났어요."),
+        ("ko", "엘리베이터에 30분 동안 갇혔어요."),
+        ("ko", "주행 중에 브레이크가 밀리면서 제동이 안 됐어요."),
+        ("en", "The pharmacy gave me the wrong medication and I passed out at work."),
+        ("en", "We were stuck in the lift between floors and my mother couldn't breathe."),
+        ("en", "The gym treadmill threw me off and I fell over and broke my wrist."),
+        ("en", "Boiler fumes coming into the bedroom; we all have headaches."),
     ],
 )
 def test_safety_rules_give_p1(clf, language, text):
@@ -198,6 +211,15 @@ def test_safety_rules_give_p1(clf, language, text):
         ("en", "Your company leaked my personal data to spammers."),
         ("en", "I've referred this to the Financial Ombudsman."),
         ("en", "I have complained to the energy regulator Ofgem."),
+        # generic cross-industry regulators and data misuse (rules 2026.11.24-2)
+        ("zh-Hans", "我已经向国家金融监督管理总局反映了你们的问题。"),
+        ("zh-Hans", "你们的APP未经我同意读取通讯录，侵犯个人隐私。"),
+        ("zh-Hant", "我已向金融監督管理委員會申訴。"),
+        ("zh-Hant", "如果唔解決，我會入稟小額錢債審裁處。"),
+        ("ko", "금융감독원에 민원을 넣었습니다."),
+        ("ko", "동의 없이 제 연락처를 제휴사에 넘겼더군요."),
+        ("en", "I have reported this to the CFPB."),
+        ("en", "You emailed my medical records to another patient."),
     ],
 )
 def test_legal_rules(clf, language, text):
@@ -216,6 +238,19 @@ def test_legal_rules(clf, language, text):
         ("en", "The courier fired the parcel over my fence."),
         ("ko", "매장 오픈이 두 차례 연기되어 손해가 큽니다."),
         ("zh-Hans", "空气炸锅炸出来的鸡翅外面焦了里面还是生的，怎么设置温度？"),
+        # look-alikes of the 2026.11.24-2 hazard phrases
+        ("en", "The apples arrived bruised and soft."),
+        ("en", "The share price fell and so did my patience."),
+        ("en", "Your insurer refused my claim for the hospital stay last year."),
+        ("en", "Our antivirus flagged an infected file in your installer."),
+        ("zh-Hans", "车门有擦伤，漆掉了一块。"),
+        ("zh-Hans", "电脑感染了病毒，你们的软件有问题。"),
+        ("zh-Hans", "苹果有淤青，不新鲜。"),
+        ("zh-Hans", "我母亲住院做手术，保险公司却拒赔。"),
+        ("zh-Hans", "我被困在客服热线里一个小时。"),
+        ("ko", "사과에 멍이 들어 있어요."),
+        ("ko", "입원 보험금 청구가 거절되었습니다."),
+        ("ko", "택배 상자가 문에 끼어서 찢어졌어요."),
     ],
 )
 def test_negations_and_lookalikes_do_not_trigger_p1(clf, language, text):
@@ -237,6 +272,34 @@ def test_unseen_industry_sets(clf):
         assert metrics["p1"]["precision"] >= 0.9, name
         assert metrics["overall"]["category"] >= 0.8, name
         assert {r["language"] for r in records} == {"zh-Hans", "zh-Hant", "ko", "en"}
+
+
+def test_blind2_set_does_not_regress(clf):
+    """other_industries_blind2.jsonl: 80 complaints from industries outside dev (banks, insurers,
+    telecom, airlines, clinics, utilities, property, schools, cars, platforms...), written before
+    the 2026.11.24-2 changes. Never train on it. Measured with rules 2026.11.24-2: department
+    98.8%, category 97.5%, priority 98.8%, P1 20/20 with no false P1 (first run, before the
+    changes: 91.2%, 92.5%, 95.0%, P1 18/20)."""
+    records = read_jsonl([DATA / "other_industries_blind2.jsonl"])
+    assert len(records) == 80
+    assert {r["language"] for r in records} == {"zh-Hans", "zh-Hant", "ko", "en"}
+    m = evaluate(clf, records)
+    assert m["p1"]["recall"] == 1.0
+    assert m["p1"]["precision"] >= 0.95
+    assert m["overall"]["department"] >= 0.95
+    assert m["overall"]["category"] >= 0.93
+    assert m["overall"]["priority"] >= 0.95
+    for lang, row in m["by_language"].items():
+        assert row["department"] >= 0.85, lang
+
+
+def test_tuning_set(clf):
+    """other_industries_tune.jsonl (240, used to tune the lexicons and to train the model)."""
+    m = evaluate(clf, read_jsonl([DATA / "other_industries_tune.jsonl"]))
+    assert m["p1"]["recall"] == 1.0
+    assert m["p1"]["precision"] >= 0.95
+    assert m["overall"]["department"] >= 0.93
+    assert m["overall"]["category"] >= 0.95
 
 
 @pytest.mark.skipif(not DEV.exists(), reason="shared/routing-eval/dev.jsonl not beside the repository")
