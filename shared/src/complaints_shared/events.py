@@ -437,12 +437,17 @@ def decode(raw: bytes | str, *, expect: tuple[type[Contract], ...] | None = None
     """Parse one wire record. Raises EventDecodeError with a reason fit for a dead letter."""
     import json
 
-    from pydantic import ValidationError
-
     try:
         obj: Any = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise EventDecodeError(f"not JSON: {exc}") from exc
+    return from_object(obj, expect=expect)
+
+
+def from_object(obj: Any, *, expect: tuple[type[Contract], ...] | None = None) -> Event:
+    """Validate an already-parsed JSON value as an event (see `decode`)."""
+    from pydantic import ValidationError
+
     if not isinstance(obj, dict):
         raise EventDecodeError("not a JSON object")
     model = EVENT_CLASSES.get(obj.get("type", ""))

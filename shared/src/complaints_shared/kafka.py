@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaConnectionError, KafkaError
+from prometheus_client import Counter
 from pymongo.errors import ConnectionFailure, PyMongoError
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
@@ -29,6 +30,7 @@ from .settings import ServiceSettings
 from .topics import ALL_TOPICS, DEAD_LETTER, TopicSpec, topic_of
 
 log = logging.getLogger(__name__)
+DEAD_LETTERED = Counter("dead_lettered_total", "Records sent to the dead-letter topic", ["consumer"])
 
 TOPIC_ALREADY_EXISTS = 36
 
@@ -123,19 +125,27 @@ def dead_letter_event(record: ConsumerRecord, *, reason: str, consumer: str) -> 
     )
 
 
-async def send_to_dead_letter(
-    publisher: EventPublisher, record: ConsumerRecord, *, reason: str, consumer: str
-) -> None:
+def dead_letter_envelope(record, *, reason: str, consumer: str, source: str) -> ev.Event:
+    """The dead-letter event for a record (aiokafka's or Faust's message: same attributes).
+
+    Its id is derived from the record's place, so dead-lettering it twice (after a crash)
+    yields one event id. Counted and logged here, whichever client sends it.
+    """
     data = dead_letter_event(record, reason=reason, consumer=consumer)
-    # Derived id: dead-lettering the same record twice (after a crash) yields one event id.
     event_id = ev.derived_id("dead-letter", consumer, record.topic, str(record.partition), str(record.offset))
-    event = ev.envelope(data, source=publisher.source, event_id=event_id)
-    topic = DEAD_LETTER.name(publisher.prefix)
-    await publisher.producer.send_and_wait(topic, ev.encode(event), key=record.key)
+    DEAD_LETTERED.labels(consumer).inc()
     log.warning(
         "record dead-lettered",
         extra={"topic": record.topic, "partition": record.partition, "offset": record.offset, "reason": reason[:300]},
     )
+    return ev.envelope(data, source=source, event_id=event_id)
+
+
+async def send_to_dead_letter(
+    publisher: EventPublisher, record: ConsumerRecord, *, reason: str, consumer: str
+) -> None:
+    event = dead_letter_envelope(record, reason=reason, consumer=consumer, source=publisher.source)
+    await publisher.producer.send_and_wait(DEAD_LETTER.name(publisher.prefix), ev.encode(event), key=record.key)
 
 
 def is_transient(exc: BaseException) -> bool:

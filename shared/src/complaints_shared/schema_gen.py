@@ -49,13 +49,11 @@ def asyncapi_document() -> dict:
         [(e, "validation") for e in envelopes], ref_template="#/components/schemas/{model}"
     )
     schemas = defs["$defs"]
-    message_names: dict[type, str] = {}
     messages: dict[str, dict] = {}
     for model, envelope_model in zip(ev.ALL_EVENTS, envelopes, strict=True):
         ref = key_map[(envelope_model, "validation")]["$ref"]
         name = ref.rsplit("/", 1)[1]
         schemas[name] = _pin_type(schemas[name], model)
-        message_names[model] = model.__name__
         messages[model.__name__] = {
             "name": model.__name__,
             "title": model.__name__,
@@ -68,7 +66,7 @@ def asyncapi_document() -> dict:
         }
     channels, operations = {}, {}
     for spec in ALL_TOPICS:
-        channel_messages = {message_names[m]: {"$ref": f"#/components/messages/{message_names[m]}"} for m in spec.carries}
+        channel_messages = {m.__name__: {"$ref": f"#/components/messages/{m.__name__}"} for m in spec.carries}
         channels[spec.key] = {
             "address": spec.base_name,
             "description": spec.description,

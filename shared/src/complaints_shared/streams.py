@@ -17,14 +17,14 @@ from pathlib import Path
 
 import faust
 from aiokafka.errors import KafkaError
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from . import events as ev
+from .kafka import dead_letter_envelope
 from .settings import ServiceSettings
 from .topics import DEAD_LETTER, topic_of
 
 log = logging.getLogger(__name__)
-DEAD_LETTERED = Counter("dead_lettered_total", "Records sent to the dead-letter topic", ["consumer"])
 
 
 def broker_url(bootstrap_servers: str) -> str:
@@ -119,14 +119,8 @@ class Publisher:
         return event
 
     async def dead_letter(self, message, *, reason: str, consumer: str) -> None:
-        from .kafka import dead_letter_event
-
-        data = dead_letter_event(message, reason=reason, consumer=consumer)
-        event_id = ev.derived_id("dead-letter", consumer, message.topic, str(message.partition), str(message.offset))
-        event = ev.envelope(data, source=self.source, event_id=event_id)
+        event = dead_letter_envelope(message, reason=reason, consumer=consumer, source=self.source)
         await self.app.producer.send_and_wait(DEAD_LETTER.name(self.prefix), message.key, ev.encode(event), None, None, None)
-        DEAD_LETTERED.labels(consumer).inc()
-        log.warning("record dead-lettered", extra={"topic": message.topic, "offset": message.offset, "reason": reason[:300]})
 
 
 async def events_of(

@@ -48,7 +48,7 @@ def raw_submission(value: bytes) -> tuple[ev.RawComplaintSubmitted, str | None]:
     """
     obj = json.loads(value)
     if isinstance(obj, dict) and "specversion" in obj:
-        event = ev.decode(value, expect=(ev.RawComplaintSubmitted,))
+        event = ev.from_object(obj, expect=(ev.RawComplaintSubmitted,))
         return event.data, event.id  # type: ignore[return-value]
     return ev.RawComplaintSubmitted.model_validate(obj), None
 

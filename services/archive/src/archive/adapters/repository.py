@@ -14,11 +14,6 @@ from complaints_shared import events as ev
 
 from ..domain.cases import CaseChange, CaseStatus, change_for
 
-OPEN_STATUSES = [
-    CaseStatus.RECEIVED, CaseStatus.ROUTED, CaseStatus.ACKNOWLEDGED, CaseStatus.REMEDY_PROPOSED, CaseStatus.REMEDY_APPROVED,
-]
-
-
 class CaseRepository:
     def __init__(self, db: AsyncDatabase) -> None:
         self.db = db

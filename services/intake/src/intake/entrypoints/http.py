@@ -7,7 +7,6 @@ from fastapi import APIRouter, Body, Depends, FastAPI, Header, Path, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from complaints_shared import events as ev
 from complaints_shared.web import problem
 
 from .. import handlers
@@ -90,5 +89,3 @@ def create_app(*, auth, publisher_dep, clock, readiness, max_body_bytes: int, ma
     app.include_router(build_router(auth=auth, publisher_dep=publisher_dep, clock=clock))
     return app
 
-
-__all__ = ["create_app", "ev"]

@@ -15,7 +15,6 @@ from typing import Any
 
 from complaints_shared import events as ev
 
-LEVELS = (ev.EscalationLevel.AGENT, ev.EscalationLevel.SUPERVISOR, ev.EscalationLevel.MANAGER)
 
 
 @dataclass(frozen=True)

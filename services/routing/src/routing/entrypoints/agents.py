@@ -74,7 +74,7 @@ def register(app: faust.App, settings: RoutingSettings, *, engine: handlers.Rout
             with case_context(event.subject):
                 async with dead_letter_on_error(publisher, message, consumer="routing"):
                     recognised = handlers.recognise(event.data, directory=directory)
-                    payload = {"kind": "received", "event": json.loads(ev.encode(event)), "customer": recognised.to_json()}
+                    payload = {"kind": "received", "event": json.loads(message.value), "customer": recognised.to_json()}
                     await forward(recognised.customer_key, payload)
             yield event.id
 
