@@ -48,6 +48,8 @@ schemas: install
 
 bench: install
 	$(PYTHON) bench/routing_throughput.py
+	$(PYTHON) bench/routing_worker.py
+	$(PYTHON) bench/faust_floor.py
 	$(PYTHON) bench/pipeline_latency.py
 
 clean:

@@ -1,5 +1,7 @@
 """Throughput of one routing worker process on a real broker: publish N received complaints
 (the dev set's texts, each from its own customer), time until N routed events are on the topic.
+Also prints the worker's CPU time per complaint, and the rate that makes on a core of its own:
+here the broker and this script compete with the worker for the machine's 2 cores.
 
 Usage: python bench/routing_worker.py [N=3000]
 """
@@ -20,6 +22,7 @@ from aiokafka import AIOKafkaConsumer
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from backends import backends  # noqa: E402
 from processes import start_service, wait_ready  # noqa: E402
+from worker_cpu import cpu_seconds  # noqa: E402
 
 from complaints_shared import events as ev  # noqa: E402
 from complaints_shared import kafka  # noqa: E402
@@ -67,12 +70,16 @@ def main(n: int) -> None:
         try:
             wait_ready(routing)
             asyncio.run(count_routed(settings, 0, 0))
+            cpu_before = cpu_seconds(routing.process.pid)
             published = asyncio.run(publish(settings, n))
             started = time.monotonic()
             seen, _ = asyncio.run(count_routed(settings, n, timeout=600))
             elapsed = time.monotonic() - started + published
+            cpu_per_complaint = (cpu_seconds(routing.process.pid) - cpu_before) / max(seen, 1)
             print(f"one routing worker: {seen}/{n} complaints routed in {elapsed:.1f} s = {seen / elapsed:,.0f} decisions/s "
                   f"(published in {published:.1f} s; broker and worker share this machine's 2 cores)")
+            print(f"worker CPU: {cpu_per_complaint * 1000:.2f} ms per complaint = {1 / cpu_per_complaint:,.0f} decisions/s "
+                  f"on a core of its own")
         finally:
             routing.stop()
 

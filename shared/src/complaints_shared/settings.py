@@ -29,6 +29,10 @@ class ServiceSettings(BaseSettings):
     mongodb_url: str = Field("mongodb://127.0.0.1:27017", validation_alias=_plain("MONGODB_URL"))
     mongodb_database: str = Field("complaints", validation_alias=_plain("MONGODB_DATABASE"))
     api_key: SecretStr | None = Field(None, validation_alias=_plain("COMPLAINTS_API_KEY"))
+    stream_producer_linger_ms: int = Field(
+        10, validation_alias=_plain("STREAM_PRODUCER_LINGER_MS"),
+        description="Faust services: how long the producer gathers messages into one batch",
+    )
     log_level: str = Field("INFO", validation_alias=_plain("LOG_LEVEL"))
     log_format: str = Field("json", validation_alias=_plain("LOG_FORMAT"), description="json or text")
 

@@ -29,6 +29,8 @@ from ..settings import RoutingSettings
 DECISIONS = Counter("routing_decisions_total", "Routing decisions", ["validity", "department", "priority"])
 DECIDE_SECONDS = Histogram("routing_decide_seconds", "Time to decide one complaint")
 CLOSING_UPDATES = (ev.CaseClosed, ev.CaseResolved)
+KIND_HEADER = "routing-kind"  # on the by-customer topic: "received" (a complaint) or "status"
+CUSTOMER_HEADER = "routing-customer"  # the recognised customer, JSON
 
 
 @dataclass
@@ -58,8 +60,17 @@ def register(app: faust.App, settings: RoutingSettings, *, engine: handlers.Rout
     owners = case_owner
     histories = history
 
-    def forward(customer_key: str, message: dict) -> object:
-        return by_customer.send(key=customer_key.encode(), value=json.dumps(message).encode())
+    # The by-customer topic carries the received record's bytes as they came, with the
+    # recognised customer in a header, so the route agent parses the complaint only once.
+    def forward_complaint(recognised: handlers.Recognised, received: bytes) -> object:
+        customer = json.dumps(recognised.to_json()).encode()
+        return by_customer.send(
+            key=recognised.customer_key.encode(), value=received, headers=[(KIND_HEADER, b"received"), (CUSTOMER_HEADER, customer)]
+        )
+
+    def forward_status(customer_key: str, case_id: str, status: str) -> object:
+        status_change = json.dumps({"case_id": case_id, "status": status}).encode()
+        return by_customer.send(key=customer_key.encode(), value=status_change, headers=[(KIND_HEADER, b"status")])
 
     @app.agent(customers_topic, name="follow-profiles")
     async def follow_profiles(stream):
@@ -74,8 +85,7 @@ def register(app: faust.App, settings: RoutingSettings, *, engine: handlers.Rout
             with case_context(event.subject):
                 async with dead_letter_on_error(publisher, message, consumer="routing"):
                     recognised = handlers.recognise(event.data, directory=directory)
-                    payload = {"kind": "received", "event": json.loads(message.value), "customer": recognised.to_json()}
-                    await forward(recognised.customer_key, payload)
+                    await forward_complaint(recognised, message.value)
             yield event.id
 
     @app.agent(updates_topic, name="follow-updates")
@@ -85,16 +95,17 @@ def register(app: faust.App, settings: RoutingSettings, *, engine: handlers.Rout
                 owner = owners.get(event.data.case_id)
                 if owner is not None and isinstance(event.data, (*CLOSING_UPDATES, ev.CaseReopened)):
                     status = "open" if isinstance(event.data, ev.CaseReopened) else "closed"
-                    await forward(owner, {"kind": "status", "case_id": event.data.case_id, "status": status})
+                    await forward_status(owner, event.data.case_id, status)
             yield event.id
 
-    async def route_one(customer_key: str, payload: dict) -> None:
+    async def route_one(customer_key: str, value: bytes, headers: dict[str, bytes]) -> None:
         stored = [OpenCase.from_json(c) for c in histories.get(customer_key) or []]
-        if payload["kind"] == "status":
-            histories[customer_key] = [c.to_json() for c in handlers.mark_status(stored, payload["case_id"], payload["status"])]
+        if headers.get(KIND_HEADER) == b"status":
+            change = json.loads(value)
+            histories[customer_key] = [c.to_json() for c in handlers.mark_status(stored, change["case_id"], change["status"])]
             return
-        event = ev.Event[ev.ComplaintReceived].model_validate(payload["event"])
-        recognised = handlers.Recognised.from_json(payload["customer"])
+        event = ev.decode(value, expect=RECEIVED.carries)
+        recognised = handlers.Recognised.from_json(json.loads(headers[CUSTOMER_HEADER]))
         with case_context(event.subject), DECIDE_SECONDS.time():
             routed, open_case = handlers.route(event, recognised, engine=engine, history=stored, now=clock())
             # The decision is attached to this event: Faust publishes it (acks=all) before
@@ -109,7 +120,7 @@ def register(app: faust.App, settings: RoutingSettings, *, engine: handlers.Rout
     async def route(stream):
         async for record in stream.events():
             async with dead_letter_on_error(publisher, record.message, consumer="routing"):
-                await route_one(record.key.decode(), json.loads(record.value))
+                await route_one(record.key.decode(), record.value, dict(record.message.headers or ()))
             yield record.key
 
     return RoutingAgents(directory_table, case_owner, history, recognise, route, follow_profiles, follow_updates)
