@@ -290,6 +290,8 @@ class DeadlinePolicy:
     sla: Mapping[str, PrioritySla]
     categories: Mapping[str, CategoryRule] = field(default_factory=dict)
     version: str = "default"
+    # (priority, category) → explanation line; the same few lines for every complaint.
+    _explanations: dict[tuple[str, str | None], str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_config(cls, path: str | Path | None = None) -> DeadlinePolicy:
@@ -380,7 +382,10 @@ class DeadlinePolicy:
         # Nothing is answered before it is acknowledged: acknowledge by the earliest deadline.
         ack = min(ack, resolve, dept or resolve)
         deadlines = Deadlines(acknowledge_by=ack, resolve_by=resolve, department_reply_by=dept)
-        return DeadlineDecision(deadlines, self.explain(priority=priority, category=category))
+        explanation = self._explanations.get((priority, category))
+        if explanation is None:
+            explanation = self._explanations[(priority, category)] = self.explain(priority=priority, category=category)
+        return DeadlineDecision(deadlines, explanation)
 
     def explain(self, *, priority: str, category: str | None) -> str:
         """One line: which clock, which durations, which category rule."""
