@@ -128,11 +128,15 @@ class Classifier:
     # -- the decision ----------------------------------------------------------------
 
     def category_vote(
-        self, norm: str, scripts: frozenset[str] | None = None, latin: str | None = None
+        self,
+        norm: str,
+        scripts: frozenset[str] | None = None,
+        latin: str | None = None,
+        possible: Collection[str] | None = None,
     ) -> tuple[dict[str, float], dict, list, list]:
         """Blended category probabilities, lexicon matches, model contributions, hazard hits."""
         rs = self.rules
-        lex, matched, hazards = category_evidence(rs, norm, scripts, latin)
+        lex, matched, hazards = category_evidence(rs, norm, scripts, latin, possible)
         p_lex = _softmax(lex, rs.lexicon_temperature, rs.lexicon_prior)
         contributions: list = []
         if self.model is not None:
@@ -167,10 +171,14 @@ class Classifier:
         norm = normalise(raw)
         scripts = scripts_in(norm)
         latin = latin_view(norm, scripts)
+        # the hand-rule patterns that can match this text at all (one pass over it)
+        possible = rs.screen.candidates({"latin": latin, "zh": norm, "ko": norm}, scripts)
 
         # --- category ---------------------------------------------------------------
-        legal_hits = match_rules(rs, rs.legal_rules, norm, use_negation=False, scripts=scripts, latin=latin)
-        probs, lex, contributions, hazard_hits = self.category_vote(norm, scripts, latin)
+        legal_hits = match_rules(
+            rs, rs.legal_rules, norm, use_negation=False, scripts=scripts, latin=latin, possible=possible
+        )
+        probs, lex, contributions, hazard_hits = self.category_vote(norm, scripts, latin, possible)
         ranked = sorted(probs.items(), key=lambda kv: -kv[1])
         if legal_hits:
             category = LEGAL
@@ -220,7 +228,10 @@ class Classifier:
                 p2.append(Explanation("customer", "priority.key_account", "P2: key-account customer", 1.0))
             if repeat_complaint or category in earlier_categories:
                 p2.append(Explanation("customer", "priority.repeat_history", "P2: earlier complaint on the same category", 1.0))
-            for h in match_rules(rs, rs.repeat_rules, norm, use_negation=False, scripts=scripts, latin=latin):
+            repeat_hits = match_rules(
+                rs, rs.repeat_rules, norm, use_negation=False, scripts=scripts, latin=latin, possible=possible
+            )
+            for h in repeat_hits:
                 p2.append(Explanation("priority", h.rule, f"P2: matched {h.text!r}", 1.0))
             for a in (large_amounts(rs, norm, language)[:2] if not p2 else ()):
                 p2.append(
@@ -230,7 +241,7 @@ class Classifier:
                 priority = "P2"
                 p_reasons += p2
         if priority == "P3":
-            score, cues, demand = mild_score(rs, norm, scripts, latin)
+            score, cues, demand = mild_score(rs, norm, scripts, latin, possible)
             if score >= rs.mild_threshold and not demand:
                 priority = "P4"
                 p_reasons.append(Explanation("priority", "priority.mild", f"P4: {', '.join(cues)}", round(score, 2)))
@@ -269,7 +280,7 @@ class Classifier:
                 expl.append(Explanation("department", "taxonomy", f"{category} -> {department}"))
 
         # --- handling ---------------------------------------------------------------------
-        motive, motive_cues = motive_of(rs, norm, raw, scripts, latin)
+        motive, motive_cues = motive_of(rs, norm, raw, scripts, latin, possible)
         hint = rs.categories[category].handling_hint
         if motive is not None:
             hint = f"{hint} Customer seems {motive.label}: {motive.advice}"

@@ -78,7 +78,8 @@ def find_amounts(text: str, language: str | None, dollar_by_language: dict, yuan
     def free(a: int, b: int) -> bool:
         return all(b <= x or a >= y for x, y in taken)
 
-    for m in _KO_MAN_RE.finditer(text):
+    # (the patterns that need a particular character are searched only when it occurs)
+    for m in _KO_MAN_RE.finditer(text) if ("만" in text or "억" in text) else ():
         mult = {"만": 10_000, "백만": 1_000_000, "억": 100_000_000}[m.group(2)]
         out.append(Amount(_num(m.group(1)) * mult, "KRW", m.group(0)))
         taken.append(m.span())
@@ -113,7 +114,7 @@ def find_amounts(text: str, language: str | None, dollar_by_language: dict, yuan
             value *= 100_000_000
         out.append(Amount(value, cur, m.group(0)))
         taken.append(m.span())
-    for m in _CN_RE.finditer(text):
+    for m in _CN_RE.finditer(text) if any(unit in text for unit in "万萬千百") else ():
         if not free(*m.span()):
             continue
         value = _cn_number(m.group(1)) * _CN_MULT[m.group(2)]

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from .prefilter import PatternScreen
 from .text import TermMatcher, normalise, optimise_pattern, script_of
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "config"
@@ -109,6 +110,8 @@ class RuleSet:
     motives: list[Motive]
     routing_rules: list[RoutingRule]
     raw: dict = field(repr=False, default_factory=dict)
+    # the hand-rule, mild-cue and motive-cue patterns with their literals (set by load_rules)
+    screen: PatternScreen = field(init=False, repr=False)
 
     @property
     def departments(self) -> set[str]:
@@ -214,7 +217,7 @@ def load_rules(path: Path | None = None) -> RuleSet:
         for m in raw.get("motives") or []
     ]
 
-    return RuleSet(
+    rules = RuleSet(
         version=str(raw["version"]),
         categories=categories,
         triage_department=triage.get("department", "customer_service"),
@@ -251,3 +254,15 @@ def load_rules(path: Path | None = None) -> RuleSet:
         routing_rules=routing_rules,
         raw=raw,
     )
+    rules.screen = PatternScreen(_screened_patterns(rules))
+    return rules
+
+
+def _screened_patterns(rules: RuleSet):
+    """(pattern, script) of every pattern that is searched only in a text of its script."""
+    for rule in rules.hazard_rules + rules.legal_rules + rules.repeat_rules:
+        yield from zip(rule.patterns, rule.scripts)
+    for _weight, pattern, script in rules.mild_cues:
+        yield pattern, script
+    for motive in rules.motives:
+        yield from zip(motive.cues, motive.scripts)

@@ -20,6 +20,9 @@ _WS = re.compile(r"\s+")
 
 ARTEFACT_FORMAT = "routing-ngram-logreg/1"
 MAX_CHARS = 6000  # the model reads at most this many characters of a complaint
+# The fast n-gram lookup keeps a table with a cell per pair of vocabulary characters: up to
+# this many characters (32 MB).
+_MAX_TABLE_CHARS = 4096
 
 
 def ngram_counts(text: str, n_min: int = 1, n_max: int = 3) -> Counter:
@@ -32,13 +35,6 @@ def ngram_counts(text: str, n_min: int = 1, n_max: int = 3) -> Counter:
     counts.pop(" ", None)
     counts.update("w:" + w for w in _WORD.findall(t))
     return counts
-
-
-def _gram_key(gram: str) -> int:
-    key = 0
-    for ch in gram:
-        key = (key << 21) | (ord(ch) + 1)
-    return key
 
 
 @dataclass(frozen=True)
@@ -72,15 +68,25 @@ class NgramModel:
         self.metrics: dict = data.get("metrics", {})
         # precomputed slices for n-gram extraction (texts are cut at MAX_CHARS for the model)
         self._slices = {k: [slice(i, i + k) for i in range(MAX_CHARS)] for k in range(self.n_min, self.n_max + 1)}
-        # Fast path: character n-grams (n <= 3) as integer keys (code point + 1, 21 bits each),
-        # looked up in one sorted array. Same features, same counts as the string lookups.
-        self._fast = 1 <= self.n_min <= self.n_max <= 3 and any(self.n_min <= len(f) <= self.n_max for f in self.features)
+        # Fast path for character uni- and bigrams: every character of the vocabulary gets a
+        # small id (0: any other character), a unigram's column is _unigram_col[id] and a
+        # bigram's _bigram_col[id1, id2] (-1: not a feature), looked up for the whole text at
+        # once. Same features, same counts as the string lookups.
+        grams = [(f, i) for i, f in enumerate(self.features) if self.n_min <= len(f) <= self.n_max]
+        chars = sorted({ch for f, _ in grams for ch in f})
+        self._fast = 1 <= self.n_min <= self.n_max <= 2 and bool(grams) and len(chars) < _MAX_TABLE_CHARS
         if self._fast:
-            pairs = sorted(
-                (_gram_key(f), i) for i, f in enumerate(self.features) if self.n_min <= len(f) <= self.n_max
-            )
-            self._gram_keys = np.array([k for k, _ in pairs], dtype=np.int64)
-            self._gram_cols = np.array([i for _, i in pairs], dtype=np.int64)
+            # one entry past the highest code point: every character beyond it has id 0 too
+            self._char_id = np.zeros(max(map(ord, chars)) + 2, dtype=np.min_scalar_type(len(chars)))
+            self._char_id[[ord(ch) for ch in chars]] = np.arange(1, len(chars) + 1)
+            column = np.min_scalar_type(-len(self.features))  # the smallest signed type that fits
+            self._unigram_col = np.full(len(chars) + 1, -1, dtype=column)
+            self._bigram_col = np.full((len(chars) + 1, len(chars) + 1), -1, dtype=column)
+            for f, i in grams:
+                if len(f) == 1:
+                    self._unigram_col[self._char_id[ord(f)]] = i
+                else:
+                    self._bigram_col[self._char_id[ord(f[0])], self._char_id[ord(f[1])]] = i
             self._words = {f: i for i, f in enumerate(self.features) if f.startswith("w:") and len(f) > self.n_max}
         # per-feature mean of the class weights (used for the contributions); the same values
         # as taking the mean of the selected rows
@@ -102,21 +108,15 @@ class NgramModel:
             return np.array([i for i in map(self.index.get, grams) if i is not None], dtype=np.int64)
         parts: list[np.ndarray] = []
         if n:
-            c = np.frombuffer(t.encode("utf-32-le", "surrogatepass"), dtype="<u4").astype(np.int64)
-            c += 1
-            for k in range(self.n_min, min(self.n_max, n) + 1):
-                if k == 1:
-                    keys = c
-                elif k == 2:
-                    keys = (c[:-1] << 21) | c[1:]
-                else:
-                    keys = (c[:-2] << 42) | (c[1:-1] << 21) | c[2:]
-                parts.append(keys)
-            keys = np.sort(np.concatenate(parts) if len(parts) > 1 else parts[0])  # sorted: faster search
-            pos = np.searchsorted(self._gram_keys, keys)
-            np.minimum(pos, len(self._gram_keys) - 1, out=pos)
-            pos = pos[self._gram_keys[pos] == keys]
-            parts = [self._gram_cols[pos]]
+            codes = np.frombuffer(t.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+            ids = self._char_id.take(codes, mode="clip")  # beyond the table: its last entry, 0
+            if self.n_min == 1:
+                parts.append(self._unigram_col.take(ids))
+            if self.n_max == 2 and n > 1:
+                parts.append(self._bigram_col[ids[:-1], ids[1:]])
+            if parts:
+                cols = np.concatenate(parts) if len(parts) > 1 else parts[0]
+                parts = [cols[cols >= 0]]
         words = self._words
         if words:
             wi = [i for i in map(words.get, ["w:" + w for w in _WORD.findall(t)]) if i is not None]
@@ -127,16 +127,18 @@ class NgramModel:
         return np.concatenate(parts) if len(parts) > 1 else parts[0]
 
     def vectorise(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        t = _WS.sub(" ", text).strip()
-        n = len(t)
-        if n > len(self._slices[self.n_max]):
-            t, n = t[: len(self._slices[self.n_max])], len(self._slices[self.n_max])
+        t = " ".join(text.split())[:MAX_CHARS]  # as _WS.sub(" ", text).strip(): same whitespace
         idx = self._feature_indices(t)
         if not len(idx):
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        counts = np.bincount(idx, minlength=0)
-        ia = counts.nonzero()[0]
-        va = (1.0 + np.log(counts[ia])) * self.idf[ia]
+        # the distinct columns in increasing order and their counts: runs of the sorted indices
+        idx = np.sort(idx)
+        run_starts = np.empty(len(idx) + 1, dtype=bool)
+        run_starts[0] = run_starts[-1] = True
+        np.not_equal(idx[1:], idx[:-1], out=run_starts[1:-1])
+        bounds = run_starts.nonzero()[0]
+        ia, counts = idx[bounds[:-1]], bounds[1:] - bounds[:-1]
+        va = (1.0 + np.log(counts)) * self.idf[ia]
         norm = float(np.sqrt(va @ va))
         if norm > 0:
             va = va / norm
@@ -164,11 +166,9 @@ class NgramModel:
             items: list[tuple[str, float]] = []
             if len(ia):
                 w = va * (rows[:, k] - self._coef_mean[ia])
-                order = np.argsort(-w)[:top].tolist()
-                wl = w.tolist()
+                order = np.argsort(-w)[:top]
                 features = self.features
-                cols = ia.tolist()
-                items += [(features[cols[j]], wl[j]) for j in order if wl[j] > 0]
+                items += [(features[col], x) for col, x in zip(ia[order].tolist(), w[order].tolist()) if x > 0]
             lw = (lv * (self.lex_coef[:, k] - self._lex_coef_mean)).tolist()
             items += [(f"lexicon:{f}", x) for f, x in zip(self.lexicon_features, lw) if x > 0]
             items.sort(key=lambda x: -x[1])

@@ -1,8 +1,14 @@
-"""Hand-rule signals on normalised text: hazards, legal, repeat, money, mildness, motive, lexicon."""
+"""Hand-rule signals on normalised text: hazards, legal, repeat, money, mildness, motive, lexicon.
+
+The functions taking `possible` search only the patterns in it, when it is given: the texts
+(`re.Pattern.pattern`) of the patterns the rule set's literal screen (`RuleSet.screen`) left
+as candidates for this text, the only ones that can match it.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from .amounts import Amount, find_amounts
@@ -52,6 +58,7 @@ def match_rules(
     use_negation: bool = True,
     scripts: frozenset[str] | None = None,
     latin: str | None = None,
+    possible: Collection[str] | None = None,
 ) -> list[RuleHit]:
     """`scripts`, `latin`: scripts_in(text) and its Latin view, when already known."""
     if scripts is None:
@@ -65,7 +72,7 @@ def match_rules(
     for rule in rules:
         found: str | None = None
         for pattern, script in zip(rule.patterns, rule.scripts):
-            if script not in scripts:
+            if script not in scripts or (possible is not None and pattern.pattern not in possible):
                 continue
             subject = latin_text if script == "latin" else text
             if pattern.search(subject) is None:
@@ -116,13 +123,16 @@ def mild_score(
     text: str,
     scripts: frozenset[str] | None = None,
     latin: str | None = None,
+    possible: Collection[str] | None = None,
 ) -> tuple[float, list[str], str | None]:
+    """Mildness score, its cues, and the demand that rules P4 out: the demand is looked for
+    only when the score reaches the P4 threshold (None below it)."""
     scripts, views = _views(text, scripts, latin)
     score = 0.0
     cues: list[str] = []
     rest = text
     for weight, pattern, script in rs.mild_cues:
-        if script not in scripts:
+        if script not in scripts or (possible is not None and pattern.pattern not in possible):
             continue
         m = pattern.search(views[script])
         if m:
@@ -130,6 +140,8 @@ def mild_score(
             cues.append(m.group(0))
             if weight >= 2:  # "no other request" must not read as a request
                 rest = pattern.sub(" ", rest)
+    if score < rs.mild_threshold:
+        return score, cues, None
     demand = rs.demand.search(rest)
     return score, cues, demand.group(0) if demand else None
 
@@ -140,12 +152,13 @@ def motive_of(
     raw_text: str,
     scripts: frozenset[str] | None = None,
     latin: str | None = None,
+    possible: Collection[str] | None = None,
 ):
     scripts, views = _views(text, scripts, latin)
     for motive in rs.motives:
         found: list[str] = []
         for pattern, script in zip(motive.cues, motive.scripts):
-            if script not in scripts:
+            if script not in scripts or (possible is not None and pattern.pattern not in possible):
                 continue
             view = views[script]
             if pattern.search(view) is not None:
@@ -178,10 +191,11 @@ def category_evidence(
     text: str,
     scripts: frozenset[str] | None = None,
     latin: str | None = None,
+    possible: Collection[str] | None = None,
 ) -> tuple[dict[str, float], dict[str, list[str]], list[RuleHit]]:
     """Lexicon scores plus the hazard bonus; also returns the hazard hits (reused for P1)."""
     scores, matched = lexicon_scores(rs, text)
-    hazards = match_rules(rs, rs.hazard_rules, text, scripts=scripts, latin=latin)
+    hazards = match_rules(rs, rs.hazard_rules, text, scripts=scripts, latin=latin, possible=possible)
     if hazards and rs.hazard_category in scores and rs.hazard_bonus:
         scores[rs.hazard_category] += rs.hazard_bonus
         matched[rs.hazard_category].append("<safety hazard>")

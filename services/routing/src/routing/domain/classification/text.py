@@ -6,20 +6,33 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import ahocorasick_rs
 import opencc
 
 # Variant folds applied after OpenCC t2s (t2s keeps these as they are).
-_FOLD = str.maketrans({"帐": "账", "著": "着", "裏": "里", "喫": "吃", "佈": "布", "\u3000": " "})
+_FOLDS = (("帐", "账"), ("著", "着"), ("裏", "里"), ("喫", "吃"), ("佈", "布"), ("\u3000", " "))
+# The full-width punctuation of Chinese text, with its NFKC form (the ASCII character).
+_FULL_WIDTH = tuple((c, unicodedata.normalize("NFKC", c)) for c in "，：？（）！；～")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _DIGITS = re.compile(r"\d")
 
 _t2s = opencc.OpenCC("t2s")
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_NOT_HAN = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 LATIN = re.compile(r"[A-Za-z]")
 # Latin, Latin-1, Latin Extended-A/B, general punctuation and currency signs: no Han, no Hangul
 _LATIN_ONLY = re.compile(r"[\x00-\u024f\u2000-\u20cf]*")
+# Characters lingua never counts as (part of) a word: ASCII other than letters, general, CJK
+# and full-width punctuation (checked one by one against lingua in the tests).
+_NO_WORD = r"\x00-\x40\x5b-\x60\x7b-\x7f\u00a0\u00b7\u2000-\u206f\u3000-\u3004\u3008-\u3020\uff01-\uff20\uff3b-\uff40\uff5b-\uff65"
+# Assigned CJK ideographs (to lingua: Chinese) and Hangul syllables (to lingua: Korean).
+_IDEOGRAPHS = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufa6d\ufa70-\ufad9"
+_SYLLABLES = r"\uac00-\ud7a3"
+# Text whose letters are all ideographs (all Hangul syllables), one at least.
+_IDEOGRAPHS_ONLY = re.compile(f"[{_NO_WORD}]*[{_IDEOGRAPHS}][{_IDEOGRAPHS}{_NO_WORD}]*")
+_SYLLABLES_ONLY = re.compile(f"[{_NO_WORD}]*[{_SYLLABLES}][{_SYLLABLES}{_NO_WORD}]*")
 
 
 def normalise(text: str) -> str:
@@ -29,10 +42,18 @@ def normalise(text: str) -> str:
     """
     if not text:
         return ""
+    # CPython's NFKC is slow on text it cannot prove normalised at a glance, which Chinese
+    # full-width punctuation prevents. Replacing those characters by their NFKC form first
+    # gives the same result (same decomposition) and usually lets the quick check pass.
+    for full_width, ascii_form in _FULL_WIDTH:
+        if full_width in text:
+            text = text.replace(full_width, ascii_form)
     text = unicodedata.normalize("NFKC", text).casefold()
     if HAN.search(text):
         text = _t2s.convert(text)
-    text = text.translate(_FOLD)
+    # str.replace per fold: str.translate looks every character up in a dict, ~30x slower here
+    for variant, folded in _FOLDS:
+        text = text.replace(variant, folded)
     return _SPACES.sub(" ", text)
 
 
@@ -54,15 +75,22 @@ class LanguageDetector:
             Language.CHINESE, Language.KOREAN, Language.ENGLISH
         ).build()
         self._map = {Language.CHINESE: "zh", Language.KOREAN: "ko", Language.ENGLISH: "en"}
-        self._t2s = opencc.OpenCC("t2s")
+        self._t2s = _t2s
         self._s2t = opencc.OpenCC("s2t")
 
     def detect(self, text: str) -> str:
         sample = text[:600]
+        # Shortcuts where the script decides what lingua would answer (restricted to zh/ko/en):
         if _LATIN_ONLY.fullmatch(sample):
             # Only Latin-script letters (or none): among zh/ko/en lingua can only answer English
             # or abstain, and an abstention falls back on the script, which is "en" too.
             return "en"
+        if _SYLLABLES_ONLY.fullmatch(sample):
+            # every word lingua sees is Hangul, so its rules answer Korean
+            return "ko"
+        if _IDEOGRAPHS_ONLY.fullmatch(sample):
+            # every word lingua sees is ideographs, so its rules answer Chinese
+            return self.chinese_script(sample)
         found = self._lingua.detect_language_of(sample)
         code = self._map.get(found) if found is not None else None
         if code is None:
@@ -79,10 +107,13 @@ class LanguageDetector:
 
     def chinese_script(self, text: str) -> str:
         """zh-Hant when converting to Simplified changes more characters than converting to Traditional."""
-        han = "".join(HAN.findall(text))
+        han = _NOT_HAN.sub("", text)
         if not han:
             return "zh-Hans"
-        to_s = sum(map(str.__ne__, han, self._t2s.convert(han)))  # map stops at the shorter, like zip
+        simplified = self._t2s.convert(han)
+        if simplified == han:
+            return "zh-Hans"  # nothing to simplify: to_s > to_t cannot hold
+        to_s = sum(map(str.__ne__, han, simplified))  # map stops at the shorter, like zip
         if not to_s:
             return "zh-Hans"  # to_s > to_t cannot hold
         to_t = sum(map(str.__ne__, han, self._s2t.convert(han)))
@@ -112,6 +143,8 @@ def _tokens(term: str) -> list[str]:
 
 
 def _trie_regex(terms: list[str], buckets: int = 4) -> str:
+    """The terms as one regex (a trie): the definition of what `TermMatcher.find` returns (the
+    tests compare the two; `find` falls back on it for text a Rust string cannot hold)."""
     trie: dict = {}
     for term in terms:
         node = trie
@@ -149,26 +182,66 @@ def _trie_regex(terms: list[str], buckets: int = 4) -> str:
     return build(trie, root=True)
 
 
-class TermMatcher:
-    """Finds every occurrence of a set of literal terms in one regex pass (a trie as regex).
+def _is_word_char(ch: str) -> bool:
+    """What re's \\w matches in a str pattern."""
+    return ch.isalnum() or ch == "_"
 
-    Leftmost-longest, non-overlapping. `find` returns the matched term keys (normalised term
-    without the trailing `*`).
+
+class TermMatcher:
+    """Finds every occurrence of a set of literal terms: leftmost-longest, non-overlapping.
+
+    A term that starts (ends) with an ASCII letter or digit must start (end) at a word
+    boundary, unless it ends with `*` (prefix match: no boundary at its end). `find` returns
+    the matched term keys (the term without the trailing `*`), as `_trie_regex` would.
+
+    One Aho-Corasick pass (ahocorasick-rs) finds all occurrences, overlapping ones included;
+    those at a wrong boundary are dropped, then the leftmost-longest are kept.
     """
 
     def __init__(self, terms: list[str]) -> None:
         cleaned = sorted({t for t in terms if t and t != "*"})
         self.terms = cleaned
-        # every match starts with a term's first character: one look-ahead skips the other
-        # positions before the trie's alternatives are tried (same matches)
-        firsts = sorted({(t[:-1] if t.endswith("*") else t)[0] for t in cleaned})  # as _tokens reads them
-        guard = "(?=[" + "".join(re.escape(c) for c in firsts) + "])" if firsts else ""
-        self._regex = re.compile(guard + "(?:" + _trie_regex(cleaned) + ")") if cleaned else None
+        # key -> (must start at a word boundary, must end at a word boundary)
+        boundaries: dict[str, tuple[bool, bool]] = {}
+        for term in cleaned:
+            prefix = term.endswith("*")
+            key = term[:-1] if prefix else term
+            at_start = key[0].isascii() and key[0].isalnum()
+            at_end = not prefix and key[-1].isascii() and key[-1].isalnum()
+            if key in boundaries:  # "refund" and "refund*": either one may match
+                at_end = at_end and boundaries[key][1]
+            boundaries[key] = (at_start, at_end)
+        self._keys = list(boundaries)
+        self._boundaries = list(boundaries.values())
+        self._automaton = ahocorasick_rs.AhoCorasick(self._keys) if self._keys else None
+        self._regex: re.Pattern | None = None  # compiled when first needed, see find
 
     def find(self, text: str) -> list[str]:
-        if self._regex is None:
+        if self._automaton is None:
             return []
-        return [m.group(0) for m in self._regex.finditer(text) if m.group(0)]
+        try:
+            matches = self._automaton.find_matches_as_indexes(text, overlapping=True)
+        except UnicodeEncodeError:  # a lone surrogate, which a Rust string cannot hold
+            if self._regex is None:
+                self._regex = re.compile(_trie_regex(self.terms))
+            return [m.group(0) for m in self._regex.finditer(text) if m.group(0)]
+        size = len(text)
+        occurrences = []  # (start, -end, key index): sorted, the leftmost-longest come first
+        for index, start, end in matches:
+            at_start, at_end = self._boundaries[index]
+            if at_start and start and _is_word_char(text[start - 1]):
+                continue
+            if at_end and end < size and _is_word_char(text[end]):
+                continue
+            occurrences.append((start, -end, index))
+        occurrences.sort()
+        found: list[str] = []
+        free_from = 0
+        for start, neg_end, index in occurrences:
+            if start >= free_from:
+                found.append(self._keys[index])
+                free_from = -neg_end
+        return found
 
 
 def split_alternatives(pattern: str) -> list[str]:
