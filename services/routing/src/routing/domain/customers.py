@@ -131,9 +131,16 @@ def _min_candidate_chars(default_region: str) -> int:
     return min(_MIN_INTERNATIONAL_DIGITS, national)
 
 
+# The characters whose upper case is one of `_KEYPAD_LETTERS`: ASCII letters, dotless i and long s
+# (the tests check this against every code point).
+_KEYPAD_LETTER = re.compile("[A-Za-z\u0131\u017f]")
+
+
 def _keypad_chars(candidate: str) -> int:
-    """Characters of `candidate` that parsing may turn into digits."""
-    return sum(1 for ch in candidate if ch.isdigit() or ch.upper() in _KEYPAD_LETTERS)
+    """Characters of `candidate` that parsing may turn into digits: digits, and letters read on
+    the phone keypad (`ch.isdigit() or ch.upper() in _KEYPAD_LETTERS`, counted without a Python
+    step per character)."""
+    return sum(map(str.isdigit, candidate)) + len(_KEYPAD_LETTER.findall(candidate))
 
 
 class _Matcher(phonenumbers.PhoneNumberMatcher):
@@ -148,6 +155,13 @@ class _Matcher(phonenumbers.PhoneNumberMatcher):
             return None  # neither the candidate nor any part of it parses to a valid number
         return super()._extract_match(candidate, offset)
 
+    def _parse_and_verify(self, candidate, offset):  # type: ignore[no-untyped-def]
+        # also the parts of a long candidate the matcher tries when the whole is not a number
+        # ("inner matches": "0615-2278 010-0000-3075" -> "0615", "2278", ...)
+        if _keypad_chars(candidate) < self._min_chars:
+            return None
+        return super()._parse_and_verify(candidate, offset)
+
 
 # The plain matcher counts every failed parse against max_tries; skipping them can only matter once
 # those could run out, which takes texts of thousands of characters (at most 13 tries per character).
@@ -155,9 +169,16 @@ _FAST_MATCHER = callable(getattr(phonenumbers.PhoneNumberMatcher, "_extract_matc
 _FAST_MATCHER_MAX_LENGTH = _MAX_TRIES // 13
 
 
+# Every candidate the matcher considers holds a decimal digit (its pattern requires a run of
+# `\d`), so a text without one holds no phone number.
+_DECIMAL_DIGIT = re.compile(r"\d")
+
 # --- normalisation ------------------------------------------------------------------------
 
 
+# Cached (both are pure): a sender's phone and e-mail are normalised by recognition and again by
+# the validity judge, and the same senders come back with follow-ups.
+@lru_cache(maxsize=4096)
 def normalise_phone(raw: str | None, default_region: str = "CN") -> str | None:
     """E.164 form of a phone number, or None if it is not a valid number.
 
@@ -178,6 +199,7 @@ def normalise_phone(raw: str | None, default_region: str = "CN") -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+@lru_cache(maxsize=4096)
 def normalise_email(raw: str | None) -> str | None:
     """A syntactically valid address, lower-cased, or None. Accepts "Name <a@b.com>"; no DNS."""
     if not raw:
@@ -248,7 +270,7 @@ class ExtractedContacts:
 
 def _phones_in(folded: str, default_region: str) -> list[str]:
     """`extract_phones` of text already folded with NFKC."""
-    if not folded:
+    if not folded or _DECIMAL_DIGIT.search(folded) is None:
         return []
     if _FAST_MATCHER and len(folded) < _FAST_MATCHER_MAX_LENGTH:
         matcher: phonenumbers.PhoneNumberMatcher = _Matcher(folded, default_region, _min_candidate_chars(default_region))
@@ -279,6 +301,12 @@ def extract_emails(text: str) -> list[str]:
     return _emails_in(unicodedata.normalize("NFKC", text))
 
 
+# Recognising a customer reads the contacts written in a complaint up to three times (`resolve`, then
+# `best_key` for an unknown customer) and the validity judge once more, for the same text; finding
+# phone numbers is costly (every number-like string is parsed). The result is immutable, so the
+# last complaints' are kept. Sized for the complaints in flight between recognition and routing,
+# not to hold a whole workload.
+@lru_cache(maxsize=128)
 def _contacts_in(folded: str, default_region: str = "CN") -> ExtractedContacts:
     """`extract_contacts` of text already folded with NFKC."""
     if not folded:
@@ -286,6 +314,7 @@ def _contacts_in(folded: str, default_region: str = "CN") -> ExtractedContacts:
     return ExtractedContacts(phones=tuple(_phones_in(folded, default_region)), emails=tuple(_emails_in(folded)))
 
 
+@lru_cache(maxsize=128)  # recognition asks up to three times for the same text (see `_contacts_in`)
 def extract_contacts(text: str, default_region: str = "CN") -> ExtractedContacts:
     if not text:
         return ExtractedContacts()

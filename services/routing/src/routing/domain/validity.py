@@ -46,7 +46,8 @@ from bisect import bisect_right
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from functools import cached_property, lru_cache
+from functools import lru_cache
+from itertools import chain
 from operator import add
 from pathlib import Path
 from typing import Any
@@ -151,6 +152,7 @@ def _char_class(ranges: Iterable[tuple[int, int]], letters_only: bool) -> str:
 
 
 _CJK_ANY = re.compile(_char_class(_CJK_RANGES, False))  # search() is `any(_is_cjk(ch) ...)`
+_HANGUL_ANY = re.compile(_char_class(_JAMO_RANGES + _SYLLABLE_RANGES, False))
 _CJK_ANY_RUN = re.compile(_char_class(_CJK_RANGES, False) + "+")
 _CJK_LETTER_RUN = re.compile(_char_class(_CJK_RANGES, True) + "+")
 _JAMO_LETTER_RUN = re.compile(_char_class(_JAMO_RANGES, True) + "+")
@@ -207,6 +209,39 @@ _DIGIT_RUN = re.compile(r"\d[\d\-./:]*")
 # --- fingerprints -------------------------------------------------------------------------
 
 
+class _WordGrams(dict[str, tuple[str, ...]]):
+    """word -> its shingles (n-grams of a word of three or more letters, see
+    `Fingerprinter._shingles`), computed on first use: words recur from complaint to complaint.
+    Starts afresh when full."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__()
+        self.n = n
+
+    def __missing__(self, word: str) -> tuple[str, ...]:
+        if len(self) >= _MAX_WORDS_KEPT:
+            self.clear()
+        n = self.n
+        if len(word) < 3:
+            grams: tuple[str, ...] = ()
+        elif len(word) <= n:
+            grams = (word,)
+        else:
+            grams = tuple(word[i : i + n] for i in range(len(word) - n + 1))
+        self[word] = grams
+        return grams
+
+
+# words remembered by a `_WordGrams` (with their n-grams: a few hundred bytes each) or by a judge's
+# implausible-word memo; either starts afresh beyond this
+_MAX_WORDS_KEPT = 20_000
+
+
+@lru_cache(maxsize=8)
+def _word_grams(n: int) -> _WordGrams:
+    return _WordGrams(n)
+
+
 @dataclass(frozen=True)
 class Fingerprinter:
     """Character n-gram shingles and a bottom-k sketch of their 32-bit hashes.
@@ -245,15 +280,7 @@ class Fingerprinter:
             return {chars[i : i + n] for i in range(len(chars) - n + 1)}
         # spaced scripts: n-grams inside words (inflections still overlap); words shorter than
         # three characters ("a", "to", "my") carry no topic and are left out
-        n = self.shingle_other
-        out: set[str] = set()
-        for word in words:
-            if len(word) < 3:
-                continue
-            if len(word) <= n:
-                out.add(word)
-            else:
-                out.update(word[i : i + n] for i in range(len(word) - n + 1))
+        out = set(chain.from_iterable(map(_word_grams(self.shingle_other).__getitem__, words)))
         return out or {chars}
 
     @staticmethod
@@ -286,13 +313,7 @@ class Fingerprinter:
         tag, _, body = fingerprint.partition(":")
         if tag != self.tag:
             return None
-        try:
-            raw = base64.b64decode(body, validate=True)
-        except (ValueError, TypeError):
-            return None
-        if len(raw) % 4:
-            return None
-        return struct.unpack(f">{len(raw) // 4}I", raw)
+        return _decode_body(body)
 
     def similarity(self, a: str, b: str) -> float:
         """max(Jaccard, containment of the smaller in the larger) estimated from two sketches."""
@@ -303,7 +324,8 @@ class Fingerprinter:
 
     def _decoded(self, fingerprint: str) -> _Sketch | None:
         """A fingerprint's hashes (None if empty or not ours), decoded once per fingerprint."""
-        return _decoded_sketch(self, fingerprint)
+        tag, sketch = _decoded_fingerprint(fingerprint)
+        return sketch if tag == self.tag else None
 
     def _similarity(self, sa: Sequence[int], sb: Sequence[int]) -> float:
         return self._similarity_of(_Sketch.of(sa), _Sketch.of(sb))
@@ -320,16 +342,21 @@ class Fingerprinter:
         elif not n_both:
             jaccard = 0 / k
         else:
-            # The k-th smallest of the union is merged[k - 1 + d], d = how many values of both are
-            # not above it (each of those appears twice in the merged list): find d by fixed point.
-            merged = sorted(a.ordered + b.ordered)
+            # d = how many values of both are among the k smallest of the union. A value x of the
+            # union is among them iff at most k values of the union are <= x, and those number
+            # (values of a <= x) + (values of b <= x) - (values of both <= x). That count grows
+            # with x, so the values of both that are among them are the first d in ascending
+            # order: find d by bisection (a few lookups in the sorted sketches, no merging).
             in_both = sorted(both)
-            d = 0
-            while True:
-                nd = bisect_right(in_both, merged[k - 1 + d])
-                if nd == d:
-                    break
-                d = nd
+            ordered_a, ordered_b = a.ordered, b.ordered
+            d, beyond = 0, n_both  # in_both[:d] are among them, in_both[beyond:] are not
+            while d < beyond:
+                mid = (d + beyond) // 2
+                x = in_both[mid]
+                if bisect_right(ordered_a, x) + bisect_right(ordered_b, x) - (mid + 1) <= k:
+                    d = mid + 1
+                else:
+                    beyond = mid
             jaccard = d / k
         # Containment of the smaller in the larger: of the smaller's hashes that fall in the range
         # the larger sketch covers, the share the larger one holds.
@@ -360,16 +387,44 @@ class _Sketch:
         return cls(distinct, tuple(sorted(distinct)))
 
 
+def _decode_body(body: str) -> tuple[int, ...] | None:
+    """The hashes of a fingerprint without its tag, or None if it is not well-formed."""
+    try:
+        raw = base64.b64decode(body, validate=True)
+    except (ValueError, TypeError):
+        return None
+    if len(raw) % 4:
+        return None
+    return struct.unpack(f">{len(raw) // 4}I", raw)
+
+
 @lru_cache(maxsize=4096)
-def _decoded_sketch(fingerprinter: Fingerprinter, fingerprint: str) -> _Sketch | None:
-    values = fingerprinter.decode(fingerprint)
-    return _Sketch.of(values) if values else None
+def _decoded_fingerprint(fingerprint: str) -> tuple[str, _Sketch | None]:
+    """(tag, hashes) of a stored fingerprint. Cached: a customer's open cases are compared again
+    with each new complaint, and keyed by the string alone (its tag says which settings made it)."""
+    tag, _, body = fingerprint.partition(":")
+    values = _decode_body(body)
+    return tag, _Sketch.of(values) if values else None
 
 
-@lru_cache(maxsize=1 << 16)
-def _shingle_hash(shingle: str) -> int:
-    """32-bit blake2b of a shingle (cached: shingles recur across complaints)."""
-    return int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=4).digest(), "big")
+class _ShingleHashes(dict[str, int]):
+    """shingle -> its 32-bit blake2b, computed on first use: shingles recur across complaints.
+
+    A plain dict rather than an LRU cache: looking a hit up (`map(table.__getitem__, shingles)`)
+    calls no Python code and, unlike an LRU cache, does not reorder entries. Starts afresh when full.
+    """
+
+    def __missing__(self, shingle: str) -> int:
+        if len(self) >= _MAX_SHINGLE_HASHES:
+            self.clear()
+        value = self[shingle] = int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=4).digest(), "big")
+        return value
+
+
+_MAX_SHINGLE_HASHES = 1 << 16
+
+# _shingle_hash(shingle) -> int: 32-bit blake2b of a shingle (cached)
+_shingle_hash = _ShingleHashes().__getitem__
 
 
 
@@ -545,6 +600,25 @@ def _gated(patterns: tuple[re.Pattern[str], ...]) -> tuple[tuple[re.Pattern[str]
 # --- what the judge reads from one complaint, computed once ---------------------------------
 
 
+class _computed_once:
+    """A lazily computed attribute, like `functools.cached_property` without its lock (Python 3.11
+    takes a lock on every first access, which costs more than most of the values here): the value
+    is stored in the instance dict, where later reads find it without calling anything."""
+
+    def __init__(self, compute: Any) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.compute(obj)
+        return value
+
+
 class _Analysis:
     """The per-complaint work shared by `judge()` and `open_case()`: normalised text, links,
     shingle sketch, order numbers, cue, contact keys written in the text. Each part is computed
@@ -568,11 +642,11 @@ class _Analysis:
             and self.default_region == judge.default_region
         )
 
-    @cached_property
+    @_computed_once
     def compact(self) -> str:
         return self.norm.replace(" ", "")
 
-    @cached_property
+    @_computed_once
     def _links(self) -> tuple[list[str], str]:
         return _strip_urls(self.norm)
 
@@ -584,28 +658,28 @@ class _Analysis:
     def without_links(self) -> str:
         return self._links[1]
 
-    @cached_property
+    @_computed_once
     def sketch(self) -> tuple[int, ...]:
         fp = self.fingerprinter
         return fp._sketch(fp._shingles(self.without_links))
 
-    @cached_property
+    @_computed_once
     def sketch_set(self) -> _Sketch | None:
         return _Sketch(frozenset(self.sketch), self.sketch) if self.sketch else None
 
-    @cached_property
+    @_computed_once
     def fingerprint(self) -> str:
         return self.fingerprinter._encode(self.sketch)
 
-    @cached_property
+    @_computed_once
     def order_refs(self) -> tuple[str, ...]:
         return tuple(_order_refs_gated(self.norm, self._gated_refs))
 
-    @cached_property
+    @_computed_once
     def cue(self) -> bool:
         return _cue_gated(self.norm, self._gated_cues)
 
-    @cached_property
+    @_computed_once
     def text_keys(self) -> tuple[str, ...]:
         return tuple(_contacts_in(self.folded, self.default_region).keys())
 
@@ -627,6 +701,51 @@ def _phrase_table(groups: tuple[_PhraseGroup, ...]) -> tuple[tuple[_PhraseGroup,
         (group, tuple((p, p.replace(" ", "") if _CJK_ANY.search(p) else None) for p in group.phrases))
         for group in groups
     )
+
+
+class _Needles:
+    """Whether a text holds any of some strings, without testing each of them against it: one
+    scan of the text for the strings' first characters, then substring tests for only the strings
+    that start with a character found there. Pays off for Chinese/Korean strings, whose first
+    characters are rare in any one text (Latin letters are in every English text)."""
+
+    def __init__(self, needles: Iterable[str]) -> None:
+        by_first: dict[str, list[str]] = {}
+        self.always = False  # "" is in every text
+        for needle in dict.fromkeys(needles):
+            if needle:
+                by_first.setdefault(needle[0], []).append(needle)
+            else:
+                self.always = True
+        self.by_first = {ch: tuple(found) for ch, found in by_first.items()}
+        self.first_chars = re.compile("[" + "".join(map(re.escape, by_first)) + "]") if by_first else None
+
+    def any_in(self, text: str) -> bool:
+        if self.always:
+            return True
+        if self.first_chars is None:
+            return False
+        return any(any(map(text.__contains__, self.by_first[ch])) for ch in set(self.first_chars.findall(text)))
+
+
+@lru_cache(maxsize=64)
+def _phrase_needles(groups: tuple[_PhraseGroup, ...]) -> tuple[tuple[str, ...], _Needles]:
+    """(needles to look for in the normalised text, needles to look for in it without spaces).
+
+    A phrase of `groups` matches (see `ValidityJudge._spam`) exactly when its needle is found: a
+    Chinese/Korean phrase when it is in the text or its spaceless form is in the spaceless text,
+    which comes to the latter (the spaceless text holds the spaceless form of anything the text
+    holds); any other phrase when it is in the text.
+    """
+    in_norm: list[str] = []
+    in_compact: list[str] = []
+    for _, phrases in _phrase_table(groups):
+        for phrase, spaceless in phrases:
+            if spaceless is None:
+                in_norm.append(phrase)
+            else:
+                in_compact.append(spaceless)
+    return tuple(dict.fromkeys(in_norm)), _Needles(in_compact)
 
 
 @lru_cache(maxsize=64)
@@ -903,6 +1022,13 @@ class ValidityJudge:
             self._derived["gated"] = cached
         return cached[2]
 
+    def _phrase_needles(self) -> tuple[tuple[str, ...], _Needles]:
+        cached = self._derived.get("needles")
+        if cached is None or cached[0] is not self.phrase_groups:
+            cached = (self.phrase_groups, _phrase_needles(self.phrase_groups))
+            self._derived["needles"] = cached
+        return cached[1]
+
     def _keyboard_runs(self) -> re.Pattern[str] | None:
         cached = self._derived.get("runs")
         if cached is None or cached[0] is not self.keyboard_runs:
@@ -1005,12 +1131,16 @@ class ValidityJudge:
 
         score = self.link_weight * len(links)
         hits: list[tuple[float, str, list[str]]] = []
-        for group, phrases in self._phrases():
-            # phrases in Chinese/Korean also match without their spaces ("카톡추가" = "카톡 추가")
-            matched = [p for p, spaceless in phrases if p in norm or (spaceless is not None and spaceless in compact)]
-            if matched:
-                score += group.weight
-                hits.append((group.weight, group.name, matched))
+        # Most texts hold no phrase at all: a quick test for any phrase (`_phrase_needles`) says
+        # so, and only a text that holds one is matched group by group.
+        in_norm, in_compact = self._phrase_needles()
+        if any(map(norm.__contains__, in_norm)) or in_compact.any_in(compact):
+            for group, phrases in self._phrases():
+                # phrases in Chinese/Korean also match without their spaces ("카톡추가" = "카톡 추가")
+                matched = [p for p, spaceless in phrases if p in norm or (spaceless is not None and spaceless in compact)]
+                if matched:
+                    score += group.weight
+                    hits.append((group.weight, group.name, matched))
         if hits and score >= self.spam_threshold:
             hits.sort(key=lambda h: -h[0])
             detail = "; ".join(f"{name}: {', '.join(m[:3])}" for _, name, m in hits)
@@ -1036,8 +1166,11 @@ class ValidityJudge:
         n_cjk = _count(_CJK_LETTER_RUN, chars) if _CJK_ANY.search(chars) else 0  # letters in CJK scripts
         n_latin = n_letters - n_cjk  # letters in other scripts
         if n_cjk:
-            jamo = _count(_JAMO_LETTER_RUN, chars)
-            korean = _count(_SYLLABLE_LETTER_RUN, chars) + jamo
+            if _HANGUL_ANY.search(chars) is None:  # Chinese or Japanese: no Korean letters to count
+                jamo = korean = 0
+            else:
+                jamo = _count(_JAMO_LETTER_RUN, chars)
+                korean = _count(_SYLLABLE_LETTER_RUN, chars) + jamo
             if korean and jamo / korean >= self.jamo_share and n_cjk - jamo < self.min_cjk_chars:
                 return ValidityVerdict(
                     Validity.INVALID, None, "bare Hangul jamo, no syllables (ㅋㅋㅋ, ㅁㄴㅇㄹ)", "invalid.keyboard_mash", 1.0
@@ -1059,7 +1192,7 @@ class ValidityJudge:
             words = _LETTER_WORD.findall(text)
             latin_words = [w for w in words if _CJK_ANY.search(w) is None] if n_cjk or _CJK_ANY.search(text) else words
             total = sum(map(len, latin_words)) or 1
-            bad = sum(len(w) for w in latin_words if self._implausible(w))
+            bad = self._implausible_letters(latin_words)
             if bad / total >= self.mash_share:
                 return ValidityVerdict(
                     Validity.INVALID, None, f"keyboard mash ({bad / total:.0%} of letters in implausible words)", "invalid.keyboard_mash", round(bad / total, 3)
@@ -1067,6 +1200,18 @@ class ValidityJudge:
         return None
 
     _VOWELS = frozenset("aeiouyàáâãäåèéêëìíîïòóôõöùúûüý")
+
+    def _implausible_letters(self, words: list[str]) -> int:
+        """sum(len(w) for w in words if self._implausible(w)), judging each distinct word once per
+        judge: the same words recur in complaint after complaint."""
+        cached = self._derived.get("implausible")
+        if cached is None or cached[0] is not self.keyboard_runs or len(cached[1]) > _MAX_WORDS_KEPT:
+            cached = (self.keyboard_runs, {})  # (the settings `_implausible` reads, word -> letters counted)
+            self._derived["implausible"] = cached
+        counted: dict[str, int] = cached[1]
+        for word in set(words).difference(counted):
+            counted[word] = len(word) if self._implausible(word) else 0
+        return sum(map(counted.__getitem__, words))
 
     def _implausible(self, word: str) -> bool:
         if len(word) < 4:
@@ -1115,6 +1260,9 @@ class ValidityJudge:
             eligible.append(case)
         in_window = [c for c in eligible if abs(received_at - c.received_at) <= self.follow_up_window]
 
+        def across(case: OpenCase) -> str:
+            return "" if my_channel == case.channel else f" (across channels: {case.channel.value} -> {my_channel.value})"
+
         out: list[_Candidate] = []
         for case in eligible:
             age = received_at - case.received_at
@@ -1126,47 +1274,66 @@ class ValidityJudge:
                 continue
             theirs = fingerprinter._decoded(case.fingerprint)
             sim = 0.0 if mine is None or theirs is None else fingerprinter._similarity_of(mine, theirs)
-            case_refs = set(case.order_refs)
-            shared = refs & case_refs
-            conflict = bool(refs and case_refs and not shared)
+            if refs and case.order_refs:
+                shared = not refs.isdisjoint(case.order_refs)
+                conflict = not shared
+            else:
+                shared = conflict = False
             same_cat = bool(category and case.category and category == case.category)
             same_product = bool(my_product is not None and case.product and my_product == _normalise_short(case.product))
             cat_conflict = bool(category and case.category and category != case.category)
-            across = "" if my_channel == case.channel else f" (across channels: {case.channel.value} -> {my_channel.value})"
             if abs(age) <= self.duplicate_window and sim >= self.duplicate_threshold and not conflict:
                 hours = abs(age).total_seconds() / 3600
                 out.append(
-                    _Candidate(case, "duplicate.near_identical", 7, sim, f"near-identical to an open case received {hours:.0f} h earlier, similarity {sim:.2f}{across}")
+                    _Candidate(case, "duplicate.near_identical", 7, sim, f"near-identical to an open case received {hours:.0f} h earlier, similarity {sim:.2f}{across(case)}")
                 )
                 continue
             if shared:
-                out.append(_Candidate(case, "follow_up.order_ref", 5, sim, f"same order number as an open case{across}"))
+                out.append(_Candidate(case, "follow_up.order_ref", 5, sim, f"same order number as an open case{across(case)}"))
             elif conflict:
                 continue  # about another order: not the same matter
             elif sim >= self.follow_up_threshold:
-                out.append(_Candidate(case, "follow_up.similar_content", 4, sim, f"strong topical overlap with an open case, similarity {sim:.2f}{across}"))
+                out.append(_Candidate(case, "follow_up.similar_content", 4, sim, f"strong topical overlap with an open case, similarity {sim:.2f}{across(case)}"))
             elif (same_cat or same_product) and sim >= self.related_threshold:
                 what = "category" if same_cat else "product"
-                out.append(_Candidate(case, "follow_up.same_category", 3, sim, f"same {what} and overlapping content (similarity {sim:.2f}){across}"))
+                out.append(_Candidate(case, "follow_up.same_category", 3, sim, f"same {what} and overlapping content (similarity {sim:.2f}){across(case)}"))
             elif cue and not cat_conflict and (same_cat or same_product or sim >= self.cue_threshold or len(in_window) == 1):
                 why = "same category" if same_cat else "same product" if same_product else f"similarity {sim:.2f}" if sim >= self.cue_threshold else "the only open case"
-                out.append(_Candidate(case, "follow_up.earlier_complaint_cue", 2, sim, f"says it complained before; {why}{across}"))
+                out.append(_Candidate(case, "follow_up.earlier_complaint_cue", 2, sim, f"says it complained before; {why}{across(case)}"))
         return out
 
 
 def _cites(compact_text: str, identifier: str) -> bool:
     """The text quotes this case id / reference: at least 6 characters with a digit, not inside
-    a longer run of letters and digits (so a case called "blender" is not cited by the word)."""
-    pattern = _cite_pattern(identifier)
-    return pattern is not None and pattern.search(compact_text) is not None
+    a longer run of letters and digits (so a case called "blender" is not cited by the word).
+
+    The same as searching for ``(?<![a-z0-9])<id>(?![a-z0-9])``, without compiling a regular
+    expression for every case id: each occurrence of the id is checked on both sides.
+    """
+    ident = _citable(identifier)
+    if ident is None:
+        return False
+    start = compact_text.find(ident)
+    while start >= 0:
+        end = start + len(ident)
+        if (start == 0 or compact_text[start - 1] not in _ID_CHARS) and (
+            end == len(compact_text) or compact_text[end] not in _ID_CHARS
+        ):
+            return True
+        start = compact_text.find(ident, start + 1)
+    return False
+
+
+_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
 @lru_cache(maxsize=4096)
-def _cite_pattern(identifier: str) -> re.Pattern[str] | None:
+def _citable(identifier: str) -> str | None:
+    """The case id / reference as it would appear in compact text, or None if too weak to cite."""
     ident = normalise_text(identifier).replace(" ", "")
     if len(ident) < 6 or not any(ch.isdigit() for ch in ident):
         return None
-    return re.compile(rf"(?<![a-z0-9]){re.escape(ident)}(?![a-z0-9])")
+    return ident
 
 
 @lru_cache(maxsize=1)
