@@ -44,7 +44,7 @@ import struct
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from functools import lru_cache
 from itertools import chain
@@ -486,7 +486,9 @@ class OpenCase:
         )
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        # Field by field, not asdict(), which deep-copies: the route agent stores a customer's
+        # whole history again after every complaint.
+        data = {f.name: getattr(self, f.name) for f in _OPEN_CASE_FIELDS}
         data["received_at"] = self.received_at.isoformat()
         data["channel"] = self.channel.value
         data["order_refs"] = list(self.order_refs)
@@ -508,6 +510,9 @@ class OpenCase:
             product=obj.get("product"),
             reference=obj.get("reference"),
         )
+
+
+_OPEN_CASE_FIELDS = fields(OpenCase)
 
 
 def prune(
