@@ -17,6 +17,7 @@ import pytest
 
 from routing.domain.classification import Classifier
 from routing.domain.classification import text as text_module
+from routing.domain.classification.config import _screened_patterns as screened_patterns
 from routing.domain.classification.prefilter import PatternScreen, required_literals
 from routing.domain.classification.text import TermMatcher, _is_word_char, _trie_regex, default_detector, normalise
 
@@ -113,7 +114,7 @@ def test_screen_keeps_every_pattern_that_matches(clf):
     rs = clf.rules
     texts = [normalise(f"{r.get('subject', '')}\n{r['text']}") for r in _records()]
     texts += [normalise(t) for t in _mutations([r["text"] for r in _records()], _EXTRAS, 1500, seed=11)]
-    screened = list(_all_screened(rs))
+    screened = list(screened_patterns(rs))
     for norm in texts:
         scripts = text_module.scripts_in(norm)
         latin = text_module.latin_part(norm) if ("zh" in scripts or "ko" in scripts) else norm
@@ -122,15 +123,6 @@ def test_screen_keeps_every_pattern_that_matches(clf):
         for pattern, script in screened:
             if script in scripts and pattern.search(views[script]):
                 assert pattern.pattern in candidates, (pattern.pattern[:60], norm)
-
-
-def _all_screened(rs):
-    for rule in rs.hazard_rules + rs.legal_rules + rs.repeat_rules:
-        yield from zip(rule.patterns, rule.scripts)
-    for _weight, pattern, script in rs.mild_cues:
-        yield pattern, script
-    for motive in rs.motives:
-        yield from zip(motive.cues, motive.scripts)
 
 
 def test_screen_lets_everything_through_on_a_lone_surrogate():
@@ -146,7 +138,7 @@ def test_decisions_do_not_depend_on_the_screen(clf):
     class NoScreen:
         @staticmethod
         def candidates(views, scripts):
-            return {p.pattern for p, _ in _all_screened(clf.rules)}
+            return {p.pattern for p, _ in screened_patterns(clf.rules)}
 
     plain = Classifier(replace(clf.rules), clf.model)
     plain.rules.screen = NoScreen()
