@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from backends import backends  # noqa: E402
 from processes import free_port  # noqa: E402
-from worker_cpu import cpu_seconds  # noqa: E402
+from measure import count_records, cpu_seconds  # noqa: E402
 
 from complaints_shared.settings import ServiceSettings  # noqa: E402
 
@@ -81,21 +81,6 @@ async def publish(settings: ServiceSettings, n: int) -> None:
         await producer.stop()
 
 
-async def count(settings: ServiceSettings, n: int, timeout: float = 300) -> int:
-    from aiokafka import AIOKafkaConsumer
-
-    consumer = AIOKafkaConsumer(f"{settings.topic_prefix}floor-out", bootstrap_servers=settings.kafka_bootstrap_servers,
-                                group_id=None, auto_offset_reset="earliest")
-    await consumer.start()
-    seen, started = 0, time.monotonic()
-    try:
-        while seen < n and time.monotonic() - started < timeout:
-            seen += sum(len(batch) for batch in (await consumer.getmany(timeout_ms=500, max_records=5000)).values())
-    finally:
-        await consumer.stop()
-    return seen
-
-
 def main(n: int) -> None:
     with backends() as found:
         env = {"KAFKA_BOOTSTRAP_SERVERS": found.kafka_bootstrap_servers, "COMPLAINTS_TOPIC_PREFIX": f"ff{uuid.uuid4().hex[:8]}.",
@@ -104,11 +89,11 @@ def main(n: int) -> None:
         asyncio.run(create_topics(settings))
         process = subprocess.Popen([sys.executable, __file__, "worker"], env=os.environ | env, stdout=subprocess.DEVNULL)
         try:
-            asyncio.run(count(settings, 0, 0))
+            sink = f"{settings.topic_prefix}floor-out"
             time.sleep(5)  # let the worker join the group before the clock starts
             cpu_before, started = cpu_seconds(process.pid), time.monotonic()
             asyncio.run(publish(settings, n))
-            seen = asyncio.run(count(settings, n))
+            seen = asyncio.run(count_records(settings.kafka_bootstrap_servers, sink, n, timeout=300))
             elapsed, cpu = time.monotonic() - started, cpu_seconds(process.pid) - cpu_before
             print(f"do-nothing Faust worker: {seen}/{n} in {elapsed:.1f} s = {seen / elapsed:,.0f} messages/s; "
                   f"worker CPU {cpu / max(seen, 1) * 1000:.2f} ms per message = {seen / cpu:,.0f}/s on a core of its own")

@@ -17,12 +17,11 @@ import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
-from aiokafka import AIOKafkaConsumer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from backends import backends  # noqa: E402
 from processes import start_service, wait_ready  # noqa: E402
-from worker_cpu import cpu_seconds  # noqa: E402
+from measure import count_records, cpu_seconds  # noqa: E402
 
 from complaints_shared import events as ev  # noqa: E402
 from complaints_shared import kafka  # noqa: E402
@@ -48,18 +47,6 @@ async def publish(settings: ServiceSettings, n: int) -> float:
     return time.monotonic() - started
 
 
-async def count_routed(settings: ServiceSettings, n: int, timeout: float) -> tuple[int, float]:
-    consumer = AIOKafkaConsumer(settings.topic("routed"), bootstrap_servers=settings.kafka_bootstrap_servers, group_id=None, auto_offset_reset="earliest")
-    await consumer.start()
-    seen, started = 0, time.monotonic()
-    try:
-        while seen < n and time.monotonic() - started < timeout:
-            seen += sum(len(records) for records in (await consumer.getmany(timeout_ms=500, max_records=5000)).values())
-    finally:
-        await consumer.stop()
-    return seen, time.monotonic() - started
-
-
 def main(n: int) -> None:
     with backends() as found, tempfile.TemporaryDirectory() as workdir:
         env = {"KAFKA_BOOTSTRAP_SERVERS": found.kafka_bootstrap_servers, "COMPLAINTS_TOPIC_PREFIX": f"rw{uuid.uuid4().hex[:8]}.",
@@ -69,11 +56,11 @@ def main(n: int) -> None:
         routing = start_service("routing", env=env, workdir=Path(workdir))
         try:
             wait_ready(routing)
-            asyncio.run(count_routed(settings, 0, 0))
+            routed_topic = settings.topic("routed")
             cpu_before = cpu_seconds(routing.process.pid)
             published = asyncio.run(publish(settings, n))
             started = time.monotonic()
-            seen, _ = asyncio.run(count_routed(settings, n, timeout=600))
+            seen = asyncio.run(count_records(settings.kafka_bootstrap_servers, routed_topic, n, timeout=600))
             elapsed = time.monotonic() - started + published
             cpu_per_complaint = (cpu_seconds(routing.process.pid) - cpu_before) / max(seen, 1)
             print(f"one routing worker: {seen}/{n} complaints routed in {elapsed:.1f} s = {seen / elapsed:,.0f} decisions/s "

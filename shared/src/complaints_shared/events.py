@@ -9,12 +9,13 @@ shared/schemas/ and the AsyncAPI document are generated from the classes here
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import datetime, timezone
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 SPEC_VERSION = "1.0"
 TYPE_PREFIX = "org.complaints"
@@ -435,8 +436,6 @@ def encode(event: Event) -> bytes:
 
 def decode(raw: bytes | str, *, expect: tuple[type[Contract], ...] | None = None) -> Event:
     """Parse one wire record. Raises EventDecodeError with a reason fit for a dead letter."""
-    import json
-
     try:
         obj: Any = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -446,8 +445,6 @@ def decode(raw: bytes | str, *, expect: tuple[type[Contract], ...] | None = None
 
 def from_object(obj: Any, *, expect: tuple[type[Contract], ...] | None = None) -> Event:
     """Validate an already-parsed JSON value as an event (see `decode`)."""
-    from pydantic import ValidationError
-
     if not isinstance(obj, dict):
         raise EventDecodeError("not a JSON object")
     model = EVENT_CLASSES.get(obj.get("type", ""))

@@ -36,6 +36,10 @@ class ServiceSettings(BaseSettings):
     log_level: str = Field("INFO", validation_alias=_plain("LOG_LEVEL"))
     log_format: str = Field("json", validation_alias=_plain("LOG_FORMAT"), description="json or text")
 
+    def api_key_value(self) -> str | None:
+        """The bearer key the HTTP APIs admit (None when unset)."""
+        return self.api_key.get_secret_value() if self.api_key else None
+
     def topic(self, key: str) -> str:
         from .topics import BY_KEY
 

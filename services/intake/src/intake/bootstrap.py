@@ -70,7 +70,7 @@ class Intake:
             return await kafka.broker_reachable(settings)
 
         return create_app(
-            auth=bearer_auth(lambda: settings.api_key.get_secret_value() if settings.api_key else None),
+            auth=bearer_auth(settings.api_key_value),
             publisher_dep=self.get_publisher,
             clock=lambda: self.clock(),
             readiness={"kafka": broker_ready},

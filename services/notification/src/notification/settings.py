@@ -1,5 +1,4 @@
 from pathlib import Path
-
 from typing import Literal
 
 from pydantic import SecretStr, model_validator

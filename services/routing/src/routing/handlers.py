@@ -5,7 +5,7 @@ hand them table views (any MutableMapping) and publish what they return.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -145,8 +145,6 @@ def remember(history: list[OpenCase], case: OpenCase, *, now: datetime) -> list[
 
 
 def mark_status(history: list[OpenCase], case_id: str, status: str) -> list[OpenCase]:
-    from dataclasses import replace
-
     return [replace(c, status=status) if c.case_id == case_id else c for c in history]
 
 

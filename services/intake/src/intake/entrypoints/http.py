@@ -7,7 +7,7 @@ from fastapi import APIRouter, Body, Depends, FastAPI, Header, Path, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from complaints_shared.web import problem
+from complaints_shared.web import body_size_limit, health_router, install_problem_handlers, problem
 
 from .. import handlers
 from ..domain.case_updates import UPDATE_TYPES, UnknownUpdateType, case_update
@@ -79,8 +79,6 @@ def build_router(*, auth, publisher_dep, clock) -> APIRouter:
 
 
 def create_app(*, auth, publisher_dep, clock, readiness, max_body_bytes: int, max_email_bytes: int, liveness=None, lifespan=None) -> FastAPI:
-    from complaints_shared.web import body_size_limit, health_router, install_problem_handlers
-
     app = FastAPI(title="Complaints intake", version="0.1.0", lifespan=lifespan)
     install_problem_handlers(app)
     # An e-mail may carry attachments; every other body stays small.

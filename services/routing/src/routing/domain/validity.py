@@ -58,7 +58,7 @@ import yaml
 
 from complaints_shared.events import Channel, CustomerContact, Validity
 
-from .customers import _contacts_in, contact_keys, extract_contacts, normalise_email, normalise_phone
+from .customers import _contacts_in, contact_keys, normalise_email, normalise_phone
 
 __all__ = [
     "DEFAULT_CONFIG_PATH",
@@ -774,6 +774,21 @@ class ValidityVerdict:
 
 
 @dataclass(frozen=True)
+class _Complaint:
+    """One complaint as the judge sees it: its analysed text and what came with it."""
+
+    analysis: _Analysis
+    channel: Channel
+    received_at: datetime
+    sender_email: str | None = None
+    sender_phone: str | None = None
+    customer_key: str | None = None
+    category: str | None = None
+    product: str | None = None
+    case_id: str | None = None
+
+
+@dataclass(frozen=True)
 class _Candidate:
     case: OpenCase
     rule: str
@@ -911,11 +926,11 @@ class ValidityJudge:
     ) -> OpenCase:
         """An `OpenCase` for a complaint that became a case, fingerprinted with this judge's
         settings and filed under every contact key known for it."""
-        analysis = self._analyse(text, subject)
-        return self._open_case(
-            analysis, case_id=case_id, received_at=received_at, channel=channel, category=category, product=product,
-            customer_key=customer_key, sender_email=sender_email, sender_phone=sender_phone, reference=reference,
+        complaint = _Complaint(
+            self._analyse(text, subject), Channel(channel), received_at, sender_email, sender_phone, customer_key,
+            category, product, case_id,
         )
+        return self._open_case(complaint, reference=reference)
 
     def judge_and_open_case(
         self,
@@ -935,42 +950,24 @@ class ValidityJudge:
     ) -> tuple[ValidityVerdict, OpenCase]:
         """`judge(...)` and `open_case(...)` of one complaint (same `case_id`, category, product,
         contacts), analysing its text once. Equal to calling the two separately."""
-        analysis = self._analyse(text, subject)
-        verdict = self._judge(
-            analysis, channel=channel, sender_email=sender_email, sender_phone=sender_phone, customer_key=customer_key,
-            received_at=received_at, open_cases=open_cases, category=category, product=product, case_id=case_id,
+        complaint = _Complaint(
+            self._analyse(text, subject), Channel(channel), received_at, sender_email, sender_phone, customer_key,
+            category, product, case_id,
         )
-        case = self._open_case(
-            analysis, case_id=case_id, received_at=received_at, channel=channel, category=category, product=product,
-            customer_key=customer_key, sender_email=sender_email, sender_phone=sender_phone, reference=reference,
-        )
-        return verdict, case
+        return self._judge(complaint, open_cases), self._open_case(complaint, reference=reference)
 
-    def _open_case(
-        self,
-        analysis: _Analysis,
-        *,
-        case_id: str,
-        received_at: datetime,
-        channel: Channel | str,
-        category: str | None,
-        product: str | None,
-        customer_key: str | None,
-        sender_email: str | None,
-        sender_phone: str | None,
-        reference: str | None,
-    ) -> OpenCase:
+    def _open_case(self, complaint: _Complaint, *, reference: str | None) -> OpenCase:
         # as OpenCase.from_complaint(body, fingerprinter=self.fingerprinter, order_ref_patterns=...)
         return OpenCase(
-            case_id=case_id,
-            received_at=received_at,
-            channel=Channel(channel),
-            fingerprint=analysis.fingerprint,
-            category=category,
-            order_refs=analysis.order_refs,
+            case_id=complaint.case_id,  # type: ignore[arg-type]  # open_case always gives one
+            received_at=complaint.received_at,
+            channel=complaint.channel,
+            fingerprint=complaint.analysis.fingerprint,
+            category=complaint.category,
+            order_refs=complaint.analysis.order_refs,
             status="open",
-            customer_keys=tuple(self._keys_of(analysis, customer_key, sender_email, sender_phone)),
-            product=product,
+            customer_keys=tuple(self._keys_of(complaint)),
+            product=complaint.product,
             reference=reference,
         )
 
@@ -980,21 +977,12 @@ class ValidityJudge:
     def extract_order_refs(self, text: str) -> list[str]:
         return extract_order_refs(text, self.order_ref_patterns)
 
-    def _customer_keys(
-        self, customer_key: str | None, sender_email: str | None, sender_phone: str | None, text: str
-    ) -> list[str]:
-        keys: list[str] = [customer_key] if customer_key else []
-        keys += contact_keys(CustomerContact(email=sender_email, phone=sender_phone), self.default_region)
-        keys += extract_contacts(text, self.default_region).keys()
-        return list(dict.fromkeys(keys))
-
-    def _keys_of(
-        self, analysis: _Analysis, customer_key: str | None, sender_email: str | None, sender_phone: str | None
-    ) -> list[str]:
-        """`_customer_keys` of the analysed complaint."""
-        keys: list[str] = [customer_key] if customer_key else []
-        keys += _sender_keys(sender_email, sender_phone, self.default_region)
-        keys += analysis.text_keys
+    def _keys_of(self, complaint: _Complaint) -> list[str]:
+        """Every key the complaint's customer may be filed under: the resolved customer's, the
+        sender's contacts, the contacts written in the text."""
+        keys: list[str] = [complaint.customer_key] if complaint.customer_key else []
+        keys += _sender_keys(complaint.sender_email, complaint.sender_phone, self.default_region)
+        keys += complaint.analysis.text_keys
         return list(dict.fromkeys(keys))
 
     def _analyse(self, text: str | None, subject: str = "") -> _Analysis:
@@ -1065,39 +1053,25 @@ class ValidityJudge:
         recorded contact keys share nothing with this complaint's). `category` / `product`, when
         known, help recognise follow-ups. `case_id` (this complaint's own case) is never matched.
         """
-        return self._judge(
-            self._analyse(text, subject), channel=channel, sender_email=sender_email, sender_phone=sender_phone,
-            customer_key=customer_key, received_at=received_at, open_cases=open_cases, category=category,
-            product=product, case_id=case_id,
+        complaint = _Complaint(
+            self._analyse(text, subject), Channel(channel), received_at, sender_email, sender_phone, customer_key,
+            category, product, case_id,
         )
+        return self._judge(complaint, open_cases)
 
-    def _judge(
-        self,
-        analysis: _Analysis,
-        *,
-        channel: Channel | str,
-        sender_email: str | None,
-        sender_phone: str | None,
-        customer_key: str | None,
-        received_at: datetime,
-        open_cases: Sequence[OpenCase],
-        category: str | None,
-        product: str | None,
-        case_id: str | None,
-    ) -> ValidityVerdict:
+    def _judge(self, complaint: _Complaint, open_cases: Sequence[OpenCase]) -> ValidityVerdict:
+        analysis = complaint.analysis
         norm = analysis.norm
         if _ALNUM.search(norm) is None:
             return ValidityVerdict(Validity.INVALID, None, "no letters or digits in the complaint", "invalid.empty", 1.0)
 
-        verdict = self._spam(norm, sender_email, sender_phone, analysis)
+        verdict = self._spam(norm, complaint.sender_email, complaint.sender_phone, analysis)
         if verdict is None:
             verdict = self._unintelligible(norm, analysis)
         if verdict is not None:
             return verdict
 
-        candidates = self._related(
-            analysis, channel, sender_email, sender_phone, customer_key, received_at, open_cases, category, product, case_id
-        )
+        candidates = self._related(complaint, open_cases)
         if candidates:
             best = max(candidates, key=lambda c: (c.strength, c.similarity, c.case.received_at))
             validity = Validity.DUPLICATE if best.rule.startswith("duplicate.") else Validity.FOLLOW_UP
@@ -1232,29 +1206,18 @@ class ValidityJudge:
 
     # duplicates and follow-ups
 
-    def _related(
-        self,
-        analysis: _Analysis,
-        channel: Channel | str,
-        sender_email: str | None,
-        sender_phone: str | None,
-        customer_key: str | None,
-        received_at: datetime,
-        open_cases: Sequence[OpenCase],
-        category: str | None,
-        product: str | None,
-        case_id: str | None,
-    ) -> list[_Candidate]:
+    def _related(self, complaint: _Complaint, open_cases: Sequence[OpenCase]) -> list[_Candidate]:
         if not open_cases:
             return []
-        my_keys = set(self._keys_of(analysis, customer_key, sender_email, sender_phone))
+        analysis, received_at, category, case_id = complaint.analysis, complaint.received_at, complaint.category, complaint.case_id
+        my_keys = set(self._keys_of(complaint))
         mine = analysis.sketch_set
         refs = set(analysis.order_refs)
         cue = analysis.cue
         compact = analysis.compact
         fingerprinter = self.fingerprinter
-        my_channel = Channel(channel)
-        my_product = _normalise_short(product) if product else None
+        my_channel = complaint.channel
+        my_product = _normalise_short(complaint.product) if complaint.product else None
 
         eligible: list[OpenCase] = []
         for case in open_cases:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 
 import ahocorasick_rs
@@ -244,32 +245,36 @@ class TermMatcher:
         return found
 
 
-def split_alternatives(pattern: str) -> list[str]:
-    """Top-level `|` alternatives of a regex (respects groups, classes and escapes)."""
-    parts, depth, in_class, buf, i = [], 0, False, [], 0
+def _structure(pattern: str, start: int = 0) -> Iterator[tuple[int, str]]:
+    """(index, character) of each `(`, `)` and `|` of a regex from `start` on that is neither
+    escaped nor inside a character class: the characters that give the pattern its shape."""
+    i, in_class = start, False
     while i < len(pattern):
         ch = pattern[i]
         if ch == "\\":
-            buf.append(pattern[i : i + 2])
             i += 2
             continue
         if in_class:
             in_class = ch != "]"
         elif ch == "[":
             in_class = True
-        elif ch == "(":
+        elif ch in "()|":
+            yield i, ch
+        i += 1
+
+
+def split_alternatives(pattern: str) -> list[str]:
+    """Top-level `|` alternatives of a regex (respects groups, classes and escapes)."""
+    cuts, depth = [], 0
+    for i, ch in _structure(pattern):
+        if ch == "(":
             depth += 1
         elif ch == ")":
             depth -= 1
-        elif ch == "|" and depth == 0:
-            parts.append("".join(buf))
-            buf = []
-            i += 1
-            continue
-        buf.append(ch)
-        i += 1
-    parts.append("".join(buf))
-    return parts
+        elif depth == 0:
+            cuts.append(i)
+    bounds = [-1, *cuts, len(pattern)]
+    return [pattern[lo + 1 : hi] for lo, hi in zip(bounds, bounds[1:])]
 
 
 def optimise_pattern(pattern: str) -> str:
@@ -336,23 +341,14 @@ def scripts_in(text: str) -> frozenset[str]:
 
 def _group_end(p: str, start: int) -> int:
     """Index just past the parenthesised group that opens at `start`."""
-    depth, i, in_class = 0, start, False
-    while i < len(p):
-        ch = p[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
+    depth = 0
+    for i, ch in _structure(p, start):
+        if ch == "(":
             depth += 1
         elif ch == ")":
             depth -= 1
             if depth == 0:
                 return i + 1
-        i += 1
     return -1
 
 
