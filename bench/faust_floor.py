@@ -18,11 +18,10 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from backends import backends  # noqa: E402
-from processes import free_port  # noqa: E402
-from measure import count_records, cpu_seconds  # noqa: E402
-
-from complaints_shared.settings import ServiceSettings  # noqa: E402
+from backends import backends
+from complaints_shared.settings import ServiceSettings
+from measure import count_records, cpu_seconds
+from processes import free_port
 
 PAYLOAD = b'{"specversion": "1.0", "type": "bench", "data": {"text": "' + b"x" * 600 + b'"}}'
 
@@ -30,7 +29,6 @@ PAYLOAD = b'{"specversion": "1.0", "type": "bench", "data": {"text": "' + b"x" *
 def worker() -> None:
     """The do-nothing Faust worker, run as a separate process by main()."""
     import faust  # noqa: F401 - Faust must be importable before streams
-
     from complaints_shared.streams import make_app, run_worker
 
     settings = ServiceSettings()

@@ -17,8 +17,8 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from backends import backends  # noqa: E402
-from processes import SERVICES, start_service, wait_ready  # noqa: E402
+from backends import backends
+from processes import SERVICES, start_service, wait_ready
 
 KEY = "bench-key"
 ROUTED = "org.complaints.complaint.routed.v1"

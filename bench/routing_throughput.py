@@ -12,7 +12,7 @@ import json
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from complaints_shared import events as ev
@@ -22,7 +22,7 @@ from routing.settings import RoutingSettings
 
 REPO = Path(__file__).resolve().parents[1]
 DEV = REPO.parent / "shared" / "routing-eval" / "dev.jsonl"
-NOW = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
 
 def main() -> None:
@@ -39,7 +39,7 @@ def main() -> None:
     started = time.perf_counter()
     for _ in range(rounds):
         for event in events:
-            routed, case = handlers.route(event, recognised, engine=engine, history=history[-5:], now=NOW)
+            _routed, case = handlers.route(event, recognised, engine=engine, history=history[-5:], now=NOW)
             history = handlers.remember(history[-5:], case, now=NOW)
     elapsed = time.perf_counter() - started
     decisions = rounds * len(events)

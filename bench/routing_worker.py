@@ -14,18 +14,16 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from backends import backends  # noqa: E402
-from processes import start_service, wait_ready  # noqa: E402
-from measure import count_records, cpu_seconds  # noqa: E402
-
-from complaints_shared import events as ev  # noqa: E402
-from complaints_shared import kafka  # noqa: E402
-from complaints_shared.settings import ServiceSettings  # noqa: E402
+from backends import backends
+from complaints_shared import events as ev
+from complaints_shared import kafka
+from complaints_shared.settings import ServiceSettings
+from measure import count_records, cpu_seconds
+from processes import start_service, wait_ready
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "routing-eval" / "dev.jsonl"
 
@@ -40,7 +38,7 @@ async def publish(settings: ServiceSettings, n: int) -> float:
     for i in range(n):
         r = records[i % len(records)]
         data = ev.ComplaintReceived(case_id=f"bench-{i}", channel=r["channel"], text=r["text"], subject=r.get("subject", ""),
-                                   customer=ev.CustomerContact(customer_id=f"cust-{i}"), received_at=datetime.now(timezone.utc))
+                                   customer=ev.CustomerContact(customer_id=f"cust-{i}"), received_at=datetime.now(UTC))
         futures.append(await producer.send(topic, ev.encode(ev.envelope(data, source="/bench")), key=data.case_id.encode()))
     await asyncio.gather(*futures)
     await producer.stop()

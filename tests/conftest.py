@@ -11,8 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from backends import Backends, NoBackend, backends  # noqa: E402
-
+from backends import Backends, NoBackend, backends
 
 _unavailable: list[str] = []
 

@@ -4,7 +4,6 @@ import asyncio
 
 from aiokafka import TopicPartition
 from aiokafka.errors import CommitFailedError
-
 from complaints_shared.kafka import ConsumerLoop, EventPublisher
 
 TP = TopicPartition("t", 0)

@@ -1,15 +1,14 @@
 """The event contracts: envelope, wire format, decoding errors, ids."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
-from pydantic import ValidationError
-
 from complaints_shared import events as ev
 from complaints_shared.logging import redact
 from complaints_shared.topics import ALL_TOPICS, topic_of
+from pydantic import ValidationError
 
-NOW = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
 
 def received() -> ev.ComplaintReceived:
@@ -88,7 +87,7 @@ def test_log_records_are_redacted_in_extras_and_tracebacks():
     import io
     import logging
 
-    from complaints_shared.logging import configure_logging, case_context
+    from complaints_shared.logging import case_context, configure_logging
 
     root = logging.getLogger()
     saved = root.handlers[:], root.level

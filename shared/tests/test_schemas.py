@@ -2,19 +2,18 @@
 them true, and proves the schemas accept real events and refuse broken ones."""
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import jsonschema
 import pytest
 import yaml
-
 from complaints_shared import events as ev
 from complaints_shared import schema_gen
 from complaints_shared.topics import ALL_TOPICS
 
 SCHEMAS = Path(schema_gen.SCHEMA_DIR)
-NOW = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
 
 def test_committed_schemas_match_the_models():

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from asyncapi_validator import validate_asyncapi
 
-DOCUMENT = Path(__file__).resolve().parents[1] / "shared" / "schemas" / "asyncapi.yaml"
+DOCUMENT = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "asyncapi.yaml"
 
 
 def test_asyncapi_document_is_valid():

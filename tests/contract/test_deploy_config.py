@@ -21,10 +21,10 @@ import jsonschema
 import pytest
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from asyncapi_validator import compose_schema_path, node_available, validate_asyncapi  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from asyncapi_validator import compose_schema_path, node_available, validate_asyncapi
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = REPO / "docker-compose.yml"
 DOCKERFILE = REPO / "Dockerfile"
 K8S = REPO / "deploy" / "kubernetes"
@@ -338,7 +338,7 @@ def _check_deployment(dep: dict, where: str) -> None:
     assert api and "value" not in api and api["valueFrom"]["secretKeyRef"]["key"] == "COMPLAINTS_API_KEY", where
     for e in container.get("env", []):
         if SECRET_NAME.search(e["name"]) or e["name"] == "MONGODB_URL":
-            assert "value" not in e or e["name"] == "MONGODB_URL" and "@" not in e["value"], f"{where}: {e['name']}"
+            assert "value" not in e or (e["name"] == "MONGODB_URL" and "@" not in e["value"]), f"{where}: {e['name']}"
 
 
 def test_base_deployments_have_probes_secret_ref_and_hardening():

@@ -15,12 +15,11 @@ import httpx
 import jsonschema
 import pytest
 from aiokafka import AIOKafkaConsumer
-
 from processes import SERVICES, start_service, wait_ready
 
 pytestmark = pytest.mark.e2e
 API_KEY = "e2e-secret-key"
-SCHEMAS = Path(__file__).resolve().parents[1] / "shared" / "schemas"
+SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas"
 
 
 @pytest.fixture(scope="module")

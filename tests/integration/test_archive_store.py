@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from archive.adapters.repository import CaseRepository
 from complaints_shared import events as ev
 from complaints_shared import mongo
 from complaints_shared.settings import ServiceSettings
 
 pytestmark = pytest.mark.integration
-T0 = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -6,11 +6,10 @@ from __future__ import annotations
 import asyncio
 import signal
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from aiokafka import AIOKafkaConsumer
-
 from complaints_shared import events as ev
 from complaints_shared import kafka
 from complaints_shared.settings import ServiceSettings
@@ -27,7 +26,7 @@ async def _publish(settings: ServiceSettings) -> None:
         for i in range(N):
             data = ev.ComplaintReceived(
                 case_id=f"crash-{i}", channel=ev.Channel.WEB, text=f"The lamp I bought flickers and buzzes, order L-{i}.",
-                customer=ev.CustomerContact(customer_id=f"c-{i}"), received_at=datetime.now(timezone.utc),
+                customer=ev.CustomerContact(customer_id=f"c-{i}"), received_at=datetime.now(UTC),
             )
             await producer.send(settings.topic("received"), ev.encode(ev.envelope(data, source="/t", event_id=f"rcv-{i}")), key=data.case_id.encode())
         await producer.flush()

@@ -7,7 +7,6 @@ import asyncio
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
-
 from complaints_shared import events as ev
 from complaints_shared import kafka
 from complaints_shared.settings import ServiceSettings

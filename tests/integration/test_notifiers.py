@@ -12,7 +12,6 @@ import httpx
 import pytest
 from aiohttp import web
 from aiosmtpd.controller import Controller
-
 from notification.adapters.notifiers import DeliveryFailed, EmailNotifier, Notice, SmtpSettings, WebhookNotifier
 from notification.bootstrap import build_notifiers
 from notification.settings import NotificationSettings
@@ -26,7 +25,7 @@ class Inbox:
     def __init__(self):
         self.messages = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+    async def handle_DATA(self, server, session, envelope):
         self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
         return "250 OK"
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import yaml
-
 from archive.adapters.repository import CaseRepository
 from complaints_shared import events as ev
 from complaints_shared import kafka, mongo
@@ -19,7 +18,7 @@ from routing import replay
 from routing.domain.classification import DEFAULT_RULES
 
 pytestmark = pytest.mark.integration
-NOW = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 COMPLAINTS = {
     "s-late": "My parcel is two weeks late and the courier never answers the phone.",
     "s-lost": "The delivery was marked as delivered but I never got the package.",

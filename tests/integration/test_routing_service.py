@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from aiokafka import AIOKafkaConsumer
-
 from complaints_shared import events as ev
 from complaints_shared import kafka
 from complaints_shared.settings import ServiceSettings
 from processes import start_service, wait_ready
 
 pytestmark = pytest.mark.integration
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 
 
 async def _publish(settings: ServiceSettings, *items: tuple[ev.Contract, str]) -> None:

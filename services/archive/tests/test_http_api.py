@@ -1,6 +1,5 @@
 import httpx
 import pytest
-
 from archive.entrypoints.http import create_app
 from complaints_shared.web import bearer_auth
 

@@ -1,16 +1,15 @@
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import httpx
 import pytest
-
 from complaints_shared.testing import FakePublisher
 from intake.bootstrap import bootstrap
 from intake.settings import IntakeSettings
 
 API_KEY = "unit-test-key"
-NOW = datetime(2026, 11, 24, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-
 from complaints_shared import events as ev
 
 COMPLAINT = {
@@ -133,7 +132,6 @@ async def test_openapi_lists_the_interfaces(client):
 
 async def test_healthz_reports_a_dead_raw_topic_consumer():
     import httpx
-
     from intake.bootstrap import Intake
     from intake.settings import IntakeSettings
 

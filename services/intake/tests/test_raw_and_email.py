@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
-
 from complaints_shared import events as ev
 from intake import handlers
 from intake.domain.email_messages import UnreadableEmail, parse_email
+from pydantic import ValidationError
 
-NOW = datetime(2026, 11, 24, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "email-corpus"
 
 

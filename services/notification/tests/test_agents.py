@@ -1,16 +1,15 @@
 """Faust agent tests with `test_context()`: no broker, fakes for the publisher and notifier."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from complaints_shared import events as ev
 from complaints_shared.testing import FakePublisher
 from notification import handlers
 from notification.bootstrap import bootstrap
 from notification.settings import NotificationSettings
 
-NOW = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
 
 class FakeNotifier:

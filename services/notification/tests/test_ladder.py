@@ -1,9 +1,9 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from complaints_shared import events as ev
 from notification.domain.ladder import WatchedCase, apply_update, due_escalations, mark_escalated
 
-T0 = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 MANAGER_AFTER = timedelta(hours=4)
 
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
-
 from complaints_shared import events as ev
 from complaints_shared.testing import FakePublisher
 from routing.bootstrap import bootstrap
@@ -14,7 +13,7 @@ from routing.domain.customers import CustomerDirectory
 from routing.entrypoints.agents import CUSTOMER_HEADER, KIND_HEADER
 from routing.settings import RoutingSettings
 
-NOW = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from routing import cli
 from routing.domain.classification import Classifier
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from routing.domain.classification import Classifier
 from routing.domain.classification.model import NgramModel
 from routing.domain.classification.text import default_detector, model_text, normalise

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import opencc
 import pytest
-
 from routing.domain.classification import Classifier
 from routing.domain.classification import text as text_module
 from routing.domain.classification.config import _screened_patterns as screened_patterns

@@ -1,8 +1,7 @@
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from complaints_shared.events import CustomerContact, CustomerProfileUpdated, CustomerTier
 from routing.domain.customers import (
     CustomerDirectory,
@@ -16,7 +15,7 @@ from routing.domain.customers import (
     text_contact_keys,
 )
 
-T0 = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 
 
 def profile(cid="C123", *, phones=("182-0000-5017",), emails=("Wang.Li@Example.COM",), tier=CustomerTier.KEY_ACCOUNT, at=T0):
@@ -230,7 +229,6 @@ def test_default_region_configurable():
 import phonenumbers  # noqa: E402
 from phonenumbers import PhoneMetadata  # noqa: E402
 from phonenumbers.phonenumberutil import COUNTRY_CODES_FOR_NON_GEO_REGIONS, SUPPORTED_REGIONS  # noqa: E402
-
 from routing.domain import customers as customers_module  # noqa: E402
 
 

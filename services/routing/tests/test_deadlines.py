@@ -1,15 +1,14 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
-
 from complaints_shared.events import Deadlines, Priority
 from routing.domain.deadlines import BusinessCalendar, DeadlinePolicy, Duration
 
 SH = ZoneInfo("Asia/Shanghai")
 BER = ZoneInfo("Europe/Berlin")
-UTC = timezone.utc
+UTC = UTC
 
 
 def sh(*args):

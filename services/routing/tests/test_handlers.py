@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from complaints_shared import events as ev
 from routing import handlers
 from routing.bootstrap import build_engine
 from routing.domain.customers import CustomerDirectory
 from routing.settings import RoutingSettings
 
-MONDAY_10 = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)  # 10:00 in Asia/Shanghai
+MONDAY_10 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 10:00 in Asia/Shanghai
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,7 @@
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from complaints_shared.events import Channel, Validity
 from routing.domain.validity import (
     Fingerprinter,
@@ -14,7 +13,7 @@ from routing.domain.validity import (
     prune,
 )
 
-T0 = datetime(2026, 11, 2, 2, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)
 KEY = "customer:C123"
 
 

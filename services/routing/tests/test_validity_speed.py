@@ -7,7 +7,6 @@ import unicodedata
 
 import phonenumbers
 import pytest
-
 from routing.domain import customers as customers_module
 from routing.domain import validity as validity_module
 from routing.domain.customers import extract_contacts, extract_phones

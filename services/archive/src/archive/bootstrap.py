@@ -7,10 +7,9 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from fastapi import FastAPI
-
 from complaints_shared import kafka, mongo
 from complaints_shared.web import bearer_auth
+from fastapi import FastAPI
 
 from .adapters.repository import CaseRepository
 from .entrypoints.consumer import ARCHIVED_TOPICS, record_handler

@@ -1,6 +1,5 @@
-from pydantic_settings import SettingsConfigDict
-
 from complaints_shared.settings import ServiceSettings
+from pydantic_settings import SettingsConfigDict
 
 
 class ArchiveSettings(ServiceSettings):

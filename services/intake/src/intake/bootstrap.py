@@ -7,12 +7,11 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from fastapi import FastAPI
-
 from complaints_shared import events as ev
 from complaints_shared import kafka
 from complaints_shared.topics import RAW
 from complaints_shared.web import bearer_auth
+from fastapi import FastAPI
 
 from .entrypoints.http import create_app
 from .entrypoints.raw_topic import raw_record_handler

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 import faust
 import httpx
-
 from complaints_shared import events as ev
 from complaints_shared import kafka
 from complaints_shared.streams import Publisher, add_operations_pages, make_app

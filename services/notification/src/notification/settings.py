@@ -1,10 +1,9 @@
 from pathlib import Path
 from typing import Literal
 
+from complaints_shared.settings import ServiceSettings
 from pydantic import SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
-
-from complaints_shared.settings import ServiceSettings
 
 
 class NotificationSettings(ServiceSettings):

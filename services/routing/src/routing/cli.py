@@ -20,7 +20,7 @@ from typing import TextIO
 from routing.domain.classification import DEFAULT_MODEL, Classifier, ConfigError
 from routing.domain.classification.evaluation import classify_record, compare, evaluate, format_table, read_jsonl
 
-__all__ = ["main", "compare", "decide"]
+__all__ = ["compare", "decide", "main"]
 
 CHANNELS = {"phone", "letter", "email", "sms", "web"}
 LANGUAGES = {"zh-Hans", "zh-Hant", "ko", "en"}

@@ -1,8 +1,7 @@
 from pathlib import Path
 
-from pydantic_settings import SettingsConfigDict
-
 from complaints_shared.settings import ServiceSettings
+from pydantic_settings import SettingsConfigDict
 
 
 class RoutingSettings(ServiceSettings):

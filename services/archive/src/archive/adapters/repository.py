@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import base64
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
+from complaints_shared import events as ev
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from complaints_shared import events as ev
-
 from ..domain.cases import CaseChange, CaseStatus, change_for
+
 
 class CaseRepository:
     def __init__(self, db: AsyncDatabase) -> None:
@@ -57,7 +57,7 @@ class CaseRepository:
             "key": key.decode("utf-8", "replace") if key else None,
             "value": text,
             "encoding": encoding,
-            "timestamp": datetime.fromtimestamp(timestamp_ms / 1000, tz=timezone.utc),
+            "timestamp": datetime.fromtimestamp(timestamp_ms / 1000, tz=UTC),
         }
         try:
             await self.raw_inbound.insert_one(document)

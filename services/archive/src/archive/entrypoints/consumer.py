@@ -4,9 +4,8 @@ records verbatim (adapters may publish bare JSON there, which intake normalises)
 from __future__ import annotations
 
 from aiokafka import ConsumerRecord
-from prometheus_client import Counter
-
 from complaints_shared.topics import ALL_TOPICS, RAW, TopicSpec
+from prometheus_client import Counter
 
 from .. import handlers
 

@@ -3,9 +3,8 @@
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query
-
 from complaints_shared.web import health_router, install_problem_handlers
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query
 
 from ..adapters.repository import CaseRepository
 from ..domain.cases import CaseStatus

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-
 from complaints_shared import events as ev
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class SubmitComplaint(BaseModel):

@@ -8,7 +8,6 @@ import email.utils
 from email.message import EmailMessage
 
 from bs4 import BeautifulSoup
-
 from complaints_shared import events as ev
 
 from .complaints import SubmitComplaint

@@ -3,11 +3,10 @@
 
 from typing import Annotated, Any
 
+from complaints_shared.web import body_size_limit, health_router, install_problem_handlers, problem
 from fastapi import APIRouter, Body, Depends, FastAPI, Header, Path, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
-
-from complaints_shared.web import body_size_limit, health_router, install_problem_handlers, problem
 
 from .. import handlers
 from ..domain.case_updates import UPDATE_TYPES, UnknownUpdateType, case_update

@@ -16,7 +16,6 @@ from typing import Any
 from complaints_shared import events as ev
 
 
-
 @dataclass(frozen=True)
 class WatchedCase:
     """What the watch keeps per open case (stored as JSON in a Faust table)."""

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import faust
-
 from complaints_shared import events as ev
 from complaints_shared.streams import Publisher, dead_letter_on_error, events_of
 from complaints_shared.topics import CASE_UPDATES, ROUTED

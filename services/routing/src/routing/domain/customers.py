@@ -34,9 +34,8 @@ from functools import lru_cache
 from typing import Any
 
 import phonenumbers
-from email_validator import EmailNotValidError, validate_email
-
 from complaints_shared.events import CustomerContact, CustomerProfileUpdated, CustomerTier
+from email_validator import EmailNotValidError, validate_email
 
 __all__ = [
     "CUSTOMER_PREFIX",

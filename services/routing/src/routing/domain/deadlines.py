@@ -34,14 +34,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import yaml
-
 from complaints_shared.events import Deadlines
 
 __all__ = [
@@ -163,13 +162,13 @@ class BusinessCalendar:
         if delta < timedelta(0):
             raise ValueError("delta must not be negative")
         if delta == timedelta(0):
-            return start.astimezone(timezone.utc)
+            return start.astimezone(UTC)
         remaining = delta
-        cursor = start.astimezone(timezone.utc)
+        cursor = start.astimezone(UTC)
         day = start.astimezone(self.timezone).date()
         for _ in range(_MAX_DAYS_SCAN):
             if self.is_working_day(day):
-                opens, closes = (t.astimezone(timezone.utc) for t in self._hours_of(day))
+                opens, closes = (t.astimezone(UTC) for t in self._hours_of(day))
                 if cursor < opens:
                     cursor = opens
                 if cursor < closes:
@@ -195,7 +194,7 @@ class BusinessCalendar:
         last = end.astimezone(self.timezone).date()
         while day <= last:
             if self.is_working_day(day):
-                opens, closes = (t.astimezone(timezone.utc) for t in self._hours_of(day))
+                opens, closes = (t.astimezone(UTC) for t in self._hours_of(day))
                 lo, hi = max(opens, start), min(closes, end)
                 if hi > lo:
                     total += hi - lo
@@ -354,7 +353,7 @@ class DeadlinePolicy:
         d = spec.duration
         if clock == "calendar":
             delta = {"m": timedelta(minutes=d.amount), "h": timedelta(hours=d.amount), "d": timedelta(days=d.amount)}[d.unit]
-            return start.astimezone(timezone.utc) + delta
+            return start.astimezone(UTC) + delta
         if d.unit == "d":
             return self.calendar.add_business_days(start, d.amount)
         delta = timedelta(minutes=d.amount) if d.unit == "m" else timedelta(hours=d.amount)

@@ -55,7 +55,6 @@ from typing import Any
 import numpy as np
 import opencc
 import yaml
-
 from complaints_shared.events import Channel, CustomerContact, Validity
 
 from .customers import _contacts_in, contact_keys, normalise_email, normalise_phone

@@ -14,12 +14,11 @@ import json
 from dataclasses import dataclass
 
 import faust
-from prometheus_client import Counter, Histogram
-
 from complaints_shared import events as ev
 from complaints_shared.logging import case_context
 from complaints_shared.streams import Publisher, dead_letter_on_error, events_of
 from complaints_shared.topics import CASE_UPDATES, CUSTOMERS, RECEIVED
+from prometheus_client import Counter, Histogram
 
 from .. import handlers
 from ..domain.customers import CustomerDirectory

@@ -37,12 +37,12 @@ from .signals import (
 from .text import LanguageDetector, default_detector, model_text, normalise, scripts_in
 
 __all__ = [
-    "Classifier",
-    "Classification",
-    "Explanation",
-    "ConfigError",
-    "DEFAULT_RULES",
     "DEFAULT_MODEL",
+    "DEFAULT_RULES",
+    "Classification",
+    "Classifier",
+    "ConfigError",
+    "Explanation",
     "normalise",
 ]
 
@@ -110,7 +110,7 @@ class Classifier:
                 raise ConfigError(f"model classes not in the taxonomy: {sorted(unknown)}")
 
     @classmethod
-    def from_config(cls, rules_path: Path | None = None, model_path: Path | None = None) -> "Classifier":
+    def from_config(cls, rules_path: Path | None = None, model_path: Path | None = None) -> Classifier:
         rules = load_rules(rules_path)
         mpath = Path(model_path) if model_path else DEFAULT_MODEL
         model = NgramModel.load(mpath) if mpath.exists() else None
@@ -280,7 +280,7 @@ class Classifier:
                 expl.append(Explanation("department", "taxonomy", f"{category} -> {department}"))
 
         # --- handling ---------------------------------------------------------------------
-        motive, motive_cues = motive_of(rs, norm, raw, scripts, latin, possible)
+        motive, _motive_cues = motive_of(rs, norm, raw, scripts, latin, possible)
         hint = rs.categories[category].handling_hint
         if motive is not None:
             hint = f"{hint} Customer seems {motive.label}: {motive.advice}"

@@ -261,8 +261,8 @@ def load_rules(path: Path | None = None) -> RuleSet:
 def _screened_patterns(rules: RuleSet):
     """(pattern, script) of every pattern that is searched only in a text of its script."""
     for rule in rules.hazard_rules + rules.legal_rules + rules.repeat_rules:
-        yield from zip(rule.patterns, rule.scripts)
+        yield from zip(rule.patterns, rule.scripts, strict=True)
     for _weight, pattern, script in rules.mild_cues:
         yield pattern, script
     for motive in rules.motives:
-        yield from zip(motive.cues, motive.scripts)
+        yield from zip(motive.cues, motive.scripts, strict=True)

@@ -94,7 +94,7 @@ class NgramModel:
         self._lex_coef_mean = self.lex_coef.mean(axis=1)
 
     @classmethod
-    def load(cls, path: Path) -> "NgramModel":
+    def load(cls, path: Path) -> NgramModel:
         return cls(json.loads(Path(path).read_text(encoding="utf-8")))
 
     def _feature_indices(self, t: str) -> np.ndarray:
@@ -159,7 +159,7 @@ class NgramModel:
         logits -= logits.max()
         p = np.exp(logits)
         p /= p.sum()
-        probs = dict(zip(self.classes, p.tolist()))
+        probs = dict(zip(self.classes, p.tolist(), strict=True))
         contributions: list[Contribution] = []
         if top:
             k = int(p.argmax())
@@ -168,9 +168,9 @@ class NgramModel:
                 w = va * (rows[:, k] - self._coef_mean[ia])
                 order = np.argsort(-w)[:top]
                 features = self.features
-                items += [(features[col], x) for col, x in zip(ia[order].tolist(), w[order].tolist()) if x > 0]
+                items += [(features[col], x) for col, x in zip(ia[order].tolist(), w[order].tolist(), strict=True) if x > 0]
             lw = (lv * (self.lex_coef[:, k] - self._lex_coef_mean)).tolist()
-            items += [(f"lexicon:{f}", x) for f, x in zip(self.lexicon_features, lw) if x > 0]
+            items += [(f"lexicon:{f}", x) for f, x in zip(self.lexicon_features, lw, strict=True) if x > 0]
             items.sort(key=lambda x: -x[1])
             contributions = [Contribution(f, round(w, 4)) for f, w in items[:top]]
         return probs, contributions

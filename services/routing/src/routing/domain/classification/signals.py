@@ -71,7 +71,7 @@ def match_rules(
         latin_text = latin_part(text) if ("zh" in scripts or "ko" in scripts) else text
     for rule in rules:
         found: str | None = None
-        for pattern, script in zip(rule.patterns, rule.scripts):
+        for pattern, script in zip(rule.patterns, rule.scripts, strict=True):
             if script not in scripts or (possible is not None and pattern.pattern not in possible):
                 continue
             subject = latin_text if script == "latin" else text
@@ -157,7 +157,7 @@ def motive_of(
     scripts, views = _views(text, scripts, latin)
     for motive in rs.motives:
         found: list[str] = []
-        for pattern, script in zip(motive.cues, motive.scripts):
+        for pattern, script in zip(motive.cues, motive.scripts, strict=True):
             if script not in scripts or (possible is not None and pattern.pattern not in possible):
                 continue
             view = views[script]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -274,7 +275,7 @@ def split_alternatives(pattern: str) -> list[str]:
         elif depth == 0:
             cuts.append(i)
     bounds = [-1, *cuts, len(pattern)]
-    return [pattern[lo + 1 : hi] for lo, hi in zip(bounds, bounds[1:])]
+    return [pattern[lo + 1 : hi] for lo, hi in itertools.pairwise(bounds)]
 
 
 def optimise_pattern(pattern: str) -> str:

@@ -11,7 +11,7 @@ import json
 import math
 import random
 from collections import Counter, defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -93,8 +93,8 @@ def fit(
     ).hexdigest()[:8]
     return {
         "format": ARTEFACT_FORMAT,
-        "version": version or f"ngram-lr-{datetime.now(timezone.utc):%Y%m%d}-{digest}",
-        "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "version": version or f"ngram-lr-{datetime.now(UTC):%Y%m%d}-{digest}",
+        "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "trained_on": len(records),
         "rules_version": rules.version,
         "classes": classes,
