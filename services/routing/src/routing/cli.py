@@ -15,7 +15,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from routing.domain.classification import DEFAULT_MODEL, Classifier, ConfigError
 from routing.domain.classification.evaluation import classify_record, compare, evaluate, format_table, read_jsonl
@@ -152,7 +152,7 @@ def _evaluate(classifier: Classifier, args) -> int:
     if not records:
         print("error: no labelled records (with `expected`)", file=sys.stderr)
         return 2
-    result = {"file": str(args.file), "rules_version": classifier.rules.version,
+    result: dict[str, Any] = {"file": str(args.file), "rules_version": classifier.rules.version,
               "model_version": classifier.model.version if classifier.model else None,
               "shipped": evaluate(classifier, records)}
     if args.cv:

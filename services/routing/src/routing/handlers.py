@@ -85,7 +85,7 @@ def route(
     now: datetime,
 ) -> tuple[ev.ComplaintRouted, OpenCase]:
     """The routing decision for one received complaint, and its entry for the customer's history."""
-    complaint: ev.ComplaintReceived = event.data  # type: ignore[assignment]
+    complaint: ev.ComplaintReceived = event.data
     earlier = [case for case in history if case.case_id != complaint.case_id]  # a redelivery never matches itself
     classification = engine.classifier.classify(
         text=complaint.text, subject=complaint.subject, channel=complaint.channel.value,

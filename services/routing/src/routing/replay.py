@@ -45,7 +45,7 @@ async def received_complaints(settings: RoutingSettings, *, limit: int | None = 
             for tp, records in batches.items():
                 for record in records:
                     try:
-                        complaints.append(ev.decode(record.value, expect=RECEIVED.carries).data)  # type: ignore[arg-type]
+                        complaints.append(ev.decode(record.value, expect=RECEIVED.carries).data)
                     except ev.EventDecodeError:
                         continue  # dead-lettered by the service; nothing to compare
                 if records and records[-1].offset + 1 >= end[tp]:

@@ -149,12 +149,12 @@ class _Matcher(phonenumbers.PhoneNumberMatcher):
         super().__init__(text, region, leniency=phonenumbers.Leniency.VALID)
         self._min_chars = min_chars
 
-    def _extract_match(self, candidate, offset):  # type: ignore[no-untyped-def]
+    def _extract_match(self, candidate, offset):
         if _keypad_chars(candidate) < self._min_chars:
             return None  # neither the candidate nor any part of it parses to a valid number
         return super()._extract_match(candidate, offset)
 
-    def _parse_and_verify(self, candidate, offset):  # type: ignore[no-untyped-def]
+    def _parse_and_verify(self, candidate, offset):
         # also the parts of a long candidate the matcher tries when the whole is not a number
         # ("inner matches": "0615-2278 010-0000-3075" -> "0615", "2278", ...)
         if _keypad_chars(candidate) < self._min_chars:
@@ -447,12 +447,12 @@ class CustomerDirectory:
             cid = contact.customer_id.strip()
             return self._resolved(cid, "customer_id", customer_key(cid))
         for key in contact_keys(contact, self.default_region):
-            if (cid := self.lookup(key)) is not None:
-                return self._resolved(cid, key.split(":", 1)[0], key)
+            if (known := self.lookup(key)) is not None:
+                return self._resolved(known, key.split(":", 1)[0], key)
         if text:
             for key in text_contact_keys(text, self.default_region):
-                if (cid := self.lookup(key)) is not None:
-                    return self._resolved(cid, "text_" + key.split(":", 1)[0], key)
+                if (known := self.lookup(key)) is not None:
+                    return self._resolved(known, "text_" + key.split(":", 1)[0], key)
         return None
 
     def best_key(self, contact: CustomerContact | None, text: str | None = None) -> str | None:

@@ -11,13 +11,16 @@ all of one customer's complaints on one worker, in order, whichever channel they
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable
 from dataclasses import dataclass
+from typing import Any
 
 import faust
 from complaints_shared import events as ev
 from complaints_shared.logging import case_context
 from complaints_shared.streams import Publisher, dead_letter_on_error, events_of
 from complaints_shared.topics import CASE_UPDATES, CUSTOMERS, RECEIVED
+from faust.types.tables import GlobalTableT, TableT
 from prometheus_client import Counter, Histogram
 
 from .. import handlers
@@ -34,9 +37,9 @@ CUSTOMER_HEADER = "routing-customer"  # the recognised customer, JSON
 
 @dataclass
 class RoutingAgents:
-    directory_table: faust.GlobalTable
-    case_owner: faust.GlobalTable
-    history: faust.Table
+    directory_table: GlobalTableT
+    case_owner: GlobalTableT
+    history: TableT
     recognise: object
     route: object
     follow_profiles: object
@@ -61,13 +64,13 @@ def register(app: faust.App, settings: RoutingSettings, *, engine: handlers.Rout
 
     # The by-customer topic carries the received record's bytes as they came, with the
     # recognised customer in a header, so the route agent parses the complaint only once.
-    def forward_complaint(recognised: handlers.Recognised, received: bytes) -> object:
+    def forward_complaint(recognised: handlers.Recognised, received: bytes) -> Awaitable[Any]:
         customer = json.dumps(recognised.to_json()).encode()
         return by_customer.send(
             key=recognised.customer_key.encode(), value=received, headers=[(KIND_HEADER, b"received"), (CUSTOMER_HEADER, customer)]
         )
 
-    def forward_status(customer_key: str, case_id: str, status: str) -> object:
+    def forward_status(customer_key: str, case_id: str, status: str) -> Awaitable[Any]:
         status_change = json.dumps({"case_id": case_id, "status": status}).encode()
         return by_customer.send(key=customer_key.encode(), value=status_change, headers=[(KIND_HEADER, b"status")])
 

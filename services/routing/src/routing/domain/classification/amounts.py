@@ -89,8 +89,8 @@ def find_amounts(text: str, language: str | None, dollar_by_language: dict, yuan
         idx = next(i for i in range(len(_PREFIX)) if m.group(f"p{i}"))
         cur = _PREFIX[idx][1] or dollar_by_language.get(language or "", "USD")
         value = _num(m.group(len(_PREFIX) + 1))
-        mult = (m.group(len(_PREFIX) + 2) or "").strip().lower()
-        value *= {"k": 1e3, "m": 1e6, "万": 1e4, "萬": 1e4, "千": 1e3, "million": 1e6, "thousand": 1e3}.get(mult, 1)
+        multiplier = (m.group(len(_PREFIX) + 2) or "").strip().lower()
+        value *= {"k": 1e3, "m": 1e6, "万": 1e4, "萬": 1e4, "千": 1e3, "million": 1e6, "thousand": 1e3}.get(multiplier, 1)
         out.append(Amount(value, cur, m.group(0)))
         taken.append(m.span())
     for m in _SUFFIX_RE.finditer(text):

@@ -118,7 +118,7 @@ class RuleSet:
         return {c.department for c in self.categories.values()} | {self.triage_department}
 
 
-def _hand_rules(items: list[dict], section: str) -> list[HandRule]:
+def _hand_rules(items: list[dict] | None, section: str) -> list[HandRule]:
     rules = []
     for i, item in enumerate(items or []):
         rid = item.get("id") or f"{section}[{i}]"

@@ -41,7 +41,7 @@ def score(pairs: list[tuple[dict, dict]]) -> dict:
     """pairs of (record with `expected`, decision dict) -> metrics."""
     by_lang: dict[str, Counter] = defaultdict(Counter)
     total: Counter = Counter()
-    p1 = Counter()
+    p1: Counter = Counter()
     confusion: Counter = Counter()
     for rec, dec in pairs:
         exp = rec["expected"]

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from re import _constants as sre  # the parse tree of Python's own regex parser
-from re import _parser as sre_parse
+from re import _constants as sre  # type: ignore[attr-defined]  # the parse tree of Python's own regex parser
+from re import _parser as sre_parse  # type: ignore[attr-defined]
 
 import ahocorasick_rs
 

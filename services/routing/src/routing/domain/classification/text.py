@@ -289,25 +289,13 @@ def optimise_pattern(pattern: str) -> str:
     other = [a for a in alts if not a.startswith("\\b")]
     pieces = []
     if bounded:
-        firsts_b: set[str] | None = set()
-        for a in bounded:
-            f = _first_chars(a)
-            if f is None:
-                firsts_b = None
-                break
-            firsts_b |= f
+        firsts_b = _first_chars_of_all(bounded)
         look = ""
         if firsts_b:
             look = "(?=[" + "".join(re.escape(c) for c in sorted(firsts_b)) + "])"
         pieces.append("\\b" + look + "(?:" + "|".join(bounded) + ")")
     if other:
-        firsts: set[str] | None = set()
-        for a in other:
-            f = _first_chars(a)
-            if f is None:
-                firsts = None
-                break
-            firsts |= f
+        firsts = _first_chars_of_all(other)
         body = "|".join(other)
         if firsts:
             cls = "".join(re.escape(c) for c in sorted(firsts))
@@ -351,6 +339,17 @@ def _group_end(p: str, start: int) -> int:
             if depth == 0:
                 return i + 1
     return -1
+
+
+def _first_chars_of_all(alternatives: list[str]) -> set[str] | None:
+    """Characters one of which must start a match of any of `alternatives`; None when unknown."""
+    firsts: set[str] = set()
+    for alt in alternatives:
+        found = _first_chars(alt)
+        if found is None:
+            return None
+        firsts |= found
+    return firsts
 
 
 def _first_chars(alt: str) -> set[str] | None:

@@ -70,10 +70,10 @@ def fit(
             if i is not None:
                 row_idx.append(i)
                 row_val.append((1.0 + math.log(cnt)) * idf[i])
-        norm = math.sqrt(sum(v * v for v in row_val)) or 1.0
+        length = math.sqrt(sum(v * v for v in row_val)) or 1.0
         rows += [r] * len(row_idx)
         cols += row_idx
-        vals += [v / norm for v in row_val]
+        vals += [v / length for v in row_val]
     x_text = csr_matrix((vals, (rows, cols)), shape=(n_docs, len(vocab)))
     x_lex = csr_matrix(np.array(lex_rows, dtype=float) * LEXICON_SCALE)
     x = hstack([x_text, x_lex]).tocsr()
@@ -85,8 +85,9 @@ def fit(
     if len(classes) == 2:  # binary LR exports one row; never the case with the taxonomy
         raise ValueError("need at least three categories in the training data")
     n_text = len(vocab)
-    vocabulary = {
-        f: [round(float(idf[i]), 4), [round(float(v), 4) for v in coef[:, i]]] for i, f in enumerate(vocab)
+    # feature → [idf, weight per class]
+    vocabulary: dict[str, tuple[float, list[float]]] = {
+        f: (round(float(idf[i]), 4), [round(float(v), 4) for v in coef[:, i]]) for i, f in enumerate(vocab)
     }
     digest = hashlib.sha256(
         json.dumps(sorted((r.get("id", ""), r["expected"]["category"]) for r in records)).encode()
