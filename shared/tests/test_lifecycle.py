@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from complaints_shared.lifecycle import (
     ACTIONS,
     OPEN,
