@@ -1,6 +1,10 @@
+import uuid
+from datetime import UTC, datetime
+
 import httpx
 import pytest
 from archive.entrypoints.http import create_app
+from complaints_shared import events as ev
 from complaints_shared.web import bearer_auth
 
 KEY = "archive-key"
@@ -51,12 +55,61 @@ async def test_reads_need_the_key(client):
     assert (await http.get("/v1/cases/c1", headers={"Authorization": "Bearer wrong"})).status_code == 401
 
 
-async def test_list_caps_the_page_and_validates_filters(client):
+async def test_list_validates_filters(client):
     http, repository = client
-    assert (await http.get("/v1/cases", params={"limit": 1000})).json()["limit"] == 100
+    assert (await http.get("/v1/cases", params={"limit": 100})).json()["limit"] == 100
     assert repository.list_args["limit"] == 100
     bad = await http.get("/v1/cases", params={"priority": "P9"})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "query.priority"
+
+
+def _refused(response, field: str) -> bool:
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    return [error["field"] for error in response.json()["errors"]] == [field]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"skip": str(2**63)}, "query.skip"),  # was a 500: BSON holds 8-byte ints only
+        ({"skip": "100001"}, "query.skip"),
+        ({"skip": "-1"}, "query.skip"),
+        ({"limit": "0"}, "query.limit"),
+        ({"limit": "101"}, "query.limit"),  # over max_page_size: refused, not silently cut
+        ({"received_from": "0001-01-01T00:00:00+01:00"}, "query.received_from"),  # was a 500: overflows on the way to UTC
+        ({"received_to": "9999-12-31T23:59:59-01:00"}, "query.received_to"),
+        ({"received_from": "1999-12-31T23:59:59Z"}, "query.received_from"),
+        ({"received_to": "2100-01-01T00:00:01Z"}, "query.received_to"),
+        ({"received_from": "2026-11-24T09:00:00"}, "query.received_from"),  # no time zone: ambiguous
+        ({"received_from": "2026-11-25T00:00:00Z", "received_to": "2026-11-24T00:00:00Z"}, "query.received_to"),
+    ],
+)
+async def test_paging_and_dates_out_of_bounds_are_422_naming_the_parameter(client, params, field):
+    http, repository = client
+    assert _refused(await http.get("/v1/cases", params=params), field)
+    assert repository.list_args is None  # refused before the store was asked
+
+
+async def test_paging_and_dates_at_the_bounds_are_served(client):
+    http, repository = client
+    params = {"skip": "100000", "limit": "1", "received_from": "2000-01-01T00:00:00Z", "received_to": "2100-01-01T01:00:00+01:00"}
+    assert (await http.get("/v1/cases", params=params)).status_code == 200
+    assert repository.list_args["skip"] == 100_000
+    assert repository.list_args["received_from"] == datetime(2000, 1, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("case_id", ["-starts-with-dash", "x" * 129, "has space", "semi;colon"])
+async def test_a_malformed_case_id_is_a_422_naming_it(client, case_id):
+    http, _ = client
+    assert _refused(await http.get(f"/v1/cases/{case_id}"), "path.case_id")
+
+
+async def test_uuid_and_derived_case_ids_pass_the_pattern(client):
+    http, repository = client
+    for case_id in (str(uuid.uuid4()), ev.derived_id("email", "<m1@example.com>"), "c1", "ext:web.42_a-b"):
+        repository.cases[case_id] = {"_id": case_id, "status": "received", "timeline": []}
+        assert (await http.get(f"/v1/cases/{case_id}")).json()["case_id"] == case_id
 
 
 async def test_readiness_and_metrics_are_open(client):

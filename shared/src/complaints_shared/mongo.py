@@ -8,9 +8,12 @@ used (no transactions, no change streams, no $lookup pipelines).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
+import pymongo
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import ConnectionFailure, ExecutionTimeout
 
 from .settings import ServiceSettings
 
@@ -30,3 +33,20 @@ async def database_reachable(client: AsyncMongoClient, timeout: float = 3.0) -> 
         return True
     except Exception:  # noqa: BLE001 - any failure means "not ready"
         return False
+
+
+# --- bounded reads ----------------------------------------------------------------------------
+
+# What "the store did not answer (in time)" looks like, as opposed to a wrong request: server
+# selection, network and operation timeouts (ServerSelectionTimeoutError and NetworkTimeout are
+# ConnectionFailures). An API answers these with 503 and Retry-After.
+STORE_UNAVAILABLE: tuple[type[Exception], ...] = (ConnectionFailure, ExecutionTimeout)
+
+
+def time_limit(seconds: float | None) -> contextlib.AbstractContextManager[object]:
+    """Bound every operation inside (server selection included) to `seconds` in total.
+
+    For request-serving reads, so an absent store answers fast; the client's own (patient)
+    timeouts stay for the consumers. None: no limit beyond the client's.
+    """
+    return contextlib.nullcontext() if seconds is None else pymongo.timeout(seconds)

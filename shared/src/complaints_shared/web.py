@@ -117,3 +117,78 @@ def install_problem_handlers(app: FastAPI) -> None:
         for name, value in (exc.headers or {}).items():
             response.headers[name] = value
         return response
+
+
+# --- documenting the problem responses in OpenAPI ------------------------------------------
+
+from typing import Any  # noqa: E402 - appended section; kept with the code that uses it
+
+from pydantic import BaseModel, ConfigDict, Field  # noqa: E402
+
+
+class FieldProblem(BaseModel):
+    field: str = Field(description="Where the bad input is, e.g. `query.limit` or `text`")
+    message: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem body, as `problem()` writes it."""
+
+    model_config = ConfigDict(extra="allow", title="Problem")
+
+    type: str = "about:blank"
+    title: str
+    status: int = Field(ge=400, le=599)
+    detail: str = ""
+    errors: list[FieldProblem] | None = Field(default=None, description="Each invalid field (422 only)")
+
+
+PROBLEM_DESCRIPTIONS = {
+    400: "Bad request",
+    401: "Missing or wrong bearer key",
+    404: "Not found",
+    409: "Conflict",
+    413: "Body too large",
+    415: "Unsupported media type",
+    422: "Invalid request: `errors` names each field",
+    429: "Too many requests",
+    503: "A dependency is unavailable (or no API key configured); retry after `Retry-After` seconds",
+}
+
+
+def _inline_refs(schema: Any, definitions: dict[str, Any]) -> Any:
+    if isinstance(schema, dict):
+        ref = schema.get("$ref", "")
+        if ref.startswith("#/$defs/"):
+            return _inline_refs(definitions[ref.removeprefix("#/$defs/")], definitions)
+        return {key: _inline_refs(value, definitions) for key, value in schema.items() if key != "$defs"}
+    if isinstance(schema, list):
+        return [_inline_refs(item, definitions) for item in schema]
+    return schema
+
+
+def _problem_schema() -> dict[str, Any]:
+    # Inlined rather than referenced: FastAPI files a `model` of an extra response under the
+    # route's own media type (application/json), which would document a content type never sent.
+    schema = Problem.model_json_schema()
+    return _inline_refs(schema, schema.get("$defs", {}))
+
+
+PROBLEM_SCHEMA = _problem_schema()
+
+
+def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries for problem bodies, e.g. `responses=problem_responses(401, 422)`.
+
+    A 503 also documents its `Retry-After` header.
+    """
+    responses: dict[int | str, dict[str, Any]] = {}
+    for code in codes:
+        response: dict[str, Any] = {
+            "description": PROBLEM_DESCRIPTIONS.get(code, "Problem"),
+            "content": {PROBLEM: {"schema": PROBLEM_SCHEMA}},
+        }
+        if code == 503:
+            response["headers"] = {"Retry-After": {"description": "Seconds to wait before retrying", "schema": {"type": "string"}}}
+        responses[code] = response
+    return responses

@@ -32,7 +32,7 @@ class Archive:
         if settings.create_topics:
             await kafka.ensure_topics(settings)
         self.client = mongo.make_client(settings)
-        self.repository = CaseRepository(mongo.database(self.client, settings))
+        self.repository = CaseRepository(mongo.database(self.client, settings), read_timeout=settings.read_timeout_seconds)
         await self.repository.ensure_indexes()
         producer = kafka.make_producer(settings)
         await producer.start()
@@ -73,6 +73,7 @@ class Archive:
             readiness={"kafka": broker_ready, "mongodb": database_ready},
             liveness={"consumer": lambda: self.loop is None or self.loop.alive},
             max_page_size=settings.max_page_size,
+            max_skip=settings.max_skip,
             lifespan=self.lifespan,
         )
 

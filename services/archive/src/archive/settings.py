@@ -1,4 +1,5 @@
 from complaints_shared.settings import ServiceSettings
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 
@@ -8,4 +9,8 @@ class ArchiveSettings(ServiceSettings):
     service_name: str = "archive"
     port: int = 8004
     consumer_group: str = "archive"
-    max_page_size: int = 200
+    max_page_size: int = Field(200, ge=1)
+    max_skip: int = Field(100_000, ge=0, description="Deepest page offset the read API serves (narrow the filters instead)")
+    read_timeout_seconds: float = Field(
+        2.0, gt=0, description="Each read API request's whole store time; past it the API answers 503 (the consumer waits longer)"
+    )

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from complaints_shared import events as ev
+from complaints_shared.mongo import time_limit
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -15,8 +16,10 @@ from ..domain.cases import CaseChange, CaseStatus, change_for
 
 
 class CaseRepository:
-    def __init__(self, db: AsyncDatabase) -> None:
+    def __init__(self, db: AsyncDatabase, *, read_timeout: float | None = None) -> None:
+        """`read_timeout` bounds each read the API makes (the writes keep the client's timeouts)."""
         self.db = db
+        self.read_timeout = read_timeout
         self.cases = db["cases"]
         self.events = db["events"]
         self.raw_inbound = db["raw_inbound"]
@@ -95,7 +98,8 @@ class CaseRepository:
         return applied
 
     async def get_case(self, case_id: str) -> dict[str, Any] | None:
-        case = await self.cases.find_one({"_id": case_id})
+        with time_limit(self.read_timeout):
+            case = await self.cases.find_one({"_id": case_id})
         if case is not None:
             case["timeline"].sort(key=lambda entry: entry["at"])
         return case
@@ -107,7 +111,8 @@ class CaseRepository:
         if received_from or received_to:
             query["received_at"] = {k: v for k, v in (("$gte", received_from), ("$lt", received_to)) if v}
         cursor = self.cases.find(query, {"timeline": 0, "text": 0, "contact": 0}).sort("received_at", DESCENDING)
-        return await cursor.skip(skip).limit(limit).to_list(length=limit)
+        with time_limit(self.read_timeout):
+            return await cursor.skip(skip).limit(limit).to_list(length=limit)
 
     async def summary(self) -> dict[str, Any]:
         """Answer rate, resolution rate and timeliness, overall and per department."""
@@ -139,14 +144,21 @@ class CaseRepository:
                 "by_priority": [{"$group": {"_id": "$priority", **group}}, {"$sort": {"_id": 1}}],
             }},
         ]
-        [facets] = await (await self.cases.aggregate(pipeline)).to_list(length=1)
-        by_status = await (await self.cases.aggregate([{"$group": {"_id": "$status", "n": {"$sum": 1}}}])).to_list(length=100)
+        with time_limit(self.read_timeout):
+            found = await (await self.cases.aggregate(pipeline)).to_list(length=1)
+            by_status = await (await self.cases.aggregate([{"$group": {"_id": "$status", "n": {"$sum": 1}}}])).to_list(length=100)
+        # MongoDB's $facet answers one document even for no input; mongo-java-server answers none.
+        facets = found[0] if found else {"overall": [], "by_department": [], "by_priority": []}
         return {
             "overall": _rates(facets["overall"][0]) if facets["overall"] else _rates({}),
-            "by_department": {row["_id"]: _rates(row) for row in facets["by_department"]},
-            "by_priority": {row["_id"]: _rates(row) for row in facets["by_priority"]},
-            "by_status": {row["_id"]: row["n"] for row in by_status},
+            "by_department": {_key(row["_id"]): _rates(row) for row in facets["by_department"]},
+            "by_priority": {_key(row["_id"]): _rates(row) for row in facets["by_priority"]},
+            "by_status": {_key(row["_id"]): row["n"] for row in by_status},
         }
+
+
+def _key(group_id: Any) -> str:
+    return "unknown" if group_id is None else str(group_id)
 
 
 def _rates(row: dict[str, Any]) -> dict[str, Any]:

@@ -1,63 +1,107 @@
-"""Archive's read API: cases with their timeline, lists, and the quality figures."""
+"""Archive's read API: cases with their timeline, lists, and the quality figures.
 
-from datetime import datetime
-from typing import Annotated, Any
+Every input is bounded before it reaches the store (ids by a pattern, paging by maxima, dates
+by a range BSON and both store implementations accept), and an absent store answers 503 within
+the repository's read timeout: bad input is a 4xx naming the parameter, never a 5xx.
+"""
 
-from complaints_shared.web import health_router, install_problem_handlers
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query
+import logging
+from datetime import UTC, datetime
+from typing import Annotated
+
+from complaints_shared import mongo
+from complaints_shared.web import health_router, install_problem_handlers, problem, problem_responses
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import AfterValidator, AwareDatetime
 
 from ..adapters.repository import CaseRepository
 from ..domain.cases import CaseStatus
+from .responses import Case, CaseList, Summary, public_case
+
+log = logging.getLogger(__name__)
+
+# A uuid (intake's case ids) or a derived id; never a slash, never longer than 128.
+CASE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
+# Dates outside this range are typos, and far enough out they overflow on the way to UTC/BSON.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+RETRY_AFTER_SECONDS = 5
 
 
-def _public(case: dict[str, Any]) -> dict[str, Any]:
-    case = dict(case)
-    case["case_id"] = case.pop("_id")
-    return case
+def _within_range(value: datetime) -> datetime:
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError(f"must lie between {EARLIEST.isoformat()} and {LATEST.isoformat()}")
+    return value
 
 
-def build_router(*, auth, repository_dep, max_page_size: int) -> APIRouter:
-    router = APIRouter(prefix="/v1", dependencies=[Depends(auth)])
+ReceivedAt = Annotated[AwareDatetime, AfterValidator(_within_range)]
+DATE_HELP = f"ISO 8601 with a time zone, between {EARLIEST.date()} and {LATEST.date()}"
+
+
+def build_router(*, auth, repository_dep, max_page_size: int, max_skip: int) -> APIRouter:
+    router = APIRouter(prefix="/v1", dependencies=[Depends(auth)], responses=problem_responses(401, 503))
     Repository = Annotated[CaseRepository, Depends(repository_dep)]
 
-    @router.get("/cases/{case_id}", summary="One case with its whole timeline")
-    async def get_case(case_id: Annotated[str, Path(max_length=200)], repository: Repository) -> dict:
+    @router.get(
+        "/cases/{case_id}", summary="One case with its whole timeline", response_model=Case, responses=problem_responses(404, 422)
+    )
+    async def get_case(case_id: Annotated[str, Path(pattern=CASE_ID_PATTERN)], repository: Repository) -> dict:
         case = await repository.get_case(case_id)
         if case is None:
             raise HTTPException(404, f"no case {case_id}")
-        return _public(case)
+        return public_case(case)
 
-    @router.get("/cases", summary="Cases, newest first, filtered")
+    @router.get("/cases", summary="Cases, newest first, filtered", response_model=CaseList, responses=problem_responses(422))
     async def list_cases(
         repository: Repository,
         department: Annotated[str | None, Query(max_length=100)] = None,
         status: CaseStatus | None = None,
         priority: Annotated[str | None, Query(pattern="^P[1-4]$")] = None,
         category: Annotated[str | None, Query(max_length=100)] = None,
-        received_from: datetime | None = None,
-        received_to: datetime | None = None,
-        limit: Annotated[int, Query(ge=1)] = 50,
-        skip: Annotated[int, Query(ge=0)] = 0,
+        received_from: Annotated[ReceivedAt | None, Query(description=f"Received at or after; {DATE_HELP}")] = None,
+        received_to: Annotated[ReceivedAt | None, Query(description=f"Received before; {DATE_HELP}")] = None,
+        limit: Annotated[int, Query(ge=1, le=max_page_size)] = min(50, max_page_size),
+        skip: Annotated[int, Query(ge=0, le=max_skip, description="Cases to pass over; narrow the filters to go deeper")] = 0,
     ) -> dict:
+        if received_from and received_to and received_from > received_to:
+            raise RequestValidationError(
+                [{"type": "value_error", "loc": ("query", "received_to"), "msg": "must not be before received_from", "input": None}]
+            )
         cases = await repository.list_cases(
             filters={"department": department, "status": status, "priority": priority, "category": category},
             received_from=received_from,
             received_to=received_to,
-            limit=min(limit, max_page_size),
+            limit=limit,
             skip=skip,
         )
-        return {"cases": [_public(c) for c in cases], "limit": min(limit, max_page_size), "skip": skip}
+        return {"cases": [public_case(c) for c in cases], "limit": limit, "skip": skip}
 
-    @router.get("/analytics/summary", summary="Answer rate, resolution rate, timeliness, satisfaction")
+    @router.get("/analytics/summary", summary="Answer rate, resolution rate, timeliness, satisfaction", response_model=Summary)
     async def summary(repository: Repository) -> dict:
         return await repository.summary()
 
     return router
 
 
-def create_app(*, auth, repository_dep, readiness, max_page_size: int, liveness=None, lifespan=None) -> FastAPI:
+def install_store_unavailable_handler(app: FastAPI) -> None:
+    async def store_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        log.warning("store unavailable", extra={"path": request.url.path, "error": type(exc).__name__})
+        response = problem(503, "Store unavailable", f"the archive's store did not answer ({type(exc).__name__}); retry")
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
+    for error in mongo.STORE_UNAVAILABLE:
+        app.add_exception_handler(error, store_unavailable)
+
+
+def create_app(
+    *, auth, repository_dep, readiness, max_page_size: int, max_skip: int = 100_000, liveness=None, lifespan=None
+) -> FastAPI:
     app = FastAPI(title="Complaints archive", version="0.1.0", lifespan=lifespan)
     install_problem_handlers(app)
+    install_store_unavailable_handler(app)
     app.include_router(health_router(readiness, liveness))
-    app.include_router(build_router(auth=auth, repository_dep=repository_dep, max_page_size=max_page_size))
+    app.include_router(build_router(auth=auth, repository_dep=repository_dep, max_page_size=max_page_size, max_skip=max_skip))
     return app
