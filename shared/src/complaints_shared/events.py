@@ -91,6 +91,13 @@ TEXT_MAX = 20_000
 SUBJECT_MAX = 500
 ShortText = Annotated[str, Field(max_length=200)]
 
+# What a case id may look like: intake makes UUIDs, and staff tools address cases by them in
+# URLs. Letters, digits and `._:-`, starting with a letter or digit, at most 128 characters: it
+# fits a path segment and a `Location` header as it is, and refuses blank, control and bidi
+# characters (an id that cannot be written into the answer must not be recorded).
+CASE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
+CaseId = Annotated[str, Field(pattern=CASE_ID_PATTERN, description="A case id (intake makes UUIDs)")]
+
 
 class CustomerContact(Contract):
     """Who complained, as the channel saw it. Personal data: never logged."""
@@ -108,7 +115,7 @@ class ComplaintReceived(Contract):
     """A complaint was recorded by intake (from a webhook or the raw topic)."""
 
     event_type: ClassVar[str] = "complaint.received"
-    case_id: str
+    case_id: CaseId
     channel: Channel
     text: str = Field(min_length=1, max_length=TEXT_MAX)
     subject: str = Field(default="", max_length=SUBJECT_MAX)
@@ -168,7 +175,7 @@ class ComplaintRouted(Contract):
 class CaseUpdate(Contract):
     """Base of the case updates: which case, who, when."""
 
-    case_id: str
+    case_id: CaseId
     actor: ShortText = Field(description="Who did it: a staff id, 'customer' or a system name")
     at: datetime
 

@@ -34,11 +34,17 @@ async def record_complaint(
     return Recorded(case_id, event_id)
 
 
-async def record_case_update(update: ev.CaseUpdate, *, publisher: Publisher, idempotency_key: str | None = None) -> Recorded:
-    event_id = ev.derived_id("update", update.case_id, idempotency_key) if idempotency_key else None
+def case_update_identity(update: ev.CaseUpdate, idempotency_key: str | None = None) -> Recorded:
+    """The ids a case update will be recorded under, known before it is published (so the
+    answer can be formed first: nothing is published that could not be answered)."""
+    event_id = ev.derived_id("update", update.case_id, idempotency_key) if idempotency_key else ev.new_id()
+    return Recorded(update.case_id, event_id)
+
+
+async def record_case_update(update: ev.CaseUpdate, recorded: Recorded, *, publisher: Publisher) -> Recorded:
     with case_context(update.case_id):
-        event = await publisher.publish(update, event_id=event_id)
-    return Recorded(update.case_id, event.id)
+        await publisher.publish(update, event_id=recorded.event_id)
+    return recorded
 
 
 def raw_submission(value: bytes) -> tuple[ev.RawComplaintSubmitted, str | None]:

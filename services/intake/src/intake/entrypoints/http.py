@@ -3,6 +3,7 @@
 
 from typing import Annotated, Any
 
+from complaints_shared import events as ev
 from complaints_shared.web import body_size_limit, health_router, install_problem_handlers, problem
 from fastapi import APIRouter, Body, Depends, FastAPI, Header, Path, Request
 from fastapi.responses import JSONResponse
@@ -56,7 +57,7 @@ def build_router(*, auth, publisher_dep, clock) -> APIRouter:
 
     @router.post("/cases/{case_id}/events", status_code=202, summary="Record what happened on a case")
     async def post_case_event(
-        case_id: Annotated[str, Path(min_length=1, max_length=200)],
+        case_id: Annotated[str, Path(pattern=ev.CASE_ID_PATTERN)],
         body: Annotated[dict[str, Any], Body(openapi_examples={"acknowledged": {"value": {"type": "acknowledged", "actor": "agent-17"}}})],
         publisher: Publisher,
         idempotency_key: IdempotencyKey = None,
@@ -67,8 +68,10 @@ def build_router(*, auth, publisher_dep, clock) -> APIRouter:
             return problem(422, "Invalid request", str(exc), errors=[{"field": "type", "message": str(exc)}])
         except ValidationError as exc:
             return _invalid(exc)
-        recorded = await handlers.record_case_update(update, publisher=publisher, idempotency_key=idempotency_key)
-        return _accepted(recorded)
+        recorded = handlers.case_update_identity(update, idempotency_key)
+        answer = _accepted(recorded)  # formed before publishing: what is recorded can be answered
+        await handlers.record_case_update(update, recorded, publisher=publisher)
+        return answer
 
     @router.get("/case-event-types", summary="The case update types and their fields")
     async def case_event_types() -> dict:
