@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from complaints_shared import events as ev
 from intake import handlers
+from intake.domain.complaints import ReceivedAtWindow
 from intake.domain.email_messages import UnreadableEmail, parse_email
 from pydantic import ValidationError
 
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
+WINDOW = ReceivedAtWindow(max_future=timedelta(minutes=5), max_age=timedelta(days=90))
 CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "email-corpus"
 
 
 async def test_bare_raw_object_is_normalised_with_ids_from_its_origin(publisher):
     value = b'{"channel": "sms", "text": "parcel never arrived", "customer": {"phone": "+8613800000000"}}'
-    first = await handlers.normalise_raw(value, origin="raw/0/5", publisher=publisher, now=NOW)
-    again = await handlers.normalise_raw(value, origin="raw/0/5", publisher=publisher, now=NOW)
+    first = await handlers.normalise_raw(value, origin="raw/0/5", publisher=publisher, now=NOW, window=WINDOW)
+    again = await handlers.normalise_raw(value, origin="raw/0/5", publisher=publisher, now=NOW, window=WINDOW)
     assert first == again  # a redelivered record maps to the same case and event
     assert publisher.events[0].data.channel == ev.Channel.SMS
 
@@ -26,14 +28,14 @@ async def test_bare_raw_object_is_normalised_with_ids_from_its_origin(publisher)
 async def test_enveloped_raw_event_uses_the_envelope_id(publisher):
     raw = ev.RawComplaintSubmitted(channel=ev.Channel.WEB, text="app crashes on login")
     value = ev.encode(ev.envelope(raw, source="/adapters/web", event_id="adapter-evt-1"))
-    recorded = await handlers.normalise_raw(value, origin="raw/1/1", publisher=publisher, now=NOW)
+    recorded = await handlers.normalise_raw(value, origin="raw/1/1", publisher=publisher, now=NOW, window=WINDOW)
     assert recorded.case_id == ev.derived_id("case", "web", "adapter-evt-1")
 
 
 async def test_raw_mime_becomes_an_email_complaint(publisher):
     mime = "From: b@example.com\nSubject: broken\nMessage-ID: <m1@x>\n\nThe hinge snapped after two days."
     value = ev.RawComplaintSubmitted(channel=ev.Channel.EMAIL, mime=mime).model_dump_json().encode()
-    await handlers.normalise_raw(value, origin="raw/0/9", publisher=publisher, now=NOW)
+    await handlers.normalise_raw(value, origin="raw/0/9", publisher=publisher, now=NOW, window=WINDOW)
     data = publisher.events[0].data
     assert data.text == "The hinge snapped after two days."
     assert data.customer.email == "b@example.com"
@@ -46,7 +48,7 @@ async def test_raw_mime_becomes_an_email_complaint(publisher):
 )
 async def test_bad_raw_records_raise_so_the_loop_dead_letters_them(publisher, value):
     with pytest.raises((ValueError, ValidationError)):
-        await handlers.normalise_raw(value, origin="raw/0/1", publisher=publisher, now=NOW)
+        await handlers.normalise_raw(value, origin="raw/0/1", publisher=publisher, now=NOW, window=WINDOW)
     assert publisher.events == []
 
 

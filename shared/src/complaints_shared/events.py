@@ -96,7 +96,8 @@ ShortText = Annotated[str, Field(max_length=200)]
 # fits a path segment and a `Location` header as it is, and refuses blank, control and bidi
 # characters (an id that cannot be written into the answer must not be recorded).
 CASE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
-CaseId = Annotated[str, Field(pattern=CASE_ID_PATTERN, description="A case id (intake makes UUIDs)")]
+CASE_ID_MAX = 128
+CaseId = Annotated[str, Field(max_length=CASE_ID_MAX, pattern=CASE_ID_PATTERN, description="A case id (intake makes UUIDs)")]
 
 
 class CustomerContact(Contract):
@@ -197,8 +198,8 @@ class CaseReassigned(CaseUpdate):
     """Staff moved the case; routing learns from this correction."""
 
     event_type: ClassVar[str] = "case.reassigned"
-    department: str
-    category: str | None = None
+    department: ShortText
+    category: ShortText | None = None
     priority: Priority | None = None
     reason: str = Field(default="", max_length=2000)
 
@@ -258,7 +259,7 @@ class CustomerFollowedUp(CaseUpdate):
     event_type: ClassVar[str] = "case.customer_followed_up"
     text: str = Field(min_length=1, max_length=TEXT_MAX)
     channel: Channel
-    received_event_id: str | None = None
+    received_event_id: ShortText | None = None
 
 
 CASE_UPDATES: tuple[type[CaseUpdate], ...] = (

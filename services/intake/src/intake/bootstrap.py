@@ -42,7 +42,7 @@ class Intake:
             await consumer.start()
             loop = kafka.ConsumerLoop(
                 consumer,
-                raw_record_handler(publisher=self.publisher, clock=self.clock),
+                raw_record_handler(publisher=self.publisher, clock=self.clock, window=settings.received_at_window()),
                 self.publisher,
                 name=settings.raw_consumer_group,
             )
@@ -76,6 +76,7 @@ class Intake:
             liveness={"raw_topic_consumer": lambda: self.raw_loop is None or self.raw_loop.alive},
             max_body_bytes=settings.max_body_bytes,
             max_email_bytes=settings.max_email_bytes,
+            window=settings.received_at_window(),
             lifespan=self.lifespan,
         )
 

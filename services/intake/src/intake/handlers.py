@@ -10,7 +10,7 @@ from typing import Protocol
 from complaints_shared import events as ev
 from complaints_shared.logging import case_context
 
-from .domain.complaints import SubmitComplaint, case_identity, complaint_received
+from .domain.complaints import ReceivedAtWindow, SubmitComplaint, case_identity, complaint_received
 from .domain.email_messages import parse_email
 
 
@@ -25,9 +25,18 @@ class Recorded:
 
 
 async def record_complaint(
-    command: SubmitComplaint, *, publisher: Publisher, now: datetime, idempotency_key: str | None = None
+    command: SubmitComplaint,
+    *,
+    publisher: Publisher,
+    now: datetime,
+    window: ReceivedAtWindow,
+    idempotency_key: str | None = None,
 ) -> Recorded:
-    """Publish `ComplaintReceived`; returns after the broker acknowledged it."""
+    """Publish `ComplaintReceived`; returns after the broker acknowledged it.
+
+    Raises InvalidField when `received_at` is outside the window.
+    """
+    window.check(command.received_at, now=now)
     case_id, event_id = case_identity(command.channel, command.external_id, idempotency_key)
     with case_context(case_id):
         await publisher.publish(complaint_received(command, case_id=case_id, now=now), event_id=event_id)
@@ -87,7 +96,7 @@ def command_from_raw(raw: ev.RawComplaintSubmitted) -> SubmitComplaint:
 
 
 async def normalise_raw(
-    value: bytes, *, origin: str, publisher: Publisher, now: datetime
+    value: bytes, *, origin: str, publisher: Publisher, now: datetime, window: ReceivedAtWindow
 ) -> Recorded:
     """Turn one raw-topic record into `ComplaintReceived`.
 
@@ -96,4 +105,6 @@ async def normalise_raw(
     """
     raw, envelope_id = raw_submission(value)
     command = command_from_raw(raw)
-    return await record_complaint(command, publisher=publisher, now=now, idempotency_key=envelope_id or origin)
+    return await record_complaint(
+        command, publisher=publisher, now=now, window=window, idempotency_key=envelope_id or origin
+    )

@@ -1,5 +1,10 @@
+from datetime import timedelta
+
 from complaints_shared.settings import ServiceSettings
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
+
+from .domain.complaints import ReceivedAtWindow
 
 
 class IntakeSettings(ServiceSettings):
@@ -11,3 +16,11 @@ class IntakeSettings(ServiceSettings):
     max_email_bytes: int = 2 * 1024 * 1024
     consume_raw_topic: bool = True
     raw_consumer_group: str = "intake-raw"
+    received_at_max_future_seconds: int = Field(300, ge=0, description="How far ahead of intake's clock received_at may be")
+    received_at_max_age_days: int = Field(90, ge=1, description="How old a complaint's received_at may be")
+
+    def received_at_window(self) -> ReceivedAtWindow:
+        return ReceivedAtWindow(
+            max_future=timedelta(seconds=self.received_at_max_future_seconds),
+            max_age=timedelta(days=self.received_at_max_age_days),
+        )

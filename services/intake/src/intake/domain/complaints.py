@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from complaints_shared import events as ev
@@ -29,6 +30,48 @@ class SubmitComplaint(BaseModel):
         if self.received_at is not None and self.received_at.tzinfo is None:
             raise ValueError("received_at must carry a timezone offset")
         return self
+
+
+class InvalidField(ValueError):
+    """A command refused for one field's value (a 422 naming `field`, or a dead letter)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ReceivedAtWindow:
+    """How far a channel's `received_at` may stray from intake's clock.
+
+    Too far ahead and the deadlines computed from it overflow (year 9999) or never come due;
+    too far back and every escalation fires at once.
+    """
+
+    max_future: timedelta
+    max_age: timedelta
+
+    def check(self, received_at: datetime | None, *, now: datetime) -> None:
+        if received_at is None:
+            return
+        if received_at > now + self.max_future:
+            raise InvalidField("received_at", f"more than {_span(self.max_future)} in the future")
+        if received_at < now - self.max_age:
+            raise InvalidField("received_at", f"more than {_span(self.max_age)} in the past")
+
+    def admits(self, received_at: datetime | None, *, now: datetime) -> bool:
+        try:
+            self.check(received_at, now=now)
+        except InvalidField:
+            return False
+        return True
+
+
+def _span(span: timedelta) -> str:
+    if span >= timedelta(days=1) and span % timedelta(days=1) == timedelta(0):
+        return f"{span.days} days"
+    return f"{int(span.total_seconds() // 60)} minutes"
 
 
 def case_identity(channel: str, external_id: str | None, idempotency_key: str | None = None) -> tuple[str, str]:

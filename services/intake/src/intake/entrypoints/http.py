@@ -1,18 +1,20 @@
 """Intake's HTTP API: the webhooks channels call, and case updates from staff tools."""
 
-
-from typing import Annotated, Any
+from typing import Annotated
 
 from complaints_shared import events as ev
 from complaints_shared.web import body_size_limit, health_router, install_problem_handlers, problem
 from fastapi import APIRouter, Body, Depends, FastAPI, Header, Path, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from .. import handlers
-from ..domain.case_updates import UPDATE_TYPES, UnknownUpdateType, case_update
-from ..domain.complaints import SubmitComplaint
+from ..domain.case_updates import SERVER_SET, UPDATE_BODIES, AnyCaseUpdateBody, field_of
+from ..domain.complaints import InvalidField, ReceivedAtWindow, SubmitComplaint
 from ..domain.email_messages import UnreadableEmail, parse_email
+
+SERVER_SET_MESSAGE = "set by intake, not by the client (the path names the case; intake records the time)"
 
 
 def _accepted(recorded: handlers.Recorded) -> JSONResponse:
@@ -23,19 +25,32 @@ def _accepted(recorded: handlers.Recorded) -> JSONResponse:
     )
 
 
-def _invalid(exc: ValidationError, prefix: str = "") -> JSONResponse:
-    errors = [{"field": prefix + ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()]
-    return problem(422, "Invalid request", "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors=errors)
+def _field_problems(errors: list[dict]) -> JSONResponse:
+    problems = []
+    for error in errors:
+        field = field_of(error)
+        message = SERVER_SET_MESSAGE if field in SERVER_SET and error["type"] == "extra_forbidden" else error["msg"]
+        problems.append({"field": field, "message": message})
+    return problem(422, "Invalid request", "; ".join(f"{p['field'] or 'body'}: {p['message']}" for p in problems), errors=problems)
 
 
-def build_router(*, auth, publisher_dep, clock) -> APIRouter:
+def _invalid_field(exc: InvalidField) -> JSONResponse:
+    return problem(422, "Invalid request", str(exc), errors=[{"field": exc.field, "message": exc.message}])
+
+
+def build_router(*, auth, publisher_dep, clock, window: ReceivedAtWindow) -> APIRouter:
     router = APIRouter(prefix="/v1", dependencies=[Depends(auth)])
     Publisher = Annotated[handlers.Publisher, Depends(publisher_dep)]
     IdempotencyKey = Annotated[str | None, Header(max_length=200, description="Makes a retry return the same case")]
 
     @router.post("/complaints", status_code=202, summary="Record a complaint from any channel")
     async def submit_complaint(command: SubmitComplaint, publisher: Publisher, idempotency_key: IdempotencyKey = None):
-        recorded = await handlers.record_complaint(command, publisher=publisher, now=clock(), idempotency_key=idempotency_key)
+        try:
+            recorded = await handlers.record_complaint(
+                command, publisher=publisher, now=clock(), window=window, idempotency_key=idempotency_key
+            )
+        except InvalidField as exc:
+            return _invalid_field(exc)
         return _accepted(recorded)
 
     @router.post(
@@ -51,41 +66,59 @@ def build_router(*, auth, publisher_dep, clock) -> APIRouter:
         except UnreadableEmail as exc:
             return problem(422, "Unreadable e-mail", str(exc), errors=[{"field": "body", "message": str(exc)}])
         except ValidationError as exc:
-            return _invalid(exc)
-        recorded = await handlers.record_complaint(command, publisher=publisher, now=clock(), idempotency_key=idempotency_key)
+            return _field_problems(exc.errors(include_input=False))
+        now = clock()
+        if not window.admits(command.received_at, now=now):
+            # A Date header is the sender's clock, not the channel's: a wrong one is no reason
+            # to refuse the complaint, but it must not set the deadlines either.
+            command = command.model_copy(update={"received_at": None})
+        recorded = await handlers.record_complaint(command, publisher=publisher, now=now, window=window, idempotency_key=idempotency_key)
         return _accepted(recorded)
 
     @router.post("/cases/{case_id}/events", status_code=202, summary="Record what happened on a case")
     async def post_case_event(
         case_id: Annotated[str, Path(pattern=ev.CASE_ID_PATTERN)],
-        body: Annotated[dict[str, Any], Body(openapi_examples={"acknowledged": {"value": {"type": "acknowledged", "actor": "agent-17"}}})],
+        body: Annotated[
+            AnyCaseUpdateBody, Body(openapi_examples={"acknowledged": {"value": {"type": "acknowledged", "actor": "agent-17"}}})
+        ],
         publisher: Publisher,
         idempotency_key: IdempotencyKey = None,
     ):
-        try:
-            update = case_update(case_id, body, now=clock())
-        except UnknownUpdateType as exc:
-            return problem(422, "Invalid request", str(exc), errors=[{"field": "type", "message": str(exc)}])
-        except ValidationError as exc:
-            return _invalid(exc)
+        update = body.to_event(case_id, now=clock())
         recorded = handlers.case_update_identity(update, idempotency_key)
         answer = _accepted(recorded)  # formed before publishing: what is recorded can be answered
         await handlers.record_case_update(update, recorded, publisher=publisher)
         return answer
 
-    @router.get("/case-event-types", summary="The case update types and their fields")
+    @router.get("/case-event-types", summary="The case update types and the fields each one's body takes")
     async def case_event_types() -> dict:
-        return {name: model.model_json_schema() for name, model in UPDATE_TYPES.items()}
+        return {name: model.model_json_schema() for name, model in UPDATE_BODIES.items()}
 
     return router
 
 
-def create_app(*, auth, publisher_dep, clock, readiness, max_body_bytes: int, max_email_bytes: int, liveness=None, lifespan=None) -> FastAPI:
+def create_app(
+    *,
+    auth,
+    publisher_dep,
+    clock,
+    readiness,
+    max_body_bytes: int,
+    max_email_bytes: int,
+    window: ReceivedAtWindow,
+    liveness=None,
+    lifespan=None,
+) -> FastAPI:
     app = FastAPI(title="Complaints intake", version="0.1.0", lifespan=lifespan)
     install_problem_handlers(app)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # Intake's own: a case update's errors name the body's fields, not the union's tags.
+        return _field_problems(list(exc.errors()))
+
     # An e-mail may carry attachments; every other body stays small.
     body_size_limit(app, lambda path: max_email_bytes if path.endswith("/email") else max_body_bytes)
     app.include_router(health_router(readiness, liveness))
-    app.include_router(build_router(auth=auth, publisher_dep=publisher_dep, clock=clock))
+    app.include_router(build_router(auth=auth, publisher_dep=publisher_dep, clock=clock, window=window))
     return app
-
