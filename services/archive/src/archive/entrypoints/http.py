@@ -9,6 +9,7 @@ import logging
 from datetime import UTC, datetime
 from typing import Annotated
 
+from complaints_shared import events as ev
 from complaints_shared import mongo
 from complaints_shared.web import health_router, install_problem_handlers, problem, problem_responses
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request
@@ -22,8 +23,6 @@ from .responses import Case, CaseList, Summary, public_case
 
 log = logging.getLogger(__name__)
 
-# A uuid (intake's case ids) or a derived id; never a slash, never longer than 128.
-CASE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
 # Dates outside this range are typos, and far enough out they overflow on the way to UTC/BSON.
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
@@ -47,7 +46,7 @@ def build_router(*, auth, repository_dep, max_page_size: int, max_skip: int) -> 
     @router.get(
         "/cases/{case_id}", summary="One case with its whole timeline", response_model=Case, responses=problem_responses(404, 422)
     )
-    async def get_case(case_id: Annotated[str, Path(pattern=CASE_ID_PATTERN)], repository: Repository) -> dict:
+    async def get_case(case_id: Annotated[str, Path(pattern=ev.CASE_ID_PATTERN)], repository: Repository) -> dict:
         case = await repository.get_case(case_id)
         if case is None:
             raise HTTPException(404, f"no case {case_id}")
