@@ -280,9 +280,15 @@ class Classifier:
                 expl.append(Explanation("department", "taxonomy", f"{category} -> {department}"))
 
         # --- handling ---------------------------------------------------------------------
-        motive, _motive_cues = motive_of(rs, norm, raw, scripts, latin, possible)
+        if hazard_hits and rs.safety_motive is not None:
+            # someone hurt or put at risk is cared for first, never read as a claimant
+            motive = rs.safety_motive
+        else:
+            motive, _motive_cues = motive_of(rs, norm, raw, scripts, latin, possible)
         hint = rs.categories[category].handling_hint
-        if motive is not None:
+        if motive is not None and motive is rs.safety_motive:
+            hint = f"Safety first, someone was {motive.label}: {motive.advice} {hint}"
+        elif motive is not None:
             hint = f"{hint} Customer seems {motive.label}: {motive.advice}"
         return Classification(
             category=category,

@@ -110,6 +110,8 @@ class RuleSet:
     motives: list[Motive]
     routing_rules: list[RoutingRule]
     raw: dict = field(repr=False, default_factory=dict)
+    # the motive every safety (hazard) case gets instead of a cue-based one
+    safety_motive: Motive | None = None
     # the hand-rule, mild-cue and motive-cue patterns with their literals (set by load_rules)
     screen: PatternScreen = field(init=False, repr=False)
 
@@ -217,6 +219,16 @@ def load_rules(path: Path | None = None) -> RuleSet:
         for m in raw.get("motives") or []
     ]
 
+    safety = raw.get("safety_motive")
+    safety_motive = (
+        Motive(
+            id=safety["id"], label=safety.get("label", safety["id"]),
+            advice=" ".join(str(safety.get("advice", "")).split()), min_score=0, cues=(), scripts=(),
+        )
+        if safety
+        else None
+    )
+
     rules = RuleSet(
         version=str(raw["version"]),
         categories=categories,
@@ -253,6 +265,7 @@ def load_rules(path: Path | None = None) -> RuleSet:
         motives=motives,
         routing_rules=routing_rules,
         raw=raw,
+        safety_motive=safety_motive,
     )
     rules.screen = PatternScreen(_screened_patterns(rules))
     return rules

@@ -1,0 +1,85 @@
+"""Safety first: hazards described rather than named are P1 in every language and channel,
+and a person hurt by a product gets care, never a claimant's motive hint.
+
+`data/safety_described.jsonl` (35 hazards, 10 look-alikes) was written for rules
+2026.12.01-1 and the hazard rules were tuned on it; `data/safety_described_blind.jsonl`
+(20 hazards, 4 look-alikes) was written afterwards and scored first before any further
+change (9/20 P1 then; the two generic rules `safety.body_harm_described` and
+`safety.sensation_described` were added after that run). Neither file is model training data.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from routing.domain.classification import Classifier
+from routing.domain.classification.evaluation import classify_record, read_jsonl
+
+DATA = Path(__file__).parent / "data"
+LANGUAGES = {"zh-Hans", "zh-Hant", "ko", "en"}
+
+
+@pytest.fixture(scope="module")
+def clf() -> Classifier:
+    return Classifier.from_config()
+
+
+@pytest.mark.parametrize("name", ["safety_described.jsonl", "safety_described_blind.jsonl"])
+def test_described_hazards_are_p1_in_every_language_and_channel(clf, name):
+    records = read_jsonl([DATA / name])
+    hazards = [r for r in records if r["expected_priority"] == "P1"]
+    lookalikes = [r for r in records if r["expected_priority"] != "P1"]
+    assert {r["language"] for r in hazards} == LANGUAGES
+    assert {"phone", "letter", "email"} <= {r["channel"] for r in hazards}
+    missed = [r["id"] for r in hazards if classify_record(clf, r).priority != "P1"]
+    false_p1 = [r["id"] for r in lookalikes if classify_record(clf, r).priority == "P1"]
+    assert missed == []
+    assert false_p1 == []
+
+
+def test_described_set_has_several_cases_per_language(clf):
+    per_language = Counter(r["language"] for r in read_jsonl([DATA / "safety_described.jsonl"]) if r["expected_priority"] == "P1")
+    assert min(per_language.values()) >= 8
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Customer reports the cot's side rail is cracked and the frame flexes when her baby stands up."),
+        ("en", "Caller states the bar stool gave way under her father and he landed on the kitchen tiles."),
+        ("zh-Hans", "客户来电称儿童床护栏断裂，孩子半夜从床上摔下来。"),
+        ("zh-Hant", "張椅嘅椅腳斷咗，我阿媽成個跌坐地上。"),
+        ("ko", "상담 메모: 고객님 말씀으로는 의자 다리가 부러져서 어머니가 넘어지셨다고 함."),
+    ],
+)
+def test_structural_failure_and_call_notes_in_third_person(clf, language, text):
+    c = clf.classify(text=text, channel="phone", language=language)
+    assert c.priority == "P1"
+    assert any(e.rule.startswith("safety.") for e in c.explanation if e.step == "priority")
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "The electric kettle gave my little boy an electric shock when he touched the base. I expect compensation for this."),
+        ("zh-Hans", "电热水壶把我孩子电了一下，你们必须赔偿！太过分了！！"),
+        ("zh-Hant", "個電熱水煲整到我個仔觸電，你哋要賠償！"),
+        ("ko", "전기 주전자에 아이가 감전됐어요. 보상해 주세요. 정말 화가 납니다."),
+    ],
+)
+def test_a_person_hurt_by_a_product_is_cared_for_not_treated_as_a_claimant(clf, language, text):
+    """User report: an electric kettle that shocked a child got "angling for compensation"."""
+    c = clf.classify(text=text, channel="email", language=language)
+    assert c.priority == "P1"
+    assert c.motive == "safety_care"
+    assert c.handling_hint.startswith("Safety first")
+    assert "angling" not in c.handling_hint and "haggle" not in c.handling_hint
+    assert "vent" not in c.handling_hint
+
+
+def test_compensation_motive_still_read_when_nobody_is_at_risk(clf):
+    c = clf.classify(text="The fridge stopped cooling after a week. I expect compensation for the spoiled food.", channel="email", language="en")
+    assert c.priority != "P1"
+    assert c.motive == "wants_compensation"
