@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from complaints_shared import kafka, mongo
 from complaints_shared.web import bearer_auth
 from fastapi import FastAPI
+from pymongo import AsyncMongoClient
 
 from .adapters.repository import CaseRepository
 from .entrypoints.consumer import ARCHIVED_TOPICS, record_handler
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 class Archive:
     settings: ArchiveSettings
     repository: CaseRepository | None = None
-    client: object | None = None
+    client: AsyncMongoClient | None = None
     loop: kafka.ConsumerLoop | None = None
 
     @contextlib.asynccontextmanager

@@ -136,7 +136,7 @@ class CaseRepository:
             "satisfaction_avg": {"$avg": "$satisfaction"},
             "escalations": {"$sum": "$escalations"},
         }
-        pipeline = [
+        pipeline: list[dict[str, Any]] = [
             {"$match": valid},
             {"$facet": {
                 "overall": [{"$group": {"_id": None, **group}}],
