@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from typing import Any
 
 import pymongo
 from pymongo import AsyncMongoClient
@@ -19,7 +20,7 @@ from .settings import ServiceSettings
 
 
 def make_client(settings: ServiceSettings, **overrides) -> AsyncMongoClient:
-    options = dict(serverSelectionTimeoutMS=5_000, connectTimeoutMS=3_000, appname=settings.service_name, tz_aware=True)
+    options: dict[str, Any] = dict(serverSelectionTimeoutMS=5_000, connectTimeoutMS=3_000, appname=settings.service_name, tz_aware=True)
     return AsyncMongoClient(settings.mongodb_url, **(options | overrides))
 
 
