@@ -13,6 +13,7 @@ from complaints_shared.topics import RAW
 from complaints_shared.web import bearer_auth
 from fastapi import FastAPI
 
+from .adapters.publishing import BoundedPublisher
 from .entrypoints.http import create_app
 from .entrypoints.raw_topic import raw_record_handler
 from .handlers import Publisher
@@ -33,7 +34,9 @@ class Intake:
         settings = self.settings
         if settings.create_topics:
             await kafka.ensure_topics(settings)
-        producer = kafka.make_producer(settings)
+        # The producer's own waits (metadata, room in the batch buffer) end within the publish
+        # bound; BoundedPublisher bounds the acknowledgement itself.
+        producer = kafka.make_producer(settings, request_timeout_ms=int(settings.publish_timeout_seconds * 1000))
         await producer.start()
         self.publisher = kafka.EventPublisher(producer, topic_prefix=settings.topic_prefix, source="/services/intake")
         loop = None
@@ -59,8 +62,9 @@ class Intake:
             await producer.stop()
 
     def get_publisher(self) -> Publisher:
+        """The publisher for HTTP requests: bounded, so a client gets its answer in time."""
         assert self.publisher is not None, "publisher used before start-up"
-        return self.publisher
+        return BoundedPublisher(self.publisher, self.settings.publish_timeout_seconds)
 
     def app(self) -> FastAPI:
         settings = self.settings

@@ -16,6 +16,10 @@ class IntakeSettings(ServiceSettings):
     max_email_bytes: int = 2 * 1024 * 1024
     consume_raw_topic: bool = True
     raw_consumer_group: str = "intake-raw"
+    publish_timeout_seconds: float = Field(
+        5.0, gt=0, le=60,
+        description="How long an HTTP request waits for the broker's acknowledgement before answering 503",
+    )
     received_at_max_future_seconds: int = Field(300, ge=0, description="How far ahead of intake's clock received_at may be")
     received_at_max_age_days: int = Field(90, ge=1, description="How old a complaint's received_at may be")
 

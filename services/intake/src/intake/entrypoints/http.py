@@ -1,5 +1,6 @@
 """Intake's HTTP API: the webhooks channels call, and case updates from staff tools."""
 
+import math
 from typing import Annotated
 
 from complaints_shared import events as ev
@@ -10,6 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from .. import handlers
+from ..adapters.publishing import PublishTimedOut
 from ..domain.case_updates import SERVER_SET, UPDATE_BODIES, AnyCaseUpdateBody, field_of
 from ..domain.complaints import InvalidField, ReceivedAtWindow, SubmitComplaint
 from ..domain.email_messages import UnreadableEmail, parse_email
@@ -116,6 +118,17 @@ def create_app(
     async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
         # Intake's own: a case update's errors name the body's fields, not the union's tags.
         return _field_problems(list(exc.errors()))
+
+    @app.exception_handler(PublishTimedOut)
+    async def maybe_recorded(_request: Request, exc: PublishTimedOut) -> JSONResponse:
+        response = problem(
+            503,
+            "Broker did not acknowledge in time",
+            f"the broker did not acknowledge within {exc.seconds:g} s: the event may or may not be recorded. "
+            "Retry with the same Idempotency-Key or external_id, which returns the same case.",
+        )
+        response.headers["Retry-After"] = str(max(1, math.ceil(exc.seconds)))
+        return response
 
     # An e-mail may carry attachments; every other body stays small.
     body_size_limit(app, lambda path: max_email_bytes if path.endswith("/email") else max_body_bytes)

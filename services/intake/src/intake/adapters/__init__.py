@@ -1,0 +1,1 @@
+"""Intake's adapters: the bounded publisher and the idempotency store."""
