@@ -84,3 +84,28 @@ def test_uncertain_decision_goes_to_triage_and_says_so(engine):
     assert routed.uncertain is True
     assert routed.department == "customer_service"
     assert any(item.step == "triage" for item in routed.explanation)
+
+
+def test_one_phone_region_reaches_the_directory_and_the_validity_judge(monkeypatch):
+    """ROUTING_DEFAULT_PHONE_REGION=KR used to reach the customer directory only: the judge read
+    validity.yaml (CN), so 010-2345-6789 was filed as +82… by one and +86 10… by the other.
+    Seen failing before the fix (judge region CN, case keys phone:+861023456789)."""
+    monkeypatch.setenv("ROUTING_DEFAULT_PHONE_REGION", "KR")
+    engine = build_engine(RoutingSettings())
+    assert engine.judge.default_region == "KR" == engine.default_region
+    directory = CustomerDirectory(default_region=engine.default_region)
+    complaint = received("kr1", "택배가 일주일째 안 와요. 연락 주세요.", phone="010-2345-6789")
+    recognised = handlers.recognise(complaint.data, directory=directory)
+    _, case = handlers.route(complaint, recognised, engine=engine, history=[], now=MONDAY_10)
+    phone_keys = {key for key in case.customer_keys if key.startswith("phone:")}
+    assert recognised.customer_key == "phone:+821023456789"
+    assert phone_keys == {"phone:+821023456789"}
+
+
+def test_the_phone_region_is_not_a_validity_file_setting(tmp_path):
+    from routing.domain.validity import ValidityJudge
+
+    path = tmp_path / "validity.yaml"
+    path.write_text("version: x\ndefault_region: KR\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="default_phone_region"):
+        ValidityJudge.from_config(path)

@@ -27,15 +27,19 @@ class RoutingEngine:
     classifier: Classifier
     judge: ValidityJudge
     deadlines: DeadlinePolicy
-    default_region: str = "CN"
+
+    @property
+    def default_region(self) -> str:
+        """The region of phone numbers without a country code: the judge's, which the customer
+        directory gets too (one region, so one number is filed under one key)."""
+        return self.judge.default_region
 
     @classmethod
     def from_config(cls, *, rules_path=None, model_path=None, validity_path=None, calendar_path=None, default_region="CN"):
         return cls(
             classifier=Classifier.from_config(rules_path, model_path),
-            judge=ValidityJudge.from_config(validity_path),
+            judge=ValidityJudge.from_config(validity_path, default_region=default_region),
             deadlines=DeadlinePolicy.from_config(calendar_path),
-            default_region=default_region,
         )
 
 

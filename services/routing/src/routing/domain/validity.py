@@ -842,15 +842,23 @@ class ValidityJudge:
     # -- construction --
 
     @classmethod
-    def from_config(cls, path: str | Path | None = None) -> ValidityJudge:
-        """Build from a YAML file (default: routing/config/validity.yaml)."""
+    def from_config(cls, path: str | Path | None = None, *, default_region: str = "CN") -> ValidityJudge:
+        """Build from a YAML file (default: routing/config/validity.yaml). `default_region` (for
+        phone numbers without a country code) comes from the service settings, the same value the
+        customer directory gets, so one number is never filed under two keys."""
         if path is None:
-            return cls.from_dict(_default_config())
-        return cls.from_dict(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+            return cls.from_dict(_default_config(), default_region=default_region)
+        return cls.from_dict(yaml.safe_load(Path(path).read_text(encoding="utf-8")), default_region=default_region)
 
     @classmethod
-    def from_dict(cls, cfg: Mapping[str, Any]) -> ValidityJudge:
-        region = str(cfg.get("default_region", "CN"))
+    def from_dict(cls, cfg: Mapping[str, Any], *, default_region: str = "CN") -> ValidityJudge:
+        if "default_region" in cfg:
+            # a second place for the region would let the judge and the directory disagree
+            raise ValueError(
+                "validity config: default_region is not a validity setting; set the service's "
+                "default_phone_region (ROUTING_DEFAULT_PHONE_REGION) instead"
+            )
+        region = default_region
         win = cfg.get("windows", {}) or {}
         sim = cfg.get("similarity", {}) or {}
         spam = cfg.get("spam", {}) or {}

@@ -58,7 +58,8 @@ def register(app: faust.App, settings: RoutingSettings, *, engine: handlers.Rout
     history = app.Table("customer-history", default=None, partitions=RECEIVED.partitions)
     # Table keys are str and values JSON (Faust's default table codec); changelogs replay them
     # on restart.
-    directory = CustomerDirectory(directory_table, default_region=settings.default_phone_region)
+    # the engine's region: the one its validity judge reads phone numbers with
+    directory = CustomerDirectory(directory_table, default_region=engine.default_region)
     owners = case_owner
     histories = history
 
