@@ -1,0 +1,200 @@
+"""Every route of both APIs demands the bearer key, read off each app's own OpenAPI document:
+a route added later is checked without anyone listing it here (only the public ones are)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+from archive.bootstrap import Archive
+from archive.settings import ArchiveSettings
+from complaints_shared.testing import FakePublisher
+from fastapi import FastAPI
+from intake.bootstrap import bootstrap as intake_bootstrap
+from intake.settings import IntakeSettings
+
+KEY = "contract-test-key"
+PUBLIC_PATHS = {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs"}
+METHODS = {"get", "put", "post", "delete", "patch"}
+PROBLEM = "application/problem+json"
+# Bodies the schema can't say how to build (a string schema for a whole e-mail).
+BODY_FOR_MEDIA_TYPE = {
+    "message/rfc822": "From: someone@example.com\r\nTo: complaints@example.com\r\nSubject: kettle\r\n\r\nThe kettle leaks.\r\n",
+    "text/plain": "The kettle leaks.",
+}
+STRING_FOR_FORMAT = {"date-time": "2026-11-24T09:00:00Z", "date": "2026-11-24", "email": "someone@example.com", "uuid": str(uuid.uuid4())}
+
+
+class FakeRepository:
+    async def get_case(self, case_id):
+        return None
+
+    async def list_cases(self, **_query):
+        return []
+
+    async def summary(self):
+        rates = {"cases": 0, "answer_rate": None, "resolution_rate": None, "acknowledged_on_time_rate": None,
+                 "resolved_on_time_rate": None, "satisfaction_avg": None, "escalations": 0}
+        return {"overall": rates, "by_department": {}, "by_priority": {}, "by_status": {}}
+
+
+def intake_app() -> FastAPI:
+    return intake_bootstrap(IntakeSettings(COMPLAINTS_API_KEY=KEY), publisher=FakePublisher())
+
+
+def archive_app() -> FastAPI:
+    archive = Archive(ArchiveSettings(COMPLAINTS_API_KEY=KEY))
+    archive.repository = FakeRepository()  # type: ignore[assignment] - the read API only reads
+    return archive.app()
+
+
+APPS = {"intake": intake_app, "archive": archive_app}
+
+
+def protected_operations() -> list[Any]:
+    found = []
+    for name, make_app in APPS.items():
+        document = make_app().openapi()
+        for path, item in document["paths"].items():
+            if path in PUBLIC_PATHS:
+                continue
+            for method in sorted(METHODS & item.keys()):
+                found.append(pytest.param(name, path, method, id=f"{name} {method.upper()} {path}"))
+    return found
+
+
+OPERATIONS = protected_operations()
+
+
+def test_both_apps_have_protected_operations():
+    assert {param.values[0] for param in OPERATIONS} == set(APPS)
+
+
+# --- a minimal valid request, built from the document ----------------------------------------
+
+
+def _resolve(schema: dict, document: dict) -> dict:
+    while "$ref" in schema:
+        *_, name = schema["$ref"].split("/")
+        schema = document["components"]["schemas"][name]
+    return schema
+
+
+def example_of(schema: dict, document: dict) -> Any:
+    """The simplest instance of `schema`: documented examples first, else required parts only."""
+    schema = _resolve(schema, document)
+    if "example" in schema:
+        return schema["example"]
+    for key in ("examples", "enum"):
+        if schema.get(key):
+            return schema[key][0]
+    for key in ("default", "const"):
+        if key in schema:
+            return schema[key]
+    for key in ("anyOf", "oneOf"):
+        if key in schema:
+            options = [option for option in schema[key] if _resolve(option, document).get("type") != "null"]
+            return example_of(options[0], document)
+    if "allOf" in schema:
+        merged: dict = {}
+        for part in schema["allOf"]:
+            merged |= example_of(part, document)
+        return merged
+    kind = schema.get("type", "object")
+    if kind == "object":
+        properties = schema.get("properties", {})
+        return {name: example_of(properties.get(name, {}), document) for name in schema.get("required", [])}
+    if kind == "array":
+        return [example_of(schema.get("items", {}), document) for _ in range(schema.get("minItems", 0))]
+    if kind == "string":
+        if "pattern" in schema:
+            raise AssertionError(f"no example for a string of pattern {schema['pattern']}: document one (`examples`)")
+        text = STRING_FOR_FORMAT.get(schema.get("format", ""), "x")
+        return text.ljust(schema.get("minLength", 0), "x")
+    if kind in ("integer", "number"):
+        return schema.get("minimum", 1)
+    if kind == "boolean":
+        return False
+    raise AssertionError(f"no example for {schema}")
+
+
+def parameter_value(parameter: dict, document: dict) -> str:
+    schema = _resolve(parameter.get("schema", {}), document)
+    if parameter["in"] == "path" and schema.get("type", "string") == "string":
+        value = str(uuid.uuid4())  # a case id as intake makes them
+        assert re.search(schema.get("pattern", ""), value), f"a uuid must pass {parameter['name']}'s pattern"
+        return value
+    return str(example_of(schema, document))
+
+
+def request_for(document: dict, path: str, method: str) -> dict[str, Any]:
+    operation = document["paths"][path][method]
+    url, query, headers = path, {}, {}
+    for parameter in operation.get("parameters", []):
+        if parameter["in"] == "path":
+            url = url.replace("{" + parameter["name"] + "}", parameter_value(parameter, document))
+        elif parameter.get("required"):
+            {"query": query, "header": headers}[parameter["in"]][parameter["name"]] = parameter_value(parameter, document)
+    request: dict[str, Any] = {"method": method.upper(), "url": url, "params": query, "headers": headers}
+    body = operation.get("requestBody")
+    if body:
+        media_type, content = next(iter(body["content"].items()))
+        headers["Content-Type"] = media_type
+        if content.get("examples"):
+            payload = next(iter(content["examples"].values()))["value"]
+        elif "example" in content:
+            payload = content["example"]
+        elif media_type in BODY_FOR_MEDIA_TYPE:
+            payload = BODY_FOR_MEDIA_TYPE[media_type]
+        else:
+            payload = example_of(content.get("schema", {}), document)
+        if media_type.endswith("json"):
+            request["json"] = payload
+        else:
+            request["content"] = payload
+    return request
+
+
+async def call(app: FastAPI, request: dict[str, Any], authorization: str | None) -> httpx.Response:
+    headers = dict(request["headers"])
+    if authorization is not None:
+        headers["Authorization"] = authorization
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://api") as http:
+        return await http.request(**(request | {"headers": headers}))
+
+
+# --- the checks ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("app_name", "path", "method"), OPERATIONS)
+@pytest.mark.parametrize("authorization", [None, "Bearer wrong-key", f"Basic {KEY}", f"Bearer {KEY}x"])
+async def test_a_missing_or_wrong_key_is_a_401_problem(app_name, path, method, authorization):
+    app = APPS[app_name]()
+    response = await call(app, request_for(app.openapi(), path, method), authorization)
+    assert response.status_code == 401, response.text
+    assert response.headers["content-type"] == PROBLEM
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert response.json()["status"] == 401
+
+
+@pytest.mark.parametrize(("app_name", "path", "method"), OPERATIONS)
+async def test_the_right_key_with_the_example_request_is_let_through(app_name, path, method):
+    # Shows that the 401s above come from the key: the same request with the key is served.
+    app = APPS[app_name]()
+    response = await call(app, request_for(app.openapi(), path, method), f"Bearer {KEY}")
+    assert response.status_code not in (401, 403, 422) and response.status_code < 500, response.text
+
+
+@pytest.mark.parametrize(("app_name", "path", "method"), OPERATIONS)
+def test_the_document_declares_the_bearer_key_and_its_401(app_name, path, method):
+    document = APPS[app_name]().openapi()
+    operation = document["paths"][path][method]
+    schemes = document.get("components", {}).get("securitySchemes", {})
+    bearer = {name for name, scheme in schemes.items() if scheme.get("type") == "http" and scheme.get("scheme", "").lower() == "bearer"}
+    assert any(bearer & requirement.keys() for requirement in operation.get("security", document.get("security", []))), (
+        "the operation does not declare the bearer security scheme"
+    )
+    assert PROBLEM in operation["responses"].get("401", {}).get("content", {}), "the operation does not document its 401 problem"
