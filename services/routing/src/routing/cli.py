@@ -105,9 +105,15 @@ def _parser() -> argparse.ArgumentParser:
 
     sp = sub.add_parser("evaluate", help="accuracy of department, category, priority on labelled JSONL")
     config_args(sp)
-    sp.add_argument("file", type=Path)
+    sp.add_argument("files", type=Path, nargs="+", metavar="FILE")
     sp.add_argument("--json", action="store_true", help="machine-readable output")
-    sp.add_argument("--cv", type=int, default=0, metavar="K", help="also k-fold cross-validate the model on FILE")
+    sp.add_argument("--cv", type=int, default=0, metavar="K", help="also k-fold cross-validate the model on the files")
+    sp.add_argument(
+        "--leave-one-industry-out", action="store_true",
+        help="also retrain the model without each industry and score it on that industry (per language)",
+    )
+    sp.add_argument("--industries", type=Path, default=None,
+                    help="record id -> industry sidecar (default: services/routing/tests/data/industries.json)")
 
     sp = sub.add_parser("train", help="retrain the category model from labelled JSONL files")
     config_args(sp)
@@ -148,17 +154,24 @@ def _labelled(records: list[dict]) -> list[dict]:
 
 
 def _evaluate(classifier: Classifier, args) -> int:
-    records = _labelled(read_jsonl([args.file]))
+    records = _labelled(read_jsonl(args.files))
     if not records:
         print("error: no labelled records (with `expected`)", file=sys.stderr)
         return 2
-    result: dict[str, Any] = {"file": str(args.file), "rules_version": classifier.rules.version,
+    files = [str(f) for f in args.files]
+    result: dict[str, Any] = {"file": files[0] if len(files) == 1 else files, "rules_version": classifier.rules.version,
               "model_version": classifier.model.version if classifier.model else None,
               "shipped": evaluate(classifier, records)}
     if args.cv:
         from routing.domain.classification.training import cross_validate
 
         result["cross_validated"] = cross_validate(records, classifier.rules, k=args.cv)
+    if args.leave_one_industry_out:
+        from routing.evaluation.loio import DEFAULT_INDUSTRIES, leave_one_industry_out, read_industries
+
+        loio = leave_one_industry_out(records, read_industries(args.industries or DEFAULT_INDUSTRIES), classifier.rules)
+        loio.pop("pairs")
+        result["leave_one_industry_out"] = loio
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
@@ -167,6 +180,11 @@ def _evaluate(classifier: Classifier, args) -> int:
         if args.cv:
             print()
             print(format_table(result["cross_validated"], f"{args.cv}-fold cross-validation (model retrained per fold):"))
+        if args.leave_one_industry_out:
+            from routing.evaluation.loio import format_loio
+
+            print()
+            print(format_loio(result["leave_one_industry_out"]))
     return 0
 
 

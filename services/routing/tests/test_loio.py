@@ -1,0 +1,68 @@
+"""Leave-one-industry-out evaluation (routing.evaluation.loio) and its industry sidecar."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from routing import cli
+from routing.domain.classification import Classifier
+from routing.domain.classification.evaluation import read_jsonl
+from routing.evaluation import loio
+
+DATA = Path(__file__).parent / "data"
+DEV = Path(__file__).resolve().parents[3].parent / "shared" / "routing-eval" / "dev.jsonl"
+SETS = sorted(DATA.glob("other_industries*.jsonl"))
+
+
+def test_every_labelled_record_has_an_industry():
+    industries = loio.read_industries()
+    files = SETS + ([DEV] if DEV.exists() else [])
+    ids = [str(r["id"]) for r in read_jsonl(files)]
+    assert [i for i in ids if i not in industries] == []
+    assert len(set(industries.values())) >= 8
+    about = json.loads(loio.DEFAULT_INDUSTRIES.read_text(encoding="utf-8"))["about"]
+    assert "assigned" in about
+
+
+def test_the_held_out_industry_is_never_in_the_training_data(monkeypatch):
+    records = read_jsonl([DATA / "other_industries.jsonl", DATA / "other_industries_blind.jsonl"])
+    industries = {str(r["id"]): loio.read_industries()[str(r["id"])] for r in records}
+    trained_on: list[set[str]] = []
+    real_fit = loio.fit
+
+    def spy(train, rules, **kw):
+        trained_on.append({str(r["id"]) for r in train})
+        return real_fit(train, rules, **kw)
+
+    monkeypatch.setattr(loio, "fit", spy)
+    result = loio.leave_one_industry_out(records, industries, Classifier.from_config().rules)
+    names = sorted({industries[str(r["id"])] for r in records})
+    assert list(result["industries"]) == names
+    for name, train_ids in zip(names, trained_on, strict=True):
+        held_out = {i for i, industry in industries.items() if industry == name}
+        assert not (held_out & train_ids)
+        assert train_ids | held_out == set(industries)
+    assert result["overall"]["overall"]["n"] == len(records)
+    assert set(result["overall"]["p1_by_language"]) == {"zh-Hans", "zh-Hant", "ko", "en", "overall"}
+
+
+def test_evaluate_prints_leave_one_industry_out_per_language(monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    files = [str(DATA / "other_industries.jsonl"), str(DATA / "other_industries_blind.jsonl")]
+    code = cli.main(["evaluate", *files, "--leave-one-industry-out"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "leave-one-industry-out" in out and "cannot be un-tuned" in out
+    for word in ("zh-Hans", "zh-Hant", "ko", "en", "P1 recall", "P1 prec."):
+        assert word in out
+
+
+@pytest.mark.parametrize("bad", ['{"records": []}', "[]"])
+def test_a_malformed_sidecar_is_refused(tmp_path, bad):
+    path = tmp_path / "industries.json"
+    path.write_text(bad, encoding="utf-8")
+    with pytest.raises(ValueError, match="records"):
+        loio.read_industries(path)
