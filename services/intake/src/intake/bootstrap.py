@@ -1,4 +1,5 @@
-"""Wires intake: the Kafka publisher, the raw-topic consumer and the HTTP app."""
+"""Wires intake: the Kafka publisher, the idempotency store, the raw-topic consumer and the
+HTTP app."""
 
 from __future__ import annotations
 
@@ -6,14 +7,19 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 from complaints_shared import events as ev
-from complaints_shared import kafka
+from complaints_shared import kafka, mongo
 from complaints_shared.topics import RAW
 from complaints_shared.web import bearer_auth
 from fastapi import FastAPI
+from pymongo import AsyncMongoClient
+from pymongo.errors import PyMongoError
 
+from .adapters.idempotency import InMemoryIdempotencyStore, MongoIdempotencyStore
 from .adapters.publishing import BoundedPublisher
+from .domain.idempotency import IdempotencyStore
 from .entrypoints.http import create_app
 from .entrypoints.raw_topic import raw_record_handler
 from .handlers import Publisher
@@ -26,14 +32,28 @@ log = logging.getLogger(__name__)
 class Intake:
     settings: IntakeSettings
     publisher: Publisher | None = None
+    idempotency: IdempotencyStore | None = None
     clock: object = ev.utcnow
     raw_loop: kafka.ConsumerLoop | None = None
+    mongo_client: AsyncMongoClient | None = None
 
     @contextlib.asynccontextmanager
     async def lifespan(self, _app: FastAPI) -> AsyncIterator[None]:
         settings = self.settings
         if settings.create_topics:
             await kafka.ensure_topics(settings)
+        self.mongo_client = mongo.make_client(settings)
+        store = MongoIdempotencyStore(
+            mongo.database(self.mongo_client, settings)[settings.idempotency_collection],
+            stale_after=timedelta(seconds=settings.idempotency_stale_seconds),
+            timeout_seconds=settings.store_timeout_seconds,
+        )
+        try:
+            await store.ensure_indexes(timedelta(days=settings.idempotency_retention_days))
+        except PyMongoError as exc:
+            # Not fatal: requests answer 503 while the store is away, and /readyz says so.
+            log.warning("idempotency index not created", extra={"error": type(exc).__name__})
+        self.idempotency = store
         # The producer's own waits (metadata, room in the batch buffer) end within the publish
         # bound; BoundedPublisher bounds the acknowledgement itself.
         producer = kafka.make_producer(settings, request_timeout_ms=int(settings.publish_timeout_seconds * 1000))
@@ -60,11 +80,16 @@ class Intake:
                 await loop.stop_and_wait()
                 await consumer.stop()
             await producer.stop()
+            await self.mongo_client.close()
 
     def get_publisher(self) -> Publisher:
         """The publisher for HTTP requests: bounded, so a client gets its answer in time."""
         assert self.publisher is not None, "publisher used before start-up"
         return BoundedPublisher(self.publisher, self.settings.publish_timeout_seconds)
+
+    def get_idempotency_store(self) -> IdempotencyStore:
+        assert self.idempotency is not None, "idempotency store used before start-up"
+        return self.idempotency
 
     def app(self) -> FastAPI:
         settings = self.settings
@@ -72,11 +97,17 @@ class Intake:
         async def broker_ready() -> bool:
             return await kafka.broker_reachable(settings)
 
+        async def store_ready() -> bool:
+            if self.mongo_client is None:  # an in-memory store (unit tests) is always there
+                return self.idempotency is not None
+            return await mongo.database_reachable(self.mongo_client)
+
         return create_app(
             auth=bearer_auth(settings.api_key_value),
             publisher_dep=self.get_publisher,
+            store_dep=self.get_idempotency_store,
             clock=lambda: self.clock(),
-            readiness={"kafka": broker_ready},
+            readiness={"kafka": broker_ready, "mongodb": store_ready},
             liveness={"raw_topic_consumer": lambda: self.raw_loop is None or self.raw_loop.alive},
             max_body_bytes=settings.max_body_bytes,
             max_email_bytes=settings.max_email_bytes,
@@ -85,12 +116,19 @@ class Intake:
         )
 
 
-def bootstrap(settings: IntakeSettings | None = None, *, publisher: Publisher | None = None) -> FastAPI:
-    """The real app; or, with a fake `publisher`, an app for unit tests that needs no broker."""
+def bootstrap(
+    settings: IntakeSettings | None = None,
+    *,
+    publisher: Publisher | None = None,
+    idempotency: IdempotencyStore | None = None,
+) -> FastAPI:
+    """The real app; or, with a fake `publisher` (and an in-memory idempotency store unless
+    one is given), an app for unit tests that needs no broker and no database."""
     intake = Intake(settings or IntakeSettings())
     if publisher is None:
         return intake.app()
     intake.publisher = publisher
+    intake.idempotency = idempotency or InMemoryIdempotencyStore()
     app = intake.app()
     app.router.lifespan_context = _no_lifespan
     return app

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Protocol
 
 from complaints_shared import events as ev
 from complaints_shared.logging import case_context
 
+from .domain.case_updates import CaseUpdateBody
 from .domain.complaints import ReceivedAtWindow, SubmitComplaint, case_identity, complaint_received
 from .domain.email_messages import parse_email
+from .domain.idempotency import IdempotencyStore, Replay, Scope, fingerprint
 
 
 class Publisher(Protocol):
@@ -24,36 +26,79 @@ class Recorded:
     event_id: str
 
 
-async def record_complaint(
+@dataclass(frozen=True)
+class Submission:
+    """What one request will publish and answer, decided before anything is published (so
+    the answer is formed first: nothing is recorded that could not be answered)."""
+
+    data: ev.Contract
+    recorded: Recorded
+    scope: Scope | None = None  # the idempotency key's scope, if the request has one
+    fingerprint: str = ""
+
+
+def prepare_complaint(
     command: SubmitComplaint,
     *,
-    publisher: Publisher,
     now: datetime,
     window: ReceivedAtWindow,
-    idempotency_key: str | None = None,
-) -> Recorded:
-    """Publish `ComplaintReceived`; returns after the broker acknowledged it.
+    key_scope: tuple[str, ...] = (),
+    sender_dated: bool = False,
+) -> Submission:
+    """A complaint's submission. `key_scope` is where a request's own key lives (an
+    Idempotency-Key per client and route, a raw record's envelope id or place); a channel's
+    external_id, when given, decides instead.
 
-    Raises InvalidField when `received_at` is outside the window.
+    Raises InvalidField when `received_at` is outside the window, unless `sender_dated` (an
+    e-mail's Date header: the sender's clock, no reason to refuse the complaint, but no
+    reason to trust it either; the time of receipt is used instead).
     """
+    command_print = fingerprint(command)
+    if sender_dated and not window.admits(command.received_at, now=now):
+        command = command.model_copy(update={"received_at": None})
     window.check(command.received_at, now=now)
-    case_id, event_id = case_identity(command.channel, command.external_id, idempotency_key)
-    with case_context(case_id):
-        await publisher.publish(complaint_received(command, case_id=case_id, now=now), event_id=event_id)
-    return Recorded(case_id, event_id)
+    case_id, event_id = case_identity(command.channel, command.external_id, key_scope)
+    if command.external_id:
+        scope = Scope(("external_id", command.channel.value, command.external_id), field="external_id")
+    elif key_scope:
+        scope = Scope(key_scope, field="header.idempotency-key")
+    else:
+        scope = None
+    data = complaint_received(command, case_id=case_id, now=now)
+    return Submission(data, Recorded(case_id, event_id), scope, command_print)
 
 
-def case_update_identity(update: ev.CaseUpdate, idempotency_key: str | None = None) -> Recorded:
-    """The ids a case update will be recorded under, known before it is published (so the
-    answer can be formed first: nothing is published that could not be answered)."""
-    event_id = ev.derived_id("update", update.case_id, idempotency_key) if idempotency_key else ev.new_id()
-    return Recorded(update.case_id, event_id)
+def prepare_case_update(body: CaseUpdateBody, *, case_id: str, now: datetime, idempotency_key: str | None = None) -> Submission:
+    """A case update's submission; its Idempotency-Key lives per case."""
+    update = body.to_event(case_id, now=now)
+    if idempotency_key is None:
+        return Submission(update, Recorded(case_id, ev.new_id()))
+    recorded = Recorded(case_id, ev.derived_id("update", case_id, idempotency_key))
+    return Submission(update, recorded, Scope(("case-update", case_id, idempotency_key), "header.idempotency-key"), fingerprint(body))
 
 
-async def record_case_update(update: ev.CaseUpdate, recorded: Recorded, *, publisher: Publisher) -> Recorded:
-    with case_context(update.case_id):
-        await publisher.publish(update, event_id=recorded.event_id)
-    return recorded
+async def record(submission: Submission, *, publisher: Publisher, store: IdempotencyStore | None) -> Recorded:
+    """Publish the submission once per idempotency key; returns after the broker acknowledged.
+
+    With a key: the same request again gets the first answer (nothing published twice); a
+    different request under the key raises KeyConflict; one being published right now,
+    RequestInProgress. A failed publish gives the key back to a retry of the same request.
+    """
+    recorded = submission.recorded
+    with case_context(recorded.case_id):
+        if submission.scope is None or store is None:
+            await publisher.publish(submission.data, event_id=recorded.event_id)
+            return recorded
+        outcome = await store.claim(submission.scope, submission.fingerprint, asdict(recorded))
+        if isinstance(outcome, Replay):
+            return Recorded(**outcome.answer)
+        try:
+            await publisher.publish(submission.data, event_id=recorded.event_id)
+        except BaseException:
+            await store.release(submission.scope, outcome.token)
+            raise
+        await store.complete(submission.scope, outcome.token)
+        return recorded
 
 
 def raw_submission(value: bytes) -> tuple[ev.RawComplaintSubmitted, str | None]:
@@ -100,11 +145,13 @@ async def normalise_raw(
 ) -> Recorded:
     """Turn one raw-topic record into `ComplaintReceived`.
 
-    `origin` (topic/partition/offset) keys the ids when the adapter gave neither an envelope id
-    nor an external id, so a redelivered record still yields the same case.
+    Without an external id, the envelope's id or else the record's place (topic/partition/
+    offset) keys the ids, in a scope of their own: a redelivered record still yields the same
+    case, and no envelope id can meet a channel's external id. (Redelivery republishes under
+    the same ids; the consumers keep one.)
     """
     raw, envelope_id = raw_submission(value)
     command = command_from_raw(raw)
-    return await record_complaint(
-        command, publisher=publisher, now=now, window=window, idempotency_key=envelope_id or origin
-    )
+    key_scope = ("raw-envelope", envelope_id) if envelope_id else ("raw-origin", origin)
+    submission = prepare_complaint(command, now=now, window=window, key_scope=key_scope)
+    return await record(submission, publisher=publisher, store=None)

@@ -20,6 +20,12 @@ class IntakeSettings(ServiceSettings):
         5.0, gt=0, le=60,
         description="How long an HTTP request waits for the broker's acknowledgement before answering 503",
     )
+    idempotency_collection: str = "intake_idempotency"
+    idempotency_stale_seconds: float = Field(
+        30.0, gt=0, description="A claim left pending this long (its request died) is taken over by a retry"
+    )
+    idempotency_retention_days: int = Field(30, ge=1, description="How long a key is remembered")
+    store_timeout_seconds: float = Field(3.0, gt=0, description="Bound on each idempotency-store call of a request")
     received_at_max_future_seconds: int = Field(300, ge=0, description="How far ahead of intake's clock received_at may be")
     received_at_max_age_days: int = Field(90, ge=1, description="How old a complaint's received_at may be")
 

@@ -74,15 +74,19 @@ def _span(span: timedelta) -> str:
     return f"{int(span.total_seconds() // 60)} minutes"
 
 
-def case_identity(channel: str, external_id: str | None, idempotency_key: str | None = None) -> tuple[str, str]:
+def case_identity(channel: str, external_id: str | None, key_scope: tuple[str, ...] = ()) -> tuple[str, str]:
     """(case id, event id) for a submission.
 
     With the channel's own message id, both are derived from it: a channel adapter that retries
-    after a timeout gets the same case back and archive stores the event once.
+    after a timeout gets the same case back and archive stores the event once. Otherwise a
+    request's own key (`key_scope`, e.g. an Idempotency-Key with its client and route) does the
+    same in a namespace of its own ("key" is no channel), so a key never lands on the case of
+    another complaint's external id.
     """
-    token = external_id or idempotency_key
-    if token:
-        return ev.derived_id("case", channel, token), ev.derived_id("received", channel, token)
+    if external_id:
+        return ev.derived_id("case", channel, external_id), ev.derived_id("received", channel, external_id)
+    if key_scope:
+        return ev.derived_id("case", "key", *key_scope), ev.derived_id("received", "key", *key_scope)
     return ev.new_id(), ev.new_id()
 
 

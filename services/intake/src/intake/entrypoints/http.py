@@ -15,6 +15,7 @@ from ..adapters.publishing import PublishTimedOut
 from ..domain.case_updates import SERVER_SET, UPDATE_BODIES, AnyCaseUpdateBody, field_of
 from ..domain.complaints import InvalidField, ReceivedAtWindow, SubmitComplaint
 from ..domain.email_messages import UnreadableEmail, parse_email
+from ..domain.idempotency import IdempotencyStore, KeyConflict, RequestInProgress, StoreUnavailable
 
 SERVER_SET_MESSAGE = "set by intake, not by the client (the path names the case; intake records the time)"
 
@@ -40,20 +41,35 @@ def _invalid_field(exc: InvalidField) -> JSONResponse:
     return problem(422, "Invalid request", str(exc), errors=[{"field": exc.field, "message": exc.message}])
 
 
-def build_router(*, auth, publisher_dep, clock, window: ReceivedAtWindow) -> APIRouter:
+def build_router(*, auth, publisher_dep, store_dep, clock, window: ReceivedAtWindow) -> APIRouter:
     router = APIRouter(prefix="/v1", dependencies=[Depends(auth)])
     Publisher = Annotated[handlers.Publisher, Depends(publisher_dep)]
-    IdempotencyKey = Annotated[str | None, Header(max_length=200, description="Makes a retry return the same case")]
+    Store = Annotated[IdempotencyStore, Depends(store_dep)]
+    # Who is calling (the bearer key's holder): an Idempotency-Key is that client's own.
+    Client = Annotated[str, Depends(auth)]
+    IdempotencyKey = Annotated[
+        str | None,
+        Header(
+            min_length=1,
+            max_length=200,
+            description="Makes a retry return the same case. The same key with a different body is a 422.",
+        ),
+    ]
+
+    def key_scope(client: str, route: str, key: str | None) -> tuple[str, ...]:
+        return ("idempotency-key", client, route, key) if key else ()
 
     @router.post("/complaints", status_code=202, summary="Record a complaint from any channel")
-    async def submit_complaint(command: SubmitComplaint, publisher: Publisher, idempotency_key: IdempotencyKey = None):
+    async def submit_complaint(
+        command: SubmitComplaint, publisher: Publisher, store: Store, client: Client, idempotency_key: IdempotencyKey = None
+    ):
         try:
-            recorded = await handlers.record_complaint(
-                command, publisher=publisher, now=clock(), window=window, idempotency_key=idempotency_key
+            submission = handlers.prepare_complaint(
+                command, now=clock(), window=window, key_scope=key_scope(client, "complaints", idempotency_key)
             )
         except InvalidField as exc:
             return _invalid_field(exc)
-        return _accepted(recorded)
+        return await _record(submission, publisher, store)
 
     @router.post(
         "/complaints/email",
@@ -61,7 +77,9 @@ def build_router(*, auth, publisher_dep, clock, window: ReceivedAtWindow) -> API
         summary="Record a complaint from a raw e-mail (message/rfc822), as a mail server's webhook",
         openapi_extra={"requestBody": {"content": {"message/rfc822": {"schema": {"type": "string"}}}, "required": True}},
     )
-    async def submit_email(request: Request, publisher: Publisher, idempotency_key: IdempotencyKey = None):
+    async def submit_email(
+        request: Request, publisher: Publisher, store: Store, client: Client, idempotency_key: IdempotencyKey = None
+    ):
         raw = await request.body()
         try:
             command = parse_email(raw)
@@ -69,13 +87,10 @@ def build_router(*, auth, publisher_dep, clock, window: ReceivedAtWindow) -> API
             return problem(422, "Unreadable e-mail", str(exc), errors=[{"field": "body", "message": str(exc)}])
         except ValidationError as exc:
             return _field_problems(exc.errors(include_input=False))
-        now = clock()
-        if not window.admits(command.received_at, now=now):
-            # A Date header is the sender's clock, not the channel's: a wrong one is no reason
-            # to refuse the complaint, but it must not set the deadlines either.
-            command = command.model_copy(update={"received_at": None})
-        recorded = await handlers.record_complaint(command, publisher=publisher, now=now, window=window, idempotency_key=idempotency_key)
-        return _accepted(recorded)
+        submission = handlers.prepare_complaint(
+            command, now=clock(), window=window, key_scope=key_scope(client, "complaints/email", idempotency_key), sender_dated=True
+        )
+        return await _record(submission, publisher, store)
 
     @router.post("/cases/{case_id}/events", status_code=202, summary="Record what happened on a case")
     async def post_case_event(
@@ -84,13 +99,11 @@ def build_router(*, auth, publisher_dep, clock, window: ReceivedAtWindow) -> API
             AnyCaseUpdateBody, Body(openapi_examples={"acknowledged": {"value": {"type": "acknowledged", "actor": "agent-17"}}})
         ],
         publisher: Publisher,
+        store: Store,
         idempotency_key: IdempotencyKey = None,
     ):
-        update = body.to_event(case_id, now=clock())
-        recorded = handlers.case_update_identity(update, idempotency_key)
-        answer = _accepted(recorded)  # formed before publishing: what is recorded can be answered
-        await handlers.record_case_update(update, recorded, publisher=publisher)
-        return answer
+        submission = handlers.prepare_case_update(body, case_id=case_id, now=clock(), idempotency_key=idempotency_key)
+        return await _record(submission, publisher, store)
 
     @router.get("/case-event-types", summary="The case update types and the fields each one's body takes")
     async def case_event_types() -> dict:
@@ -99,10 +112,17 @@ def build_router(*, auth, publisher_dep, clock, window: ReceivedAtWindow) -> API
     return router
 
 
+async def _record(submission: handlers.Submission, publisher: handlers.Publisher, store: IdempotencyStore) -> JSONResponse:
+    answer = _accepted(submission.recorded)  # formed before publishing: what is recorded can be answered
+    recorded = await handlers.record(submission, publisher=publisher, store=store)
+    return answer if recorded == submission.recorded else _accepted(recorded)
+
+
 def create_app(
     *,
     auth,
     publisher_dep,
+    store_dep,
     clock,
     readiness,
     max_body_bytes: int,
@@ -130,8 +150,26 @@ def create_app(
         response.headers["Retry-After"] = str(max(1, math.ceil(exc.seconds)))
         return response
 
+    @app.exception_handler(KeyConflict)
+    async def key_conflict(_request: Request, exc: KeyConflict) -> JSONResponse:
+        message = "already used for a different request (same key, different body): use a new key for a new request"
+        return problem(422, "Idempotency key conflict", f"{exc.field}: {message}", errors=[{"field": exc.field, "message": message}])
+
+    @app.exception_handler(RequestInProgress)
+    async def in_progress(_request: Request, _exc: RequestInProgress) -> JSONResponse:
+        response = problem(409, "Request in progress", "a request with this key is being recorded right now; retry")
+        response.headers["Retry-After"] = "1"
+        return response
+
+    @app.exception_handler(StoreUnavailable)
+    async def store_unavailable(_request: Request, _exc: StoreUnavailable) -> JSONResponse:
+        # The claim comes before the publish: nothing was recorded.
+        response = problem(503, "Idempotency store unavailable", "the event was not recorded; retry")
+        response.headers["Retry-After"] = "5"
+        return response
+
     # An e-mail may carry attachments; every other body stays small.
     body_size_limit(app, lambda path: max_email_bytes if path.endswith("/email") else max_body_bytes)
     app.include_router(health_router(readiness, liveness))
-    app.include_router(build_router(auth=auth, publisher_dep=publisher_dep, clock=clock, window=window))
+    app.include_router(build_router(auth=auth, publisher_dep=publisher_dep, store_dep=store_dep, clock=clock, window=window))
     return app

@@ -1,0 +1,152 @@
+"""Where intake keeps its idempotency claims: MongoDB (collection `intake_idempotency`), or
+memory for unit tests. Both follow domain/idempotency.py's rules.
+
+One document per key: `_id` is the scope's key, so MongoDB's unique `_id` decides which of two
+concurrent requests holds a key; the other finds the claim and is answered by `judge`. A
+take-over (of a failed or abandoned claim) is a conditional update on the previous holder's
+token, so two requests cannot both take one over.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+import pymongo
+from complaints_shared import events as ev
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError, PyMongoError
+
+from ..domain.idempotency import (
+    Claimed,
+    ClaimState,
+    KeyConflict,
+    Replay,
+    RequestInProgress,
+    Scope,
+    StoreUnavailable,
+    judge,
+)
+
+log = logging.getLogger(__name__)
+
+# A claim whose holder vanished is taken over after a few tries' worth of contention at most.
+_CLAIM_ATTEMPTS = 3
+
+
+class MongoIdempotencyStore:
+    def __init__(
+        self,
+        collection: AsyncCollection,
+        *,
+        stale_after: timedelta,
+        timeout_seconds: float,
+        clock: Callable[[], datetime] = ev.utcnow,
+    ) -> None:
+        self.collection = collection
+        self.stale_after = stale_after
+        self.timeout_seconds = timeout_seconds
+        self.clock = clock
+
+    async def ensure_indexes(self, retention: timedelta) -> None:
+        """Claims expire after `retention` (a TTL index on the time of the claim)."""
+        with pymongo.timeout(self.timeout_seconds):
+            await self.collection.create_index("claimed_at", expireAfterSeconds=int(retention.total_seconds()))
+
+    async def claim(self, scope: Scope, fingerprint: str, answer: dict[str, str]) -> Claimed | Replay:
+        token = uuid.uuid4().hex
+        now = self.clock()
+        claim = {
+            "_id": scope.key,
+            "fingerprint": fingerprint,
+            "answer": answer,
+            "state": ClaimState.PENDING.value,
+            "token": token,
+            "claimed_at": now,
+        }
+        try:
+            with pymongo.timeout(self.timeout_seconds):
+                for _ in range(_CLAIM_ATTEMPTS):
+                    try:
+                        await self.collection.insert_one(claim)
+                        return Claimed(token)
+                    except DuplicateKeyError:
+                        pass
+                    existing = await self.collection.find_one({"_id": scope.key})
+                    if existing is None:
+                        continue  # expired or released between the two calls: try again
+                    verdict = judge(existing, fingerprint=fingerprint, now=now, stale_after=self.stale_after)
+                    if verdict == "replay":
+                        return Replay(existing["answer"])
+                    if verdict == "conflict":
+                        raise KeyConflict(scope.field)
+                    if verdict == "in_progress":
+                        raise RequestInProgress()
+                    taken = await self.collection.update_one(
+                        {"_id": scope.key, "token": existing["token"]},
+                        {"$set": {"state": ClaimState.PENDING.value, "token": token, "claimed_at": now}},
+                    )
+                    if taken.modified_count == 1:
+                        return Claimed(token)
+                raise RequestInProgress()
+        except PyMongoError as exc:
+            raise StoreUnavailable(type(exc).__name__) from exc
+
+    async def complete(self, scope: Scope, token: str) -> None:
+        await self._set_state(scope, token, ClaimState.DONE)
+
+    async def release(self, scope: Scope, token: str) -> None:
+        await self._set_state(scope, token, ClaimState.FAILED)
+
+    async def _set_state(self, scope: Scope, token: str, state: ClaimState) -> None:
+        # The event's fate is decided already; a store that fails here leaves a pending claim,
+        # which a retry takes over once it is stale (and republishes under the same ids).
+        try:
+            with pymongo.timeout(self.timeout_seconds):
+                await self.collection.update_one({"_id": scope.key, "token": token}, {"$set": {"state": state.value}})
+        except PyMongoError as exc:
+            log.warning("idempotency claim not updated", extra={"state": state.value, "error": type(exc).__name__})
+
+
+class InMemoryIdempotencyStore:
+    """The same rules in a dict, for unit tests (one event loop: each claim is atomic)."""
+
+    def __init__(self, *, stale_after: timedelta = timedelta(seconds=30), clock: Callable[[], datetime] = ev.utcnow) -> None:
+        self.claims: dict[str, dict[str, Any]] = {}
+        self.stale_after = stale_after
+        self.clock = clock
+
+    async def claim(self, scope: Scope, fingerprint: str, answer: dict[str, str]) -> Claimed | Replay:
+        now = self.clock()
+        token = uuid.uuid4().hex
+        existing = self.claims.get(scope.key)
+        if existing is not None:
+            verdict = judge(existing, fingerprint=fingerprint, now=now, stale_after=self.stale_after)
+            if verdict == "replay":
+                return Replay(existing["answer"])
+            if verdict == "conflict":
+                raise KeyConflict(scope.field)
+            if verdict == "in_progress":
+                raise RequestInProgress()
+        self.claims[scope.key] = {
+            "fingerprint": fingerprint,
+            "answer": answer,
+            "state": ClaimState.PENDING.value,
+            "token": token,
+            "claimed_at": now,
+        }
+        return Claimed(token)
+
+    async def complete(self, scope: Scope, token: str) -> None:
+        self._set_state(scope, token, ClaimState.DONE)
+
+    async def release(self, scope: Scope, token: str) -> None:
+        self._set_state(scope, token, ClaimState.FAILED)
+
+    def _set_state(self, scope: Scope, token: str, state: ClaimState) -> None:
+        claim = self.claims.get(scope.key)
+        if claim is not None and claim["token"] == token:
+            claim["state"] = state.value
