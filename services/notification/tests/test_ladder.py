@@ -1,7 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
 from complaints_shared import events as ev
-from notification.domain.ladder import WatchedCase, apply_update, due_escalations, mark_escalated
+from notification.domain.ladder import WatchedCase, apply_update, due_escalations, has_reached, mark_escalated
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 MANAGER_AFTER = timedelta(hours=4)
@@ -41,3 +41,12 @@ def test_resolved_case_is_no_longer_watched_and_json_round_trips():
     assert apply_update(watched(), ev.CaseResolved(case_id="c1", actor="a", at=T0, resolution="refund")) is None
     case = mark_escalated(watched(), due_escalations(watched(), T0 + timedelta(hours=5), manager_after=MANAGER_AFTER))
     assert WatchedCase.from_json(case.to_json()) == case
+
+
+def test_a_rung_counts_as_reached_at_or_above_it():
+    case = watched(escalated={"acknowledge": "manager", "resolve": "supervisor"})
+    assert has_reached(case, "acknowledge", ev.EscalationLevel.SUPERVISOR)
+    assert has_reached(case, "acknowledge", ev.EscalationLevel.MANAGER)
+    assert has_reached(case, "resolve", ev.EscalationLevel.SUPERVISOR)
+    assert not has_reached(case, "resolve", ev.EscalationLevel.MANAGER)
+    assert not has_reached(case, "department_reply", ev.EscalationLevel.SUPERVISOR)

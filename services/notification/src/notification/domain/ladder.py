@@ -3,8 +3,8 @@
 A case starts with its department's agents. When a deadline slips (acknowledge, the
 departmental reply, or resolve), the case goes to the supervisor; when it is still open a
 configurable time after that, to the manager. Each rung is climbed once per deadline; the
-escalation event ids are derived from (case, deadline, level), so a redelivered timer tick
-never sends the same escalation twice.
+escalation event ids are derived from (case, deadline, level), so an escalation published
+twice is one event to its consumers, and a rung marked in the watch is never notified again.
 """
 
 from __future__ import annotations
@@ -86,6 +86,15 @@ def due_escalations(case: WatchedCase, now: datetime, *, manager_after: timedelt
         elif now >= due_at and reached is None:
             due.append(Escalation(deadline, ev.EscalationLevel.SUPERVISOR, due_at))
     return due
+
+
+_RUNGS = (ev.EscalationLevel.AGENT, ev.EscalationLevel.SUPERVISOR, ev.EscalationLevel.MANAGER)
+
+
+def has_reached(case: WatchedCase, deadline: str, level: ev.EscalationLevel) -> bool:
+    """Whether the case already climbed to `level` (or higher) for `deadline`."""
+    reached = case.escalated.get(deadline)
+    return reached is not None and _RUNGS.index(ev.EscalationLevel(reached)) >= _RUNGS.index(level)
 
 
 def mark_escalated(case: WatchedCase, escalations: list[Escalation]) -> WatchedCase:
