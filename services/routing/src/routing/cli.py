@@ -76,11 +76,11 @@ def decide(classifier: Classifier, stream_in: TextIO, stream_out: TextIO, stream
             "category": d.category,
             "priority": d.priority,
             "confidence": d.confidence,
+            "uncertain": d.uncertain,  # weak evidence: a best guess, goes to triage
             "explanation": [e.as_dict() for e in d.explanation],
         }
         if full:
             out.update(
-                uncertain=d.uncertain,
                 language=d.language,
                 motive=d.motive,
                 handling_hint=d.handling_hint,
@@ -162,6 +162,10 @@ def _evaluate(classifier: Classifier, args) -> int:
     result: dict[str, Any] = {"file": files[0] if len(files) == 1 else files, "rules_version": classifier.rules.version,
               "model_version": classifier.model.version if classifier.model else None,
               "shipped": evaluate(classifier, records)}
+    from routing.evaluation.coverage import coverage_at_precision, format_coverage
+    from routing.evaluation.loio import decision_of
+
+    result["coverage"] = coverage_at_precision([(r, decision_of(classifier, r)) for r in records])
     if args.cv:
         from routing.domain.classification.training import cross_validate
 
@@ -170,13 +174,14 @@ def _evaluate(classifier: Classifier, args) -> int:
         from routing.evaluation.loio import DEFAULT_INDUSTRIES, leave_one_industry_out, read_industries
 
         loio = leave_one_industry_out(records, read_industries(args.industries or DEFAULT_INDUSTRIES), classifier.rules)
-        loio.pop("pairs")
+        result["leave_one_industry_out_coverage"] = coverage_at_precision(loio.pop("pairs"))
         result["leave_one_industry_out"] = loio
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
         print(f"rules {result['rules_version']}, model {result['model_version']}, {len(records)} records")
         print(format_table(result["shipped"], "shipped configuration:"))
+        print(format_coverage(result["coverage"], "shipped configuration"))
         if args.cv:
             print()
             print(format_table(result["cross_validated"], f"{args.cv}-fold cross-validation (model retrained per fold):"))
@@ -185,6 +190,7 @@ def _evaluate(classifier: Classifier, args) -> int:
 
             print()
             print(format_loio(result["leave_one_industry_out"]))
+            print(format_coverage(result["leave_one_industry_out_coverage"], "leave-one-industry-out"))
     return 0
 
 
