@@ -438,6 +438,21 @@ class EventDecodeError(ValueError):
     """The bytes are not a valid event of a known type; the reason names the field."""
 
 
+def describe_failure(exc: BaseException) -> str:
+    """Why handling failed, fit for a log line or a dead letter's reason.
+
+    A pydantic error's text quotes the input it refused (`input_value=...`: a customer's name,
+    the start of a complaint); this names each field and what is wrong with it, never the value.
+    """
+    if isinstance(exc, ValidationError):
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in error['loc']) or '<root>'}: {error['msg']}"
+            for error in exc.errors(include_input=False, include_url=False, include_context=False)
+        )
+        return f"{type(exc).__name__}: {problems}"
+    return f"{type(exc).__name__}: {exc}"
+
+
 def encode(event: Event) -> bytes:
     return event.model_dump_json(exclude_none=True).encode()
 
@@ -463,6 +478,6 @@ def from_object(obj: Any, *, expect: tuple[type[Contract], ...] | None = None) -
     try:
         return Event[model].model_validate(obj)  # type: ignore[valid-type]
     except ValidationError as exc:
-        first = exc.errors()[0]
+        first = exc.errors(include_input=False)[0]
         where = ".".join(str(p) for p in first["loc"])
         raise EventDecodeError(f"{where}: {first['msg']}") from exc

@@ -241,7 +241,7 @@ class ConsumerLoop:
                 except Exception as exc:  # noqa: BLE001 - classified right below
                     if is_transient(exc):
                         raise
-                    reason = f"{type(exc).__name__}: {exc}"
+                    reason = ev.describe_failure(exc)  # fields and messages only: no input values
                     await send_to_dead_letter(self.publisher, record, reason=reason, consumer=self.name)
                     self.dead_lettered += 1
 
