@@ -125,7 +125,7 @@ async def on_escalated(event: ev.Event, *, watch: Watch, publish: Publish, notif
     A redelivered escalation finds its rung marked and sends nothing again; one for a case
     the watch doesn't follow (closed since, or escalated by another system) is ignored.
     """
-    escalated: ev.CaseEscalated = event.data  # type: ignore[assignment]
+    escalated: ev.CaseEscalated = event.data
     with case_context(escalated.case_id):
         stored = watch.get(escalated.case_id)
         if stored is None:
