@@ -6,23 +6,31 @@
 - `events_of`: iterate an agent's stream as decoded events; a record that doesn't decode goes
   to the dead-letter topic with the reason and is skipped (so its offset is committed).
 - `Publisher`: publish an event and wait for the broker's acknowledgement.
+- `hold_until_topics_exist`: the worker's consumer joins its group only once every topic the
+  worker uses exists (created from the topic registry, or waited for).
+- `add_operations_pages`: /readyz is 200 only when the worker holds partitions of each of its
+  source topics, no rebalance is running and its tables have recovered.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from pathlib import Path
 
 import faust
+from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
+from faust.app.base import BootStrategy
+from mode import Service
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from . import events as ev
-from .kafka import dead_letter_envelope
+from .kafka import dead_letter_envelope, ensure_topics
 from .settings import ServiceSettings
-from .topics import DEAD_LETTER, topic_of
+from .topics import DEAD_LETTER, TopicSpec, topic_of
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +57,9 @@ def make_app(settings: ServiceSettings, *, app_id: str, data_dir: Path, **overri
         topic_replication_factor=settings.topic_replication_factor,
         topic_partitions=6,
         topic_disable_leader=True,
+        # The worker creates its topics itself, from the registry, before it joins its group
+        # (hold_until_topics_exist); where creating topics is not allowed, Faust must not try.
+        topic_allow_declare=settings.create_topics,
         web_enabled=True,
         web_host=settings.host,
         web_bind=settings.host,
@@ -68,7 +79,149 @@ def make_app(settings: ServiceSettings, *, app_id: str, data_dir: Path, **overri
     return faust.App(**(options | overrides))
 
 
+def app_topics(app: faust.App) -> dict[str, int]:
+    """The topics the app's agents read and its tables' changelogs, with their partitions (the
+    partitions Faust would create them with): what the registry must list for this worker."""
+    default = app.conf.topic_partitions
+    topics: dict[str, int] = {}
+    for agent in app.agents.values():
+        channel = agent.channel
+        for name in getattr(channel, "topics", ()):
+            topics[name] = getattr(channel, "partitions", None) or default
+    for table in app.tables.values():
+        topics[table.changelog_topic.get_topic_name()] = table.partitions or default
+    return topics
+
+
+def source_topics(app: faust.App) -> set[str]:
+    """The topics the app's agents consume (not the changelogs)."""
+    return {name for agent in app.agents.values() for name in getattr(agent.channel, "topics", ())}
+
+
+async def missing_topics(settings: ServiceSettings, names: Iterable[str]) -> list[str]:
+    """Those of `names` the broker's metadata doesn't list with a leader for every partition.
+
+    The metadata of all topics is asked for, not of these names: a metadata request for a
+    missing topic would create it on a broker with automatic topic creation on."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await admin.start()
+    try:
+        metadata = await admin.describe_topics()
+    finally:
+        await admin.close()
+    usable = {
+        topic["topic"]
+        for topic in metadata
+        if topic["error_code"] == 0 and topic["partitions"] and all(p["leader"] >= 0 for p in topic["partitions"])
+    }
+    return sorted(set(names) - usable)
+
+
+class TopicGate(Service):
+    """Started by the worker after its web server and before its consumer (so /readyz answers
+    meanwhile): creates the worker's topics from the registry, or with
+    `COMPLAINTS_CREATE_TOPICS=false` waits for them, and lets the start go on only when every
+    one of them exists with leaders. A consumer that joined its group while one of its topics
+    was missing would be left without that topic's partitions until the next rebalance."""
+
+    poll_seconds = 1.0
+    log_every_seconds = 30.0
+
+    def __init__(self, app: faust.App, settings: ServiceSettings, specs: Iterable[TopicSpec], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.app = app
+        self.settings = settings
+        self.specs = tuple(specs)
+        self.passed = False
+
+    def names(self) -> list[str]:
+        return [spec.name(self.settings.topic_prefix) for spec in self.specs]
+
+    def unregistered(self) -> list[str]:
+        """Topics the app uses that the registry doesn't list, or lists with other partitions."""
+        registered = {spec.name(self.settings.topic_prefix): spec.partitions for spec in self.specs}
+        return sorted(name for name, partitions in app_topics(self.app).items() if registered.get(name) != partitions)
+
+    async def on_start(self) -> None:
+        if unregistered := self.unregistered():
+            # A programming error (the tests compare the registry with the app): fail loudly
+            # rather than join without these topics.
+            raise RuntimeError(f"topics used by {self.app.conf.id} but not in the topic registry (or other partitions): {unregistered}")
+        last_logged: tuple[float, list[str] | str] | None = None
+        while not self.should_stop:
+            try:
+                if self.settings.create_topics:
+                    await ensure_topics(self.settings, self.specs, attempts=1)
+                missing: list[str] | str = await missing_topics(self.settings, self.names())
+            except (KafkaError, OSError) as exc:
+                missing = f"broker not reachable ({type(exc).__name__})"
+            if not missing:
+                self.passed = True
+                log.info("all topics present", extra={"topics": len(self.specs)})
+                return
+            now = time.monotonic()
+            # Rate-limited: a waiting worker logs when what it waits for changes, and every 30 s.
+            if last_logged is None or last_logged[1] != missing or now - last_logged[0] >= self.log_every_seconds:
+                log.warning(
+                    "waiting for topics before joining the consumer group",
+                    extra={"missing": missing, "create_topics": self.settings.create_topics},
+                )
+                last_logged = (now, missing)
+            await self.sleep(self.poll_seconds)
+
+    async def check(self) -> bool:
+        return self.passed
+
+
+class _TopicsBeforeConsumer(BootStrategy):
+    def __init__(self, app: faust.App, gate: TopicGate) -> None:
+        super().__init__(app)
+        self.gate = gate
+
+    def kafka_consumer(self):
+        # The services start in this order; the gate's start returns once the topics exist.
+        return [self.gate, *super().kafka_consumer()]
+
+
+def hold_until_topics_exist(app: faust.App, settings: ServiceSettings, specs: Iterable[TopicSpec]) -> TopicGate:
+    """Make the worker create (or wait for) `specs` before its consumer joins the group."""
+    gate = TopicGate(app, settings, specs)
+    app.boot_strategy = _TopicsBeforeConsumer(app, gate)
+    return gate
+
+
+def assignment_ready(app: faust.App) -> bool:
+    """No rebalance running and at least one partition of each source topic held.
+
+    With several workers the group's assignment is not known here; as long as no worker
+    has fewer partitions than there are workers (6 per source topic), every worker holds
+    some of each source topic, so a worker that holds none is not working yet."""
+    if app.rebalancing:
+        return False
+    try:
+        assigned = {tp.topic for tp in app.consumer.assignment()}
+    except Exception:  # noqa: BLE001 - the consumer is not started yet
+        return False
+    return bool(assigned) and source_topics(app) <= assigned
+
+
+def recovery_ready(app: faust.App) -> bool:
+    """The tables have been rebuilt from their changelogs (Faust's recovery completed)."""
+    recovery = app.tables.recovery
+    return recovery.completed.is_set() and not recovery.in_recovery
+
+
 def add_operations_pages(app: faust.App, checks: dict[str, Callable[[], Awaitable[bool]]]) -> None:
+    """/healthz, /metrics and /readyz: `checks` plus the worker's assignment and recovery."""
+
+    async def assignment() -> bool:
+        return assignment_ready(app)
+
+    async def recovery() -> bool:
+        return recovery_ready(app)
+
+    checks = checks | {"assignment": assignment, "recovery": recovery}
+
     @app.task
     async def announce() -> None:
         log.info("%s ready", app.conf.id, extra={"port": app.conf.web_port, "agents": sorted(app.agents)})

@@ -4,6 +4,16 @@ Topics are created explicitly at start-up (`ensure_topics`): the broker runs wit
 topic creation off, and Faust would otherwise ignore a missing source topic with only a log
 line. A prefix (setting `COMPLAINTS_TOPIC_PREFIX`) lets several installations, or tests, share
 one cluster.
+
+Two kinds:
+- the public topics (`ALL_TOPICS`): the event contracts between services;
+- the Faust services' internal topics (`internal_topics`): routing's repartition topic and
+  the changelogs of routing's and notification's tables. Faust names them
+  `<prefix><app id>-<name>` (`<app id>-<table>-changelog` for a table), so they are listed
+  here as functions of the app id (settings `ROUTING_APP_ID`, `NOTIFICATION_APP_ID`). A
+  worker creates (or, with `COMPLAINTS_CREATE_TOPICS=false`, waits for) all of them before
+  it joins its consumer group: a topic missing at that moment is left out of the group's
+  assignment until the next rebalance, which may never come.
 """
 
 from __future__ import annotations
@@ -96,6 +106,50 @@ DEAD_LETTER = TopicSpec(
 
 ALL_TOPICS: tuple[TopicSpec, ...] = (RAW, RECEIVED, ROUTED, CASE_UPDATES, ESCALATIONS, NOTIFICATIONS, CUSTOMERS, DEAD_LETTER)
 BY_KEY = {t.key: t for t in ALL_TOPICS}
+
+
+ROUTING_APP_ID = "routing"  # the default of ROUTING_APP_ID
+NOTIFICATION_APP_ID = "notification"  # the default of NOTIFICATION_APP_ID
+
+
+def _changelog(app_id: str, table: str, description: str, *, partitions: int) -> TopicSpec:
+    # Faust: Table._changelog_topic_name is f"{app.conf.id}-{table.name}-changelog"; changelogs
+    # are compacted, with as many partitions as the table.
+    return TopicSpec(
+        f"{app_id}.{table}-changelog", f"{app_id}-{table}-changelog", description, (), partitions=partitions, compacted=True
+    )
+
+
+def routing_internal_topics(app_id: str = ROUTING_APP_ID) -> tuple[TopicSpec, ...]:
+    """Routing's own topics. The repartition topic and the history table are co-partitioned with
+    the received topic; the GlobalTables have no partitions of their own, so their changelogs
+    get Faust's default (the app's `topic_partitions`, 6)."""
+    partitions = RECEIVED.partitions
+    return (
+        TopicSpec(
+            f"{app_id}.by-customer",
+            f"{app_id}-by-customer",
+            "Routing's repartition hop: received complaints and case status changes, keyed by customer.",
+            (),
+            partitions=partitions,
+            retention_ms=7 * DAY_MS,
+        ),
+        _changelog(app_id, "customer-directory", "Routing's customer directory (a GlobalTable).", partitions=6),
+        _changelog(app_id, "case-owner", "Routing's case id → customer key (a GlobalTable).", partitions=6),
+        _changelog(app_id, "customer-history", "Routing's open cases per customer.", partitions=partitions),
+    )
+
+
+def notification_internal_topics(app_id: str = NOTIFICATION_APP_ID) -> tuple[TopicSpec, ...]:
+    """Notification's own topics: the watched-cases table, co-partitioned with the routed topic."""
+    return (_changelog(app_id, "watched-cases", "Notification's watched cases and their deadlines.", partitions=ROUTED.partitions),)
+
+
+def internal_topics(
+    *, routing_app_id: str = ROUTING_APP_ID, notification_app_id: str = NOTIFICATION_APP_ID
+) -> tuple[TopicSpec, ...]:
+    """Every internal topic of the Faust services (names before the installation prefix)."""
+    return routing_internal_topics(routing_app_id) + notification_internal_topics(notification_app_id)
 
 
 def topic_of(model: type[ev.Contract]) -> TopicSpec:

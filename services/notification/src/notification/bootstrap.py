@@ -8,7 +8,8 @@ import faust
 import httpx
 from complaints_shared import events as ev
 from complaints_shared import kafka
-from complaints_shared.streams import Publisher, add_operations_pages, make_app
+from complaints_shared.streams import Publisher, add_operations_pages, hold_until_topics_exist, make_app
+from complaints_shared.topics import ALL_TOPICS, notification_internal_topics
 
 from .adapters.notifiers import EmailNotifier, LogNotifier, Notifier, SmtpSettings, WebhookNotifier
 from .entrypoints.agents import NotificationAgents, register
@@ -53,5 +54,7 @@ def bootstrap(
     async def broker_ready() -> bool:
         return await kafka.broker_reachable(settings)
 
-    add_operations_pages(app, {"kafka": broker_ready})
+    # Every topic the worker uses exists before its consumer joins the group.
+    topics = hold_until_topics_exist(app, settings, (*ALL_TOPICS, *notification_internal_topics(settings.app_id)))
+    add_operations_pages(app, {"kafka": broker_ready, "topics": topics.check})
     return Notification(app, agents, publisher)

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import faust
 from complaints_shared import events as ev
 from complaints_shared import kafka
-from complaints_shared.streams import Publisher, add_operations_pages, make_app
+from complaints_shared.streams import Publisher, add_operations_pages, hold_until_topics_exist, make_app
+from complaints_shared.topics import ALL_TOPICS, routing_internal_topics
 
 from .entrypoints.agents import RoutingAgents, register
 from .handlers import RoutingEngine
@@ -39,5 +40,7 @@ def bootstrap(settings: RoutingSettings | None = None, *, engine: RoutingEngine 
     async def broker_ready() -> bool:
         return await kafka.broker_reachable(settings)
 
-    add_operations_pages(app, {"kafka": broker_ready})
+    # Every topic the worker uses exists before its consumer joins the group.
+    topics = hold_until_topics_exist(app, settings, (*ALL_TOPICS, *routing_internal_topics(settings.app_id)))
+    add_operations_pages(app, {"kafka": broker_ready, "topics": topics.check})
     return Routing(app, agents, publisher, engine)
