@@ -1,14 +1,14 @@
 """Intake's HTTP API: the webhooks channels call, and case updates from staff tools."""
 
 import math
-from typing import Annotated
+from typing import Annotated, Literal
 
 from complaints_shared import events as ev
-from complaints_shared.web import body_size_limit, health_router, install_problem_handlers, problem
+from complaints_shared.web import body_size_limit, health_router, install_problem_handlers, problem, problem_responses
 from fastapi import APIRouter, Body, Depends, FastAPI, Header, Path, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from .. import handlers
 from ..adapters.publishing import PublishTimedOut
@@ -16,6 +16,27 @@ from ..domain.case_updates import SERVER_SET, UPDATE_BODIES, AnyCaseUpdateBody, 
 from ..domain.complaints import InvalidField, ReceivedAtWindow, SubmitComplaint
 from ..domain.email_messages import UnreadableEmail, parse_email
 from ..domain.idempotency import IdempotencyStore, KeyConflict, RequestInProgress, StoreUnavailable
+
+
+class Accepted(BaseModel):
+    """The event was acknowledged by the broker: the case exists (or was updated)."""
+
+    case_id: str = Field(max_length=ev.CASE_ID_MAX, pattern=ev.CASE_ID_PATTERN)
+    event_id: str
+    status: Literal["accepted"] = "accepted"
+    case_url: str = Field(description="Where archive serves the case")
+
+
+ACCEPTED = {
+    202: {
+        "description": "Recorded (acknowledged on all in-sync replicas)",
+        "headers": {"Location": {"description": "The case's URL", "schema": {"type": "string"}}},
+    }
+}
+# Every /v1 route: the bearer key (401), and 503 without a configured key or when the broker or
+# the idempotency store is away (then with Retry-After; a publish timeout means "maybe recorded").
+WRITE_RESPONSES = ACCEPTED | problem_responses(400, 401, 409, 413, 422, 503)
+READ_RESPONSES = problem_responses(401, 503)
 
 SERVER_SET_MESSAGE = "set by intake, not by the client (the path names the case; intake records the time)"
 
@@ -59,7 +80,13 @@ def build_router(*, auth, publisher_dep, store_dep, clock, window: ReceivedAtWin
     def key_scope(client: str, route: str, key: str | None) -> tuple[str, ...]:
         return ("idempotency-key", client, route, key) if key else ()
 
-    @router.post("/complaints", status_code=202, summary="Record a complaint from any channel")
+    @router.post(
+        "/complaints",
+        status_code=202,
+        response_model=Accepted,
+        responses=WRITE_RESPONSES,
+        summary="Record a complaint from any channel",
+    )
     async def submit_complaint(
         command: SubmitComplaint, publisher: Publisher, store: Store, client: Client, idempotency_key: IdempotencyKey = None
     ):
@@ -74,6 +101,8 @@ def build_router(*, auth, publisher_dep, store_dep, clock, window: ReceivedAtWin
     @router.post(
         "/complaints/email",
         status_code=202,
+        response_model=Accepted,
+        responses=WRITE_RESPONSES,
         summary="Record a complaint from a raw e-mail (message/rfc822), as a mail server's webhook",
         openapi_extra={"requestBody": {"content": {"message/rfc822": {"schema": {"type": "string"}}}, "required": True}},
     )
@@ -92,7 +121,13 @@ def build_router(*, auth, publisher_dep, store_dep, clock, window: ReceivedAtWin
         )
         return await _record(submission, publisher, store)
 
-    @router.post("/cases/{case_id}/events", status_code=202, summary="Record what happened on a case")
+    @router.post(
+        "/cases/{case_id}/events",
+        status_code=202,
+        response_model=Accepted,
+        responses=WRITE_RESPONSES,
+        summary="Record what happened on a case",
+    )
     async def post_case_event(
         case_id: Annotated[str, Path(pattern=ev.CASE_ID_PATTERN)],
         body: Annotated[
@@ -105,7 +140,11 @@ def build_router(*, auth, publisher_dep, store_dep, clock, window: ReceivedAtWin
         submission = handlers.prepare_case_update(body, case_id=case_id, now=clock(), idempotency_key=idempotency_key)
         return await _record(submission, publisher, store)
 
-    @router.get("/case-event-types", summary="The case update types and the fields each one's body takes")
+    @router.get(
+        "/case-event-types",
+        responses=READ_RESPONSES,
+        summary="The case update types and the JSON Schema of each one's body",
+    )
     async def case_event_types() -> dict:
         return {name: model.model_json_schema() for name, model in UPDATE_BODIES.items()}
 
