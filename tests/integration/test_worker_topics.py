@@ -148,3 +148,9 @@ def test_without_topic_creation_routing_waits_for_the_topics_and_is_not_ready_me
     assert response.json()["checks"] == {"kafka": True, "topics": True, "assignment": True, "recovery": True}
     asyncio.run(_publish_complaint(settings))
     assert asyncio.run(_first_routed(settings, timeout=30)) is not None, routing.log_tail()
+
+
+def test_a_worker_waiting_for_topics_stops_cleanly_on_sigterm(backend_env, start):
+    routing = start("routing", backend_env | {"COMPLAINTS_CREATE_TOPICS": "false"})
+    _wait_for_log(routing, "waiting for topics before joining the consumer group")
+    assert routing.stop(timeout=15) == 0, routing.log_tail()
