@@ -17,7 +17,7 @@ from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-SPEC_VERSION = "1.0"
+SPEC_VERSION: Literal["1.0"] = "1.0"
 TYPE_PREFIX = "org.complaints"
 # Namespace for deterministic ids: an event derived from another event gets the same id every
 # time it is derived, so redelivery never creates a second copy downstream.
@@ -41,6 +41,8 @@ class Contract(BaseModel):
     """Base of every data model: immutable, strict about unknown fields."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    # Set by every event model ("complaint.received", ...); value objects have none.
+    event_type: ClassVar[str]
 
 
 # --- vocabulary ---------------------------------------------------------------------------

@@ -231,7 +231,7 @@ class ConsumerLoop:
             reraise=True,
             before_sleep=lambda state: log.warning(
                 "transient failure, retrying",
-                extra={"consumer": self.name, "error": type(state.outcome.exception()).__name__},
+                extra={"consumer": self.name, "error": type(state.outcome.exception()).__name__ if state.outcome else "unknown"},
             ),
         ):
             with attempt:

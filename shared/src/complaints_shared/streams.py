@@ -19,6 +19,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import faust
 from aiokafka.admin import AIOKafkaAdminClient
@@ -39,8 +40,8 @@ def broker_url(bootstrap_servers: str) -> str:
     return ";".join(f"kafka://{server.strip()}" for server in bootstrap_servers.split(",") if server.strip())
 
 
-def make_app(settings: ServiceSettings, *, app_id: str, data_dir: Path, **overrides) -> faust.App:
-    options = dict(
+def make_app(settings: ServiceSettings, *, app_id: str, data_dir: Path, **overrides: Any) -> faust.App:
+    options: dict[str, Any] = dict(
         broker=broker_url(settings.kafka_bootstrap_servers),
         value_serializer="raw",
         key_serializer="raw",
@@ -207,7 +208,7 @@ def assignment_ready(app: faust.App) -> bool:
 
 def recovery_ready(app: faust.App) -> bool:
     """The tables have been rebuilt from their changelogs (Faust's recovery completed)."""
-    recovery = app.tables.recovery
+    recovery = app.tables.recovery  # type: ignore[attr-defined]  # TableManager's, not in TableManagerT
     return recovery.completed.is_set() and not recovery.in_recovery
 
 
@@ -282,7 +283,7 @@ class Publisher:
 
 async def events_of(
     stream, *, expect: tuple[type[ev.Contract], ...], publisher: Publisher, consumer: str
-) -> AsyncIterator[tuple[ev.Event, object]]:
+) -> AsyncIterator[tuple[ev.Event, Any]]:
     """Decoded events of a Faust stream, with the raw Faust message; bad records dead-lettered."""
     async for record in stream.events():
         message = record.message

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from complaints_shared import events as ev
 from complaints_shared import kafka, mongo
@@ -33,7 +33,7 @@ class Intake:
     settings: IntakeSettings
     publisher: Publisher | None = None
     idempotency: IdempotencyStore | None = None
-    clock: object = ev.utcnow
+    clock: Callable[[], datetime] = ev.utcnow
     raw_loop: kafka.ConsumerLoop | None = None
     mongo_client: AsyncMongoClient | None = None
 

@@ -109,7 +109,7 @@ def raw_submission(value: bytes) -> tuple[ev.RawComplaintSubmitted, str | None]:
     obj = json.loads(value)
     if isinstance(obj, dict) and "specversion" in obj:
         event = ev.from_object(obj, expect=(ev.RawComplaintSubmitted,))
-        return event.data, event.id  # type: ignore[return-value]
+        return event.data, event.id
     return ev.RawComplaintSubmitted.model_validate(obj), None
 
 

@@ -30,6 +30,7 @@ def build_notifiers(settings: NotificationSettings) -> list[Notifier]:
             notifiers.append(LogNotifier())
         elif channel == "webhook":
             secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+            assert settings.webhook_url is not None  # the settings refuse the webhook channel without one
             client = httpx.AsyncClient(timeout=10)
             notifiers.append(WebhookNotifier(settings.webhook_url, secret=secret, client=client, attempts=settings.delivery_attempts))
         elif channel == "email":

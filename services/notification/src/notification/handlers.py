@@ -54,7 +54,7 @@ async def notify(
 
 
 async def on_routed(event: ev.Event, *, watch: Watch, publish: Publish, notifiers: Sequence[Notifier], now: datetime) -> None:
-    routed: ev.ComplaintRouted = event.data  # type: ignore[assignment]
+    routed: ev.ComplaintRouted = event.data
     with case_context(routed.case_id):
         case = WatchedCase.from_routed(routed)
         if case is None:
@@ -71,7 +71,7 @@ async def on_routed(event: ev.Event, *, watch: Watch, publish: Publish, notifier
 
 
 async def on_case_update(event: ev.Event, *, watch: Watch) -> None:
-    update: ev.CaseUpdate = event.data  # type: ignore[assignment]
+    update: ev.CaseUpdate = event.data
     stored = watch.get(update.case_id)
     if stored is None:
         return

@@ -8,8 +8,9 @@ model is its event model without those two fields.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Annotated, Any, ClassVar, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union
 
 from complaints_shared import events as ev
 from pydantic import BaseModel, ConfigDict, Field, create_model
@@ -36,7 +37,7 @@ def _body_model(name: str, model: type[ev.CaseUpdate]) -> type[CaseUpdateBody]:
         f"{model.__name__}Body",
         __base__=CaseUpdateBody,
         __doc__=model.__doc__,
-        type=(Literal[name], Field(description=f"`{name}`: {model.event_type}")),
+        type=(Literal[name], Field(description=f"`{name}`: {model.event_type}")),  # type: ignore[arg-type]  # a Literal built at run time
         **fields,
     )
     body.event_model = model
@@ -49,13 +50,16 @@ UPDATE_BODIES: dict[str, type[CaseUpdateBody]] = {
 }
 UPDATE_TYPES: dict[str, type[ev.CaseUpdate]] = {name: body.event_model for name, body in UPDATE_BODIES.items()}
 
-AnyCaseUpdateBody = Annotated[Union[tuple(UPDATE_BODIES.values())], Field(discriminator="type")]  # noqa: UP007 - built from a tuple
+if TYPE_CHECKING:
+    AnyCaseUpdateBody = CaseUpdateBody
+else:  # one model per update type, told apart by `type` (a discriminated union in the OpenAPI)
+    AnyCaseUpdateBody = Annotated[Union[tuple(UPDATE_BODIES.values())], Field(discriminator="type")]  # noqa: UP007 - built from a tuple
 
 
 UNION_TAG_ERRORS = {"union_tag_invalid", "union_tag_not_found"}
 
 
-def field_of(error: dict[str, Any]) -> str:
+def field_of(error: Mapping[str, Any]) -> str:
     """The body field a validation error is about. Pydantic puts the union's tag
     ("acknowledged") into the location, which names no field the client sent; a missing or
     unknown tag is about `type`."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import email.utils
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 
 from bs4 import BeautifulSoup
 from complaints_shared import events as ev
@@ -17,13 +17,13 @@ class UnreadableEmail(ValueError):
     """The message has no text a person could read as a complaint."""
 
 
-def _text_of(part: EmailMessage) -> str:
+def _text_of(part: MIMEPart) -> str:
     try:
         content = part.get_content()
     except (LookupError, UnicodeError, AssertionError):
         # Unknown or lying charset: decode the bytes leniently rather than lose the complaint.
-        payload = part.get_payload(decode=True) or b""
-        content = payload.decode("utf-8", errors="replace")
+        payload = part.get_payload(decode=True)
+        content = payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else ""
     if isinstance(content, bytes):
         content = content.decode("utf-8", errors="replace")
     if part.get_content_type() == "text/html":

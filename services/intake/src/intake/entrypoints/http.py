@@ -1,7 +1,8 @@
 """Intake's HTTP API: the webhooks channels call, and case updates from staff tools."""
 
 import math
-from typing import Annotated, Literal
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any, Literal
 
 from complaints_shared import events as ev
 from complaints_shared.web import body_size_limit, health_router, install_problem_handlers, problem, problem_responses
@@ -49,7 +50,7 @@ def _accepted(recorded: handlers.Recorded) -> JSONResponse:
     )
 
 
-def _field_problems(errors: list[dict]) -> JSONResponse:
+def _field_problems(errors: Sequence[Mapping[str, Any]]) -> JSONResponse:
     problems = []
     for error in errors:
         field = field_of(error)

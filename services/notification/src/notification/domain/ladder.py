@@ -123,7 +123,7 @@ def escalation_event(case: WatchedCase, escalation: Escalation, now: datetime) -
     return event_id, ev.CaseEscalated(
         case_id=case.case_id,
         level=escalation.level,
-        deadline=escalation.deadline,  # type: ignore[arg-type]
+        deadline=escalation.deadline,
         due_at=escalation.due_at,
         department=case.department,
         escalated_at=now,

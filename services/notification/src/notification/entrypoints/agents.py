@@ -10,6 +10,7 @@ import faust
 from complaints_shared import events as ev
 from complaints_shared.streams import Publisher, dead_letter_on_error, events_of
 from complaints_shared.topics import CASE_UPDATES, ESCALATIONS, ROUTED
+from faust.types.tables import TableT
 
 from .. import handlers
 from ..adapters.notifiers import Notifier
@@ -18,7 +19,7 @@ from ..settings import NotificationSettings
 
 @dataclass
 class NotificationAgents:
-    watch: faust.Table
+    watch: TableT
     watch_routed: object
     follow_updates: object
     escalate: object
