@@ -9,12 +9,12 @@ PYTHON := .venv/bin/python
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: help install run test test-unit infra infra-stop schemas bench clean
+.PHONY: help install run test lint test-unit infra infra-stop schemas bench clean
 
 help:
 	@echo "make run    run the whole system (Kafka, MongoDB-wire store, intake, routing, notification, archive)"
 	@echo "make test   run the tests"
-	@echo "helpers:    make install | infra | infra-stop | schemas | bench | clean"
+	@echo "helpers:    make lint | install | infra | infra-stop | schemas | bench | clean"
 
 $(UV):
 	@scripts/ensure-system-tools
@@ -30,9 +30,13 @@ install: .venv/.synced
 run: install
 	$(PYTHON) scripts/run_local.py
 
-test: install
+test: install lint
 	@scripts/ensure-system-tools
 	$(PYTHON) -m pytest
+
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/mypy
 
 test-unit: install
 	$(PYTHON) -m pytest shared/tests services -q
