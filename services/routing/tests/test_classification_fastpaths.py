@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 from routing.domain.classification import Classifier
 from routing.domain.classification.model import NgramModel
-from routing.domain.classification.text import default_detector, model_text, normalise
+from routing.domain.classification.text import default_detector, model_text
+from routing.domain.normalise import normalise
 
 DATA = Path(__file__).parent / "data"
 

@@ -8,7 +8,6 @@ import json
 import random
 import re
 import sys
-import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,7 +17,8 @@ from routing.domain.classification import Classifier
 from routing.domain.classification import text as text_module
 from routing.domain.classification.config import _screened_patterns as screened_patterns
 from routing.domain.classification.prefilter import PatternScreen, required_literals
-from routing.domain.classification.text import TermMatcher, _is_word_char, _trie_regex, default_detector, normalise
+from routing.domain.classification.text import TermMatcher, _is_word_char, _trie_regex, default_detector
+from routing.domain.normalise import normalise
 
 DATA = Path(__file__).parent / "data"
 
@@ -182,26 +182,6 @@ def test_term_matcher_handles_a_lone_surrogate():
 
 
 # --- normalisation and the n-gram model ------------------------------------------------------
-
-
-def _reference_normalise(text: str) -> str:
-    """normalise() as first written: NFKC of the text as given, str.translate for the folds."""
-    if not text:
-        return ""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    if text_module.HAN.search(text):
-        text = text_module._t2s.convert(text)
-    fold = str.maketrans({"帐": "账", "著": "着", "裏": "里", "喫": "吃", "佈": "布", "\u3000": " "})
-    return re.sub(r"[ \t\r\f\v]+", " ", text.translate(fold))
-
-
-def test_normalise_matches_the_reference():
-    rng = random.Random(2)
-    tricky = ["，", "：", "？", "（", "）", "！", "；", "～", "\u0301", "e\u0301", "ｅ", "\u3000", "ﬁ", "Å", "가", "\u1100\u1161", "帐", "裏"]
-    texts = [r["text"] for r in _records()]
-    texts += ["".join(rng.choice(tricky + list("ab 漏电了")) for _ in range(rng.randrange(1, 20))) for _ in range(3000)]
-    for t in texts:
-        assert normalise(t) == _reference_normalise(t), t
 
 
 def test_whitespace_split_is_re_whitespace():

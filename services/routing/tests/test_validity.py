@@ -484,7 +484,10 @@ import random  # noqa: E402
 import re  # noqa: E402
 import sys  # noqa: E402
 
-from routing.domain import validity as validity_module  # noqa: E402
+from routing.domain.validity import fingerprints as validity_fingerprints  # noqa: E402
+from routing.domain.validity import judge as validity_judge  # noqa: E402
+from routing.domain.validity import text as validity_text  # noqa: E402
+from routing.domain.validity.intelligibility import implausible, unintelligible_verdict  # noqa: E402
 
 TRICKY_TEXTS = [
     "", " ", "!!!", "ㅋㅋㅋㅋㅋ", "ㅁㄴㅇㄹ ㅋㅋ", "哈哈哈哈哈哈", "jkjkjkjk", "asdfgh qwerty zxcvb", "aaaaaa", "ababab", "12345678",
@@ -499,9 +502,9 @@ TRICKY_TEXTS = [
 
 def _reference_unintelligible(judge, norm):
     """The original per-character implementation of ValidityJudge._unintelligible."""
-    is_cjk, is_jamo = validity_module._is_cjk, validity_module._is_jamo
-    text = validity_module._URL.sub(" ", norm)
-    chars = [ch for ch in validity_module._DIGIT_RUN.sub("0", text) if not ch.isspace()]
+    is_cjk, is_jamo = validity_text._is_cjk, validity_text._is_jamo
+    text = validity_text._URL.sub(" ", norm)
+    chars = [ch for ch in validity_text._DIGIT_RUN.sub("0", text) if not ch.isspace()]
     letters = [ch for ch in chars if ch.isalpha()]
     share = len(letters) / len(chars) if chars else 0.0
     if share < judge.min_letter_share:
@@ -519,14 +522,14 @@ def _reference_unintelligible(judge, norm):
         return ("invalid.too_short", f"too short ({len(latin)} letter(s))", 1.0)
     alnum = "".join(ch for ch in chars if ch.isalnum())
     if len(alnum) >= judge.min_repetition_length and (
-        len(set(alnum)) <= judge.max_distinct_chars or validity_module._REPEATED_UNIT.fullmatch(alnum)
+        len(set(alnum)) <= judge.max_distinct_chars or validity_text._REPEATED_UNIT.fullmatch(alnum)
     ):
         return ("invalid.repetition", f"repetition ({len(set(alnum))} distinct character(s))", 1.0)
     if latin and len(latin) >= len(cjk):
         words = re.findall(r"[^\W\d_]+", text)
         latin_words = [w for w in words if not any(is_cjk(ch) for ch in w)]
         total = sum(len(w) for w in latin_words) or 1
-        bad = sum(len(w) for w in latin_words if judge._implausible(w))
+        bad = sum(len(w) for w in latin_words if implausible(judge, w))
         if bad / total >= judge.mash_share:
             return ("invalid.keyboard_mash", f"keyboard mash ({bad / total:.0%} of letters in implausible words)", round(bad / total, 3))
     return None
@@ -535,36 +538,36 @@ def _reference_unintelligible(judge, norm):
 @pytest.mark.parametrize("text", TRICKY_TEXTS)
 def test_unintelligible_matches_the_per_character_definition(judge, text):
     norm = normalise_text(text)
-    got = judge._unintelligible(norm)
+    got = unintelligible_verdict(judge, norm)
     expected = _reference_unintelligible(judge, norm)
     assert (None if got is None else (got.rule, got.reason, got.score)) == expected
 
 
 def test_character_classes_match_the_predicates():
-    ranges = validity_module._CJK_RANGES + ((0x0000, 0x2FFF), (0xFB00, 0xFFFF))
+    ranges = validity_text._CJK_RANGES + ((0x0000, 0x2FFF), (0xFB00, 0xFFFF))
     for lo, hi in ranges:
         for o in range(lo, hi + 1):
             ch = chr(o)
-            assert bool(validity_module._CJK_ANY.match(ch)) == validity_module._is_cjk(ch), hex(o)
+            assert bool(validity_text._CJK_ANY.match(ch)) == validity_text._is_cjk(ch), hex(o)
             letter = ch.isalpha()
-            assert bool(validity_module._CJK_LETTER_RUN.match(ch)) == (letter and validity_module._is_cjk(ch)), hex(o)
-            assert bool(validity_module._JAMO_LETTER_RUN.match(ch)) == (letter and validity_module._is_jamo(ch)), hex(o)
-            assert bool(validity_module._SYLLABLE_LETTER_RUN.match(ch)) == (letter and 0xAC00 <= o <= 0xD7AF), hex(o)
+            assert bool(validity_text._CJK_LETTER_RUN.match(ch)) == (letter and validity_text._is_cjk(ch)), hex(o)
+            assert bool(validity_text._JAMO_LETTER_RUN.match(ch)) == (letter and validity_text._is_jamo(ch)), hex(o)
+            assert bool(validity_text._SYLLABLE_LETTER_RUN.match(ch)) == (letter and 0xAC00 <= o <= 0xD7AF), hex(o)
     for o in range(sys.maxunicode + 1):
         ch = chr(o)
-        assert bool(validity_module._ALNUM.match(ch)) == ch.isalnum(), hex(o)
+        assert bool(validity_text._ALNUM.match(ch)) == ch.isalnum(), hex(o)
 
 
 @pytest.mark.parametrize("text", TRICKY_TEXTS)
 def test_strip_urls_is_findall_and_sub(text):
     norm = normalise_text(text)
-    assert validity_module._strip_urls(norm) == (validity_module._URL.findall(norm), validity_module._URL.sub(" ", norm))
+    assert validity_text._strip_urls(norm) == (validity_text._URL.findall(norm), validity_text._URL.sub(" ", norm))
 
 
 def test_at_most_distinct():
     for text in ["", "a", "aa", "ab", "aab", "abc", "哈哈哈", "哈哈嘿", "abcabc"]:
         for limit in range(-1, 5):
-            assert validity_module._at_most_distinct(text, limit) == (len(set(text)) <= limit)
+            assert validity_text._at_most_distinct(text, limit) == (len(set(text)) <= limit)
 
 
 def _reference_similarity(fp, sa, sb):
@@ -605,7 +608,7 @@ def test_sketch_of_long_text_and_hash_collisions(judge, monkeypatch):
         assert fp.sketch(text) == tuple(sorted({fp._hash(s) for s in shingles})[: fp.sketch_size])
     assert len(fp.shingles(han)) > fp.sketch_size and len(fp.shingles(latin)) > fp.sketch_size
     shingles = fp.shingles(han)
-    monkeypatch.setattr(validity_module, "_shingle_hash", lambda s: len(s) % 3)
+    monkeypatch.setattr(validity_fingerprints, "_shingle_hash", lambda s: len(s) % 3)
     assert fp._sketch(shingles) == tuple(sorted({len(s) % 3 for s in shingles}))
 
 
@@ -636,7 +639,7 @@ def test_judge_and_open_case_equals_judge_then_open_case(variant):
         opened = separate.open_case(case_id="new-1", **kwargs)
         assert combined.judge_and_open_case(open_cases=history, case_id="new-1", **kwargs) == (verdict, opened)
         # the analysis shared between the two calls does not leak into another judge's settings
-        other = ValidityJudge.from_dict({**validity_module._default_config(), "similarity": {"sketch_size": 16}})
+        other = ValidityJudge.from_dict({**validity_judge._default_config(), "similarity": {"sketch_size": 16}})
         assert other.open_case(case_id="new-1", **kwargs).fingerprint.startswith("b1.2.4.16:")
 
 
@@ -650,13 +653,13 @@ CUE_TEXTS = TRICKY_TEXTS + [
 @pytest.mark.parametrize("text", CUE_TEXTS)
 def test_gated_patterns_find_what_the_patterns_find(judge, text):
     norm = normalise_text(text)
-    assert validity_module._cue_in(norm, judge.cue_patterns) == any(p.search(norm) for p in judge.cue_patterns)
+    assert validity_text._cue_in(norm, judge.cue_patterns) == any(p.search(norm) for p in judge.cue_patterns)
     plain = []
     for pattern in judge.order_ref_patterns:
         for m in pattern.finditer(norm):
             ref = m.group(1).strip("-")
             if any(ch.isdigit() for ch in ref):
                 plain.append(ref)
-    assert validity_module._order_refs_in(norm, judge.order_ref_patterns) == list(dict.fromkeys(plain))
+    assert validity_text._order_refs_in(norm, judge.order_ref_patterns) == list(dict.fromkeys(plain))
     patterns = (re.compile(r"\bfoo"), re.compile(r"\b|x"), re.compile(r"\w+\b"))
-    assert validity_module._cue_in(norm, patterns) == any(p.search(norm) for p in patterns)
+    assert validity_text._cue_in(norm, patterns) == any(p.search(norm) for p in patterns)

@@ -8,9 +8,13 @@ import unicodedata
 import phonenumbers
 import pytest
 from routing.domain import customers as customers_module
-from routing.domain import validity as validity_module
 from routing.domain.customers import extract_contacts, extract_phones
 from routing.domain.validity import Fingerprinter, ValidityJudge, normalise_text
+from routing.domain.validity import judge as validity_judge
+from routing.domain.validity import spam as validity_spam
+from routing.domain.validity import text as validity_text
+from routing.domain.validity.intelligibility import implausible, implausible_letters
+from routing.domain.validity.spam import phrase_needles, spam_verdict
 
 TEXTS = [
     "", " ", "ㅋㅋㅋㅋㅋ", "哈哈哈哈哈哈", "asdfgh qwerty zxcvb", "the quick brown fox jumps over the lazy dog",
@@ -35,7 +39,7 @@ def _reference_phrase_hits(judge, norm):
     for group in judge.phrase_groups:
         matched = [
             p for p in group.phrases
-            if p in norm or (validity_module._CJK_ANY.search(p) and p.replace(" ", "") in compact)
+            if p in norm or (validity_text._CJK_ANY.search(p) and p.replace(" ", "") in compact)
         ]
         if matched:
             hits.append((group.name, matched))
@@ -45,21 +49,21 @@ def _reference_phrase_hits(judge, norm):
 @pytest.mark.parametrize("text", TEXTS)
 def test_phrase_needles_find_what_the_phrase_loop_finds(judge, text):
     norm = normalise_text(text)
-    in_norm, in_compact = judge._phrase_needles()
+    in_norm, in_compact = phrase_needles(judge.phrase_groups)
     quick = any(p in norm for p in in_norm) or in_compact.any_in(norm.replace(" ", ""))
     assert quick == bool(_reference_phrase_hits(judge, norm))
 
 
 def _reference_spam(judge, norm):
     """ValidityJudge._spam (no sender) as it was, matching every phrase group against every text."""
-    links = validity_module._URL.findall(norm)
+    links = validity_text._URL.findall(norm)
     compact = norm.replace(" ", "")
     link_chars, compact_len = sum(map(len, links)), len(compact) or 1
     if links and (len(links) >= judge.max_links or link_chars / compact_len >= judge.max_link_share):
         return "spam.links", None
     score, hits = judge.link_weight * len(links), []
     for group in judge.phrase_groups:
-        matched = [p for p in group.phrases if p in norm or (validity_module._CJK_ANY.search(p) and p.replace(" ", "") in compact)]
+        matched = [p for p in group.phrases if p in norm or (validity_text._CJK_ANY.search(p) and p.replace(" ", "") in compact)]
         if matched:
             score += group.weight
             hits.append((group.weight, group.name, matched))
@@ -75,15 +79,15 @@ def test_spam_verdicts_with_unusual_phrases(judge):
         "weak": {"weight": 0.6, "phrases": ["\u200b", "free", "免费"]},
         "weaker": {"weight": 0.5, "phrases": ["gift", "礼品"]},
     }
-    odd = ValidityJudge.from_dict({**validity_module._default_config(), "spam": {"phrases": groups}})
+    odd = ValidityJudge.from_dict({**validity_judge._default_config(), "spam": {"phrases": groups}})
     texts = TEXTS + ["see a-b]c", "^x$", "点击这里", "点 击", "\\d", "(?", "카톡", "zero\u200bwidth", "free gift", "免费礼品 http://x.cn"]
     for j in (judge, odd):
         for text in texts:
             norm = normalise_text(text)
-            verdict = j._spam(norm, None, None)
+            verdict = spam_verdict(j, norm, None, None)
             assert (None if verdict is None else (verdict.rule, verdict.score if verdict.rule != "spam.links" else None)) == _reference_spam(j, norm), text
-    assert validity_module._Needles([""]).any_in("anything")
-    assert not validity_module._Needles([]).any_in("anything")
+    assert validity_spam.Needles([""]).any_in("anything")
+    assert not validity_spam.Needles([]).any_in("anything")
 
 
 def test_needles_agree_with_substring_tests():
@@ -92,7 +96,7 @@ def test_needles_agree_with_substring_tests():
     for _ in range(300):
         needles = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 4))) for _ in range(rng.randrange(0, 6))]
         text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 30)))
-        assert validity_module._Needles(needles).any_in(text) == any(n in text for n in needles), (needles, text)
+        assert validity_spam.Needles(needles).any_in(text) == any(n in text for n in needles), (needles, text)
 
 
 # --- keyboard mash ------------------------------------------------------------------------
@@ -100,16 +104,16 @@ def test_needles_agree_with_substring_tests():
 
 def test_implausible_letters_is_the_sum_over_words(judge):
     words = "qwer asdf hello bcdfgh aaaaa xyzzy the plausible wrdsss qwer".split()
-    assert judge._implausible_letters(words) == sum(len(w) for w in words if judge._implausible(w))
+    assert implausible_letters(judge, words) == sum(len(w) for w in words if implausible(judge, w))
     other = ValidityJudge.from_config()
     other.keyboard_runs = ("hell",)  # another setting: the memo starts afresh
-    assert other._implausible_letters(words) == sum(len(w) for w in words if other._implausible(w))
+    assert implausible_letters(other, words) == sum(len(w) for w in words if implausible(other, w))
 
 
 def test_hangul_class_is_the_hangul_ranges():
     for o in range(0x10000):
-        inside = any(lo <= o <= hi for lo, hi in validity_module._JAMO_RANGES + validity_module._SYLLABLE_RANGES)
-        assert bool(validity_module._HANGUL_ANY.match(chr(o))) == inside, hex(o)
+        inside = any(lo <= o <= hi for lo, hi in validity_text._JAMO_RANGES + validity_text._SYLLABLE_RANGES)
+        assert bool(validity_text._HANGUL_ANY.match(chr(o))) == inside, hex(o)
 
 
 # --- shingles and fingerprints ------------------------------------------------------------
@@ -120,7 +124,7 @@ def _reference_shingles(fp, text):
     chars = "".join(words)
     if not chars:
         return set()
-    if sum(1 for ch in chars if validity_module._is_cjk(ch)) * 2 >= len(chars):
+    if sum(1 for ch in chars if validity_text._is_cjk(ch)) * 2 >= len(chars):
         n = fp.shingle_cjk
         return {chars} if len(chars) <= n else {chars[i : i + n] for i in range(len(chars) - n + 1)}
     n = fp.shingle_other
@@ -167,7 +171,7 @@ def test_cites_matches_the_regular_expression():
     for _ in range(2000):
         compact = normalise_text("".join(rng.choice(pieces) for _ in range(rng.randrange(0, 6)))).replace(" ", "")
         for identifier in identifiers:
-            assert validity_module._cites(compact, identifier) == _reference_cites(compact, identifier), (compact, identifier)
+            assert validity_text.cites(compact, identifier) == _reference_cites(compact, identifier), (compact, identifier)
 
 
 # --- phone numbers ------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ..normalise import normalise
 from .config import DEFAULT_MODEL, DEFAULT_RULES, ConfigError, RuleSet, load_rules
 from .model import NgramModel
 from .signals import (
@@ -34,7 +35,7 @@ from .signals import (
     mild_score,
     motive_of,
 )
-from .text import LanguageDetector, default_detector, model_text, normalise, scripts_in
+from .text import LanguageDetector, default_detector, model_text, scripts_in
 
 __all__ = [
     "DEFAULT_MODEL",

@@ -9,8 +9,9 @@ from typing import Any
 
 import yaml
 
+from ..normalise import normalise
 from .prefilter import PatternScreen
-from .text import TermMatcher, normalise, optimise_pattern, script_of
+from .text import TermMatcher, optimise_pattern, script_of
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "config"
 DEFAULT_RULES = CONFIG_DIR / "rules.yaml"

@@ -4,23 +4,16 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
 import ahocorasick_rs
 import opencc
 
-# Variant folds applied after OpenCC t2s (t2s keeps these as they are).
-_FOLDS = (("帐", "账"), ("著", "着"), ("裏", "里"), ("喫", "吃"), ("佈", "布"), ("\u3000", " "))
-# The full-width punctuation of Chinese text, with its NFKC form (the ASCII character).
-_FULL_WIDTH = tuple((c, unicodedata.normalize("NFKC", c)) for c in "，：？（）！；～")
-_SPACES = re.compile(r"[ \t\r\f\v]+")
+from ..normalise import HAN, _t2s
+
 _DIGITS = re.compile(r"\d")
 
-_t2s = opencc.OpenCC("t2s")
-
-HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _NOT_HAN = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 LATIN = re.compile(r"[A-Za-z]")
@@ -35,28 +28,6 @@ _SYLLABLES = r"\uac00-\ud7a3"
 # Text whose letters are all ideographs (all Hangul syllables), one at least.
 _IDEOGRAPHS_ONLY = re.compile(f"[{_NO_WORD}]*[{_IDEOGRAPHS}][{_IDEOGRAPHS}{_NO_WORD}]*")
 _SYLLABLES_ONLY = re.compile(f"[{_NO_WORD}]*[{_SYLLABLES}][{_SYLLABLES}{_NO_WORD}]*")
-
-
-def normalise(text: str) -> str:
-    """NFKC width folding, casefold, Traditional -> Simplified (OpenCC t2s), variant folds.
-
-    Keeps the length roughly but not exactly; used for all matching and model features.
-    """
-    if not text:
-        return ""
-    # CPython's NFKC is slow on text it cannot prove normalised at a glance, which Chinese
-    # full-width punctuation prevents. Replacing those characters by their NFKC form first
-    # gives the same result (same decomposition) and usually lets the quick check pass.
-    for full_width, ascii_form in _FULL_WIDTH:
-        if full_width in text:
-            text = text.replace(full_width, ascii_form)
-    text = unicodedata.normalize("NFKC", text).casefold()
-    if HAN.search(text):
-        text = _t2s.convert(text)
-    # str.replace per fold: str.translate looks every character up in a dict, ~30x slower here
-    for variant, folded in _FOLDS:
-        text = text.replace(variant, folded)
-    return _SPACES.sub(" ", text)
 
 
 def model_text(normalised: str) -> str:

@@ -16,10 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
+from ..normalise import normalise
 from .config import RuleSet
 from .model import ARTEFACT_FORMAT, NgramModel, ngram_counts
 from .signals import category_evidence
-from .text import model_text, normalise
+from .text import model_text
 
 NGRAM_RANGE = (1, 2)
 MIN_DF = 2

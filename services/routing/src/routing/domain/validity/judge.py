@@ -1,0 +1,316 @@
+"""The validity judge: its settings, how it is built from configuration, and the order of the
+checks (empty, spam, unintelligible, related case, valid)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from complaints_shared.events import Channel, Validity
+
+from ..customers import normalise_email, normalise_phone
+from .analysis import Analysis, Complaint, ValidityVerdict
+from .caches import DerivedFromSettings
+from .cases import OpenCase
+from .fingerprints import Fingerprinter
+from .intelligibility import unintelligible_verdict
+from .related import related_candidates
+from .spam import PhraseGroup, sender_keys, spam_verdict
+from .text import _ALNUM, _cue_in, _order_refs_in, compile_all, gated, normalise_text
+
+__all__ = ["DEFAULT_CONFIG_PATH", "ValidityJudge", "default_judge", "extract_order_refs", "mentions_earlier_complaint"]
+
+DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent.parent / "config" / "validity.yaml"
+
+# analyses of this many recent complaints are kept (judge() then open_case() of the same text)
+_RECENT_ANALYSES = 8
+
+
+@lru_cache(maxsize=1)
+def _default_config() -> dict[str, Any]:
+    return yaml.safe_load(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"))
+
+
+@dataclass
+class ValidityJudge:
+    """Judges one complaint against configurable rules and the customer's open cases."""
+
+    version: str = "default"
+    default_region: str = "CN"
+    duplicate_window: timedelta = timedelta(hours=72)
+    follow_up_window: timedelta = timedelta(days=30)
+    consider_statuses: frozenset[str] = frozenset({"open"})
+    fingerprinter: Fingerprinter = field(default_factory=Fingerprinter)
+    duplicate_threshold: float = 0.80
+    follow_up_threshold: float = 0.40
+    related_threshold: float = 0.20
+    cue_threshold: float = 0.12
+    spam_threshold: float = 1.0
+    link_weight: float = 0.3
+    max_links: int = 3
+    max_link_share: float = 0.5
+    blocked_senders: frozenset[str] = frozenset()
+    blocked_domains: tuple[str, ...] = ()
+    phrase_groups: tuple[PhraseGroup, ...] = ()
+    min_letter_share: float = 0.4
+    min_cjk_chars: int = 2
+    min_latin_letters: int = 4
+    max_distinct_chars: int = 2
+    min_repetition_length: int = 6
+    mash_share: float = 0.6
+    jamo_share: float = 0.6
+    keyboard_runs: tuple[str, ...] = ()
+    order_ref_patterns: tuple[re.Pattern[str], ...] = ()
+    cue_patterns: tuple[re.Pattern[str], ...] = ()
+    # analyses of the last few complaints and values derived from the settings; not settings
+    _memo: dict[str, Analysis] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _derived: DerivedFromSettings = field(default_factory=DerivedFromSettings, init=False, repr=False, compare=False)
+
+    # -- construction --
+
+    @classmethod
+    def from_config(cls, path: str | Path | None = None, *, default_region: str = "CN") -> ValidityJudge:
+        """Build from a YAML file (default: routing/config/validity.yaml). `default_region` (for
+        phone numbers without a country code) comes from the service settings, the same value the
+        customer directory gets, so one number is never filed under two keys."""
+        if path is None:
+            return cls.from_dict(_default_config(), default_region=default_region)
+        return cls.from_dict(yaml.safe_load(Path(path).read_text(encoding="utf-8")), default_region=default_region)
+
+    @classmethod
+    def from_dict(cls, cfg: Mapping[str, Any], *, default_region: str = "CN") -> ValidityJudge:
+        if "default_region" in cfg:
+            # a second place for the region would let the judge and the directory disagree
+            raise ValueError(
+                "validity config: default_region is not a validity setting; set the service's "
+                "default_phone_region (ROUTING_DEFAULT_PHONE_REGION) instead"
+            )
+        region = default_region
+        win = cfg.get("windows", {}) or {}
+        sim = cfg.get("similarity", {}) or {}
+        spam = cfg.get("spam", {}) or {}
+        inv = cfg.get("invalid", {}) or {}
+        blocked: set[str] = set()
+        for raw in spam.get("blocked_senders", []) or []:
+            if (email := normalise_email(str(raw))) is not None:
+                blocked.add(f"email:{email}")
+            elif (phone := normalise_phone(str(raw), region)) is not None:
+                blocked.add(f"phone:{phone}")
+            else:
+                raise ValueError(f"validity config: blocked sender {raw!r} is neither an e-mail nor a phone number")
+        groups = tuple(
+            PhraseGroup(
+                name=str(name),
+                weight=float(group.get("weight", 1.0)),
+                phrases=tuple(dict.fromkeys(normalise_text(str(p)) for p in group.get("phrases", []) if str(p).strip())),
+            )
+            for name, group in (spam.get("phrases", {}) or {}).items()
+        )
+        return cls(
+            version=str(cfg.get("version", "unversioned")),
+            default_region=region,
+            duplicate_window=timedelta(hours=float(win.get("duplicate_hours", 72))),
+            follow_up_window=timedelta(days=float(win.get("follow_up_days", 30))),
+            consider_statuses=frozenset(win.get("consider_statuses", ["open"])),
+            fingerprinter=Fingerprinter(
+                shingle_cjk=int(sim.get("shingle_cjk", 2)),
+                shingle_other=int(sim.get("shingle_other", 4)),
+                sketch_size=int(sim.get("sketch_size", 128)),
+                min_shingles_containment=int(sim.get("min_shingles_containment", 8)),
+            ),
+            duplicate_threshold=float(sim.get("duplicate_threshold", 0.8)),
+            follow_up_threshold=float(sim.get("follow_up_threshold", 0.4)),
+            related_threshold=float(sim.get("related_threshold", 0.20)),
+            cue_threshold=float(sim.get("cue_threshold", 0.12)),
+            spam_threshold=float(spam.get("threshold", 1.0)),
+            link_weight=float(spam.get("link_weight", 0.3)),
+            max_links=int(spam.get("max_links", 3)),
+            max_link_share=float(spam.get("max_link_share", 0.5)),
+            blocked_senders=frozenset(blocked),
+            blocked_domains=tuple(str(d).casefold().strip(".") for d in spam.get("blocked_domains", []) or []),
+            phrase_groups=groups,
+            min_letter_share=float(inv.get("min_letter_share", 0.4)),
+            min_cjk_chars=int(inv.get("min_cjk_chars", 2)),
+            min_latin_letters=int(inv.get("min_latin_letters", 4)),
+            max_distinct_chars=int(inv.get("max_distinct_chars", 2)),
+            min_repetition_length=int(inv.get("min_repetition_length", 6)),
+            mash_share=float(inv.get("mash_share", 0.6)),
+            jamo_share=float(inv.get("jamo_share", 0.6)),
+            keyboard_runs=tuple(str(r).casefold() for r in inv.get("keyboard_runs", []) or []),
+            order_ref_patterns=compile_all(cfg.get("order_refs", []) or []),
+            cue_patterns=compile_all(cfg.get("earlier_complaint_cues", []) or []),
+        )
+
+    # -- the judgement --
+
+    def judge(
+        self,
+        *,
+        text: str,
+        subject: str = "",
+        channel: Channel | str,
+        sender_email: str | None = None,
+        sender_phone: str | None = None,
+        customer_key: str | None = None,
+        received_at: datetime,
+        open_cases: Sequence[OpenCase] = (),
+        category: str | None = None,
+        product: str | None = None,
+        case_id: str | None = None,
+    ) -> ValidityVerdict:
+        """Judge one complaint.
+
+        `customer_key` is the resolved customer's key ("customer:123") or the best contact key;
+        `open_cases` the cases the caller holds for this customer (any may be skipped when its
+        recorded contact keys share nothing with this complaint's). `category` / `product`, when
+        known, help recognise follow-ups. `case_id` (this complaint's own case) is never matched.
+        """
+        complaint = Complaint(
+            self._analyse(text, subject), Channel(channel), received_at, sender_email, sender_phone, customer_key,
+            category, product, case_id,
+        )
+        return self._judge(complaint, open_cases)
+
+    def open_case(
+        self,
+        *,
+        case_id: str,
+        text: str,
+        received_at: datetime,
+        channel: Channel | str,
+        subject: str = "",
+        category: str | None = None,
+        product: str | None = None,
+        customer_key: str | None = None,
+        sender_email: str | None = None,
+        sender_phone: str | None = None,
+        reference: str | None = None,
+    ) -> OpenCase:
+        """An `OpenCase` for a complaint that became a case, fingerprinted with this judge's
+        settings and filed under every contact key known for it."""
+        complaint = Complaint(
+            self._analyse(text, subject), Channel(channel), received_at, sender_email, sender_phone, customer_key,
+            category, product, case_id,
+        )
+        return self._open_case(complaint, reference=reference)
+
+    def judge_and_open_case(
+        self,
+        *,
+        case_id: str,
+        text: str,
+        subject: str = "",
+        channel: Channel | str,
+        sender_email: str | None = None,
+        sender_phone: str | None = None,
+        customer_key: str | None = None,
+        received_at: datetime,
+        open_cases: Sequence[OpenCase] = (),
+        category: str | None = None,
+        product: str | None = None,
+        reference: str | None = None,
+    ) -> tuple[ValidityVerdict, OpenCase]:
+        """`judge(...)` and `open_case(...)` of one complaint (same `case_id`, category, product,
+        contacts), analysing its text once. Equal to calling the two separately."""
+        complaint = Complaint(
+            self._analyse(text, subject), Channel(channel), received_at, sender_email, sender_phone, customer_key,
+            category, product, case_id,
+        )
+        return self._judge(complaint, open_cases), self._open_case(complaint, reference=reference)
+
+    def _judge(self, complaint: Complaint, open_cases: Sequence[OpenCase]) -> ValidityVerdict:
+        analysis = complaint.analysis
+        norm = analysis.norm
+        if _ALNUM.search(norm) is None:
+            return ValidityVerdict(Validity.INVALID, None, "no letters or digits in the complaint", "invalid.empty", 1.0)
+        verdict = spam_verdict(self, norm, complaint.sender_email, complaint.sender_phone, analysis)
+        if verdict is None:
+            verdict = unintelligible_verdict(self, norm, analysis)
+        if verdict is not None:
+            return verdict
+        candidates = related_candidates(self, complaint, open_cases)
+        if candidates:
+            best = max(candidates, key=lambda c: (c.strength, c.similarity, c.case.received_at))
+            validity = Validity.DUPLICATE if best.rule.startswith("duplicate.") else Validity.FOLLOW_UP
+            return ValidityVerdict(validity, best.case.case_id, best.detail, best.rule, round(best.similarity, 3))
+        return ValidityVerdict(Validity.VALID, None, "no spam, intelligible, no related open case", "valid", 0.0)
+
+    def _open_case(self, complaint: Complaint, *, reference: str | None) -> OpenCase:
+        # as OpenCase.from_complaint(body, fingerprinter=self.fingerprinter, order_ref_patterns=...)
+        return OpenCase(
+            case_id=complaint.case_id,  # type: ignore[arg-type]  # open_case always gives one
+            received_at=complaint.received_at,
+            channel=complaint.channel,
+            fingerprint=complaint.analysis.fingerprint,
+            category=complaint.category,
+            order_refs=complaint.analysis.order_refs,
+            status="open",
+            customer_keys=tuple(self._keys_of(complaint)),
+            product=complaint.product,
+            reference=reference,
+        )
+
+    # -- helpers for the caller --
+
+    def mentions_earlier_complaint(self, text: str) -> bool:
+        return mentions_earlier_complaint(text, self.cue_patterns)
+
+    def extract_order_refs(self, text: str) -> list[str]:
+        return extract_order_refs(text, self.order_ref_patterns)
+
+    # -- what the checks share --
+
+    def _keys_of(self, complaint: Complaint) -> list[str]:
+        """Every key the complaint's customer may be filed under: the resolved customer's, the
+        sender's contacts, the contacts written in the text."""
+        keys: list[str] = [complaint.customer_key] if complaint.customer_key else []
+        keys += sender_keys(complaint.sender_email, complaint.sender_phone, self.default_region)
+        keys += complaint.analysis.text_keys
+        return list(dict.fromkeys(keys))
+
+    def _analyse(self, text: str | None, subject: str = "") -> Analysis:
+        """The analysis of this complaint's text, shared by `judge()` and `open_case()` of the same
+        complaint (a few recent ones are kept)."""
+        body = f"{subject}\n{text}" if subject else (text or "")
+        memo = self._memo
+        analysis = memo.get(body)
+        if analysis is not None and analysis.matches(self):
+            return analysis
+        analysis = Analysis(body, self)
+        if len(memo) >= _RECENT_ANALYSES:
+            memo.clear()
+        memo[body] = analysis
+        return analysis
+
+    def _gated_patterns(self) -> tuple[Any, Any]:
+        """(order-number patterns, cue patterns), each with its `gated` necessary condition."""
+        return self._derived.get(
+            "gated", (self.order_ref_patterns, self.cue_patterns), lambda refs, cues: (gated(tuple(refs)), gated(tuple(cues)))
+        )
+
+
+def extract_order_refs(text: str, patterns: Sequence[re.Pattern[str]] | None = None) -> list[str]:
+    """Order / tracking numbers written in `text` (normalised: casefolded), in order, no repeats."""
+    if patterns is None:
+        patterns = default_judge().order_ref_patterns
+    return _order_refs_in(normalise_text(text), patterns)
+
+
+def mentions_earlier_complaint(text: str, patterns: Sequence[re.Pattern[str]] | None = None) -> bool:
+    """True if the text says the customer complained about this before ("我之前投诉过",
+    "已經投訴過", "又係", "두 번째", "이미 문의했", "again", "still not fixed", ...)."""
+    if patterns is None:
+        patterns = default_judge().cue_patterns
+    return _cue_in(normalise_text(text), patterns)
+
+
+@lru_cache(maxsize=1)
+def default_judge() -> ValidityJudge:
+    """A judge with the shipped settings (and the default phone region)."""
+    return ValidityJudge.from_config()
