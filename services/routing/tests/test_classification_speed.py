@@ -107,6 +107,30 @@ def test_required_literals_of_unusual_patterns():
     assert required_literals(re.compile(r"(a)\1")) == {"a"}
 
 
+def test_required_literals_are_those_read_with_the_private_parser():
+    """The literals of every pattern of rules.yaml (and of the unusual ones above), as they were
+    when read from CPython's private parse tree (re._parser), recorded in
+    data/required_literals.json: the public reading gives the same on each."""
+    recorded = json.loads((DATA / "required_literals.json").read_text(encoding="utf-8"))
+    for pattern, (flags, literals) in recorded.items():
+        found = required_literals(re.compile(pattern, flags))
+        assert (None if found is None else sorted(found)) == literals, pattern
+
+
+def test_the_screened_patterns_of_the_rules_are_recorded(clf):
+    """The record covers today's hand-rule patterns (a new one is still checked by the property
+    test above; record it in data/required_literals.json to pin it)."""
+    recorded = json.loads((DATA / "required_literals.json").read_text(encoding="utf-8"))
+    assert all(p.pattern in recorded for p, _script in screened_patterns(clf.rules))
+
+
+def test_no_private_regex_internals():
+    src = Path(__file__).parents[1] / "src"
+    for path in src.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "import _parser" not in text and "sre_parse" not in text and "sre_constants" not in text, path
+
+
 def test_screen_keeps_every_pattern_that_matches(clf):
     """Every hand-rule, mild and motive pattern that matches a text is among the screen's
     candidates for it."""
@@ -251,3 +275,22 @@ def test_script_shortcuts_answer_as_lingua():
         samples.append("".join(rng.choice(letters if rng.random() < 0.6 else no_word) for _ in range(rng.randrange(1, 40))))
     for s in samples:
         assert detector.detect(s) == _lingua_answer(s), s
+
+
+def test_min_width_is_the_fewest_characters_of_a_match():
+    """The phone recogniser's bound (customers) reads its metadata patterns with the same reader."""
+    from routing.domain.regex_tree import min_width
+
+    cases = {r"\d{9,11}": 9, r"1[3-9]\d{9}|[2-9]\d{7}": 8, "(?:ab|c)?d+": 1, r"\b(?=x)x{2}": 2, r"(a)\1": 1, "": 0}
+    for pattern, width in cases.items():
+        assert min_width(pattern) == width, pattern
+    rng = random.Random(8)
+    for _ in range(500):
+        pattern = "".join(rng.choice(["a", r"\d", "[0-9]", "(?:", ")", "|", "?", "{2,3}", "*", "+", "(", "x"]) for _ in range(8))
+        try:
+            compiled = re.compile(pattern)
+        except re.error:
+            continue
+        for text in ("", "a", "aa", "x1", "12345678", "axxa0"):
+            for m in compiled.finditer(text):
+                assert len(m.group(0)) >= min_width(pattern), (pattern, text)

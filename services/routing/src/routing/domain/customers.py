@@ -37,6 +37,8 @@ import phonenumbers
 from complaints_shared.events import CustomerContact, CustomerProfileUpdated, CustomerTier
 from email_validator import EmailNotValidError, validate_email
 
+from .regex_tree import min_width
+
 __all__ = [
     "CUSTOMER_PREFIX",
     "EMAIL_PREFIX",
@@ -90,15 +92,6 @@ if callable(_enable_pattern_cache := getattr(getattr(phonenumbers, "re_util", No
     _enable_pattern_cache()
 
 
-def _pattern_min_length(pattern: str) -> int:
-    try:
-        from re import _parser  # type: ignore[attr-defined]
-
-        return int(_parser.parse(pattern).getwidth()[0])
-    except Exception:  # pragma: no cover - other regex internals: no bound
-        return 0
-
-
 def _min_national_digits(metadata: Any) -> int:
     """The fewest digits of a valid national number of a region (0 if unknown: no bound)."""
     best = None
@@ -107,7 +100,7 @@ def _min_national_digits(metadata: Any) -> int:
         if desc is None or desc.national_number_pattern is None:
             continue
         lengths = [n for n in (desc.possible_length or ()) if n > 0]
-        bound = min(lengths) if lengths else _pattern_min_length(desc.national_number_pattern)
+        bound = min(lengths) if lengths else min_width(desc.national_number_pattern)
         best = bound if best is None else min(best, bound)
     return best or 0
 

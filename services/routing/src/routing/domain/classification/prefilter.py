@@ -13,30 +13,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from re import _constants as sre  # type: ignore[attr-defined]  # the parse tree of Python's own regex parser
-from re import _parser as sre_parse  # type: ignore[attr-defined]
 
 import ahocorasick_rs
 
+from ..regex_tree import RegexReader, Unsupported
+
 # Alternatives are multiplied out into literals up to this many strings.
 _MAX_LITERALS = 64
-_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 # Zero-width items: no character of a match comes from them, and they do not separate the
 # characters matched before and after them.
-_ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
+_ZERO_WIDTH = ("AT", "ASSERT")
 
 Literals = frozenset[str]
 
 
 def required_literals(pattern: re.Pattern) -> Literals | None:
     """Strings one of which every match of `pattern` contains; None when none can be told
-    (case-insensitive patterns, a parse tree this reading does not know)."""
-    if pattern.flags & re.IGNORECASE:
+    (case-insensitive or verbose patterns, a construct `RegexReader` does not know)."""
+    if pattern.flags & (re.IGNORECASE | re.VERBOSE):
         return None
     try:
-        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
-        found = _required(parsed.data)
-    except Exception:  # re's private parse tree changed shape: no screening, same results
+        found = _required(RegexReader(pattern.pattern).read())
+    except (Unsupported, ValueError, IndexError):  # not read: no screening, same results
         return None
     return frozenset(found) if found else None
 
@@ -52,10 +50,10 @@ def _required(items: list) -> set[str] | None:
             best = candidate
 
     run = {""}  # the texts the current run of fixed-text items can match
-    for op, av in items:
-        if op in _ZERO_WIDTH:
+    for item in items:
+        if item[0] in _ZERO_WIDTH:
             continue
-        exact = _exact_item(op, av)
+        exact = _exact_item(item)
         if exact is not None:
             longer = {a + b for a in run for b in exact}
             if len(longer) <= _MAX_LITERALS:
@@ -66,7 +64,7 @@ def _required(items: list) -> set[str] | None:
             continue
         consider(run)
         run = {""}
-        consider(_required_item(op, av))
+        consider(_required_item(item))
     consider(run)
     return best
 
@@ -76,33 +74,32 @@ def _quality(literals: set[str]) -> tuple[int, int]:
     return min(map(len, literals)), -len(literals)
 
 
-def _required_item(op, av) -> set[str] | None:
-    if op is sre.SUBPATTERN:
-        _group, add_flags, _del_flags, sub = av
-        return None if add_flags & sre.SRE_FLAG_IGNORECASE else _required(sub.data)
-    if op is sre.ATOMIC_GROUP:
-        return _required(av.data)
-    if op is sre.BRANCH:
+def _required_item(item: tuple) -> set[str] | None:
+    op = item[0]
+    if op == "GROUP":
+        return None if item[2] else _required(item[1])
+    if op == "ATOMIC":
+        return _required(item[1])
+    if op == "BRANCH":
         union: set[str] = set()
-        for alternative in av[1]:
-            required = _required(alternative.data)
+        for alternative in item[1]:
+            required = _required(alternative)
             if required is None:
                 return None
             union |= required
         return union
-    if op in _REPEATS:
-        low, _high, sub = av
-        return _required(sub.data) if low >= 1 else None
+    if op == "REPEAT":
+        return _required(item[3]) if item[1] >= 1 else None
     return None
 
 
 def _exact(items: list) -> set[str] | None:
     """All the texts the sequence `items` can match, when they are few; else None."""
     texts = {""}
-    for op, av in items:
-        if op in _ZERO_WIDTH:
+    for item in items:
+        if item[0] in _ZERO_WIDTH:
             continue
-        exact = _exact_item(op, av)
+        exact = _exact_item(item)
         if exact is None:
             return None
         texts = {a + b for a in texts for b in exact}
@@ -111,33 +108,25 @@ def _exact(items: list) -> set[str] | None:
     return texts
 
 
-def _exact_item(op, av) -> set[str] | None:
-    if op is sre.LITERAL:
-        return {chr(av)}
-    if op is sre.IN:
-        chars: set[str] = set()
-        for item_op, item_av in av:
-            if item_op is sre.LITERAL:
-                chars.add(chr(item_av))
-            elif item_op is sre.RANGE and item_av[1] - item_av[0] < 16:
-                chars.update(map(chr, range(item_av[0], item_av[1] + 1)))
-            else:  # negated set, category (\d, \w ...), wide range
-                return None
-        return chars
-    if op is sre.SUBPATTERN:
-        _group, add_flags, _del_flags, sub = av
-        return None if add_flags & sre.SRE_FLAG_IGNORECASE else _exact(sub.data)
-    if op is sre.BRANCH:
+def _exact_item(item: tuple) -> set[str] | None:
+    op = item[0]
+    if op == "LIT":
+        return {item[1]}
+    if op == "IN":
+        return None if item[1] is None else set(item[1])
+    if op == "GROUP":
+        return None if item[2] else _exact(item[1])
+    if op == "BRANCH":
         union: set[str] = set()
-        for alternative in av[1]:
-            texts = _exact(alternative.data)
+        for alternative in item[1]:
+            texts = _exact(alternative)
             if texts is None:
                 return None
             union |= texts
         return union if len(union) <= _MAX_LITERALS else None
-    if op in _REPEATS:
-        low, high, sub = av
-        return _exact(list(sub.data) * low) if low == high <= 4 else None
+    if op == "REPEAT":
+        low, high, body = item[1], item[2], item[3]
+        return _exact(list(body) * low) if low == high <= 4 else None
     return None
 
 
