@@ -109,3 +109,28 @@ def test_the_phone_region_is_not_a_validity_file_setting(tmp_path):
     path.write_text("version: x\ndefault_region: KR\n", encoding="utf-8")
     with pytest.raises(ValueError, match="default_phone_region"):
         ValidityJudge.from_config(path)
+
+
+async def test_route_complaint_takes_its_ports(engine):
+    """The route use case with plain dicts for the tables, a list for the publisher, a fixed clock."""
+    histories: dict = {}
+    owners: dict = {}
+    published: list = []
+
+    async def publish(data, event_id):
+        published.append((data, event_id))
+
+    ports = dict(engine=engine, histories=histories, owners=owners, publish=publish, clock=lambda: MONDAY_10)
+    text = "The courier threw my parcel over the fence and the box was crushed."
+    first = await handlers.route_complaint(received("c1", text), STANDARD, **ports)
+    assert published == [(first, handlers.routed_event_id("rcv-c1"))]
+    assert owners == {"c1": STANDARD.customer_key}
+    assert [c["case_id"] for c in histories[STANDARD.customer_key]] == ["c1"]
+
+    again = await handlers.route_complaint(received("c2", text), STANDARD, **ports)
+    assert again.validity == ev.Validity.DUPLICATE and again.related_case_id == "c1"
+
+    handlers.follow_status(customer_key=STANDARD.customer_key, case_id="c1", status="closed", histories=histories)
+    assert {c["case_id"]: c["status"] for c in histories[STANDARD.customer_key]} == {"c1": "closed", "c2": "open"}
+    third = await handlers.route_complaint(received("c3", text), STANDARD, **ports)
+    assert third.related_case_id != "c1"  # a closed case is no longer an open case to duplicate

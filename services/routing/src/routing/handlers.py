@@ -1,10 +1,11 @@
 """Routing's use cases: recognise the customer, then decide validity, category, priority,
 department and deadlines for one complaint. Plain functions over the domain; the Faust agents
-hand them table views (any MutableMapping) and publish what they return.
+hand them their ports: table views (any MutableMapping), a publish function and a clock.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,6 +19,12 @@ from .domain.validity import OpenCase, ValidityJudge, prune
 
 HISTORY_MAX_AGE = timedelta(days=365)
 HISTORY_MAX_CASES = 50
+
+# The ports of the route use case.
+Publish = Callable[[ev.Contract, str], Awaitable[Any]]  # (data, event id); returns once acknowledged
+Histories = MutableMapping[str, Any]  # customer key -> the customer's cases (OpenCase JSON), newest kept
+CaseOwners = MutableMapping[str, str]  # case id -> customer key
+Clock = Callable[[], datetime]
 
 
 @dataclass(frozen=True)
@@ -155,3 +162,32 @@ def mark_status(history: list[OpenCase], case_id: str, status: str) -> list[Open
 def routed_event_id(received_event_id: str) -> str:
     """Routing a redelivered complaint publishes the same event id again; archive keeps one."""
     return ev.derived_id("routed", received_event_id)
+
+
+async def route_complaint(
+    event: ev.Event,
+    recognised: Recognised,
+    *,
+    engine: RoutingEngine,
+    histories: Histories,
+    owners: CaseOwners,
+    publish: Publish,
+    clock: Clock,
+) -> ev.ComplaintRouted:
+    """Route one received complaint of a recognised customer: decide with the customer's history,
+    publish the decision, then remember the case in the history and who owns it."""
+    customer_key = recognised.customer_key
+    stored = [OpenCase.from_json(c) for c in histories.get(customer_key) or []]
+    routed, open_case = route(event, recognised, engine=engine, history=stored, now=clock())
+    # Published before the history is written: after a crash the complaint is routed again with
+    # the same derived event id (its own history entry is ignored), and consumers drop the copy.
+    await publish(routed, routed_event_id(event.id))
+    histories[customer_key] = [c.to_json() for c in remember(stored, open_case, now=clock())]
+    owners[routed.case_id] = customer_key
+    return routed
+
+
+def follow_status(*, customer_key: str, case_id: str, status: str, histories: Histories) -> None:
+    """A case of the customer was closed or reopened: its history entry follows."""
+    stored = [OpenCase.from_json(c) for c in histories.get(customer_key) or []]
+    histories[customer_key] = [c.to_json() for c in mark_status(stored, case_id, status)]

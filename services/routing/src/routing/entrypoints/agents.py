@@ -25,7 +25,6 @@ from prometheus_client import Counter, Histogram
 
 from .. import handlers
 from ..domain.customers import CustomerDirectory
-from ..domain.validity import OpenCase
 from ..settings import RoutingSettings
 
 DECISIONS = Counter("routing_decisions_total", "Routing decisions", ["validity", "department", "priority"])
@@ -60,8 +59,6 @@ def register(app: faust.App, settings: RoutingSettings, *, engine: handlers.Rout
     # on restart.
     # the engine's region: the one its validity judge reads phone numbers with
     directory = CustomerDirectory(directory_table, default_region=engine.default_region)
-    owners = case_owner
-    histories = history
 
     # The by-customer topic carries the received record's bytes as they came, with the
     # recognised customer in a header, so the route agent parses the complaint only once.
@@ -95,28 +92,26 @@ def register(app: faust.App, settings: RoutingSettings, *, engine: handlers.Rout
     async def follow_updates(stream):
         async for event, message in events_of(stream, expect=CASE_UPDATES.carries, publisher=publisher, consumer="routing"):
             async with dead_letter_on_error(publisher, message, consumer="routing"):
-                owner = owners.get(event.data.case_id)
+                owner = case_owner.get(event.data.case_id)
                 if owner is not None and isinstance(event.data, (*CLOSING_UPDATES, ev.CaseReopened)):
                     status = "open" if isinstance(event.data, ev.CaseReopened) else "closed"
                     await forward_status(owner, event.data.case_id, status)
             yield event.id
 
     async def route_one(customer_key: str, value: bytes, headers: dict[str, bytes]) -> None:
-        stored = [OpenCase.from_json(c) for c in histories.get(customer_key) or []]
+        """One record of the by-customer topic: a status change, or a complaint to route."""
         if headers.get(KIND_HEADER) == b"status":
             change = json.loads(value)
-            histories[customer_key] = [c.to_json() for c in handlers.mark_status(stored, change["case_id"], change["status"])]
+            handlers.follow_status(customer_key=customer_key, case_id=change["case_id"], status=change["status"], histories=history)
             return
         event = ev.decode(value, expect=RECEIVED.carries)
         recognised = handlers.Recognised.from_json(json.loads(headers[CUSTOMER_HEADER]))
         with case_context(event.subject), DECIDE_SECONDS.time():
-            routed, open_case = handlers.route(event, recognised, engine=engine, history=stored, now=clock())
             # The decision is attached to this event: Faust publishes it (acks=all) before
-            # committing the offset. After a crash the complaint is routed again with the same
-            # derived event id (its own history entry is ignored), and consumers drop the copy.
-            await publisher.publish(routed, handlers.routed_event_id(event.id))
-            histories[customer_key] = [c.to_json() for c in handlers.remember(stored, open_case, now=clock())]
-            owners[routed.case_id] = customer_key
+            # committing the offset.
+            routed = await handlers.route_complaint(
+                event, recognised, engine=engine, histories=history, owners=case_owner, publish=publisher.publish, clock=clock
+            )
         DECISIONS.labels(routed.validity.value, routed.department, routed.priority.value).inc()
 
     @app.agent(by_customer, name="route")
