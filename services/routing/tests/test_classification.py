@@ -10,9 +10,9 @@ import pytest
 import yaml
 from routing.domain.classification import DEFAULT_RULES, Classification, Classifier, ConfigError
 from routing.domain.classification.amounts import find_amounts
-from routing.domain.classification.evaluation import compare, evaluate, read_jsonl
 from routing.domain.classification.text import TermMatcher
 from routing.domain.normalise import normalise
+from routing.evaluation.metrics import compare, evaluate, read_jsonl
 
 DATA = Path(__file__).parent / "data"
 DEV = Path(__file__).resolve().parents[3].parent / "shared" / "routing-eval" / "dev.jsonl"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from routing import cli
 from routing.domain.classification import Classifier
-from routing.domain.classification.evaluation import read_jsonl
 from routing.evaluation import loio
+from routing.evaluation.metrics import read_jsonl
 
 DATA = Path(__file__).parent / "data"
 DEV = Path(__file__).resolve().parents[3].parent / "shared" / "routing-eval" / "dev.jsonl"

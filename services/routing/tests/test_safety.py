@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from routing.domain.classification import Classifier
-from routing.domain.classification.evaluation import classify_record, read_jsonl
+from routing.evaluation.metrics import classify_record, read_jsonl
 
 DATA = Path(__file__).parent / "data"
 LANGUAGES = {"zh-Hans", "zh-Hant", "ko", "en"}

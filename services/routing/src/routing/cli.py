@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from routing.domain.classification import DEFAULT_MODEL, Classifier, ConfigError
-from routing.domain.classification.evaluation import classify_record, compare, evaluate, format_table, read_jsonl
+from routing.evaluation.metrics import classify_record, compare, evaluate, format_table, read_jsonl
 
 __all__ = ["compare", "decide", "main"]
 
@@ -167,7 +167,7 @@ def _evaluate(classifier: Classifier, args) -> int:
 
     result["coverage"] = coverage_at_precision([(r, decision_of(classifier, r)) for r in records])
     if args.cv:
-        from routing.domain.classification.training import cross_validate
+        from routing.training import cross_validate
 
         result["cross_validated"] = cross_validate(records, classifier.rules, k=args.cv)
     if args.leave_one_industry_out:
@@ -195,7 +195,7 @@ def _evaluate(classifier: Classifier, args) -> int:
 
 
 def _train(classifier: Classifier, args) -> int:
-    from routing.domain.classification.training import cross_validate, fit, load_model, save_artefact
+    from routing.training import cross_validate, fit, load_model, save_artefact
 
     records = _labelled(read_jsonl(args.files))
     # later files win: a staff correction overrides an earlier label of the same id

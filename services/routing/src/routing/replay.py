@@ -22,7 +22,7 @@ from complaints_shared import mongo
 from complaints_shared.topics import RECEIVED
 
 from .domain.classification import Classifier
-from .domain.classification.evaluation import compare
+from .evaluation.metrics import compare
 from .settings import RoutingSettings
 
 

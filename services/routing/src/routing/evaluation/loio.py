@@ -14,8 +14,8 @@ from pathlib import Path
 
 from routing.domain.classification import Classifier
 from routing.domain.classification.config import RuleSet
-from routing.domain.classification.evaluation import classify_record, score
-from routing.domain.classification.training import fit, load_model
+from routing.evaluation.metrics import classify_record, score
+from routing.training import fit, load_model
 
 DEFAULT_INDUSTRIES = Path(__file__).resolve().parents[3] / "tests" / "data" / "industries.json"
 CAVEAT = (

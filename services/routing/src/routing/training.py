@@ -1,7 +1,8 @@
 """Training the category model (scikit-learn) and exporting it as a JSON artefact.
 
 Only the `train` command and the tests use this module; the service loads the JSON with
-model.NgramModel and needs no scikit-learn at run time.
+domain.classification.model.NgramModel and needs no scikit-learn at run time. Outside the pure
+domain: it reads files and fits with scikit-learn.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..normalise import normalise
-from .config import RuleSet
-from .model import ARTEFACT_FORMAT, NgramModel, ngram_counts
-from .signals import category_evidence
-from .text import model_text
+from .domain.classification.config import RuleSet
+from .domain.classification.model import ARTEFACT_FORMAT, NgramModel, ngram_counts
+from .domain.classification.signals import category_evidence
+from .domain.classification.text import model_text
+from .domain.normalise import normalise
 
 NGRAM_RANGE = (1, 2)
 MIN_DF = 2
@@ -138,8 +139,8 @@ def folds(records: list[dict], k: int, seed: int = 7) -> list[list[int]]:
 
 def cross_validate(records: list[dict], rules: RuleSet, k: int = 10, **fit_kw) -> dict:
     """k-fold CV of the whole decision (rules + model trained on the other folds)."""
-    from . import Classifier
-    from .evaluation import classify_record, score
+    from .domain.classification import Classifier
+    from .evaluation.metrics import classify_record, score
 
     pairs = []
     for test_idx in folds(records, k):
