@@ -1,6 +1,5 @@
 """`python -m routing shadow` replays the received topic through a candidate configuration;
-`export-corrections` turns staff reassignments in the archive into training data. Both on the
-real broker and store."""
+on the real broker (`export-corrections`, which reads archive's API: test_routing_export_corrections.py)."""
 
 from __future__ import annotations
 
@@ -10,9 +9,8 @@ from datetime import UTC, datetime
 
 import pytest
 import yaml
-from archive.adapters.repository import CaseRepository
 from complaints_shared import events as ev
-from complaints_shared import kafka, mongo
+from complaints_shared import kafka
 from complaints_shared.settings import ServiceSettings
 from routing import replay
 from routing.domain.classification import DEFAULT_RULES
@@ -57,24 +55,3 @@ def test_shadow_counts_what_a_new_rules_version_would_change(env, tmp_path, caps
     assert report["replayed"] == 3
     assert report["changed"]["department"] == 2
     assert report["changed"].get("category", 0) == 0
-
-
-def test_export_corrections_writes_reassigned_cases_as_labelled_records(env, tmp_path):
-    settings = ServiceSettings(**env)
-
-    async def archive_a_corrected_case():
-        client = mongo.make_client(settings)
-        repository = CaseRepository(mongo.database(client, settings))
-        received = ev.ComplaintReceived(case_id="x1", channel=ev.Channel.EMAIL, text="The invoice lists the wrong VAT number.", received_at=NOW)
-        await repository.store_event(ev.envelope(received, source="/t"))
-        await repository.store_event(ev.envelope(ev.CaseReassigned(case_id="x1", actor="sup-1", at=NOW, department="billing", category="billing"), source="/t"))
-        untouched = ev.ComplaintReceived(case_id="x2", channel=ev.Channel.SMS, text="Late parcel.", received_at=NOW)
-        await repository.store_event(ev.envelope(untouched, source="/t"))
-        await client.close()
-
-    asyncio.run(archive_a_corrected_case())
-    out = tmp_path / "corrections.jsonl"
-    assert replay.main(["export-corrections", str(out)]) == 0
-    [record] = [json.loads(line) for line in out.read_text().splitlines()]
-    assert record["id"] == "x1" and record["text"].startswith("The invoice")
-    assert record["expected"]["department"] == "billing" and record["expected"]["category"] == "billing"

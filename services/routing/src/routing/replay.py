@@ -5,8 +5,8 @@ candidate one (new rules and/or model) and report how many decisions would chang
 without publishing anything. Each complaint is decided on its own (no customer history), so
 validity is not compared, only category, department, priority and triage.
 
-export-corrections: write the cases staff reassigned (from the archive's MongoDB) as
-labelled JSONL in the dev-set format: the training data for `python -m routing train`.
+export-corrections: write the cases staff reassigned (read through archive's API, never its
+database) as labelled JSONL in the dev-set format: the training data for `python -m routing train`.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import sys
 from pathlib import Path
 
 from complaints_shared import events as ev
-from complaints_shared import mongo
 from complaints_shared.topics import RECEIVED
 
+from .adapters.archive_api import ArchiveCases
 from .domain.classification import Classifier
 from .evaluation.metrics import compare
 from .settings import RoutingSettings
@@ -73,24 +73,36 @@ def _decisions(classifier: Classifier, complaints: list[ev.ComplaintReceived]) -
     return decisions
 
 
-async def export_corrections(settings: RoutingSettings, out: Path) -> int:
-    client = mongo.make_client(settings)
+ARCHIVE_URL = "http://127.0.0.1:8004"  # archive's default port
+
+
+def correction_record(case: dict) -> dict:
+    """A reassigned case (as archive's API gives it) as a labelled record in the dev-set format."""
+    return {
+        "id": case["case_id"], "channel": case.get("channel") or "web", "language": case.get("language"),
+        "customer_tier": case.get("customer_tier") or "standard", "subject": case.get("subject") or "",
+        "text": case["text"],
+        "expected": {"department": case["department"], "category": case.get("category"), "priority": case.get("priority")},
+    }
+
+
+async def export_corrections(archive: ArchiveCases, out: Path) -> int:
+    written = 0
+    with out.open("w", encoding="utf-8") as sink:
+        async for case in archive.corrected_cases():
+            if not case.get("text"):
+                continue  # a case archive knows only from its updates: nothing to learn from
+            sink.write(json.dumps(correction_record(case), ensure_ascii=False) + "\n")
+            written += 1
+    return written
+
+
+async def _export(settings: RoutingSettings, archive_url: str, out: Path) -> int:
+    archive = ArchiveCases.connect(archive_url, settings.api_key_value())
     try:
-        cursor = mongo.database(client, settings)["cases"].find({"corrected": True, "text": {"$exists": True}})
-        written = 0
-        with out.open("w", encoding="utf-8") as sink:
-            async for case in cursor:
-                record = {
-                    "id": case["_id"], "channel": case.get("channel", "web"), "language": case.get("language"),
-                    "customer_tier": case.get("customer_tier", "standard"), "subject": case.get("subject", ""),
-                    "text": case["text"],
-                    "expected": {"department": case["department"], "category": case.get("category"), "priority": case.get("priority")},
-                }
-                sink.write(json.dumps(record, ensure_ascii=False) + "\n")
-                written += 1
-        return written
+        return await export_corrections(archive, out)
     finally:
-        await client.close()
+        await archive.aclose()
 
 
 def main(argv: list[str]) -> int:
@@ -102,10 +114,11 @@ def main(argv: list[str]) -> int:
     shadow.add_argument("--limit", type=int, default=None)
     export = sub.add_parser("export-corrections", help="staff reassignments from the archive as labelled JSONL")
     export.add_argument("out", type=Path)
+    export.add_argument("--archive-url", default=ARCHIVE_URL, help=f"archive's read API (default {ARCHIVE_URL})")
     args = parser.parse_args(argv)
     settings = RoutingSettings()
     if args.command == "export-corrections":
-        written = asyncio.run(export_corrections(settings, args.out))
+        written = asyncio.run(_export(settings, args.archive_url, args.out))
         print(f"wrote {written} corrected cases to {args.out}")
         return 0
     if args.rules is None and args.model is None:

@@ -1,0 +1,1 @@
+"""Routing's adapters to other services."""
