@@ -3,6 +3,7 @@ in-memory idempotency store): whatever the document allows, and whatever it forb
 answers without a 5xx and as documented (issue 8, defect 10)."""
 
 import schemathesis
+from complaints_shared import lifecycle
 from complaints_shared.testing import FakePublisher
 from hypothesis import HealthCheck, settings
 from intake.adapters.idempotency import InMemoryIdempotencyStore
@@ -42,8 +43,11 @@ def test_the_case_update_body_is_a_union_of_the_update_types_by_type():
     body = document["paths"]["/v1/cases/{case_id}/events"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert body["discriminator"]["propertyName"] == "type"
     mapping = body["discriminator"]["mapping"]
-    assert set(mapping) == {"acknowledged", "note_added", "reassigned", "remedy_proposed", "remedy_approved",
-                            "remedy_rejected", "resolved", "closed", "reopened", "satisfaction_recorded", "customer_followed_up"}
+    assert set(mapping) == {"acknowledged", "cause_found", "note_added", "reassigned", "remedy_proposed", "remedy_approved",
+                            "remedy_rejected", "resolved", "closed", "reopened", "merged", "satisfaction_recorded",
+                            "customer_followed_up"}
+    # Every action of the lifecycle can be posted, and nothing else.
+    assert set(mapping) == set(lifecycle.ACTIONS)
     reassigned = document["components"]["schemas"][mapping["reassigned"].rsplit("/", 1)[-1]]
     assert reassigned["additionalProperties"] is False
     assert {"type", "actor", "department"} <= set(reassigned["required"])

@@ -189,6 +189,13 @@ class CaseAcknowledged(CaseUpdate):
     event_type: ClassVar[str] = "case.acknowledged"
 
 
+class CauseFound(CaseUpdate):
+    """The investigation found the complaint's cause (again, when it is revised)."""
+
+    event_type: ClassVar[str] = "case.cause_found"
+    cause: str = Field(min_length=1, max_length=TEXT_MAX)
+
+
 class CaseNoteAdded(CaseUpdate):
     """Staff recorded an investigation note."""
 
@@ -247,6 +254,14 @@ class CaseReopened(CaseUpdate):
     reason: str = Field(default="", max_length=2000)
 
 
+class CaseMerged(CaseUpdate):
+    """Staff folded the case into another case about the same matter."""
+
+    event_type: ClassVar[str] = "case.merged"
+    into_case_id: CaseId = Field(description="The case this one was merged into")
+    reason: str = Field(default="", max_length=2000)
+
+
 class SatisfactionRecorded(CaseUpdate):
     """Result of the satisfaction call-back."""
 
@@ -266,6 +281,7 @@ class CustomerFollowedUp(CaseUpdate):
 
 CASE_UPDATES: tuple[type[CaseUpdate], ...] = (
     CaseAcknowledged,
+    CauseFound,
     CaseNoteAdded,
     CaseReassigned,
     RemedyProposed,
@@ -274,6 +290,7 @@ CASE_UPDATES: tuple[type[CaseUpdate], ...] = (
     CaseResolved,
     CaseClosed,
     CaseReopened,
+    CaseMerged,
     SatisfactionRecorded,
     CustomerFollowedUp,
 )
