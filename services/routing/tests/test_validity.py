@@ -484,8 +484,8 @@ import random  # noqa: E402
 import re  # noqa: E402
 import sys  # noqa: E402
 
+from routing.adapters.config_files import read_validity  # noqa: E402
 from routing.domain.validity import fingerprints as validity_fingerprints  # noqa: E402
-from routing.domain.validity import judge as validity_judge  # noqa: E402
 from routing.domain.validity import text as validity_text  # noqa: E402
 from routing.domain.validity.intelligibility import implausible, unintelligible_verdict  # noqa: E402
 
@@ -639,7 +639,7 @@ def test_judge_and_open_case_equals_judge_then_open_case(variant):
         opened = separate.open_case(case_id="new-1", **kwargs)
         assert combined.judge_and_open_case(open_cases=history, case_id="new-1", **kwargs) == (verdict, opened)
         # the analysis shared between the two calls does not leak into another judge's settings
-        other = ValidityJudge.from_dict({**validity_judge._default_config(), "similarity": {"sketch_size": 16}})
+        other = ValidityJudge.from_dict({**read_validity().model_dump(), "similarity": {"sketch_size": 16}})
         assert other.open_case(case_id="new-1", **kwargs).fingerprint.startswith("b1.2.4.16:")
 
 

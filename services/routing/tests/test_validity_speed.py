@@ -7,10 +7,10 @@ import unicodedata
 
 import phonenumbers
 import pytest
+from routing.adapters.config_files import read_validity
 from routing.domain import customers as customers_module
 from routing.domain.customers import extract_contacts, extract_phones
 from routing.domain.validity import Fingerprinter, ValidityJudge, normalise_text
-from routing.domain.validity import judge as validity_judge
 from routing.domain.validity import spam as validity_spam
 from routing.domain.validity import text as validity_text
 from routing.domain.validity.intelligibility import implausible, implausible_letters
@@ -79,7 +79,7 @@ def test_spam_verdicts_with_unusual_phrases(judge):
         "weak": {"weight": 0.6, "phrases": ["\u200b", "free", "免费"]},
         "weaker": {"weight": 0.5, "phrases": ["gift", "礼品"]},
     }
-    odd = ValidityJudge.from_dict({**validity_judge._default_config(), "spam": {"phrases": groups}})
+    odd = ValidityJudge.from_dict({**read_validity().model_dump(), "spam": {"phrases": groups}})
     texts = TEXTS + ["see a-b]c", "^x$", "点击这里", "点 击", "\\d", "(?", "카톡", "zero\u200bwidth", "free gift", "免费礼品 http://x.cn"]
     for j in (judge, odd):
         for text in texts:

@@ -12,7 +12,9 @@ from typing import Any
 
 from complaints_shared import events as ev
 
+from .adapters.config_files import load_model_file, read_calendar, read_rules, read_validity
 from .domain.classification import Classification, Classifier
+from .domain.classification.config import compile_rules
 from .domain.customers import CustomerDirectory
 from .domain.deadlines import DeadlinePolicy
 from .domain.validity import OpenCase, ValidityJudge, prune
@@ -43,10 +45,12 @@ class RoutingEngine:
 
     @classmethod
     def from_config(cls, *, rules_path=None, model_path=None, validity_path=None, calendar_path=None, default_region="CN"):
+        """The engine of the configuration files (default: the shipped ones), each read and
+        validated by the config adapter; the domain pieces are built from the typed models."""
         return cls(
-            classifier=Classifier.from_config(rules_path, model_path),
-            judge=ValidityJudge.from_config(validity_path, default_region=default_region),
-            deadlines=DeadlinePolicy.from_config(calendar_path),
+            classifier=Classifier(compile_rules(read_rules(rules_path)), load_model_file(model_path)),
+            judge=ValidityJudge.from_settings(read_validity(validity_path), default_region=default_region),
+            deadlines=DeadlinePolicy.from_settings(read_calendar(calendar_path)),
         )
 
 

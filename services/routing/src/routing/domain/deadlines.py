@@ -35,13 +35,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-import yaml
 from complaints_shared.events import Deadlines
+
+from .configuration import CalendarConfig, validated
 
 __all__ = [
     "DEFAULT_CONFIG_PATH",
@@ -78,10 +78,6 @@ def _parse_time(value: Any) -> time:
     return time.fromisoformat(str(value))
 
 
-def _parse_date(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
 # --- the calendar -------------------------------------------------------------------------
 
 
@@ -104,14 +100,17 @@ class BusinessCalendar:
 
     @classmethod
     def from_config(cls, path: str | Path | None = None) -> BusinessCalendar:
-        return cls.from_dict(_load(path))
+        return cls.from_settings(_read(path))
 
     @classmethod
     def from_dict(cls, cfg: Mapping[str, Any]) -> BusinessCalendar:
-        tz_name = str(cfg.get("timezone", "Asia/Shanghai"))
-        days = frozenset(_DAYS[str(d).lower()[:3]] for d in cfg.get("working_days", ["mon", "tue", "wed", "thu", "fri"]))
-        hours = cfg.get("working_hours", {}) or {}
-        country = cfg.get("holiday_country")
+        """From a mapping shaped like calendar.yaml (validated: unknown keys are errors)."""
+        return cls.from_settings(validated(CalendarConfig, cfg, "calendar config"))
+
+    @classmethod
+    def from_settings(cls, cfg: CalendarConfig) -> BusinessCalendar:
+        days = frozenset(_DAYS[d.lower()[:3]] for d in cfg.working_days)
+        country = cfg.holiday_country
         country_holidays = None
         if country:
             try:
@@ -120,12 +119,12 @@ class BusinessCalendar:
                 raise ValueError("holiday_country needs the `holidays` package") from exc
             country_holidays = holidays_pkg.country_holidays(str(country))
         return cls(
-            timezone=ZoneInfo(tz_name),
+            timezone=ZoneInfo(cfg.timezone),
             working_days=days,
-            start=_parse_time(hours.get("start", "09:00")),
-            end=_parse_time(hours.get("end", "18:00")),
-            holidays=frozenset(_parse_date(d) for d in cfg.get("holidays", []) or []),
-            extra_working_days=frozenset(_parse_date(d) for d in cfg.get("extra_working_days", []) or []),
+            start=_parse_time(cfg.working_hours.start),
+            end=_parse_time(cfg.working_hours.end),
+            holidays=frozenset(cfg.holidays),
+            extra_working_days=frozenset(cfg.extra_working_days),
             country_holidays=country_holidays,
         )
 
@@ -274,13 +273,10 @@ class DeadlineDecision:
     explanation: str
 
 
-@lru_cache(maxsize=4)
-def _load_cached(path: str) -> dict[str, Any]:
-    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+def _read(path: str | Path | None) -> CalendarConfig:
+    from ..adapters.config_files import read_calendar  # the file is read by the adapter
 
-
-def _load(path: str | Path | None) -> dict[str, Any]:
-    return _load_cached(str(path or DEFAULT_CONFIG_PATH))
+    return read_calendar(path)
 
 
 @dataclass(frozen=True)
@@ -294,27 +290,32 @@ class DeadlinePolicy:
 
     @classmethod
     def from_config(cls, path: str | Path | None = None) -> DeadlinePolicy:
-        return cls.from_dict(_load(path))
+        return cls.from_settings(_read(path))
 
     @classmethod
     def from_dict(cls, cfg: Mapping[str, Any]) -> DeadlinePolicy:
-        calendar = BusinessCalendar.from_dict(cfg)
+        """From a mapping shaped like calendar.yaml (validated: unknown keys are errors)."""
+        return cls.from_settings(validated(CalendarConfig, cfg, "calendar config"))
+
+    @classmethod
+    def from_settings(cls, cfg: CalendarConfig) -> DeadlinePolicy:
+        calendar = BusinessCalendar.from_settings(cfg)
         sla: dict[str, PrioritySla] = {}
-        for prio, entry in (cfg.get("sla", {}) or {}).items():
-            clock = entry.get("clock", "business")
-            if clock not in _CLOCKS:
-                raise ValueError(f"sla {prio}: bad clock {clock!r}")
-            sla[str(prio)] = PrioritySla(clock, DeadlineSpec.parse(entry["acknowledge"]), DeadlineSpec.parse(entry["resolve"]))
-        categories: dict[str, CategoryRule] = {}
-        for name, entry in (cfg.get("categories", {}) or {}).items():
-            entry = entry or {}
-            categories[str(name)] = CategoryRule(
-                acknowledge=DeadlineSpec.parse(entry["acknowledge"]) if "acknowledge" in entry else None,
-                resolve=DeadlineSpec.parse(entry["resolve"]) if "resolve" in entry else None,
-                department_reply=DeadlineSpec.parse(entry["department_reply"]) if "department_reply" in entry else None,
-                parent=entry.get("parent"),
+        for prio, entry in cfg.sla.items():
+            if entry.clock not in _CLOCKS:
+                raise ValueError(f"sla {prio}: bad clock {entry.clock!r}")
+            sla[prio] = PrioritySla(entry.clock, DeadlineSpec.parse(entry.acknowledge), DeadlineSpec.parse(entry.resolve))  # type: ignore[arg-type]
+        categories = {
+            name: CategoryRule(
+                acknowledge=DeadlineSpec.parse(entry.acknowledge) if entry.acknowledge is not None else None,
+                resolve=DeadlineSpec.parse(entry.resolve) if entry.resolve is not None else None,
+                department_reply=DeadlineSpec.parse(entry.department_reply) if entry.department_reply is not None else None,
+                parent=entry.parent,
             )
-        policy = cls(calendar=calendar, sla=sla, categories=categories, version=str(cfg.get("version", "unversioned")))
+            for name, entry in cfg.categories.items()
+        }
+        version = cfg.version
+        policy = cls(calendar=calendar, sla=sla, categories=categories, version=version)
         for name in categories:
             policy.rule_for(name)  # fails early on a parent cycle or a missing parent
         return policy

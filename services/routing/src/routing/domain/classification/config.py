@@ -1,4 +1,5 @@
-"""Loading and compiling rules.yaml (once, at construction)."""
+"""Compiling the rules (a `RulesConfig`, read from rules.yaml by the config adapter) once, at
+construction: regexes, lexicon matcher, literal prefilter."""
 
 from __future__ import annotations
 
@@ -7,8 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from ..configuration import ConfigError, HandRuleConfig, RulesConfig
 from ..normalise import normalise
 from .prefilter import PatternScreen
 from .text import TermMatcher, optimise_pattern, script_of
@@ -16,10 +16,6 @@ from .text import TermMatcher, optimise_pattern, script_of
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "config"
 DEFAULT_RULES = CONFIG_DIR / "rules.yaml"
 DEFAULT_MODEL = CONFIG_DIR / "category_model.json"
-
-
-class ConfigError(ValueError):
-    pass
 
 
 def _compile(pattern: str, where: str) -> re.Pattern:
@@ -110,7 +106,7 @@ class RuleSet:
     demand: re.Pattern
     motives: list[Motive]
     routing_rules: list[RoutingRule]
-    raw: dict = field(repr=False, default_factory=dict)
+    config: RulesConfig | None = field(repr=False, default=None)  # what the rules were compiled from
     # the motive every safety (hazard) case gets instead of a cue-based one
     safety_motive: Motive | None = None
     # the hand-rule, mild-cue and motive-cue patterns with their literals (set by load_rules)
@@ -121,48 +117,37 @@ class RuleSet:
         return {c.department for c in self.categories.values()} | {self.triage_department}
 
 
-def _hand_rules(items: list[dict] | None, section: str) -> list[HandRule]:
+def _hand_rules(items: list[HandRuleConfig], section: str) -> list[HandRule]:
     rules = []
-    for i, item in enumerate(items or []):
-        rid = item.get("id") or f"{section}[{i}]"
+    for i, item in enumerate(items):
+        rid = item.id or f"{section}[{i}]"
         where = f"{section}.{rid}"
         rules.append(
             HandRule(
                 id=rid,
-                description=item.get("description", ""),
-                patterns=tuple(_compile(p, where) for p in item.get("patterns", [])),
-                scripts=tuple(script_of(p) for p in item.get("patterns", [])),
-                exclude=tuple(_compile(p, where) for p in item.get("exclude", [])),
-                negatable=bool(item.get("negatable", False)),
-                hypothetical_needs=tuple(_compile(p, where) for p in item.get("hypothetical_needs", [])),
+                description=item.description,
+                patterns=tuple(_compile(p, where) for p in item.patterns),
+                scripts=tuple(script_of(p) for p in item.patterns),
+                exclude=tuple(_compile(p, where) for p in item.exclude),
+                negatable=item.negatable,
+                hypothetical_needs=tuple(_compile(p, where) for p in item.hypothetical_needs),
             )
         )
     return rules
 
 
 def load_rules(path: Path | None = None) -> RuleSet:
-    path = Path(path) if path else DEFAULT_RULES
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
-    if not isinstance(raw, dict) or "version" not in raw or "categories" not in raw:
-        raise ConfigError(f"{path}: needs at least `version` and `categories`")
+    """The rules of a YAML file (default: the shipped rules.yaml), compiled."""
+    from ...adapters.config_files import read_rules  # the file is read by the adapter
 
-    categories: dict[str, Category] = {}
+    return compile_rules(read_rules(path))
+
+
+def _lexicon(cfg: RulesConfig) -> Lexicon:
     terms: dict[str, list[tuple[str, float]]] = {}
-    lex_weights = raw.get("lexicon_weights", {"strong": 2.0, "weak": 1.0})
-    for name, spec in raw["categories"].items():
-        if not spec or "department" not in spec:
-            raise ConfigError(f"category {name}: needs a department")
-        categories[name] = Category(
-            name=name,
-            department=spec["department"],
-            description=spec.get("description", ""),
-            handling_hint=" ".join(str(spec.get("handling_hint", "")).split()),
-        )
-        for tier, words in (spec.get("lexicon") or {}).items():
-            w = float(lex_weights.get(tier, 1.0))
+    for name, spec in cfg.categories.items():
+        for tier, words in spec.lexicon.items():
+            w = float(cfg.lexicon_weights[tier])
             for word in words or []:
                 key = normalise(str(word)).strip()
                 if not key:
@@ -172,101 +157,86 @@ def load_rules(path: Path | None = None) -> RuleSet:
                     bucket.append((name, w))
     matcher = TermMatcher(list(terms))
     # the matcher reports the matched text; map it back to the term (strip '*')
-    weights = {k.rstrip("*"): v for k, v in terms.items()}
+    return Lexicon(matcher, {k.rstrip("*"): v for k, v in terms.items()})
 
-    triage = raw.get("triage", {})
-    model = raw.get("model", {})
-    neg = raw.get("negation", {})
-    hyp = raw.get("hypothetical", {})
-    fin = raw.get("financial_loss", {})
-    mild = raw.get("mild_rules", {})
 
+def _routing_rules(cfg: RulesConfig) -> list[RoutingRule]:
     routing_rules = []
-    for i, item in enumerate(raw.get("routing_rules") or []):
-        if item.get("enabled", True) is False:
+    for i, item in enumerate(cfg.routing_rules):
+        if not item.enabled:
             continue
-        rid = item.get("id") or f"routing_rules[{i}]"
-        when = dict(item.get("when") or {})
-        for key in when:
-            if key not in {"category", "channel", "language", "customer_tier", "priority", "product", "keywords", "pattern", "uncertain"}:
-                raise ConfigError(f"routing rule {rid}: unknown condition {key!r}")
-        kw = when.get("keywords")
-        if isinstance(kw, str):
-            kw = [kw]
+        rid = item.id or f"routing_rules[{i}]"
+        when = item.when.model_dump(exclude_unset=True)
+        kw = [when["keywords"]] if isinstance(when.get("keywords"), str) else when.get("keywords")
         routing_rules.append(
             RoutingRule(
                 id=rid,
                 when=when,
-                department=item.get("department"),
-                category=item.get("category"),
-                priority_at_least=item.get("priority_at_least"),
+                department=item.department,
+                category=item.category,
+                priority_at_least=item.priority_at_least,
                 keywords=TermMatcher([normalise(k).strip() for k in kw]) if kw else None,
                 pattern=_compile(when["pattern"], rid) if when.get("pattern") else None,
                 product=_compile(when["product"], rid) if when.get("product") else None,
             )
         )
-        if item.get("category") and item["category"] not in categories:
-            raise ConfigError(f"routing rule {rid}: unknown category {item['category']!r}")
+        if item.category and item.category not in cfg.categories:
+            raise ConfigError(f"routing rule {rid}: unknown category {item.category!r}")
+    return routing_rules
 
-    motives = [
-        Motive(
-            id=m["id"],
-            label=m.get("label", m["id"]),
-            advice=" ".join(str(m.get("advice", "")).split()),
-            min_score=int(m.get("min_score", 1)),
-            cues=tuple(_compile(p, f"motives.{m['id']}") for p in m.get("cues", [])),
-            scripts=tuple(script_of(p) for p in m.get("cues", [])),
-        )
-        for m in raw.get("motives") or []
-    ]
 
-    safety = raw.get("safety_motive")
-    safety_motive = (
-        Motive(
-            id=safety["id"], label=safety.get("label", safety["id"]),
-            advice=" ".join(str(safety.get("advice", "")).split()), min_score=0, cues=(), scripts=(),
-        )
-        if safety
-        else None
+def _motive(m, *, cues: bool = True) -> Motive:
+    return Motive(
+        id=m.id,
+        label=m.label or m.id,
+        advice=" ".join(m.advice.split()),
+        min_score=m.min_score if cues else 0,
+        cues=tuple(_compile(p, f"motives.{m.id}") for p in m.cues) if cues else (),
+        scripts=tuple(script_of(p) for p in m.cues) if cues else (),
     )
 
+
+def compile_rules(cfg: RulesConfig) -> RuleSet:
+    """The rule set of a validated configuration: every regex compiled, the lexicon matcher and
+    the literal prefilter built. A bad regex is a ConfigError naming its rule."""
+    model, neg, hyp, fin, mild = cfg.model, cfg.negation, cfg.hypothetical, cfg.financial_loss, cfg.mild_rules
     rules = RuleSet(
-        version=str(raw["version"]),
-        categories=categories,
-        triage_department=triage.get("department", "customer_service"),
-        confidence_threshold=float(triage.get("confidence_threshold", 0.4)),
-        model_weight=float(model.get("weight", 0.5)),
-        lexicon_weight=float(model.get("lexicon_weight", 0.5)),
-        lexicon_temperature=float(model.get("lexicon_temperature", 1.0)),
-        lexicon_prior=float(model.get("lexicon_prior", 0.0)),
-        legal_requires_rule=bool(model.get("legal_requires_rule", True)),
-        hazard_category=model.get("hazard_category"),
-        hazard_bonus=float(model.get("hazard_bonus", 0.0)),
-        lexicon=Lexicon(matcher, weights),
-        hazard_rules=_hand_rules(raw.get("hazard_rules"), "hazard_rules"),
-        legal_rules=_hand_rules(raw.get("legal_rules"), "legal_rules"),
-        repeat_rules=_hand_rules(raw.get("repeat_rules"), "repeat_rules"),
-        neg_before_zh=_compile(neg.get("before_zh", "(?!)"), "negation"),
-        neg_before_en=_compile(neg.get("before_en", "(?!)"), "negation"),
-        neg_after_ko=_compile(neg.get("after_ko", "(?!)"), "negation"),
-        neg_window_before=int(neg.get("window_before", 6)),
-        neg_window_words=int(neg.get("window_before_words", 4)),
-        neg_window_after=int(neg.get("window_after", 8)),
-        hypothetical=_compile(hyp.get("markers", "(?!)"), "hypothetical"),
-        hypothetical_window=int(hyp.get("window_before", 14)),
-        thresholds={k.upper(): float(v) for k, v in (fin.get("thresholds") or {}).items()},
-        dollar_by_language=dict(fin.get("dollar_by_language") or {}),
-        yuan_by_language=dict(fin.get("yuan_by_language") or {}),
-        mild_threshold=float(mild.get("threshold", 2.0)),
-        mild_cues=[
-            (float(c.get("weight", 1.0)), _compile(c["pattern"], "mild_rules"), script_of(c["pattern"]))
-            for c in mild.get("cues") or []
-        ],
-        demand=_compile(mild.get("demand_pattern", "(?!)"), "mild_rules.demand_pattern"),
-        motives=motives,
-        routing_rules=routing_rules,
-        raw=raw,
-        safety_motive=safety_motive,
+        version=cfg.version,
+        categories={
+            name: Category(name, spec.department, spec.description, " ".join(spec.handling_hint.split()))
+            for name, spec in cfg.categories.items()
+        },
+        triage_department=cfg.triage.department,
+        confidence_threshold=cfg.triage.confidence_threshold,
+        model_weight=model.weight,
+        lexicon_weight=model.lexicon_weight,
+        lexicon_temperature=model.lexicon_temperature,
+        lexicon_prior=model.lexicon_prior,
+        legal_requires_rule=model.legal_requires_rule,
+        hazard_category=model.hazard_category,
+        hazard_bonus=model.hazard_bonus,
+        lexicon=_lexicon(cfg),
+        hazard_rules=_hand_rules(cfg.hazard_rules, "hazard_rules"),
+        legal_rules=_hand_rules(cfg.legal_rules, "legal_rules"),
+        repeat_rules=_hand_rules(cfg.repeat_rules, "repeat_rules"),
+        neg_before_zh=_compile(neg.before_zh, "negation"),
+        neg_before_en=_compile(neg.before_en, "negation"),
+        neg_after_ko=_compile(neg.after_ko, "negation"),
+        neg_window_before=neg.window_before,
+        neg_window_words=neg.window_before_words,
+        neg_window_after=neg.window_after,
+        hypothetical=_compile(hyp.markers, "hypothetical"),
+        hypothetical_window=hyp.window_before,
+        thresholds={k.upper(): v for k, v in fin.thresholds.items()},
+        dollar_by_language=dict(fin.dollar_by_language),
+        yuan_by_language=dict(fin.yuan_by_language),
+        mild_threshold=mild.threshold,
+        mild_cues=[(c.weight, _compile(c.pattern, "mild_rules"), script_of(c.pattern)) for c in mild.cues],
+        demand=_compile(mild.demand_pattern, "mild_rules.demand_pattern"),
+        motives=[_motive(m) for m in cfg.motives],
+        routing_rules=_routing_rules(cfg),
+        config=cfg,
+        safety_motive=_motive(cfg.safety_motive, cues=False) if cfg.safety_motive else None,
     )
     rules.screen = PatternScreen(_screened_patterns(rules))
     return rules

@@ -11,9 +11,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from complaints_shared.events import Channel, Validity
 
+from ..configuration import ConfigError, ValidityConfig, validated
 from ..customers import normalise_email, normalise_phone
 from .analysis import Analysis, Complaint, ValidityVerdict
 from .caches import DerivedFromSettings
@@ -30,11 +30,6 @@ DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent.parent / "config" /
 
 # analyses of this many recent complaints are kept (judge() then open_case() of the same text)
 _RECENT_ANALYSES = 8
-
-
-@lru_cache(maxsize=1)
-def _default_config() -> dict[str, Any]:
-    return yaml.safe_load(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"))
 
 
 @dataclass
@@ -76,75 +71,72 @@ class ValidityJudge:
 
     @classmethod
     def from_config(cls, path: str | Path | None = None, *, default_region: str = "CN") -> ValidityJudge:
-        """Build from a YAML file (default: routing/config/validity.yaml). `default_region` (for
-        phone numbers without a country code) comes from the service settings, the same value the
-        customer directory gets, so one number is never filed under two keys."""
-        if path is None:
-            return cls.from_dict(_default_config(), default_region=default_region)
-        return cls.from_dict(yaml.safe_load(Path(path).read_text(encoding="utf-8")), default_region=default_region)
+        """Build from a YAML file (default: routing/config/validity.yaml), read by the config
+        adapter. `default_region` (for phone numbers without a country code) comes from the
+        service settings, the same value the customer directory gets, so one number is never
+        filed under two keys."""
+        from ...adapters.config_files import read_validity  # the file is read by the adapter
+
+        return cls.from_settings(read_validity(path), default_region=default_region)
 
     @classmethod
     def from_dict(cls, cfg: Mapping[str, Any], *, default_region: str = "CN") -> ValidityJudge:
-        if "default_region" in cfg:
-            # a second place for the region would let the judge and the directory disagree
-            raise ValueError(
-                "validity config: default_region is not a validity setting; set the service's "
-                "default_phone_region (ROUTING_DEFAULT_PHONE_REGION) instead"
-            )
+        """Build from a mapping shaped like validity.yaml (validated: unknown keys are errors)."""
+        return cls.from_settings(validated(ValidityConfig, cfg, "validity config"), default_region=default_region)
+
+    @classmethod
+    def from_settings(cls, cfg: ValidityConfig, *, default_region: str = "CN") -> ValidityJudge:
         region = default_region
-        win = cfg.get("windows", {}) or {}
-        sim = cfg.get("similarity", {}) or {}
-        spam = cfg.get("spam", {}) or {}
-        inv = cfg.get("invalid", {}) or {}
+        win, sim, spam, inv = cfg.windows, cfg.similarity, cfg.spam, cfg.invalid
         blocked: set[str] = set()
-        for raw in spam.get("blocked_senders", []) or []:
-            if (email := normalise_email(str(raw))) is not None:
+        for raw in spam.blocked_senders:
+            if (email := normalise_email(raw)) is not None:
                 blocked.add(f"email:{email}")
-            elif (phone := normalise_phone(str(raw), region)) is not None:
+            elif (phone := normalise_phone(raw, region)) is not None:
                 blocked.add(f"phone:{phone}")
             else:
-                raise ValueError(f"validity config: blocked sender {raw!r} is neither an e-mail nor a phone number")
+                raise ConfigError(f"validity config: blocked sender {raw!r} is neither an e-mail nor a phone number")
         groups = tuple(
             PhraseGroup(
-                name=str(name),
-                weight=float(group.get("weight", 1.0)),
-                phrases=tuple(dict.fromkeys(normalise_text(str(p)) for p in group.get("phrases", []) if str(p).strip())),
+                name=name,
+                weight=group.weight,
+                phrases=tuple(dict.fromkeys(normalise_text(p) for p in group.phrases if p.strip())),
             )
-            for name, group in (spam.get("phrases", {}) or {}).items()
+            for name, group in spam.phrases.items()
         )
         return cls(
-            version=str(cfg.get("version", "unversioned")),
+            version=cfg.version,
             default_region=region,
-            duplicate_window=timedelta(hours=float(win.get("duplicate_hours", 72))),
-            follow_up_window=timedelta(days=float(win.get("follow_up_days", 30))),
-            consider_statuses=frozenset(win.get("consider_statuses", ["open"])),
+            duplicate_window=timedelta(hours=win.duplicate_hours),
+            follow_up_window=timedelta(days=win.follow_up_days),
+            consider_statuses=frozenset(win.consider_statuses),
             fingerprinter=Fingerprinter(
-                shingle_cjk=int(sim.get("shingle_cjk", 2)),
-                shingle_other=int(sim.get("shingle_other", 4)),
-                sketch_size=int(sim.get("sketch_size", 128)),
-                min_shingles_containment=int(sim.get("min_shingles_containment", 8)),
+                shingle_cjk=sim.shingle_cjk,
+                shingle_other=sim.shingle_other,
+                sketch_size=sim.sketch_size,
+                min_shingles_containment=sim.min_shingles_containment,
             ),
-            duplicate_threshold=float(sim.get("duplicate_threshold", 0.8)),
-            follow_up_threshold=float(sim.get("follow_up_threshold", 0.4)),
-            related_threshold=float(sim.get("related_threshold", 0.20)),
-            cue_threshold=float(sim.get("cue_threshold", 0.12)),
-            spam_threshold=float(spam.get("threshold", 1.0)),
-            link_weight=float(spam.get("link_weight", 0.3)),
-            max_links=int(spam.get("max_links", 3)),
-            max_link_share=float(spam.get("max_link_share", 0.5)),
+            duplicate_threshold=sim.duplicate_threshold,
+            follow_up_threshold=sim.follow_up_threshold,
+            related_threshold=sim.related_threshold,
+            cue_threshold=sim.cue_threshold,
+            spam_threshold=spam.threshold,
+            link_weight=spam.link_weight,
+            max_links=spam.max_links,
+            max_link_share=spam.max_link_share,
             blocked_senders=frozenset(blocked),
-            blocked_domains=tuple(str(d).casefold().strip(".") for d in spam.get("blocked_domains", []) or []),
+            blocked_domains=tuple(d.casefold().strip(".") for d in spam.blocked_domains),
             phrase_groups=groups,
-            min_letter_share=float(inv.get("min_letter_share", 0.4)),
-            min_cjk_chars=int(inv.get("min_cjk_chars", 2)),
-            min_latin_letters=int(inv.get("min_latin_letters", 4)),
-            max_distinct_chars=int(inv.get("max_distinct_chars", 2)),
-            min_repetition_length=int(inv.get("min_repetition_length", 6)),
-            mash_share=float(inv.get("mash_share", 0.6)),
-            jamo_share=float(inv.get("jamo_share", 0.6)),
-            keyboard_runs=tuple(str(r).casefold() for r in inv.get("keyboard_runs", []) or []),
-            order_ref_patterns=compile_all(cfg.get("order_refs", []) or []),
-            cue_patterns=compile_all(cfg.get("earlier_complaint_cues", []) or []),
+            min_letter_share=inv.min_letter_share,
+            min_cjk_chars=inv.min_cjk_chars,
+            min_latin_letters=inv.min_latin_letters,
+            max_distinct_chars=inv.max_distinct_chars,
+            min_repetition_length=inv.min_repetition_length,
+            mash_share=inv.mash_share,
+            jamo_share=inv.jamo_share,
+            keyboard_runs=tuple(r.casefold() for r in inv.keyboard_runs),
+            order_ref_patterns=compile_all(cfg.order_refs),
+            cue_patterns=compile_all(cfg.earlier_complaint_cues),
         )
 
     # -- the judgement --

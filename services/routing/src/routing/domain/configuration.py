@@ -1,0 +1,284 @@
+"""The configuration routing's domain is built from, as typed models: rules.yaml (`RulesConfig`),
+validity.yaml (`ValidityConfig`) and calendar.yaml (`CalendarConfig`).
+
+Each model names every key its file may hold, with its default; a key it does not name (a
+misspelt one) is an error that says where it is. The files are read and validated by
+`routing.adapters.config_files`; the domain compiles what it gets here (regexes, lexicons,
+durations) and never sees a raw mapping.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+__all__ = ["CalendarConfig", "ConfigError", "RulesConfig", "ValidityConfig", "validated"]
+
+
+class ConfigError(ValueError):
+    """A configuration file or mapping routing cannot use; the message says where."""
+
+
+class _Config(BaseModel):
+    """Unknown keys are errors; numbers written where text is expected are read as text (a
+    version 2026.1, a phone number); a key written with no value (null) counts as absent."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_is_absent(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if v is not None}
+        return data
+
+
+_C = TypeVar("_C", bound=_Config)
+
+
+def validated(model: type[_C], data: Any, where: str) -> _C:
+    """`data` as `model`, or a ConfigError naming `where` and each bad key's place."""
+    if data is None:
+        data = {}
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or '(top)'}: {e['msg']}" for e in exc.errors(include_url=False)
+        )
+        raise ConfigError(f"{where}: {problems}") from exc
+
+
+# --- rules.yaml ---------------------------------------------------------------------------
+
+
+class CategoryConfig(_Config):
+    department: str
+    description: str = ""
+    handling_hint: str = ""
+    # tier (a key of lexicon_weights) -> terms; the shipped terms live in config/lexicon/
+    lexicon: dict[str, list[str] | None] = Field(default_factory=dict)
+
+
+class HandRuleConfig(_Config):
+    id: str | None = None
+    description: str = ""
+    patterns: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
+    negatable: bool = False
+    hypothetical_needs: list[str] = Field(default_factory=list)
+
+
+class RoutingConditions(_Config):
+    """`when` of a routing rule: every condition written must hold (a list: any of its values)."""
+
+    category: str | list[str] | None = None
+    channel: str | list[str] | None = None
+    language: str | list[str] | None = None
+    customer_tier: str | list[str] | None = None
+    priority: str | list[str] | None = None
+    uncertain: bool | list[bool] | None = None
+    product: str | None = None  # a regex searched in the product name
+    keywords: str | list[str] | None = None
+    pattern: str | None = None  # a regex searched in the normalised text
+
+
+class RoutingRuleConfig(_Config):
+    id: str | None = None
+    enabled: bool = True
+    when: RoutingConditions = Field(default_factory=RoutingConditions)
+    department: str | None = None
+    category: str | None = None
+    priority_at_least: str | None = None
+
+
+class MotiveConfig(_Config):
+    id: str
+    label: str | None = None
+    advice: str = ""
+    min_score: int = 1
+    cues: list[str] = Field(default_factory=list)
+
+
+class SafetyMotiveConfig(_Config):
+    id: str
+    label: str | None = None
+    advice: str = ""
+
+
+class TriageConfig(_Config):
+    department: str = "customer_service"
+    confidence_threshold: float = 0.4
+
+
+class ModelBlendConfig(_Config):
+    weight: float = 0.5
+    lexicon_weight: float = 0.5
+    lexicon_temperature: float = 1.0
+    lexicon_prior: float = 0.0
+    legal_requires_rule: bool = True
+    hazard_category: str | None = None
+    hazard_bonus: float = 0.0
+
+
+class NegationConfig(_Config):
+    before_zh: str = "(?!)"
+    before_en: str = "(?!)"
+    after_ko: str = "(?!)"
+    window_before: int = 6
+    window_before_words: int = 4
+    window_after: int = 8
+
+
+class HypotheticalConfig(_Config):
+    markers: str = "(?!)"
+    window_before: int = 14
+
+
+class FinancialLossConfig(_Config):
+    thresholds: dict[str, float] = Field(default_factory=dict)
+    dollar_by_language: dict[str, str] = Field(default_factory=dict)
+    yuan_by_language: dict[str, str] = Field(default_factory=dict)
+
+
+class MildCueConfig(_Config):
+    pattern: str
+    weight: float = 1.0
+
+
+class MildRulesConfig(_Config):
+    threshold: float = 2.0
+    cues: list[MildCueConfig] = Field(default_factory=list)
+    demand_pattern: str = "(?!)"
+
+
+class RulesConfig(_Config):
+    version: str
+    categories: dict[str, CategoryConfig]
+    lexicon_weights: dict[str, float] = Field(default_factory=lambda: {"strong": 2.0, "weak": 1.0})
+    triage: TriageConfig = Field(default_factory=TriageConfig)
+    model: ModelBlendConfig = Field(default_factory=ModelBlendConfig)
+    negation: NegationConfig = Field(default_factory=NegationConfig)
+    hypothetical: HypotheticalConfig = Field(default_factory=HypotheticalConfig)
+    financial_loss: FinancialLossConfig = Field(default_factory=FinancialLossConfig)
+    mild_rules: MildRulesConfig = Field(default_factory=MildRulesConfig)
+    motives: list[MotiveConfig] = Field(default_factory=list)
+    safety_motive: SafetyMotiveConfig | None = None
+    hazard_rules: list[HandRuleConfig] = Field(default_factory=list)
+    legal_rules: list[HandRuleConfig] = Field(default_factory=list)
+    repeat_rules: list[HandRuleConfig] = Field(default_factory=list)
+    routing_rules: list[RoutingRuleConfig] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _known_tiers(self) -> RulesConfig:
+        for name, category in self.categories.items():
+            for tier in category.lexicon:
+                if tier not in self.lexicon_weights:
+                    raise ValueError(f"categories.{name}.lexicon: tier {tier!r} is not one of lexicon_weights {sorted(self.lexicon_weights)}")
+        return self
+
+
+# --- validity.yaml ------------------------------------------------------------------------
+
+
+class WindowsConfig(_Config):
+    duplicate_hours: float = 72
+    follow_up_days: float = 30
+    consider_statuses: list[str] = Field(default_factory=lambda: ["open"])
+
+
+class SimilarityConfig(_Config):
+    shingle_cjk: int = 2
+    shingle_other: int = 4
+    sketch_size: int = 128
+    min_shingles_containment: int = 8
+    duplicate_threshold: float = 0.8
+    follow_up_threshold: float = 0.4
+    related_threshold: float = 0.20
+    cue_threshold: float = 0.12
+
+
+class PhraseGroupConfig(_Config):
+    weight: float = 1.0
+    phrases: list[str] = Field(default_factory=list)
+
+
+class SpamConfig(_Config):
+    threshold: float = 1.0
+    link_weight: float = 0.3
+    max_links: int = 3
+    max_link_share: float = 0.5
+    blocked_senders: list[str] = Field(default_factory=list)
+    blocked_domains: list[str] = Field(default_factory=list)
+    phrases: dict[str, PhraseGroupConfig] = Field(default_factory=dict)
+
+
+class InvalidConfig(_Config):
+    min_letter_share: float = 0.4
+    min_cjk_chars: int = 2
+    min_latin_letters: int = 4
+    max_distinct_chars: int = 2
+    min_repetition_length: int = 6
+    mash_share: float = 0.6
+    jamo_share: float = 0.6
+    keyboard_runs: list[str] = Field(default_factory=list)
+
+
+class ValidityConfig(_Config):
+    version: str = "unversioned"
+    windows: WindowsConfig = Field(default_factory=WindowsConfig)
+    similarity: SimilarityConfig = Field(default_factory=SimilarityConfig)
+    spam: SpamConfig = Field(default_factory=SpamConfig)
+    invalid: InvalidConfig = Field(default_factory=InvalidConfig)
+    order_refs: list[str] = Field(default_factory=list)
+    earlier_complaint_cues: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_region_of_its_own(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "default_region" in data:
+            # a second place for the region would let the judge and the directory disagree
+            raise ValueError(
+                "default_region is not a validity setting; set the service's "
+                "default_phone_region (ROUTING_DEFAULT_PHONE_REGION) instead"
+            )
+        return data
+
+
+# --- calendar.yaml ------------------------------------------------------------------------
+
+# A duration: "30m", "4h", "2d"; or {duration: "2d", clock: calendar} to run on another clock.
+Duration = str | dict[str, str]
+
+
+class WorkingHoursConfig(_Config):
+    # "09:00"; YAML 1.1 reads 09:00 unquoted as sexagesimal minutes (an int), which is read so too
+    start: dt.time | int | str = "09:00"
+    end: dt.time | int | str = "18:00"
+
+
+class SlaConfig(_Config):
+    clock: str = "business"
+    acknowledge: Duration
+    resolve: Duration
+
+
+class CategoryDeadlinesConfig(_Config):
+    parent: str | None = None
+    acknowledge: Duration | None = None
+    resolve: Duration | None = None
+    department_reply: Duration | None = None
+
+
+class CalendarConfig(_Config):
+    version: str = "unversioned"
+    timezone: str = "Asia/Shanghai"
+    working_days: list[str] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
+    working_hours: WorkingHoursConfig = Field(default_factory=WorkingHoursConfig)
+    holidays: list[dt.date] = Field(default_factory=list)
+    extra_working_days: list[dt.date] = Field(default_factory=list)
+    holiday_country: str | None = None
+    sla: dict[str, SlaConfig] = Field(default_factory=dict)
+    categories: dict[str, CategoryDeadlinesConfig] = Field(default_factory=dict)

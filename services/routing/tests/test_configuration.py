@@ -1,0 +1,71 @@
+"""rules.yaml, validity.yaml and calendar.yaml are read by the config adapter into typed models:
+a misspelt key is an error that names it (before, each was silently ignored: the default applied)."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from routing.adapters.config_files import DEFAULT_CALENDAR, DEFAULT_RULES, DEFAULT_VALIDITY, read_calendar, read_rules, read_validity
+from routing.domain.classification import Classifier
+from routing.domain.configuration import CalendarConfig, ConfigError, RulesConfig, ValidityConfig
+from routing.domain.deadlines import DeadlinePolicy
+from routing.domain.validity import ValidityJudge
+
+
+def _write(tmp_path, source, change):
+    raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+    change(raw)
+    path = tmp_path / source.name
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_the_shipped_files_are_valid():
+    assert isinstance(read_rules(), RulesConfig) and read_rules().categories
+    assert isinstance(read_validity(), ValidityConfig) and read_validity().order_refs
+    assert isinstance(read_calendar(), CalendarConfig) and set(read_calendar().sla) == {"P1", "P2", "P3", "P4"}
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (lambda raw: raw.update(hazard_rule=[]), "hazard_rule"),
+        (lambda raw: raw["hazard_rules"][0].update(negatible=True), "hazard_rules.0.negatible"),
+        (lambda raw: raw["model"].update(lexicon_wieght=0.5), "model.lexicon_wieght"),
+        (lambda raw: raw["routing_rules"].append({"id": "z", "when": {"colour": "red"}}), "routing_rules.*when.colour"),
+        (lambda raw: raw["categories"]["billing"].update(departement="x"), "categories.billing.departement"),
+    ],
+)
+def test_a_misspelt_rules_key_is_an_error_naming_it(tmp_path, change, where):
+    path = _write(tmp_path, DEFAULT_RULES, change)
+    with pytest.raises(ConfigError, match=where.replace(".", r"\.").replace("*", r"\d+\.")):
+        Classifier.from_config(path)
+
+
+def test_a_lexicon_tier_must_have_a_weight(tmp_path):
+    path = _write(tmp_path, DEFAULT_RULES, lambda raw: raw["categories"]["billing"].update(lexicon={"strnog": ["invoice"]}))
+    with pytest.raises(ConfigError, match="strnog"):
+        read_rules(path)
+
+
+def test_a_misspelt_validity_key_is_an_error_naming_it(tmp_path):
+    path = _write(tmp_path, DEFAULT_VALIDITY, lambda raw: raw["similarity"].update(duplicate_treshold=0.5))
+    with pytest.raises(ConfigError, match=r"similarity\.duplicate_treshold"):
+        ValidityJudge.from_config(path)
+    with pytest.raises(ConfigError, match="simlarity"):
+        ValidityJudge.from_dict({"simlarity": {}})
+
+
+def test_a_misspelt_calendar_key_is_an_error_naming_it(tmp_path):
+    path = _write(tmp_path, DEFAULT_CALENDAR, lambda raw: raw.update(working_hour={"start": "08:00"}))
+    with pytest.raises(ConfigError, match="working_hour"):
+        DeadlinePolicy.from_config(path)
+    with pytest.raises(ConfigError, match=r"sla\.P1\.acknowlege"):
+        DeadlinePolicy.from_dict({"sla": {"P1": {"acknowlege": "1h", "resolve": "1d"}}})
+
+
+def test_not_yaml_is_an_error_naming_the_file(tmp_path):
+    path = tmp_path / "rules.yaml"
+    path.write_text("version: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"rules\.yaml"):
+        read_rules(path)
