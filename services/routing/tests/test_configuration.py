@@ -3,11 +3,13 @@ a misspelt key is an error that names it (before, each was silently ignored: the
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 import yaml
 from routing.adapters.config_files import DEFAULT_CALENDAR, DEFAULT_RULES, DEFAULT_VALIDITY, read_calendar, read_rules, read_validity
 from routing.domain.classification import Classifier
-from routing.domain.configuration import CalendarConfig, ConfigError, RulesConfig, ValidityConfig
+from routing.domain.configuration import CalendarConfig, ConfigError, RulesConfig, ValidityConfig, validated
 from routing.domain.deadlines import DeadlinePolicy
 from routing.domain.validity import ValidityJudge
 
@@ -69,3 +71,65 @@ def test_not_yaml_is_an_error_naming_the_file(tmp_path):
     path.write_text("version: [unclosed\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"rules\.yaml"):
         read_rules(path)
+
+
+# --- lexicon files ------------------------------------------------------------------------
+
+
+def _config_copy(tmp_path):
+    """The shipped rules.yaml with its lexicon folder, in tmp_path."""
+    shutil.copytree(DEFAULT_RULES.parent / "lexicon", tmp_path / "lexicon")
+    shutil.copy(DEFAULT_RULES, tmp_path / "rules.yaml")
+    return tmp_path / "rules.yaml"
+
+
+def _append(file, tier, term):
+    data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    data.setdefault(tier, []).append(term)
+    file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def test_the_lexicon_is_read_from_one_file_per_language_and_category():
+    folder = DEFAULT_RULES.parent / "lexicon"
+    assert sorted(p.name for p in folder.iterdir()) == ["en", "ko", "zh"]
+    rules = read_rules()
+    assert rules.lexicon_dir is None  # merged: the domain gets the terms, not a folder
+    in_files = sum(len(terms or []) for f in folder.glob("*/*.yaml") for terms in yaml.safe_load(f.read_text(encoding="utf-8")).values())
+    assert in_files == sum(len(terms or []) for c in rules.categories.values() for terms in c.lexicon.values()) == 2350
+    assert "质量问题" in rules.categories["product_quality"].lexicon["key"]
+
+
+def test_a_term_twice_in_a_category_is_refused(tmp_path):
+    path = _config_copy(tmp_path)
+    _append(tmp_path / "lexicon" / "zh" / "product_quality.yaml", "weak", "質量問題")  # = 质量问题 once normalised
+    with pytest.raises(ConfigError, match=r"质量问题|質量問題") as info:
+        read_rules(path)
+    assert "zh/product_quality.yaml" in str(info.value) and "once per category" in str(info.value)
+
+
+def test_the_same_term_in_two_categories_is_allowed(tmp_path):
+    path = _config_copy(tmp_path)
+    _append(tmp_path / "lexicon" / "en" / "billing.yaml", "weak", "wrong item")  # also a delivery term
+    assert "wrong item" in read_rules(path).categories["billing"].lexicon["weak"]
+
+
+def test_a_term_in_another_languages_file_is_refused(tmp_path):
+    path = _config_copy(tmp_path)
+    _append(tmp_path / "lexicon" / "en" / "billing.yaml", "weak", "환불")
+    with pytest.raises(ConfigError, match="not a en term"):
+        read_rules(path)
+
+
+def test_a_lexicon_file_of_an_unknown_category_is_refused(tmp_path):
+    path = _config_copy(tmp_path)
+    (tmp_path / "lexicon" / "en" / "biling.yaml").write_text("weak: [invoice]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="no category 'biling'"):
+        read_rules(path)
+
+
+def test_an_inline_duplicate_is_refused_too():
+    raw = yaml.safe_load(DEFAULT_RULES.read_text(encoding="utf-8"))
+    del raw["lexicon_dir"]
+    raw["categories"]["billing"]["lexicon"] = {"key": ["refund"], "weak": ["Refund"]}
+    with pytest.raises(ConfigError, match="once per category"):
+        validated(RulesConfig, raw, "rules")

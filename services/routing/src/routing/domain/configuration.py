@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from .normalise import normalise
+
 __all__ = ["CalendarConfig", "ConfigError", "RulesConfig", "ValidityConfig", "validated"]
 
 
@@ -158,6 +160,9 @@ class RulesConfig(_Config):
     version: str
     categories: dict[str, CategoryConfig]
     lexicon_weights: dict[str, float] = Field(default_factory=lambda: {"strong": 2.0, "weak": 1.0})
+    # folder of lexicon/<en|ko|zh>/<category>.yaml files, merged into the categories' lexicons
+    # by the config adapter (the model it hands over holds them inline and no folder)
+    lexicon_dir: str | None = None
     triage: TriageConfig = Field(default_factory=TriageConfig)
     model: ModelBlendConfig = Field(default_factory=ModelBlendConfig)
     negation: NegationConfig = Field(default_factory=NegationConfig)
@@ -172,11 +177,17 @@ class RulesConfig(_Config):
     routing_rules: list[RoutingRuleConfig] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _known_tiers(self) -> RulesConfig:
+    def _known_tiers_and_single_terms(self) -> RulesConfig:
         for name, category in self.categories.items():
-            for tier in category.lexicon:
+            seen: dict[str, str] = {}
+            for tier, terms in category.lexicon.items():
                 if tier not in self.lexicon_weights:
                     raise ValueError(f"categories.{name}.lexicon: tier {tier!r} is not one of lexicon_weights {sorted(self.lexicon_weights)}")
+                for term in terms or []:
+                    key = normalise(term).strip()
+                    if key and key in seen:
+                        raise ValueError(f"categories.{name}.lexicon.{tier}: {term!r} is already in {seen[key]}; a term may appear once per category")
+                    seen.setdefault(key, tier)
         return self
 
 
