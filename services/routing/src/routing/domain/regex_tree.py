@@ -212,16 +212,16 @@ class RegexReader:
             if negate:
                 return ("IN", None, ("set", p[start : self.i]))
             return ("LIT", items[0][1])
-        chars: set[str] | None = set()
+        key = ("set", p[start : self.i])
+        chars: set[str] = set()
         for item in items:
             if negate or item[0] == "CATEGORY" or (item[0] == "RANGE" and item[2] - item[1] >= 16):
-                chars = None
-                break
+                return ("IN", None, key)  # too many characters to list
             if item[0] == "LIT":
                 chars.add(item[1])
             else:
                 chars.update(map(chr, range(item[1], item[2] + 1)))
-        return ("IN", None if chars is None else frozenset(chars), ("set", p[start : self.i]))
+        return ("IN", frozenset(chars), key)
 
     def _next_escape(self) -> str:
         ch = self.p[self.i]
