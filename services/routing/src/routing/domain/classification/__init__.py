@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..normalise import normalise
-from .config import DEFAULT_MODEL, DEFAULT_RULES, ConfigError, RuleSet, load_rules
+from .config import DEFAULT_MODEL, DEFAULT_RULES, ConfigError, Motive, RuleSet, load_rules
 from .model import NgramModel
 from .signals import (
     category_evidence,
@@ -100,6 +100,18 @@ def _softmax(scores: dict[str, float], temperature: float, prior: float) -> dict
     return p
 
 
+@dataclass(frozen=True)
+class _Text:
+    """One complaint's text as every step reads it."""
+
+    raw: str  # subject and text
+    norm: str  # normalised
+    language: str  # given or detected
+    scripts: frozenset[str]
+    latin: str  # the Latin view the English patterns are searched in
+    possible: set[str]  # the hand-rule patterns that can match at all
+
+
 class Classifier:
     def __init__(self, rules: RuleSet, model: NgramModel | None, detector: LanguageDetector | None = None) -> None:
         self.rules = rules
@@ -162,10 +174,34 @@ class Classifier:
         earlier_categories: Collection[str] = (),
     ) -> Classification:
         """`earlier_categories`: categories of the customer's earlier complaints (from their
-        history); one of them equal to this complaint's category makes it a repeat (P2)."""
-        rs = self.rules
-        raw = f"{subject}\n{text}" if subject else text
+        history); one of them equal to this complaint's category makes it a repeat (P2).
+
+        The steps, in order, each adding its lines to the explanation: read the text, category
+        (hand rules, then the vote), priority, department (routing rules, triage), handling."""
         expl: list[Explanation] = []
+        t = self._read(text, subject, language, expl)
+        category, confidence, uncertain, hazard_hits = self._category(t, expl)
+        priority = self._priority(t, category, customer_tier, repeat_complaint or category in earlier_categories, hazard_hits, expl)
+        category, department, priority = self._department(
+            t, category, priority, confidence, uncertain, channel, customer_tier, product, expl
+        )
+        motive, hint = self._handling(t, category, hazard_hits)
+        return Classification(
+            category=category,
+            department=department,
+            priority=priority,
+            confidence=confidence,
+            uncertain=uncertain,
+            language=t.language,
+            handling_hint=hint,
+            motive=motive.id if motive else None,
+            explanation=tuple(expl),
+            rules_version=self.rules.version,
+            model_version=self.model.version if self.model else None,
+        )
+
+    def _read(self, text: str, subject: str, language: str | None, expl: list[Explanation]) -> _Text:
+        raw = f"{subject}\n{text}" if subject else text
         if language not in LANGUAGES:
             language = self.detect_language(raw)
             expl.append(Explanation("category", "language.detect", f"detected {language}"))
@@ -173,88 +209,83 @@ class Classifier:
         scripts = scripts_in(norm)
         latin = latin_view(norm, scripts)
         # the hand-rule patterns that can match this text at all (one pass over it)
-        possible = rs.screen.candidates({"latin": latin, "zh": norm, "ko": norm}, scripts)
+        possible = self.rules.screen.candidates({"latin": latin, "zh": norm, "ko": norm}, scripts)
+        return _Text(raw, norm, language, scripts, latin, possible)
 
-        # --- category ---------------------------------------------------------------
+    def _category(self, t: _Text, expl: list[Explanation]) -> tuple[str, float, bool, list]:
+        """(category, confidence, uncertain, hazard hits): a legal hand rule decides, else the vote."""
+        rs = self.rules
         legal_hits = match_rules(
-            rs, rs.legal_rules, norm, use_negation=False, scripts=scripts, latin=latin, possible=possible
+            rs, rs.legal_rules, t.norm, use_negation=False, scripts=t.scripts, latin=t.latin, possible=t.possible
         )
-        probs, lex, contributions, hazard_hits = self.category_vote(norm, scripts, latin, possible)
-        ranked = sorted(probs.items(), key=lambda kv: -kv[1])
+        probs, lex, contributions, hazard_hits = self.category_vote(t.norm, t.scripts, t.latin, t.possible)
         if legal_hits:
-            category = LEGAL
             confidence = max(0.95, probs.get(LEGAL, 0.0))
-            for h in legal_hits:
-                expl.append(Explanation("category", h.rule, f"matched {h.text!r}", 1.0))
-        else:
-            if rs.legal_requires_rule:
-                # legal_regulatory is defined by its hand rules (lawyer, regulator, data leak);
-                # a statistical guess of it without one is not trusted.
-                ranked = [kv for kv in ranked if kv[0] != LEGAL]
-                rest = sum(p for _, p in ranked) or 1.0
-                ranked = [(c, p / rest) for c, p in ranked]
-            category, confidence = ranked[0]
-            runner = ranked[1]
-            model_name = f"model:{self.model.version}" if self.model else "lexicon"
-            expl.append(
-                Explanation(
-                    "category",
-                    model_name,
-                    f"{category} {confidence:.2f} (next {runner[0]} {runner[1]:.2f})",
-                    round(confidence, 4),
-                )
-            )
-            terms = lex["terms"].get(category) or []
-            if terms:
-                expl.append(
-                    Explanation("category", "lexicon", ", ".join(terms[:8]), round(lex["scores"][category], 2))
-                )
-            for c in contributions:
-                expl.append(Explanation("category", "model.feature", c.feature, c.weight))
+            expl += [Explanation("category", h.rule, f"matched {h.text!r}", 1.0) for h in legal_hits]
+            return LEGAL, round(float(confidence), 4), False, hazard_hits
+        ranked = sorted(probs.items(), key=lambda kv: -kv[1])
+        if rs.legal_requires_rule:
+            # legal_regulatory is defined by its hand rules (lawyer, regulator, data leak);
+            # a statistical guess of it without one is not trusted.
+            ranked = [kv for kv in ranked if kv[0] != LEGAL]
+            rest = sum(p for _, p in ranked) or 1.0
+            ranked = [(c, p / rest) for c, p in ranked]
+        category, confidence = ranked[0]
+        runner = ranked[1]
+        model_name = f"model:{self.model.version}" if self.model else "lexicon"
+        expl.append(
+            Explanation("category", model_name, f"{category} {confidence:.2f} (next {runner[0]} {runner[1]:.2f})", round(confidence, 4))
+        )
+        terms = lex["terms"].get(category) or []
+        if terms:
+            expl.append(Explanation("category", "lexicon", ", ".join(terms[:8]), round(lex["scores"][category], 2)))
+        expl += [Explanation("category", "model.feature", c.feature, c.weight) for c in contributions]
         confidence = round(float(confidence), 4)
-        uncertain = (not legal_hits) and confidence < rs.confidence_threshold
+        return category, confidence, confidence < rs.confidence_threshold, hazard_hits
 
-        # --- priority -----------------------------------------------------------------
-        priority = "P3"
-        p_reasons: list[Explanation] = []
-        if hazard_hits:
-            priority = "P1"
-            p_reasons += [Explanation("priority", h.rule, f"P1: matched {h.text!r}", 1.0) for h in hazard_hits]
+    def _priority(
+        self, t: _Text, category: str, customer_tier: str, repeat: bool, hazard_hits: list, expl: list[Explanation]
+    ) -> str:
+        """P1 (hazard, legal), else P2 (key account, repeat, large amount), else P4 (mild), else P3."""
+        reasons = [Explanation("priority", h.rule, f"P1: matched {h.text!r}", 1.0) for h in hazard_hits]
         if category == LEGAL:
-            priority = "P1"
-            p_reasons.append(Explanation("priority", "priority.legal", "P1: legal/regulatory complaint", 1.0))
-        if priority != "P1":
-            p2: list[Explanation] = []
-            if customer_tier == "key_account":
-                p2.append(Explanation("customer", "priority.key_account", "P2: key-account customer", 1.0))
-            if repeat_complaint or category in earlier_categories:
-                p2.append(Explanation("customer", "priority.repeat_history", "P2: earlier complaint on the same category", 1.0))
-            repeat_hits = match_rules(
-                rs, rs.repeat_rules, norm, use_negation=False, scripts=scripts, latin=latin, possible=possible
-            )
-            for h in repeat_hits:
-                p2.append(Explanation("priority", h.rule, f"P2: matched {h.text!r}", 1.0))
-            for a in (large_amounts(rs, norm, language)[:2] if not p2 else ()):
-                p2.append(
-                    Explanation("priority", "priority.financial_loss", f"P2: {a.text.strip()} = {a.value:,.0f} {a.currency}", 1.0)
-                )
-            if p2:
-                priority = "P2"
-                p_reasons += p2
-        if priority == "P3":
-            score, cues, demand = mild_score(rs, norm, scripts, latin, possible)
-            if score >= rs.mild_threshold and not demand:
-                priority = "P4"
-                p_reasons.append(Explanation("priority", "priority.mild", f"P4: {', '.join(cues)}", round(score, 2)))
-        if not p_reasons:
-            p_reasons.append(Explanation("priority", "priority.default", "P3: ordinary complaint"))
-        expl += p_reasons
+            reasons.append(Explanation("priority", "priority.legal", "P1: legal/regulatory complaint", 1.0))
+        priority = "P1" if reasons else self._p2_or_lower(t, customer_tier, repeat, reasons)
+        expl += reasons or [Explanation("priority", "priority.default", "P3: ordinary complaint")]
+        return priority
 
-        # --- department -----------------------------------------------------------------
+    def _p2_or_lower(self, t: _Text, customer_tier: str, repeat: bool, reasons: list[Explanation]) -> str:
+        rs = self.rules
+        p2: list[Explanation] = []
+        if customer_tier == "key_account":
+            p2.append(Explanation("customer", "priority.key_account", "P2: key-account customer", 1.0))
+        if repeat:
+            p2.append(Explanation("customer", "priority.repeat_history", "P2: earlier complaint on the same category", 1.0))
+        repeat_hits = match_rules(
+            rs, rs.repeat_rules, t.norm, use_negation=False, scripts=t.scripts, latin=t.latin, possible=t.possible
+        )
+        p2 += [Explanation("priority", h.rule, f"P2: matched {h.text!r}", 1.0) for h in repeat_hits]
+        for a in (large_amounts(rs, t.norm, t.language)[:2] if not p2 else ()):
+            p2.append(Explanation("priority", "priority.financial_loss", f"P2: {a.text.strip()} = {a.value:,.0f} {a.currency}", 1.0))
+        if p2:
+            reasons += p2
+            return "P2"
+        score, cues, demand = mild_score(rs, t.norm, t.scripts, t.latin, t.possible)
+        if score >= rs.mild_threshold and not demand:
+            reasons.append(Explanation("priority", "priority.mild", f"P4: {', '.join(cues)}", round(score, 2)))
+            return "P4"
+        return "P3"
+
+    def _department(
+        self, t: _Text, category: str, priority: str, confidence: float, uncertain: bool,
+        channel: str, customer_tier: str, product: str | None, expl: list[Explanation],
+    ) -> tuple[str, str, str]:
+        """(category, department, priority) after the routing rules (first match wins; it may set
+        the category and raise the priority), else the category's department, or triage."""
+        rs = self.rules
         department = rs.categories[category].department
-        routed_by: str | None = None
         for rule in rs.routing_rules:
-            if self._rule_applies(rule, norm, category, channel, language, customer_tier, priority, product, uncertain):
+            if self._rule_applies(rule, t.norm, category, channel, t.language, customer_tier, priority, product, uncertain):
                 if rule.category:
                     category = rule.category
                     department = rs.categories[category].department
@@ -263,47 +294,33 @@ class Classifier:
                     expl.append(Explanation("priority", rule.id, f"raised to {priority}"))
                 if rule.department:
                     department = rule.department
-                routed_by = rule.id
                 expl.append(Explanation("department", rule.id, f"{category} -> {department}"))
-                break
-        if routed_by is None:
-            if uncertain:
-                department = rs.triage_department
-                expl.append(
-                    Explanation(
-                        "triage",
-                        "triage.low_confidence",
-                        f"confidence {confidence:.2f} < {rs.confidence_threshold:.2f}; best guess {category}",
-                        confidence,
-                    )
+                return category, department, priority
+        if uncertain:
+            expl.append(
+                Explanation(
+                    "triage", "triage.low_confidence",
+                    f"confidence {confidence:.2f} < {rs.confidence_threshold:.2f}; best guess {category}", confidence,
                 )
-            else:
-                expl.append(Explanation("department", "taxonomy", f"{category} -> {department}"))
+            )
+            return category, rs.triage_department, priority
+        expl.append(Explanation("department", "taxonomy", f"{category} -> {department}"))
+        return category, department, priority
 
-        # --- handling ---------------------------------------------------------------------
+    def _handling(self, t: _Text, category: str, hazard_hits: list) -> tuple[Motive | None, str]:
+        """The customer's motive and the handling hint; a safety case gets the safety motive."""
+        rs = self.rules
         if hazard_hits and rs.safety_motive is not None:
             # someone hurt or put at risk is cared for first, never read as a claimant
-            motive = rs.safety_motive
+            motive: Motive | None = rs.safety_motive
         else:
-            motive, _motive_cues = motive_of(rs, norm, raw, scripts, latin, possible)
+            motive, _motive_cues = motive_of(rs, t.norm, t.raw, t.scripts, t.latin, t.possible)
         hint = rs.categories[category].handling_hint
         if motive is not None and motive is rs.safety_motive:
             hint = f"Safety first, someone was {motive.label}: {motive.advice} {hint}"
         elif motive is not None:
             hint = f"{hint} Customer seems {motive.label}: {motive.advice}"
-        return Classification(
-            category=category,
-            department=department,
-            priority=priority,
-            confidence=confidence,
-            uncertain=uncertain,
-            language=language,
-            handling_hint=hint,
-            motive=motive.id if motive else None,
-            explanation=tuple(expl),
-            rules_version=rs.version,
-            model_version=self.model.version if self.model else None,
-        )
+        return motive, hint
 
     @staticmethod
     def _rule_applies(rule, norm, category, channel, language, tier, priority, product, uncertain) -> bool:
