@@ -3,8 +3,10 @@ RFC 9457 problem responses for bad input (4xx naming the field, never a 5xx)."""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Annotated
 
 from aiokafka.errors import KafkaError
@@ -13,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 ReadinessCheck = Callable[[], Awaitable[bool]]
@@ -50,22 +53,107 @@ def health_router(checks: dict[str, ReadinessCheck], liveness: dict[str, Callabl
 
 _bearer = HTTPBearer(auto_error=False)
 
+ALL_RIGHTS = "*"
 
-def bearer_auth(expected_key: Callable[[], str | None]):
-    """A dependency that admits `Authorization: Bearer <COMPLAINTS_API_KEY>`."""
+
+class ApiKey(BaseModel):
+    """One scoped key of `COMPLAINTS_API_KEYS`: what its holder (an adapter, a staff tool) may do.
+
+    Only the key's SHA-256 is configured, never the key itself.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._-]+$",
+                      description="Who holds the key (logged and used to scope Idempotency-Keys)")
+    sha256: str = Field(pattern=r"^[0-9a-fA-F]{64}$", description="SHA-256 of the key, hex")
+    roles: frozenset[str] = Field(default=frozenset(), description='e.g. "agent", "supervisor"')
+    channels: frozenset[str] = Field(default=frozenset(), description='Complaint channels it may submit, or "*"')
+    actions: frozenset[str] = Field(default=frozenset(), description='Case actions it may post, or "*"')
+
+    def digest(self) -> bytes:
+        return bytes.fromhex(self.sha256)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who a request's bearer key belongs to, and its rights."""
+
+    name: str
+    roles: frozenset[str] = frozenset()
+    channels: frozenset[str] = frozenset()
+    actions: frozenset[str] = frozenset()
+    all_rights: bool = False
+
+    @property
+    def client_id(self) -> str:
+        # The all-rights key keeps the id it always had (stored idempotency keys stay valid);
+        # a scoped key's id cannot meet it.
+        return "full" if self.all_rights else f"key:{self.name}"
+
+    def has_role(self, role: str) -> bool:
+        return self.all_rights or role in self.roles
+
+    def may_submit(self, channel: str) -> bool:
+        return self.all_rights or ALL_RIGHTS in self.channels or channel in self.channels
+
+    def may_post(self, action: str) -> bool:
+        return self.all_rights or ALL_RIGHTS in self.actions or action in self.actions
+
+
+FULL_RIGHTS = Principal("full", all_rights=True)
+
+
+class MissingRight(Exception):
+    """The key is valid but lacks a right (answered 403, naming it: `role:supervisor`,
+    `channel:sms`, `action:remedy_approved`)."""
+
+    def __init__(self, right: str) -> None:
+        self.right = right
+        super().__init__(f"the API key lacks the right {right!r}")
+
+
+def require(allowed: bool, right: str) -> None:
+    if not allowed:
+        raise MissingRight(right)
+
+
+def _sha256(text: str) -> bytes:
+    return hashlib.sha256(text.encode()).digest()
+
+
+def identify(presented: str, *, full_key: str | None, scoped_keys: Sequence[ApiKey] = ()) -> Principal | None:
+    """The holder of `presented`, or None. Compares SHA-256 digests in constant time, and
+    every configured key every time, so the answer's timing tells nothing about which matched."""
+    digest = _sha256(presented)
+    found: Principal | None = None
+    if full_key and hmac.compare_digest(digest, _sha256(full_key)):
+        found = FULL_RIGHTS
+    for key in scoped_keys:
+        if hmac.compare_digest(digest, key.digest()) and found is None:
+            found = Principal(key.name, key.roles, key.channels, key.actions)
+    return found
+
+
+def bearer_auth(expected_key: Callable[[], str | None], scoped_keys: Callable[[], Sequence[ApiKey]] | None = None):
+    """A dependency that admits `Authorization: Bearer <key>`: the all-rights COMPLAINTS_API_KEY,
+    or one of the scoped keys of COMPLAINTS_API_KEYS. It answers the key's `Principal`; the
+    routes check the rights they need (`require`)."""
 
     async def require_key(
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    ) -> str:
+    ) -> Principal:
         key = expected_key()
-        if not key:
+        scoped = tuple(scoped_keys()) if scoped_keys else ()
+        if not key and not scoped:
             # Refuse rather than run open: a service without a key configured is misconfigured.
             raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "no API key configured (COMPLAINTS_API_KEY)")
-        if credentials is None or not hmac.compare_digest(credentials.credentials.encode(), key.encode()):
+        principal = None if credentials is None else identify(credentials.credentials, full_key=key, scoped_keys=scoped)
+        if principal is None:
             raise HTTPException(
                 status.HTTP_401_UNAUTHORIZED, "missing or wrong bearer key", headers={"WWW-Authenticate": "Bearer"}
             )
-        return "full"
+        return principal
 
     return require_key
 
@@ -111,6 +199,10 @@ def install_problem_handlers(app: FastAPI) -> None:
         response.headers["Retry-After"] = "5"
         return response
 
+    @app.exception_handler(MissingRight)
+    async def missing_right(_request: Request, exc: MissingRight) -> JSONResponse:
+        return problem(403, "Forbidden", str(exc), missing_right=exc.right)
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         response = problem(exc.status_code, str(exc.detail), str(exc.detail))
@@ -122,8 +214,6 @@ def install_problem_handlers(app: FastAPI) -> None:
 # --- documenting the problem responses in OpenAPI ------------------------------------------
 
 from typing import Any  # noqa: E402 - appended section; kept with the code that uses it
-
-from pydantic import BaseModel, ConfigDict, Field  # noqa: E402
 
 
 class FieldProblem(BaseModel):
@@ -146,8 +236,10 @@ class Problem(BaseModel):
 PROBLEM_DESCRIPTIONS = {
     400: "Bad request",
     401: "Missing or wrong bearer key",
+    403: "The key lacks a right: `missing_right` names it (`role:…`, `channel:…`, `action:…`)",
     404: "Not found",
     409: "Conflict",
+    412: "Precondition failed: `If-Match` does not name the case's current ETag",
     413: "Body too large",
     415: "Unsupported media type",
     422: "Invalid request: `errors` names each field",
