@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 from complaints_shared import events as ev
+from complaints_shared.lifecycle import CaseStatus
 from pydantic import ValidationError
 
 UPDATE = {"type": "acknowledged", "actor": "agent-7"}
@@ -33,7 +34,8 @@ async def test_unusable_case_id_is_422_naming_it_and_nothing_is_published(client
 
 
 @pytest.mark.parametrize("case_id", [str(uuid.uuid4()), ev.derived_id("case", "sms", "x"), "case-1", "CRM:7.a_b", "x" * 128])
-async def test_ids_the_system_makes_are_accepted_and_answered(client, publisher, case_id):
+async def test_ids_the_system_makes_are_accepted_and_answered(client, publisher, archive, case_id):
+    archive.add(case_id, CaseStatus.ASSIGNED)
     response = await client.post(f"/v1/cases/{case_id}/events", json=UPDATE)
     assert response.status_code == 202, response.text
     assert response.headers["location"] == f"/v1/cases/{case_id}"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from complaints_shared import events as ev
+from complaints_shared.lifecycle import CaseStatus
 
 COMPLAINT = {
     "channel": "email",
@@ -86,7 +87,8 @@ async def test_naive_received_at_is_rejected(client):
     assert "received_at" in response.text
 
 
-async def test_case_update_is_published_on_the_updates_topic(client, publisher):
+async def test_case_update_is_published_on_the_updates_topic(client, publisher, archive):
+    archive.add("case-1", CaseStatus.ASSIGNED)
     response = await client.post("/v1/cases/case-1/events", json={"type": "acknowledged", "actor": "agent-7"})
     assert response.status_code == 202, response.text
     [event] = publisher.events

@@ -10,6 +10,7 @@ import httpx
 import pytest
 from aiokafka.errors import KafkaConnectionError
 from complaints_shared import events as ev
+from complaints_shared.lifecycle import CaseStatus
 from complaints_shared.testing import FakePublisher
 from intake.adapters.idempotency import InMemoryIdempotencyStore
 from intake.bootstrap import bootstrap
@@ -42,7 +43,9 @@ async def test_same_idempotency_key_same_body_gets_the_first_answer_and_another_
     assert len(publisher.events) == 1
 
 
-async def test_a_reused_case_update_key_does_not_swallow_a_resolution(client, publisher):
+async def test_a_reused_case_update_key_does_not_swallow_a_resolution(client, publisher, archive):
+    archive.add("case-1", CaseStatus.ASSIGNED)
+    archive.add("case-2", CaseStatus.REMEDY_APPROVED)
     key = {"Idempotency-Key": "tool-req-1"}
     ack = await client.post("/v1/cases/case-1/events", json={"type": "acknowledged", "actor": "a"}, headers=key)
     assert ack.status_code == 202

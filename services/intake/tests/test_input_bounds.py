@@ -8,6 +8,7 @@ from datetime import timedelta
 import httpx
 import pytest
 from complaints_shared import events as ev
+from complaints_shared.lifecycle import CaseStatus
 from intake import handlers
 from intake.bootstrap import bootstrap
 from intake.domain.case_updates import UPDATE_BODIES
@@ -76,7 +77,8 @@ async def test_case_update_body_cannot_set_the_case_or_the_time(client, publishe
     assert publisher.events == []
 
 
-async def test_the_server_sets_the_time_of_a_case_update(client, publisher):
+async def test_the_server_sets_the_time_of_a_case_update(client, publisher, archive):
+    archive.add("case-1", CaseStatus.REMEDY_APPROVED)
     before = ev.utcnow()
     response = await client.post("/v1/cases/case-1/events", json={"type": "resolved", "actor": "a", "resolution": "Refunded"})
     assert response.status_code == 202, response.text

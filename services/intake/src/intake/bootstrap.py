@@ -17,8 +17,10 @@ from fastapi import FastAPI
 from pymongo import AsyncMongoClient
 from pymongo.errors import PyMongoError
 
+from .adapters.case_states import ArchiveCaseStates, InMemoryCaseStates
 from .adapters.idempotency import InMemoryIdempotencyStore, MongoIdempotencyStore
 from .adapters.publishing import BoundedPublisher
+from .domain.case_states import CaseStates, RecentUpdates
 from .domain.idempotency import IdempotencyStore
 from .entrypoints.http import create_app
 from .entrypoints.raw_topic import raw_record_handler
@@ -36,6 +38,7 @@ class Intake:
     clock: Callable[[], datetime] = ev.utcnow
     raw_loop: kafka.ConsumerLoop | None = None
     mongo_client: AsyncMongoClient | None = None
+    case_states: CaseStates | None = None
 
     @contextlib.asynccontextmanager
     async def lifespan(self, _app: FastAPI) -> AsyncIterator[None]:
@@ -54,6 +57,10 @@ class Intake:
             # Not fatal: requests answer 503 while the store is away, and /readyz says so.
             log.warning("idempotency index not created", extra={"error": type(exc).__name__})
         self.idempotency = store
+        archive = ArchiveCaseStates.connect(
+            settings.archive_url, settings.archive_api_key_value(), timeout_seconds=settings.archive_timeout_seconds
+        )
+        self.case_states = archive
         # The producer's own waits (metadata, room in the batch buffer) end within the publish
         # bound; BoundedPublisher bounds the acknowledgement itself.
         producer = kafka.make_producer(settings, request_timeout_ms=int(settings.publish_timeout_seconds * 1000))
@@ -80,6 +87,7 @@ class Intake:
                 await loop.stop_and_wait()
                 await consumer.stop()
             await producer.stop()
+            await archive.aclose()
             await self.mongo_client.close()
 
     def get_publisher(self) -> Publisher:
@@ -90,6 +98,10 @@ class Intake:
     def get_idempotency_store(self) -> IdempotencyStore:
         assert self.idempotency is not None, "idempotency store used before start-up"
         return self.idempotency
+
+    def get_case_states(self) -> CaseStates:
+        assert self.case_states is not None, "case states used before start-up"
+        return self.case_states
 
     def app(self) -> FastAPI:
         settings = self.settings
@@ -103,9 +115,11 @@ class Intake:
             return await mongo.database_reachable(self.mongo_client)
 
         return create_app(
-            auth=bearer_auth(settings.api_key_value),
+            auth=bearer_auth(settings.api_key_value, settings.api_keys_value),
             publisher_dep=self.get_publisher,
             store_dep=self.get_idempotency_store,
+            case_states_dep=self.get_case_states,
+            recent=RecentUpdates(timedelta(seconds=settings.case_state_memory_seconds)),
             clock=lambda: self.clock(),
             readiness={"kafka": broker_ready, "mongodb": store_ready},
             liveness={"raw_topic_consumer": lambda: self.raw_loop is None or self.raw_loop.alive},
@@ -121,14 +135,20 @@ def bootstrap(
     *,
     publisher: Publisher | None = None,
     idempotency: IdempotencyStore | None = None,
+    case_states: CaseStates | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> FastAPI:
-    """The real app; or, with a fake `publisher` (and an in-memory idempotency store unless
-    one is given), an app for unit tests that needs no broker and no database."""
+    """The real app; or, with a fake `publisher` (and an in-memory idempotency store and case
+    states, that know no case, unless given), an app for unit tests that needs no broker, no
+    database and no archive."""
     intake = Intake(settings or IntakeSettings())
+    if clock is not None:
+        intake.clock = clock
     if publisher is None:
         return intake.app()
     intake.publisher = publisher
     intake.idempotency = idempotency or InMemoryIdempotencyStore()
+    intake.case_states = case_states if case_states is not None else InMemoryCaseStates()
     app = intake.app()
     app.router.lifespan_context = _no_lifespan
     return app

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-from dataclasses import asdict, dataclass
+from collections.abc import AsyncIterator, Callable
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Protocol
 
 from complaints_shared import events as ev
 from complaints_shared.logging import case_context
 
+from .domain.case_states import CaseState, CaseStates, RecentUpdates, UnknownCase, check
 from .domain.case_updates import CaseUpdateBody
 from .domain.complaints import ReceivedAtWindow, SubmitComplaint, case_identity, complaint_received
 from .domain.email_messages import parse_email
@@ -77,28 +80,72 @@ def prepare_case_update(body: CaseUpdateBody, *, case_id: str, now: datetime, id
     return Submission(update, recorded, Scope(("case-update", case_id, idempotency_key), "header.idempotency-key"), fingerprint(body))
 
 
-async def record(submission: Submission, *, publisher: Publisher, store: IdempotencyStore | None) -> Recorded:
+@dataclass
+class CaseAction:
+    """A case action waiting to be admitted by the case's current state (see `admitted`)."""
+
+    case_id: str
+    action: str
+    if_match: str | None
+    case_states: CaseStates
+    recent: RecentUpdates
+    clock: Callable[[], datetime]
+    after: CaseState | None = field(default=None, init=False)  # set once admitted and recorded
+
+    @contextlib.asynccontextmanager
+    async def admitted(self) -> AsyncIterator[CaseState]:
+        """Checks the action against the case's state (archive's, or intake's fresher memory of
+        its own updates) and, once the body of the `async with` recorded it, remembers where it
+        led. Raises UnknownCase, VersionMismatch, ActionRefused or CaseStatesUnavailable."""
+        async with self.recent.lock(self.case_id):
+            archived = await self.case_states.get(self.case_id)
+            if archived is None:
+                raise UnknownCase(self.case_id)
+            state = self.recent.current(self.case_id, archived, now=self.clock())
+            after = check(state, self.action, if_match=self.if_match)
+            yield after
+            self.recent.remember(self.case_id, after, now=self.clock())
+            self.after = after
+
+
+async def record(
+    submission: Submission,
+    *,
+    publisher: Publisher,
+    store: IdempotencyStore | None,
+    guard: CaseAction | None = None,
+) -> Recorded:
     """Publish the submission once per idempotency key; returns after the broker acknowledged.
 
     With a key: the same request again gets the first answer (nothing published twice); a
     different request under the key raises KeyConflict; one being published right now,
     RequestInProgress. A failed publish gives the key back to a retry of the same request.
+    With a `guard`, the case's state must admit the action first (after the key's claim: a
+    retry of a recorded request gets its first answer even though the case moved on).
     """
     recorded = submission.recorded
     with case_context(recorded.case_id):
         if submission.scope is None or store is None:
-            await publisher.publish(submission.data, event_id=recorded.event_id)
+            await _publish(submission, publisher, guard)
             return recorded
         outcome = await store.claim(submission.scope, submission.fingerprint, asdict(recorded))
         if isinstance(outcome, Replay):
             return Recorded(**outcome.answer)
         try:
-            await publisher.publish(submission.data, event_id=recorded.event_id)
+            await _publish(submission, publisher, guard)
         except BaseException:
             await store.release(submission.scope, outcome.token)
             raise
         await store.complete(submission.scope, outcome.token)
         return recorded
+
+
+async def _publish(submission: Submission, publisher: Publisher, guard: CaseAction | None) -> None:
+    if guard is None:
+        await publisher.publish(submission.data, event_id=submission.recorded.event_id)
+        return
+    async with guard.admitted():
+        await publisher.publish(submission.data, event_id=submission.recorded.event_id)
 
 
 def raw_submission(value: bytes) -> tuple[ev.RawComplaintSubmitted, str | None]:

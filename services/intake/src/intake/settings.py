@@ -1,7 +1,10 @@
 from datetime import timedelta
 
+from complaints_shared.events import Channel
+from complaints_shared.lifecycle import ACTIONS, Role
 from complaints_shared.settings import ServiceSettings
-from pydantic import Field
+from complaints_shared.web import ALL_RIGHTS, ApiKey
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from .domain.complaints import ReceivedAtWindow
@@ -28,6 +31,45 @@ class IntakeSettings(ServiceSettings):
     store_timeout_seconds: float = Field(3.0, gt=0, description="Bound on each idempotency-store call of a request")
     received_at_max_future_seconds: int = Field(300, ge=0, description="How far ahead of intake's clock received_at may be")
     received_at_max_age_days: int = Field(90, ge=1, description="How old a complaint's received_at may be")
+
+    api_keys: tuple[ApiKey, ...] = Field(
+        (), validation_alias=AliasChoices("COMPLAINTS_API_KEYS"),
+        description="Scoped keys, a JSON list of {name, sha256, roles, channels, actions}; COMPLAINTS_API_KEY stays all-rights",
+    )
+    archive_url: str = Field("http://127.0.0.1:8004", description="Archive, the system of record for cases' states")
+    archive_api_key: SecretStr | None = Field(None, description="Bearer key for archive's read API (default: COMPLAINTS_API_KEY)")
+    archive_timeout_seconds: float = Field(2.0, gt=0, le=30, description="Bound on asking archive a case's state")
+    case_state_memory_seconds: float = Field(
+        30.0, ge=0, le=600,
+        description="How long intake remembers where an update it recorded led a case, while archive catches up",
+    )
+
+    @field_validator("api_keys")
+    @classmethod
+    def _distinct_names(cls, keys: tuple[ApiKey, ...]) -> tuple[ApiKey, ...]:
+        names = [key.name for key in keys]
+        if len(names) != len(set(names)):
+            raise ValueError("each key needs its own name")
+        if len({key.sha256.lower() for key in keys}) != len(keys):
+            raise ValueError("two keys have the same sha256")
+        # A misspelt right would never match: refuse to start rather than refuse requests.
+        known = {
+            "roles": {role.value for role in Role},
+            "channels": {channel.value for channel in Channel} | {ALL_RIGHTS},
+            "actions": set(ACTIONS) | {ALL_RIGHTS},
+        }
+        for key in keys:
+            for field, allowed in known.items():
+                unknown = getattr(key, field) - allowed
+                if unknown:
+                    raise ValueError(f"key {key.name!r}: unknown {field} {sorted(unknown)}")
+        return keys
+
+    def api_keys_value(self) -> tuple[ApiKey, ...]:
+        return self.api_keys
+
+    def archive_api_key_value(self) -> str | None:
+        return self.archive_api_key.get_secret_value() if self.archive_api_key else self.api_key_value()
 
     def received_at_window(self) -> ReceivedAtWindow:
         return ReceivedAtWindow(

@@ -5,7 +5,16 @@ from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Literal
 
 from complaints_shared import events as ev
-from complaints_shared.web import body_size_limit, health_router, install_problem_handlers, problem, problem_responses
+from complaints_shared import lifecycle
+from complaints_shared.web import (
+    Principal,
+    body_size_limit,
+    health_router,
+    install_problem_handlers,
+    problem,
+    problem_responses,
+    require,
+)
 from fastapi import APIRouter, Body, Depends, FastAPI, Header, Path, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -13,6 +22,15 @@ from pydantic import BaseModel, Field, ValidationError
 
 from .. import handlers
 from ..adapters.publishing import PublishTimedOut
+from ..domain.case_states import (
+    ActionRefused,
+    CaseStates,
+    CaseStatesUnavailable,
+    MalformedIfMatch,
+    RecentUpdates,
+    UnknownCase,
+    VersionMismatch,
+)
 from ..domain.case_updates import SERVER_SET, UPDATE_BODIES, AnyCaseUpdateBody, field_of
 from ..domain.complaints import InvalidField, ReceivedAtWindow, SubmitComplaint
 from ..domain.email_messages import UnreadableEmail, parse_email
@@ -26,6 +44,11 @@ class Accepted(BaseModel):
     event_id: str
     status: Literal["accepted"] = "accepted"
     case_url: str = Field(description="Where archive serves the case")
+    case_version: int | None = Field(
+        default=None,
+        description="A case action's answer: the case's version (ETag) once archive applied it; "
+        "send it as `If-Match` with the next action. Absent when the answer is a replay.",
+    )
 
 
 ACCEPTED = {
@@ -36,15 +59,23 @@ ACCEPTED = {
 }
 # Every /v1 route: the bearer key (401), and 503 without a configured key or when the broker or
 # the idempotency store is away (then with Retry-After; a publish timeout means "maybe recorded").
-WRITE_RESPONSES = ACCEPTED | problem_responses(400, 401, 409, 413, 422, 503)
+WRITE_RESPONSES = ACCEPTED | problem_responses(400, 401, 403, 409, 413, 422, 503)
+# A case action also depends on the case's state in archive: unknown case (404), an action its
+# status does not allow (409, naming `current_status` and `allowed_actions`), a stale If-Match (412).
+CASE_ACTION_RESPONSES = ACCEPTED | problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 503)
 READ_RESPONSES = problem_responses(401, 503)
 
 SERVER_SET_MESSAGE = "set by intake, not by the client (the path names the case; intake records the time)"
 
 
-def _accepted(recorded: handlers.Recorded) -> JSONResponse:
+def _accepted(recorded: handlers.Recorded, case_version: int | None = None) -> JSONResponse:
+    body: dict[str, Any] = {
+        "case_id": recorded.case_id, "event_id": recorded.event_id, "status": "accepted", "case_url": f"/v1/cases/{recorded.case_id}",
+    }
+    if case_version is not None:
+        body["case_version"] = case_version
     return JSONResponse(
-        {"case_id": recorded.case_id, "event_id": recorded.event_id, "status": "accepted", "case_url": f"/v1/cases/{recorded.case_id}"},
+        body,
         status_code=202,
         headers={"Location": f"/v1/cases/{recorded.case_id}"},
     )
@@ -63,12 +94,27 @@ def _invalid_field(exc: InvalidField) -> JSONResponse:
     return problem(422, "Invalid request", str(exc), errors=[{"field": exc.field, "message": exc.message}])
 
 
-def build_router(*, auth, publisher_dep, store_dep, clock, window: ReceivedAtWindow) -> APIRouter:
+def require_action(client: Principal, action: str) -> None:
+    """The key must list the action, and hold the role the lifecycle asks for: a supervisor's
+    for approving or rejecting a remedy, an agent's (or supervisor's) for the other staff
+    actions; a customer's follow-up needs no role (channel adapters post it)."""
+    require(client.may_post(action), f"action:{action}")
+    role = lifecycle.ACTIONS[action].role
+    if role is lifecycle.Role.SUPERVISOR:
+        require(client.has_role(role.value), f"role:{role.value}")
+    elif role is lifecycle.Role.AGENT:
+        require(client.has_role(role.value) or client.has_role(lifecycle.Role.SUPERVISOR.value), f"role:{role.value}")
+
+
+def build_router(
+    *, auth, publisher_dep, store_dep, case_states_dep, recent: RecentUpdates, clock, window: ReceivedAtWindow
+) -> APIRouter:
     router = APIRouter(prefix="/v1", dependencies=[Depends(auth)])
     Publisher = Annotated[handlers.Publisher, Depends(publisher_dep)]
     Store = Annotated[IdempotencyStore, Depends(store_dep)]
+    States = Annotated[CaseStates, Depends(case_states_dep)]
     # Who is calling (the bearer key's holder): an Idempotency-Key is that client's own.
-    Client = Annotated[str, Depends(auth)]
+    Client = Annotated[Principal, Depends(auth)]
     IdempotencyKey = Annotated[
         str | None,
         Header(
@@ -78,8 +124,8 @@ def build_router(*, auth, publisher_dep, store_dep, clock, window: ReceivedAtWin
         ),
     ]
 
-    def key_scope(client: str, route: str, key: str | None) -> tuple[str, ...]:
-        return ("idempotency-key", client, route, key) if key else ()
+    def key_scope(client: Principal, route: str, key: str | None) -> tuple[str, ...]:
+        return ("idempotency-key", client.client_id, route, key) if key else ()
 
     @router.post(
         "/complaints",
@@ -91,6 +137,7 @@ def build_router(*, auth, publisher_dep, store_dep, clock, window: ReceivedAtWin
     async def submit_complaint(
         command: SubmitComplaint, publisher: Publisher, store: Store, client: Client, idempotency_key: IdempotencyKey = None
     ):
+        require(client.may_submit(command.channel.value), f"channel:{command.channel.value}")
         try:
             submission = handlers.prepare_complaint(
                 command, now=clock(), window=window, key_scope=key_scope(client, "complaints", idempotency_key)
@@ -110,6 +157,7 @@ def build_router(*, auth, publisher_dep, store_dep, clock, window: ReceivedAtWin
     async def submit_email(
         request: Request, publisher: Publisher, store: Store, client: Client, idempotency_key: IdempotencyKey = None
     ):
+        require(client.may_submit(ev.Channel.EMAIL.value), f"channel:{ev.Channel.EMAIL.value}")
         raw = await request.body()
         try:
             command = parse_email(raw)
@@ -126,8 +174,15 @@ def build_router(*, auth, publisher_dep, store_dep, clock, window: ReceivedAtWin
         "/cases/{case_id}/events",
         status_code=202,
         response_model=Accepted,
-        responses=WRITE_RESPONSES,
-        summary="Record what happened on a case",
+        responses=CASE_ACTION_RESPONSES,
+        summary="Record what happened on a case (an action its current state allows)",
+        description=(
+            "The case's current status (archive's, the system of record) must allow the action: "
+            "see `allowed_actions` on `GET /v1/cases/{case_id}` of archive, or the 409 answer. "
+            "`remedy_approved` and `remedy_rejected` need a key with the supervisor role. "
+            "`If-Match: \"<version>\"` (archive's ETag of the case, or `case_version` of the previous "
+            "answer) makes the action conditional: 412 when someone acted on the case meanwhile."
+        ),
     )
     async def post_case_event(
         case_id: Annotated[str, Path(pattern=ev.CASE_ID_PATTERN)],
@@ -136,10 +191,19 @@ def build_router(*, auth, publisher_dep, store_dep, clock, window: ReceivedAtWin
         ],
         publisher: Publisher,
         store: Store,
+        states: States,
+        client: Client,
         idempotency_key: IdempotencyKey = None,
+        if_match: Annotated[
+            str | None,
+            Header(max_length=200, description='The case\'s ETag, e.g. `"7"`: act only if the case is still at that version'),
+        ] = None,
     ):
+        action = body.type  # type: ignore[attr-defined]  # every update body has its `type` literal
+        require_action(client, action)
         submission = handlers.prepare_case_update(body, case_id=case_id, now=clock(), idempotency_key=idempotency_key)
-        return await _record(submission, publisher, store)
+        guard = handlers.CaseAction(case_id, action, if_match, states, recent, clock)
+        return await _record(submission, publisher, store, guard)
 
     @router.get(
         "/case-event-types",
@@ -152,10 +216,19 @@ def build_router(*, auth, publisher_dep, store_dep, clock, window: ReceivedAtWin
     return router
 
 
-async def _record(submission: handlers.Submission, publisher: handlers.Publisher, store: IdempotencyStore) -> JSONResponse:
+async def _record(
+    submission: handlers.Submission,
+    publisher: handlers.Publisher,
+    store: IdempotencyStore,
+    guard: handlers.CaseAction | None = None,
+) -> JSONResponse:
     answer = _accepted(submission.recorded)  # formed before publishing: what is recorded can be answered
-    recorded = await handlers.record(submission, publisher=publisher, store=store)
-    return answer if recorded == submission.recorded else _accepted(recorded)
+    recorded = await handlers.record(submission, publisher=publisher, store=store, guard=guard)
+    if recorded != submission.recorded:
+        return _accepted(recorded)
+    if guard is not None and guard.after is not None:
+        return _accepted(recorded, guard.after.version)
+    return answer
 
 
 def create_app(
@@ -163,6 +236,8 @@ def create_app(
     auth,
     publisher_dep,
     store_dep,
+    case_states_dep,
+    recent: RecentUpdates,
     clock,
     readiness,
     max_body_bytes: int,
@@ -201,6 +276,39 @@ def create_app(
         response.headers["Retry-After"] = "1"
         return response
 
+    @app.exception_handler(UnknownCase)
+    async def unknown_case(_request: Request, _exc: UnknownCase) -> JSONResponse:
+        return problem(404, "Unknown case", "archive knows no case with this id")
+
+    @app.exception_handler(ActionRefused)
+    async def action_refused(_request: Request, exc: ActionRefused) -> JSONResponse:
+        response = problem(
+            409, "Action not allowed in the case's state", str(exc),
+            action=exc.action, current_status=exc.state.status.value, allowed_actions=exc.allowed,
+        )
+        response.headers["ETag"] = exc.state.etag
+        return response
+
+    @app.exception_handler(VersionMismatch)
+    async def version_mismatch(_request: Request, exc: VersionMismatch) -> JSONResponse:
+        response = problem(
+            412, "Precondition failed", str(exc),
+            current_status=exc.state.status.value, current_version=exc.state.version, allowed_actions=lifecycle.allowed_actions(exc.state.status),
+        )
+        response.headers["ETag"] = exc.state.etag
+        return response
+
+    @app.exception_handler(MalformedIfMatch)
+    async def malformed_if_match(_request: Request, exc: MalformedIfMatch) -> JSONResponse:
+        return problem(422, "Invalid request", f"header.if-match: {exc}", errors=[{"field": "header.if-match", "message": str(exc)}])
+
+    @app.exception_handler(CaseStatesUnavailable)
+    async def states_unavailable(_request: Request, exc: CaseStatesUnavailable) -> JSONResponse:
+        # Checked before publishing: nothing was recorded.
+        response = problem(503, "Archive unavailable", f"the case's state could not be read ({exc}); nothing was recorded, retry")
+        response.headers["Retry-After"] = "5"
+        return response
+
     @app.exception_handler(StoreUnavailable)
     async def store_unavailable(_request: Request, _exc: StoreUnavailable) -> JSONResponse:
         # The claim comes before the publish: nothing was recorded.
@@ -211,5 +319,10 @@ def create_app(
     # An e-mail may carry attachments; every other body stays small.
     body_size_limit(app, lambda path: max_email_bytes if path.endswith("/email") else max_body_bytes)
     app.include_router(health_router(readiness, liveness))
-    app.include_router(build_router(auth=auth, publisher_dep=publisher_dep, store_dep=store_dep, clock=clock, window=window))
+    app.include_router(
+        build_router(
+            auth=auth, publisher_dep=publisher_dep, store_dep=store_dep, case_states_dep=case_states_dep,
+            recent=recent, clock=clock, window=window,
+        )
+    )
     return app
