@@ -39,6 +39,7 @@ The package, one module per concern:
 * `text` — text analysis: the compared form of a text, scripts, links, order numbers, cues;
 * `fingerprints` — shingles, sketches, similarity; `cases` — `OpenCase`, `prune`;
 * `analysis` — what the judge reads from one complaint (each part computed once), the verdict;
+* `rules` — `ValidityRules`, the settings every check reads (validity.yaml, compiled);
 * `spam`, `intelligibility`, `related` — the checks; `judge` — `ValidityJudge`, their order;
 * `caches` — the three named helpers behind every cache.
 """

@@ -6,19 +6,20 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from complaints_shared.events import Channel, Validity
+from complaints_shared.events import Channel, CustomerContact, Validity
 
-from ..customers import _contacts_in
+from ..customers import _contacts_in, contact_keys
 from .caches import computed_once
 from .fingerprints import Sketch
 from .text import _strip_urls, cue_gated, normalise_text, order_refs_gated
 
 if TYPE_CHECKING:
-    from .judge import ValidityJudge
+    from .rules import ValidityRules
 
-__all__ = ["Analysis", "Complaint", "ValidityVerdict"]
+__all__ = ["Analysis", "Complaint", "ValidityVerdict", "keys_of", "sender_keys"]
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class Analysis:
     shingle sketch, order numbers, cue, contact keys written in the text. Each part is computed
     on first use, at most once. Built for one judge's settings (see `ValidityJudge._analyse`)."""
 
-    def __init__(self, body: str, judge: ValidityJudge) -> None:
+    def __init__(self, body: str, judge: ValidityRules) -> None:
         self.body = body
         self.fingerprinter = judge.fingerprinter
         self.order_ref_patterns = judge.order_ref_patterns
@@ -46,7 +47,7 @@ class Analysis:
         self.folded = unicodedata.normalize("NFKC", body) if body else ""
         self.norm = normalise_text(body)
 
-    def matches(self, judge: ValidityJudge) -> bool:
+    def matches(self, judge: ValidityRules) -> bool:
         return (
             self.fingerprinter is judge.fingerprinter
             and self.order_ref_patterns is judge.order_ref_patterns
@@ -109,3 +110,17 @@ class Complaint:
     category: str | None = None
     product: str | None = None
     case_id: str | None = None
+
+
+def keys_of(complaint: Complaint, region: str) -> list[str]:
+    """Every key the complaint's customer may be filed under: the resolved customer's, the
+    sender's contacts, the contacts written in the text."""
+    keys: list[str] = [complaint.customer_key] if complaint.customer_key else []
+    keys += sender_keys(complaint.sender_email, complaint.sender_phone, region)
+    keys += complaint.analysis.text_keys
+    return list(dict.fromkeys(keys))
+
+
+@lru_cache(maxsize=1024)
+def sender_keys(email: str | None, phone: str | None, region: str) -> tuple[str, ...]:
+    return tuple(contact_keys(CustomerContact(email=email, phone=phone), region))

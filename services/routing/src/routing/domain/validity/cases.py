@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
 
 from complaints_shared.events import Channel
-
-from .fingerprints import Fingerprinter
-from .text import _order_refs_in, normalise_text
 
 __all__ = ["OpenCase", "prune"]
 
@@ -21,6 +17,7 @@ __all__ = ["OpenCase", "prune"]
 class OpenCase:
     """What routing remembers of a customer's case to spot duplicates and follow-ups.
 
+    Made by `ValidityJudge.open_case()` (fingerprinted with the judge's settings).
     JSON-serialisable via `to_json()` (a dict) / `from_json()`. `fingerprint` is a sketch of
     shingle hashes, not text. `customer_keys` are the contact keys the case was filed under
     (customer id, sender phone/e-mail, contacts written in the text); empty means "trust the
@@ -37,42 +34,6 @@ class OpenCase:
     customer_keys: tuple[str, ...] = ()
     product: str | None = None
     reference: str | None = None  # a human-readable case number, if the company uses one
-
-    @classmethod
-    def from_complaint(
-        cls,
-        *,
-        case_id: str,
-        text: str,
-        received_at: datetime,
-        channel: Channel | str,
-        subject: str = "",
-        category: str | None = None,
-        product: str | None = None,
-        customer_keys: Iterable[str] = (),
-        status: str = "open",
-        reference: str | None = None,
-        fingerprinter: Fingerprinter | None = None,
-        order_ref_patterns: Sequence[re.Pattern[str]] | None = None,
-    ) -> OpenCase:
-        fp = fingerprinter or Fingerprinter()
-        body = f"{subject}\n{text}" if subject else text
-        if order_ref_patterns is None:
-            from .judge import default_judge  # the shipped settings; the judge module imports this one
-
-            order_ref_patterns = default_judge().order_ref_patterns
-        return cls(
-            case_id=case_id,
-            received_at=received_at,
-            channel=Channel(channel),
-            fingerprint=fp.fingerprint(body),
-            category=category,
-            order_refs=tuple(_order_refs_in(normalise_text(body), order_ref_patterns)),
-            status=status,
-            customer_keys=tuple(dict.fromkeys(customer_keys)),
-            product=product,
-            reference=reference,
-        )
 
     def to_json(self) -> dict[str, Any]:
         # Field by field, not asdict(), which deep-copies: the route agent stores a customer's

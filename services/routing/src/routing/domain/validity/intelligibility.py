@@ -27,14 +27,14 @@ from .text import (
 )
 
 if TYPE_CHECKING:
-    from .judge import ValidityJudge
+    from .rules import ValidityRules
 
 __all__ = ["implausible", "implausible_letters", "unintelligible_verdict"]
 
 _VOWELS = frozenset("aeiouyàáâãäåèéêëìíîïòóôõöùúûüý")
 
 
-def unintelligible_verdict(judge: ValidityJudge, norm: str, analysis: Analysis | None = None) -> ValidityVerdict | None:
+def unintelligible_verdict(judge: ValidityRules, norm: str, analysis: Analysis | None = None) -> ValidityVerdict | None:
     """INVALID with the rule that says why, or None. `norm` is the normalised text."""
     text = analysis.without_links if analysis is not None else _strip_urls(norm)[1]
     # A number (order, phone, amount) counts as one character, however long it is.
@@ -54,7 +54,7 @@ def unintelligible_verdict(judge: ValidityJudge, norm: str, analysis: Analysis |
     )
 
 
-def _too_short(judge: ValidityJudge, chars: str, n_cjk: int, n_latin: int) -> ValidityVerdict | None:
+def _too_short(judge: ValidityRules, chars: str, n_cjk: int, n_latin: int) -> ValidityVerdict | None:
     if not n_cjk:
         if n_latin < judge.min_latin_letters:
             return ValidityVerdict(Validity.INVALID, None, f"too short ({n_latin} letter(s))", "invalid.too_short", 1.0)
@@ -73,7 +73,7 @@ def _too_short(judge: ValidityJudge, chars: str, n_cjk: int, n_latin: int) -> Va
     return None
 
 
-def _repetition(judge: ValidityJudge, chars: str) -> ValidityVerdict | None:
+def _repetition(judge: ValidityRules, chars: str) -> ValidityVerdict | None:
     alnum = _NON_ALNUM.sub("", chars)
     if len(alnum) >= judge.min_repetition_length and (
         _at_most_distinct(alnum, judge.max_distinct_chars) or _REPEATED_UNIT.fullmatch(alnum)
@@ -84,7 +84,7 @@ def _repetition(judge: ValidityJudge, chars: str) -> ValidityVerdict | None:
     return None
 
 
-def _keyboard_mash(judge: ValidityJudge, text: str, n_cjk: int) -> ValidityVerdict | None:
+def _keyboard_mash(judge: ValidityRules, text: str, n_cjk: int) -> ValidityVerdict | None:
     words = _LETTER_WORD.findall(text)
     latin_words = [w for w in words if _CJK_ANY.search(w) is None] if n_cjk or _CJK_ANY.search(text) else words
     total = sum(map(len, latin_words)) or 1
@@ -96,7 +96,7 @@ def _keyboard_mash(judge: ValidityJudge, text: str, n_cjk: int) -> ValidityVerdi
     return None
 
 
-def implausible_letters(judge: ValidityJudge, words: list[str]) -> int:
+def implausible_letters(judge: ValidityRules, words: list[str]) -> int:
     """sum(len(w) for w in words if implausible(judge, w)), judging each distinct word once per
     judge: the same words recur in complaint after complaint."""
     counted: dict[str, int] = judge._derived.get("implausible", (judge.keyboard_runs,), lambda _runs: {})
@@ -107,7 +107,7 @@ def implausible_letters(judge: ValidityJudge, words: list[str]) -> int:
     return sum(map(counted.__getitem__, words))
 
 
-def implausible(judge: ValidityJudge, word: str) -> bool:
+def implausible(judge: ValidityRules, word: str) -> bool:
     """A word no language of ours writes: no vowel, five consonants in a row, a keyboard run, or
     at most two letters repeated."""
     if len(word) < 4:

@@ -15,14 +15,14 @@ from complaints_shared.events import Channel, Validity
 
 from ..configuration import ConfigError, ValidityConfig, validated
 from ..customers import normalise_email, normalise_phone
-from .analysis import Analysis, Complaint, ValidityVerdict
-from .caches import DerivedFromSettings
+from .analysis import Analysis, Complaint, ValidityVerdict, keys_of
 from .cases import OpenCase
 from .fingerprints import Fingerprinter
 from .intelligibility import unintelligible_verdict
 from .related import related_candidates
-from .spam import PhraseGroup, sender_keys, spam_verdict
-from .text import _ALNUM, _cue_in, _order_refs_in, compile_all, gated, normalise_text
+from .rules import PhraseGroup, ValidityRules
+from .spam import spam_verdict
+from .text import _ALNUM, _cue_in, _order_refs_in, compile_all, normalise_text
 
 __all__ = ["DEFAULT_CONFIG_PATH", "ValidityJudge", "default_judge", "extract_order_refs", "mentions_earlier_complaint"]
 
@@ -33,39 +33,11 @@ _RECENT_ANALYSES = 8
 
 
 @dataclass
-class ValidityJudge:
+class ValidityJudge(ValidityRules):
     """Judges one complaint against configurable rules and the customer's open cases."""
 
-    version: str = "default"
-    default_region: str = "CN"
-    duplicate_window: timedelta = timedelta(hours=72)
-    follow_up_window: timedelta = timedelta(days=30)
-    consider_statuses: frozenset[str] = frozenset({"open"})
-    fingerprinter: Fingerprinter = field(default_factory=Fingerprinter)
-    duplicate_threshold: float = 0.80
-    follow_up_threshold: float = 0.40
-    related_threshold: float = 0.20
-    cue_threshold: float = 0.12
-    spam_threshold: float = 1.0
-    link_weight: float = 0.3
-    max_links: int = 3
-    max_link_share: float = 0.5
-    blocked_senders: frozenset[str] = frozenset()
-    blocked_domains: tuple[str, ...] = ()
-    phrase_groups: tuple[PhraseGroup, ...] = ()
-    min_letter_share: float = 0.4
-    min_cjk_chars: int = 2
-    min_latin_letters: int = 4
-    max_distinct_chars: int = 2
-    min_repetition_length: int = 6
-    mash_share: float = 0.6
-    jamo_share: float = 0.6
-    keyboard_runs: tuple[str, ...] = ()
-    order_ref_patterns: tuple[re.Pattern[str], ...] = ()
-    cue_patterns: tuple[re.Pattern[str], ...] = ()
-    # analyses of the last few complaints and values derived from the settings; not settings
+    # analyses of the last few complaints (judge() then open_case() of the same text)
     _memo: dict[str, Analysis] = field(default_factory=dict, init=False, repr=False, compare=False)
-    _derived: DerivedFromSettings = field(default_factory=DerivedFromSettings, init=False, repr=False, compare=False)
 
     # -- construction --
 
@@ -259,12 +231,7 @@ class ValidityJudge:
     # -- what the checks share --
 
     def _keys_of(self, complaint: Complaint) -> list[str]:
-        """Every key the complaint's customer may be filed under: the resolved customer's, the
-        sender's contacts, the contacts written in the text."""
-        keys: list[str] = [complaint.customer_key] if complaint.customer_key else []
-        keys += sender_keys(complaint.sender_email, complaint.sender_phone, self.default_region)
-        keys += complaint.analysis.text_keys
-        return list(dict.fromkeys(keys))
+        return keys_of(complaint, self.default_region)
 
     def _analyse(self, text: str | None, subject: str = "") -> Analysis:
         """The analysis of this complaint's text, shared by `judge()` and `open_case()` of the same
@@ -280,11 +247,6 @@ class ValidityJudge:
         memo[body] = analysis
         return analysis
 
-    def _gated_patterns(self) -> tuple[Any, Any]:
-        """(order-number patterns, cue patterns), each with its `gated` necessary condition."""
-        return self._derived.get(
-            "gated", (self.order_ref_patterns, self.cue_patterns), lambda refs, cues: (gated(tuple(refs)), gated(tuple(cues)))
-        )
 
 
 def extract_order_refs(text: str, patterns: Sequence[re.Pattern[str]] | None = None) -> list[str]:

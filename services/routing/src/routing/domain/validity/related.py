@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from .analysis import Complaint
+from .analysis import Complaint, keys_of
 from .cases import OpenCase
 from .text import cites, normalise_short
 
 if TYPE_CHECKING:
-    from .judge import ValidityJudge
+    from .rules import ValidityRules
 
 __all__ = ["Candidate", "related_candidates"]
 
@@ -45,7 +45,7 @@ class _Comparison:
     across: str  # " (across channels: ...)" when the channels differ, else ""
 
 
-def related_candidates(judge: ValidityJudge, complaint: Complaint, open_cases: Sequence[OpenCase]) -> list[Candidate]:
+def related_candidates(judge: ValidityRules, complaint: Complaint, open_cases: Sequence[OpenCase]) -> list[Candidate]:
     """Every open case the complaint may duplicate or follow up, with the rule that says so."""
     if not open_cases:
         return []
@@ -65,10 +65,10 @@ def related_candidates(judge: ValidityJudge, complaint: Complaint, open_cases: S
     return out
 
 
-def _eligible(judge: ValidityJudge, complaint: Complaint, open_cases: Sequence[OpenCase]) -> list[OpenCase]:
+def _eligible(judge: ValidityRules, complaint: Complaint, open_cases: Sequence[OpenCase]) -> list[OpenCase]:
     """The open cases the judge may relate the complaint to: not its own case, in a status the
     judge considers, and filed under a contact key of this complaint (when the case has any)."""
-    my_keys = set(judge._keys_of(complaint))
+    my_keys = set(keys_of(complaint, judge.default_region))
     eligible: list[OpenCase] = []
     for case in open_cases:
         if case.case_id == complaint.case_id or case.status not in judge.consider_statuses:
@@ -79,7 +79,7 @@ def _eligible(judge: ValidityJudge, complaint: Complaint, open_cases: Sequence[O
     return eligible
 
 
-def _compare(judge: ValidityJudge, complaint: Complaint, case: OpenCase) -> _Comparison:
+def _compare(judge: ValidityRules, complaint: Complaint, case: OpenCase) -> _Comparison:
     fingerprinter = judge.fingerprinter
     mine = complaint.analysis.sketch_set
     theirs = fingerprinter._decoded(case.fingerprint)
@@ -103,7 +103,7 @@ def _compare(judge: ValidityJudge, complaint: Complaint, case: OpenCase) -> _Com
     )
 
 
-def _ladder(judge: ValidityJudge, c: _Comparison, *, cue: bool, only_case: bool) -> Candidate | None:
+def _ladder(judge: ValidityRules, c: _Comparison, *, cue: bool, only_case: bool) -> Candidate | None:
     """The strongest rule that relates the case to the complaint, or None."""
     sim, case, across = c.similarity, c.case, c.across
     if abs(c.age) <= judge.duplicate_window and sim >= judge.duplicate_threshold and not c.other_order:

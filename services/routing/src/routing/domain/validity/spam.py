@@ -4,34 +4,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from complaints_shared.events import CustomerContact, Validity
+from complaints_shared.events import Validity
 
-from ..customers import contact_keys, normalise_email
-from .analysis import Analysis, ValidityVerdict
+from ..customers import normalise_email
+from .analysis import Analysis, ValidityVerdict, sender_keys
+from .rules import PhraseGroup
 from .text import _CJK_ANY, _strip_urls
 
 if TYPE_CHECKING:
-    from .judge import ValidityJudge
+    from .rules import ValidityRules
 
-__all__ = ["PhraseGroup", "spam_verdict"]
-
-
-@dataclass(frozen=True)
-class PhraseGroup:
-    name: str
-    weight: float
-    phrases: tuple[str, ...]
+__all__ = ["spam_verdict"]
 
 
 PhraseTable = tuple[tuple[PhraseGroup, tuple[tuple[str, str | None], ...]], ...]
 
 
 def spam_verdict(
-    judge: ValidityJudge, norm: str, sender_email: str | None, sender_phone: str | None, analysis: Analysis | None = None
+    judge: ValidityRules, norm: str, sender_email: str | None, sender_phone: str | None, analysis: Analysis | None = None
 ) -> ValidityVerdict | None:
     """SPAM with the rule that says why, or None. `norm` is the normalised text."""
     return (
@@ -41,7 +34,7 @@ def spam_verdict(
     )
 
 
-def _blocked(judge: ValidityJudge, sender_email: str | None, sender_phone: str | None) -> ValidityVerdict | None:
+def _blocked(judge: ValidityRules, sender_email: str | None, sender_phone: str | None) -> ValidityVerdict | None:
     if sender_email or sender_phone:
         for key in sender_keys(sender_email, sender_phone, judge.default_region):
             if key in judge.blocked_senders:
@@ -62,7 +55,7 @@ def _links_and_compact(norm: str, analysis: Analysis | None) -> tuple[list[str],
     return _strip_urls(norm)[0], norm.replace(" ", "")
 
 
-def _link_heavy(judge: ValidityJudge, norm: str, analysis: Analysis | None) -> ValidityVerdict | None:
+def _link_heavy(judge: ValidityRules, norm: str, analysis: Analysis | None) -> ValidityVerdict | None:
     links, compact = _links_and_compact(norm, analysis)
     link_chars = sum(map(len, links))
     compact_len = len(compact) or 1
@@ -77,7 +70,7 @@ def _link_heavy(judge: ValidityJudge, norm: str, analysis: Analysis | None) -> V
     return None
 
 
-def _phrases(judge: ValidityJudge, norm: str, analysis: Analysis | None) -> ValidityVerdict | None:
+def _phrases(judge: ValidityRules, norm: str, analysis: Analysis | None) -> ValidityVerdict | None:
     links, compact = _links_and_compact(norm, analysis)
     score = judge.link_weight * len(links)
     hits: list[tuple[float, str, list[str]]] = []
@@ -100,11 +93,6 @@ def _phrases(judge: ValidityJudge, norm: str, analysis: Analysis | None) -> Vali
             Validity.SPAM, None, f"spam phrases ({detail}), score {score:.2f}", f"spam.phrase.{hits[0][1]}", round(score, 3)
         )
     return None
-
-
-@lru_cache(maxsize=1024)
-def sender_keys(email: str | None, phone: str | None, region: str) -> tuple[str, ...]:
-    return tuple(contact_keys(CustomerContact(email=email, phone=phone), region))
 
 
 @lru_cache(maxsize=1024)
