@@ -38,8 +38,10 @@ def platform(real_backends, tmp_path_factory):
     workdir = tmp_path_factory.mktemp("platform")
     services = {}
     try:
-        for name in SERVICES:
-            services[name] = start_service(name, env=env, workdir=workdir)
+        # Archive first: intake asks it for a case's state before recording a case action.
+        for name in sorted(SERVICES, key=lambda n: n != "archive"):
+            extra = {"INTAKE_ARCHIVE_URL": services["archive"].url} if name == "intake" else {}
+            services[name] = start_service(name, env=env | extra, workdir=workdir)
         for service in services.values():
             wait_ready(service)
         yield services, env
