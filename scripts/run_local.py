@@ -1,5 +1,7 @@
 """`make run`: Kafka and the MongoDB-wire store (deploy/local), then the four services as
 separate processes, their logs interleaved on this terminal; Ctrl-C stops everything cleanly.
+A service that exits on its own is started again after a backoff (scripts/supervisor.py), and
+the terminal says so: "routing exited with 1; restarting in 2 s (restart 2)".
 
 Ports: intake 8001, routing 8002, notification 8003, archive 8004 (INTAKE_PORT, ... override),
 Kafka 9092 (KAFKA_PORT), MongoDB 27017 (MONGO_PORT). Without COMPLAINTS_API_KEY a key is
@@ -17,6 +19,8 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+
+from supervisor import Supervised, stop_all
 
 REPO = Path(__file__).resolve().parents[1]
 INFRA = REPO / "deploy" / "local" / "bin" / "infra"
@@ -68,51 +72,55 @@ def main() -> int:
     logs.mkdir(parents=True, exist_ok=True)
     env = os.environ | connection | {"COMPLAINTS_API_KEY": key, "PYTHONUNBUFFERED": "1", "LOG_FORMAT": os.environ.get("LOG_FORMAT", "text")}
     ports = {name: int(os.environ.get(f"{name.upper()}_PORT", default)) for name, default in SERVICES.items()}
-    processes: dict[str, subprocess.Popen] = {}
-    for name in SERVICES:
-        service_env = env | {f"{name.upper()}_PORT": str(ports[name]), f"{name.upper()}_DATA_DIR": str(LOCAL / name)}
-        processes[name] = subprocess.Popen(
-            [sys.executable, "-m", name, "serve"], cwd=REPO, env=service_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-        )
-        threading.Thread(target=pump, args=(name, processes[name].stdout, logs / f"{name}.log"), daemon=True).start()
 
+    def starter(name: str):
+        service_env = env | {f"{name.upper()}_PORT": str(ports[name]), f"{name.upper()}_DATA_DIR": str(LOCAL / name)}
+
+        def start() -> subprocess.Popen:
+            # Its own process group: Ctrl-C reaches only this script, which stops the services
+            # with one SIGTERM each (a second signal would make uvicorn skip its graceful stop).
+            process = subprocess.Popen(
+                [sys.executable, "-m", name, "serve"], cwd=REPO, env=service_env,
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, process_group=0,
+            )
+            threading.Thread(target=pump, args=(name, process.stdout, logs / f"{name}.log"), daemon=True).start()
+            return process
+
+        return start
+
+    def announce(line: str) -> None:
+        print(f"*** {line}", file=sys.stderr, flush=True)
+
+    services = [Supervised(name, starter(name), announce=announce) for name in SERVICES]
     stopping = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopping.set())
     try:
+        for service in services:
+            service.start()
         deadline = time.monotonic() + 120
         pending = set(SERVICES)
         while pending and time.monotonic() < deadline and not stopping.is_set():
+            for service in services:
+                service.poll()
             pending = {name for name in pending if not ready(ports[name])}
-            if any(p.poll() is not None for p in processes.values()):
-                raise SystemExit("a service exited during start-up; see the log above and .local/logs/")
-            time.sleep(0.5)
-        print("\n" + "=" * 72)
-        for name, port in ports.items():
-            state = "ready" if name not in pending else "NOT READY"
-            print(f"  {name:<13} http://127.0.0.1:{port}   ({state}; log .local/logs/{name}.log)")
-        print(f"  kafka         {connection['KAFKA_BOOTSTRAP_SERVERS']}")
-        print(f"  mongodb       {connection['MONGODB_URL']}")
-        print(f"  API key       {key}" + ("" if os.environ.get("COMPLAINTS_API_KEY") else "   (kept in .local/api-key)"))
-        print("  Ctrl-C stops everything.")
-        print("=" * 72 + "\n")
-        while not stopping.is_set():
-            for name, process in processes.items():
-                if process.poll() is not None:
-                    print(f"{name} exited with {process.returncode}; stopping the rest", file=sys.stderr)
-                    stopping.set()
-            stopping.wait(1)
-    except KeyboardInterrupt:
-        pass
+            stopping.wait(0.5)
+        if not stopping.is_set():
+            print("\n" + "=" * 72)
+            for name, port in ports.items():
+                state = "ready" if name not in pending else "NOT READY"
+                print(f"  {name:<13} http://127.0.0.1:{port}   ({state}; log .local/logs/{name}.log)")
+            print(f"  kafka         {connection['KAFKA_BOOTSTRAP_SERVERS']}")
+            print(f"  mongodb       {connection['MONGODB_URL']}")
+            print(f"  API key       {key}" + ("" if os.environ.get("COMPLAINTS_API_KEY") else "   (kept in .local/api-key)"))
+            print("  Ctrl-C stops everything; a service that exits is restarted.")
+            print("=" * 72 + "\n")
+        while not stopping.wait(0.5):
+            for service in services:
+                service.poll()
     finally:
         print("\nstopping services…")
-        for process in processes.values():
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in processes.values():
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_all(services)
         print("stopping Kafka and the MongoDB-wire store…")
         subprocess.run([str(INFRA), "stop", "all"])
     return 0
