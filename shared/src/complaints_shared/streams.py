@@ -311,6 +311,10 @@ async def dead_letter_on_error(publisher: Publisher, message, *, consumer: str) 
 
 def run_worker(app: faust.App, *, loglevel: str) -> None:
     """Run the Faust worker in the foreground until SIGTERM/SIGINT (it then stops cleanly)."""
-    # quiet: no banner or terminal spinner; our JSON logging stays in charge.
+    # quiet: no banner; our JSON logging stays in charge.
     worker = faust.Worker(app, loglevel=loglevel, override_logging=False, redirect_stdouts=False, quiet=True)
+    # No progress spinner: Faust makes one whatever `quiet` says, and at start-up it writes
+    # backspaces and "show cursor" (ESC[?25h) into the log even when stdout is not a terminal.
+    # Without it the worker logs "Ready" instead (Worker.spinner is Optional in Faust).
+    worker.spinner = None
     worker.execute_from_commandline()
