@@ -52,7 +52,7 @@ async def test_events_are_stored_once_and_projected_onto_the_case(repository):
     await repository.store_event(routed("c1"))
     case = await repository.get_case("c1")
     assert [e["event_id"] for e in case["timeline"]] == ["rcv-c1", "rt-c1"]
-    assert (case["status"], case["department"], case["priority"]) == ("routed", "quality", "P3")
+    assert (case["status"], case["department"], case["priority"], case["version"]) == ("assigned", "quality", "P3", 2)
     assert case["contact"] == {"email": "x@example.com"}
 
 
@@ -69,7 +69,7 @@ async def test_routed_before_received_still_makes_one_complete_case(repository):
     await repository.store_event(routed("c3"))
     await repository.store_event(received("c3"))
     case = await repository.get_case("c3")
-    assert case["status"] == "routed" and case["text"] == "kettle leaks"
+    assert case["status"] == "assigned" and case["text"] == "kettle leaks"
     assert [e["event_id"] for e in case["timeline"]] == ["rcv-c3", "rt-c3"]  # sorted by time
 
 
@@ -100,7 +100,7 @@ async def test_list_filters_and_pages(repository):
     for n in range(5):
         await repository.store_event(received(f"l{n}"))
         await repository.store_event(routed(f"l{n}"))
-    cases = await repository.list_cases(filters={"department": "quality", "status": "routed"}, received_from=None, received_to=None, limit=3, skip=0)
+    cases = await repository.list_cases(filters={"department": "quality", "status": "assigned"}, received_from=None, received_to=None, limit=3, skip=0)
     assert len(cases) == 3 and all("text" not in c and "timeline" not in c for c in cases)
 
 

@@ -13,7 +13,7 @@ def routed(validity: ev.Validity) -> ev.Event:
 
 
 def test_routing_sets_the_route_and_a_guarded_status_by_validity():
-    expected = {ev.Validity.VALID: CaseStatus.ROUTED, ev.Validity.DUPLICATE: CaseStatus.MERGED, ev.Validity.SPAM: CaseStatus.REJECTED}
+    expected = {ev.Validity.VALID: CaseStatus.ASSIGNED, ev.Validity.DUPLICATE: CaseStatus.MERGED, ev.Validity.SPAM: CaseStatus.REJECTED}
     for validity, status in expected.items():
         change = change_for(routed(validity))
         assert change.guarded_status == status and change.status_from == (CaseStatus.RECEIVED,)
@@ -26,7 +26,7 @@ def test_staff_updates_move_the_status_and_stamp_times():
     moved = change_for(ev.envelope(ev.CaseReassigned(case_id="c", actor="a", at=NOW, department="billing", category="billing"), source="/i"))
     assert moved.set_fields == {"department": "billing", "category": "billing", "corrected": True}
     score = change_for(ev.envelope(ev.SatisfactionRecorded(case_id="c", actor="a", at=NOW, score=5), source="/i"))
-    assert score.set_fields == {"satisfaction": 5}
+    assert score.set_fields == {"status": "evaluated", "satisfaction": 5}
 
 
 def test_timeline_entry_keeps_no_case_id_and_profiles_belong_to_no_case():

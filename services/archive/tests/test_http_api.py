@@ -5,6 +5,7 @@ import httpx
 import pytest
 from archive.entrypoints.http import create_app
 from complaints_shared import events as ev
+from complaints_shared import lifecycle
 from complaints_shared.web import bearer_auth
 
 KEY = "archive-key"
@@ -12,7 +13,7 @@ KEY = "archive-key"
 
 class FakeRepository:
     def __init__(self):
-        self.cases = {"c1": {"_id": "c1", "status": "routed", "timeline": []}}
+        self.cases = {"c1": {"_id": "c1", "status": "assigned", "version": 3, "timeline": []}}
         self.list_args = None
 
     async def get_case(self, case_id):
@@ -42,6 +43,17 @@ async def test_case_is_returned_with_case_id(client):
     http, _ = client
     body = (await http.get("/v1/cases/c1")).json()
     assert body["case_id"] == "c1" and "_id" not in body
+
+
+async def test_case_answers_its_status_allowed_actions_version_and_etag(client):
+    # The contract intake relies on to refuse an action the status does not allow (issue 9).
+    http, _ = client
+    response = await http.get("/v1/cases/c1")
+    body = response.json()
+    assert (body["status"], body["step"], body["version"]) == ("assigned", 3, 3)
+    assert body["allowed_actions"] == lifecycle.allowed_actions(lifecycle.CaseStatus.ASSIGNED)
+    assert "acknowledged" in body["allowed_actions"] and "resolved" not in body["allowed_actions"]
+    assert response.headers["etag"] == '"3"'
 
 
 async def test_unknown_case_is_a_404_problem(client):

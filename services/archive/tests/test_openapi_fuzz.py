@@ -23,7 +23,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 def stored_case(case_id: str) -> dict:
     """A case document as the projection writes it: received, routed, acknowledged."""
     return {
-        "_id": case_id, "status": "acknowledged", "channel": "email", "subject": "", "text": "kettle leaks", "received_at": T0,
+        "_id": case_id, "status": "acknowledged", "version": 3, "channel": "email", "subject": "", "text": "kettle leaks", "received_at": T0,
         "external_id": None, "product": None, "contact": {"email": "x@example.com"},
         "validity": "valid", "related_case_id": None, "category": "product_quality", "department": "quality", "priority": "P3",
         "confidence": 0.9, "uncertain": False, "customer_id": None, "customer_tier": "standard", "handling_hint": "",

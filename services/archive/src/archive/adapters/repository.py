@@ -79,8 +79,8 @@ class CaseRepository:
             # Whatever event opens the case (topics are consumed independently, so it need not
             # be the received one), the case starts as received; a guarded status moves it on.
             update["$setOnInsert"]["status"] = CaseStatus.RECEIVED.value
-        if change.increments:
-            update["$inc"] = change.increments
+        # The case's version (its ETag): +1 per event applied, whatever the event did.
+        update["$inc"] = change.increments | {"version": 1}
         event_id = change.timeline_entry["event_id"]
         try:
             # Matches only while the event is not yet in the timeline; when the case doesn't

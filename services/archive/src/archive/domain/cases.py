@@ -7,36 +7,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from complaints_shared import events as ev
-
-
-class CaseStatus(StrEnum):
-    RECEIVED = "received"
-    ROUTED = "routed"
-    REJECTED = "rejected"  # spam or invalid: recorded, not worked on
-    MERGED = "merged"  # a duplicate, folded into another case
-    ACKNOWLEDGED = "acknowledged"
-    REMEDY_PROPOSED = "remedy_proposed"
-    REMEDY_APPROVED = "remedy_approved"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
-
+from complaints_shared.lifecycle import CaseStatus, status_after_judgement
 
 # Status an update moves the case to (None: the status stays).
 STATUS_AFTER: dict[type[ev.Contract], CaseStatus | None] = {
     ev.CaseAcknowledged: CaseStatus.ACKNOWLEDGED,
+    ev.CauseFound: CaseStatus.INVESTIGATING,
     ev.CaseNoteAdded: None,
     ev.CaseReassigned: None,
     ev.RemedyProposed: CaseStatus.REMEDY_PROPOSED,
     ev.RemedyApproved: CaseStatus.REMEDY_APPROVED,
-    ev.RemedyRejected: CaseStatus.ACKNOWLEDGED,
+    ev.RemedyRejected: CaseStatus.INVESTIGATING,
     ev.CaseResolved: CaseStatus.RESOLVED,
     ev.CaseClosed: CaseStatus.CLOSED,
-    ev.CaseReopened: CaseStatus.ACKNOWLEDGED,
-    ev.SatisfactionRecorded: None,
+    ev.CaseReopened: CaseStatus.INVESTIGATING,
+    ev.CaseMerged: CaseStatus.MERGED,
+    ev.SatisfactionRecorded: CaseStatus.EVALUATED,
     ev.CustomerFollowedUp: None,
     ev.CaseEscalated: None,
     ev.NotificationSent: None,
@@ -65,13 +54,7 @@ def timeline_entry(event: ev.Event) -> dict[str, Any]:
 
 
 def routed_status(data: ev.ComplaintRouted) -> CaseStatus:
-    return {
-        ev.Validity.VALID: CaseStatus.ROUTED,
-        ev.Validity.FOLLOW_UP: CaseStatus.ROUTED,
-        ev.Validity.DUPLICATE: CaseStatus.MERGED,
-        ev.Validity.SPAM: CaseStatus.REJECTED,
-        ev.Validity.INVALID: CaseStatus.REJECTED,
-    }[data.validity]
+    return status_after_judgement(data.validity.value)
 
 
 def _routed_fields(data: ev.ComplaintRouted) -> dict[str, Any]:

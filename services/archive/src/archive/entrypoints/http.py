@@ -11,14 +11,14 @@ from typing import Annotated
 
 from complaints_shared import events as ev
 from complaints_shared import mongo
+from complaints_shared.lifecycle import CaseStatus
 from complaints_shared.web import health_router, install_problem_handlers, problem, problem_responses
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, AwareDatetime
 
 from ..adapters.repository import CaseRepository
-from ..domain.cases import CaseStatus
 from .responses import Case, CaseList, Summary, public_case
 
 log = logging.getLogger(__name__)
@@ -44,13 +44,20 @@ def build_router(*, auth, repository_dep, max_page_size: int, max_skip: int) -> 
     Repository = Annotated[CaseRepository, Depends(repository_dep)]
 
     @router.get(
-        "/cases/{case_id}", summary="One case with its whole timeline", response_model=Case, responses=problem_responses(404, 422)
+        "/cases/{case_id}",
+        summary="One case with its whole timeline, its status, the actions it allows and its version",
+        description='The `ETag` header is the case\'s version in quotes (`"7"`); intake takes it as `If-Match` on a case action.',
+        response_model=Case,
+        responses=problem_responses(404, 422) | {200: {"headers": {"ETag": {
+            "description": 'The case\'s version, quoted: `"<version>"`', "schema": {"type": "string"}}}}},
     )
-    async def get_case(case_id: Annotated[str, Path(pattern=ev.CASE_ID_PATTERN)], repository: Repository) -> dict:
+    async def get_case(case_id: Annotated[str, Path(pattern=ev.CASE_ID_PATTERN)], repository: Repository, response: Response) -> dict:
         case = await repository.get_case(case_id)
         if case is None:
             raise HTTPException(404, f"no case {case_id}")
-        return public_case(case)
+        answer = public_case(case)
+        response.headers["ETag"] = f'"{answer["version"]}"'
+        return answer
 
     @router.get("/cases", summary="Cases, newest first, filtered", response_model=CaseList, responses=problem_responses(422))
     async def list_cases(

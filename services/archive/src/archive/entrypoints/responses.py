@@ -10,9 +10,9 @@ from datetime import datetime
 from typing import Any
 
 from complaints_shared import events as ev
+from complaints_shared import lifecycle
+from complaints_shared.lifecycle import CaseStatus
 from pydantic import BaseModel, Field
-
-from ..domain.cases import CaseStatus
 
 
 class TimelineEntry(BaseModel):
@@ -27,7 +27,12 @@ class CaseOverview(BaseModel):
     """A case as lists show it: without its text, contact and timeline."""
 
     case_id: str
-    status: CaseStatus
+    status: CaseStatus = Field(description="Where the case stands in the method (shared lifecycle)")
+    step: int = Field(ge=1, le=8, description="The method's step the status belongs to (1 recorded … 8 evaluated)")
+    allowed_actions: list[str] = Field(
+        description="The case actions (`type` of intake's `POST /v1/cases/{id}/events`) the status allows, in the method's order"
+    )
+    version: int = Field(ge=0, description='+1 per event applied to the case; the ETag of `GET /v1/cases/{id}` is `"<version>"`')
     channel: ev.Channel | None = None
     subject: str | None = None
     received_at: datetime | None = None
@@ -92,7 +97,12 @@ class Summary(BaseModel):
 
 
 def public_case(document: dict[str, Any]) -> dict[str, Any]:
-    """A stored case document with its `_id` as `case_id`."""
+    """A stored case document with its `_id` as `case_id`, its step and the actions it allows."""
     case = dict(document)
     case["case_id"] = case.pop("_id")
+    status = CaseStatus(case.get("status", CaseStatus.RECEIVED))
+    case["status"] = status
+    case["step"] = int(lifecycle.STEP_OF[status])
+    case["allowed_actions"] = lifecycle.allowed_actions(status)
+    case["version"] = case.get("version", 0)
     return case
