@@ -37,6 +37,12 @@ class ServiceProcess:
     def log_tail(self, lines: int = 40) -> str:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
+    def kill(self) -> int:
+        """SIGKILL: no chance to commit offsets, flush or leave the consumer group."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+        return self.process.wait(30)
+
     def stop(self, timeout: float = 30) -> int:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
@@ -48,10 +54,15 @@ class ServiceProcess:
         return self.process.returncode
 
 
-def start_service(name: str, *, env: dict[str, str], workdir: Path) -> ServiceProcess:
-    port = free_port()
+def start_service(
+    name: str, *, env: dict[str, str], workdir: Path, port: int | None = None, log_name: str | None = None
+) -> ServiceProcess:
+    """Start `python -m <name> serve`. A restart passes the first process's `port` (clients keep
+    their URL) and its own `log_name`, so each process keeps its own log file; the data folder
+    is the service's, shared by its restarts as on one machine."""
+    port = port or free_port()
     prefix = name.upper()
-    log_path = workdir / f"{name}.log"
+    log_path = workdir / (log_name or f"{name}.log")
     process_env = os.environ | env | {
         f"{prefix}_PORT": str(port),
         f"{prefix}_HOST": "127.0.0.1",
