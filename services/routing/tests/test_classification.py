@@ -448,14 +448,3 @@ def test_classification_is_frozen_and_serialisable(clf):
     with pytest.raises(dataclasses.FrozenInstanceError):
         c.category = "x"  # type: ignore[misc]
     assert json.loads(json.dumps(c.as_dict()))["category"] == c.category
-
-
-def test_throughput_smoke(clf):
-    import time
-
-    texts = [r["text"] for r in read_jsonl([DATA / "other_industries.jsonl"])]
-    start = time.perf_counter()
-    for t in texts * 5:
-        clf.classify(text=t, channel="web", language="en")
-    rate = len(texts) * 5 / (time.perf_counter() - start)
-    assert rate > 200  # loose: the benchmark in docs/routing.md measures the real figure
