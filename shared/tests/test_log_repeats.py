@@ -1,0 +1,115 @@
+"""RepeatLimiter: a reconnect error repeated for a whole outage is one line per 30 s and a count."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+
+import pytest
+from complaints_shared.logging import RepeatLimiter, configure_logging
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def captured():
+    clock = FakeClock()
+    emitted: list[logging.LogRecord] = []
+    logger = logging.getLogger("aiokafka.test_log_repeats")
+    handler = logging.Handler()
+    handler.emit = emitted.append
+    limiter = RepeatLimiter(emit=handler.handle, clock=clock)
+    handler.addFilter(limiter)
+    logger.addHandler(handler)
+    logger.propagate = False
+    yield logger, clock, emitted
+    logger.removeHandler(handler)
+    logger.propagate = True
+
+
+def messages(records):
+    return [record.getMessage() for record in records]
+
+
+def test_repeats_within_the_window_are_dropped_and_counted_once_it_ends(captured):
+    logger, clock, emitted = captured
+    for attempt in range(500):
+        clock.now = attempt * 0.05  # 500 attempts in 25 s
+        logger.error("Unable connect to node with id %s: %s", 1, f"attempt {attempt}")
+    assert messages(emitted) == ["Unable connect to node with id 1: attempt 0"]
+    clock.now = 30.0
+    logger.error("Unable connect to node with id %s: %s", 1, "attempt 500")
+    assert messages(emitted) == [
+        "Unable connect to node with id 1: attempt 0",
+        "Unable connect to node with id 1: attempt 0 (repeated 499 times in the last 30 s)",
+        "Unable connect to node with id 1: attempt 500",
+    ]
+    assert [record.levelno for record in emitted] == [logging.ERROR] * 3
+    assert all(record.name == "aiokafka.test_log_repeats" for record in emitted)
+
+
+def test_the_count_comes_out_with_the_next_line_of_any_logger_once_the_repeats_stop(captured):
+    logger, clock, emitted = captured
+    for _ in range(3):
+        logger.error("Unable to update metadata from %s", [1])
+    clock.now = 31.0
+    logger.warning("Heartbeat failed for group %s", "routing")
+    assert messages(emitted) == [
+        "Unable to update metadata from [1]",
+        "Unable to update metadata from [1] (repeated 2 times in the last 30 s)",
+        "Heartbeat failed for group routing",
+    ]
+
+
+def test_a_line_that_does_not_repeat_gets_no_summary_and_is_let_through_again_later(captured):
+    logger, clock, emitted = captured
+    logger.error("Group Coordinator Request failed: %s", "[Error 15]")
+    clock.now = 45.0
+    logger.error("Group Coordinator Request failed: %s", "[Error 15]")
+    assert messages(emitted) == ["Group Coordinator Request failed: [Error 15]"] * 2
+
+
+def test_different_templates_and_levels_are_limited_apart(captured):
+    logger, _clock, emitted = captured
+    for _ in range(3):
+        logger.error("Unable to update metadata from %s", [1])
+        logger.warning("Unable to update metadata from %s", [1])
+        logger.error("Failed fetch messages from %s: %s", 1, "closed")
+    assert len(emitted) == 3
+
+
+def test_info_lines_and_our_own_loggers_are_not_limited():
+    clock = FakeClock()
+    limiter = RepeatLimiter(emit=lambda record: None, clock=clock)
+
+    def record(name, level):
+        return logging.makeLogRecord({"name": name, "levelno": level, "msg": "same %s", "args": ("x",)})
+
+    assert all(limiter.filter(record("complaints_shared.kafka", logging.WARNING)) for _ in range(5))
+    assert all(limiter.filter(record("aiokafka", logging.INFO)) for _ in range(5))
+    assert all(limiter.filter(record("aiokafkaesque", logging.ERROR)) for _ in range(5))
+    assert limiter.filter(record("aiokafka.conn", logging.ERROR))
+    assert not limiter.filter(record("aiokafka.conn", logging.ERROR))
+
+
+def test_configure_logging_limits_the_client_libraries_in_the_json_log(monkeypatch):
+    stream = io.StringIO()
+    monkeypatch.setattr("sys.stderr", stream)
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    try:
+        configure_logging(service="test", fmt="json")
+        for _ in range(100):
+            logging.getLogger("aiokafka").error("Unable connect to node with id %s: %s", 1, "[Errno 111] Connection refused")
+        lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    finally:
+        root.handlers[:], level = saved
+        root.setLevel(level)
+    assert [line["message"] for line in lines] == ["Unable connect to node with id 1: [Errno 111] Connection refused"]
