@@ -145,6 +145,31 @@ class RepeatLimiter(logging.Filter):
         return summary
 
 
+# (logger, message template, text of the error) of client-library errors that are known to be
+# transient and retried by the library itself. They are logged at INFO, not dropped.
+KNOWN_TRANSIENT = (
+    # A topic created a moment ago has a leader in the broker's metadata before the broker has
+    # made the partition its own, so the first offset lookup of a consumer that starts with it
+    # can be refused; aiokafka refreshes its metadata and asks again 100 ms later. Seen at every
+    # few starts of the four services together (tests/e2e/test_clean_start.py).
+    ("aiokafka.consumer.fetcher", "Failed fetch offsets from %s: %s", "NotLeaderForPartitionError"),
+)
+
+
+class KnownTransientToInfo(logging.Filter):
+    """Logs the KNOWN_TRANSIENT errors at INFO: they are part of a normal start, not a problem."""
+
+    def __init__(self, known: tuple[tuple[str, str, str], ...] = KNOWN_TRANSIENT) -> None:
+        super().__init__()
+        self._known = known
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        for name, template, error in self._known:
+            if record.name == name and record.msg == template and error in record.getMessage():
+                record.levelno, record.levelname = logging.INFO, logging.getLevelName(logging.INFO)
+        return True
+
+
 @contextlib.contextmanager
 def case_context(case_id: str | None) -> Iterator[None]:
     token = current_case_id.set(case_id)
@@ -166,8 +191,9 @@ def configure_logging(*, service: str, level: str = "INFO", fmt: str = "json") -
         )
     else:
         handler.setFormatter(logging.Formatter(f"%(asctime)s {service} %(levelname)s %(name)s %(message)s"))
-    # The limiter first: it keys on the message template, which RedactingFilter formats away.
+    # These two first: they look at the message template, which RedactingFilter formats away.
     handler.addFilter(RepeatLimiter(emit=handler.handle))
+    handler.addFilter(KnownTransientToInfo())
     handler.addFilter(RedactingFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -1,4 +1,5 @@
-"""RepeatLimiter: a reconnect error repeated for a whole outage is one line per 30 s and a count."""
+"""Client-library noise: a reconnect error repeated for a whole outage is one line per 30 s and a
+count (RepeatLimiter); a known transient error of a normal start is logged at INFO."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import json
 import logging
 
 import pytest
-from complaints_shared.logging import RepeatLimiter, configure_logging
+from complaints_shared.logging import KnownTransientToInfo, RepeatLimiter, configure_logging
 
 
 class FakeClock:
@@ -113,3 +114,32 @@ def test_configure_logging_limits_the_client_libraries_in_the_json_log(monkeypat
         root.handlers[:], level = saved
         root.setLevel(level)
     assert [line["message"] for line in lines] == ["Unable connect to node with id 1: [Errno 111] Connection refused"]
+
+
+def test_a_refused_offset_lookup_on_a_new_topic_is_logged_at_info_and_other_errors_stay_errors():
+    def record(msg, *args, name="aiokafka.consumer.fetcher"):
+        return logging.makeLogRecord({"name": name, "levelno": logging.ERROR, "levelname": "ERROR", "msg": msg, "args": args})
+
+    transient = record("Failed fetch offsets from %s: %s", 1, "[Error 6] NotLeaderForPartitionError: TopicPartition(topic='x', partition=0)")
+    other_error = record("Failed fetch offsets from %s: %s", 1, "[Error 29] TopicAuthorizationFailedError")
+    other_message = record("Failed fetch messages from %s: %s", 1, "[Error 6] NotLeaderForPartitionError")
+    other_logger = record("Failed fetch offsets from %s: %s", 1, "NotLeaderForPartitionError", name="complaints_shared.kafka")
+    demote = KnownTransientToInfo()
+    assert all(demote.filter(r) for r in (transient, other_error, other_message, other_logger))
+    assert (transient.levelno, transient.levelname) == (logging.INFO, "INFO")
+    assert {r.levelname for r in (other_error, other_message, other_logger)} == {"ERROR"}
+
+
+def test_configure_logging_keeps_the_transient_error_in_the_log_at_info(monkeypatch):
+    stream = io.StringIO()
+    monkeypatch.setattr("sys.stderr", stream)
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    try:
+        configure_logging(service="test", fmt="json")
+        logging.getLogger("aiokafka.consumer.fetcher").error("Failed fetch offsets from %s: %s", 1, "[Error 6] NotLeaderForPartitionError: x")
+        lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    finally:
+        root.handlers[:], level = saved
+        root.setLevel(level)
+    assert [(line["level"], line["message"]) for line in lines] == [("INFO", "Failed fetch offsets from 1: [Error 6] NotLeaderForPartitionError: x")]
