@@ -9,7 +9,7 @@ PYTHON := .venv/bin/python
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: help install run test lint test-unit infra infra-stop schemas bench clean
+.PHONY: help install run test lint test-unit infra infra-stop schemas bench clean faults
 
 help:
 	@echo "make run    run the whole system (Kafka, MongoDB-wire store, intake, routing, notification, archive)"
@@ -55,6 +55,14 @@ bench: install
 	$(PYTHON) bench/routing_worker.py
 	$(PYTHON) bench/faust_floor.py
 	$(PYTHON) bench/pipeline_latency.py
+
+# make faults N=20000 REPEAT=3 — the long fault run (docs/reliability.md): its own broker and store,
+# the four services, every fault REPEAT times; figures printed and written to $(FAULTS_JSON)
+N ?= 20000
+REPEAT ?= 3
+FAULTS_JSON ?= .local/faults.json
+faults: install
+	$(PYTHON) tests/faults/harness.py --complaints $(N) --repeat $(REPEAT) --json $(FAULTS_JSON)
 
 clean:
 	-deploy/local/bin/infra stop all
