@@ -12,6 +12,7 @@ from aiokafka import AIOKafkaConsumer
 from complaints_shared import events as ev
 from complaints_shared import kafka
 from complaints_shared.settings import ServiceSettings
+from complaints_shared.topics import ROUTING_APP_ID
 from processes import start_service, wait_ready
 
 pytestmark = pytest.mark.integration
@@ -45,6 +46,20 @@ async def _routed(settings: ServiceSettings, count: int, timeout: float = 45) ->
     return found
 
 
+async def _records(settings: ServiceSettings, topic: str, count: int, timeout: float = 45) -> int:
+    """How many records `topic` holds, read until there are `count` or `timeout` passes."""
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=settings.kafka_bootstrap_servers, group_id=None, auto_offset_reset="earliest")
+    await consumer.start()
+    seen = 0
+    try:
+        deadline = time.monotonic() + timeout
+        while seen < count and time.monotonic() < deadline:
+            seen += sum(len(records) for records in (await consumer.getmany(timeout_ms=500)).values())
+    finally:
+        await consumer.stop()
+    return seen
+
+
 @pytest.fixture
 def routing_service(backend_env, tmp_path):
     settings = ServiceSettings(**backend_env)
@@ -72,9 +87,13 @@ def test_key_account_and_cross_channel_duplicate(routing_service):
 
     async def scenario():
         await _publish(settings, (profile, "profile-1"))
-        await asyncio.sleep(2)  # the directory is a GlobalTable fed by the profile topic
+        # The directory is a GlobalTable fed by the profile topic: the profile is in it once
+        # its changelog holds it.
+        directory = f"{settings.topic_prefix}{ROUTING_APP_ID}-customer-directory-changelog"
+        assert await _records(settings, directory, 1), f"the profile never reached routing's directory:\n{service.log_tail()}"
         await _publish(settings, (by_email, "rcv-email"))
-        await asyncio.sleep(1)  # the SMS arrives after the e-mail, as in life
+        # The SMS arrives after the e-mail was routed, as in life.
+        assert "case-email" in await _routed(settings, 1), service.log_tail()
         await _publish(settings, (by_sms, "rcv-sms"), (stranger, "rcv-other"))
         return await _routed(settings, 3)
 
