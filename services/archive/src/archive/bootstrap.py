@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from pymongo import AsyncMongoClient
 
 from .adapters.repository import CaseRepository
-from .entrypoints.consumer import ARCHIVED_TOPICS, record_handler
+from .entrypoints.consumer import ARCHIVED_TOPICS, BatchConsumerLoop
 from .entrypoints.http import create_app
 from .settings import ArchiveSettings
 
@@ -25,7 +25,7 @@ class Archive:
     settings: ArchiveSettings
     repository: CaseRepository | None = None
     client: AsyncMongoClient | None = None
-    loop: kafka.ConsumerLoop | None = None
+    loop: BatchConsumerLoop | None = None
 
     @contextlib.asynccontextmanager
     async def lifespan(self, _app: FastAPI) -> AsyncIterator[None]:
@@ -41,8 +41,9 @@ class Archive:
         topics = [spec.name(settings.topic_prefix) for spec in ARCHIVED_TOPICS]
         consumer = kafka.make_consumer(settings, *topics, group_id=settings.consumer_group)
         await consumer.start()
-        loop = kafka.ConsumerLoop(
-            consumer, record_handler(store=self.repository, prefix=settings.topic_prefix), publisher, name=settings.consumer_group
+        loop = BatchConsumerLoop(
+            consumer, self.repository, publisher, name=settings.consumer_group, prefix=settings.topic_prefix,
+            max_batch=settings.max_batch,
         )
         self.loop = loop
         loop.start()
@@ -50,7 +51,7 @@ class Archive:
         try:
             yield
         finally:
-            await loop.stop_and_wait()  # finish and commit the record in hand
+            await loop.stop_and_wait()  # finish and commit the batch in hand
             await consumer.stop()
             await producer.stop()
             await self.client.close()

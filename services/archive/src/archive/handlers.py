@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from complaints_shared import events as ev
-from complaints_shared.logging import case_context
+
+from .adapters.repository import RawRecord
 
 
 class Store(Protocol):
-    async def store_event(self, event: ev.Event) -> bool: ...
+    async def store_batch(self, events: Sequence[ev.Event], raws: Sequence[RawRecord] = ()) -> int: ...
 
 
-async def archive_record(value: bytes, *, store: Store, expect: tuple[type[ev.Contract], ...] | None = None) -> bool:
-    """Decode one record and store it; raises EventDecodeError for a record to dead-letter."""
-    event = ev.decode(value, expect=expect)
-    with case_context(event.subject):
-        return await store.store_event(event)
+async def archive_batch(events: Sequence[ev.Event], raws: Sequence[RawRecord], *, store: Store) -> int:
+    """Keep a batch of events and raw records, fold the events into their cases and roll-ups;
+    answers how many events were new (the rest were redeliveries)."""
+    return await store.store_batch(events, raws)

@@ -1,18 +1,82 @@
-"""The archive's only database code: events, the case projection, queries and analytics."""
+"""The archive's only database code: the cases (each with every event of it, its timeline), the
+events that belong to no case, raw inbound records, the roll-ups, and the queries.
+
+A case's timeline is its event log: each entry keeps the event's id, type, time, source and
+data (the envelope's other attributes follow from them), so case events are written once, with
+their case, and a redelivered event is recognised by its id in the timeline.
+"""
 
 from __future__ import annotations
 
 import base64
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
 from complaints_shared import events as ev
 from complaints_shared.mongo import time_limit
-from pymongo import ASCENDING, DESCENDING
+from pymongo import ASCENDING, DESCENDING, ReplaceOne, UpdateOne
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError
 
-from ..domain.cases import CaseChange, CaseStatus, change_for
+from ..domain import indicators as ind
+from ..domain.cases import case_id_of, merge_timeline, project, timeline_entry
+
+DUPLICATE_KEY = 11000
+# Rounds of "read the cases, fold, write guarded by version" before a batch gives up (and is
+# retried whole): another archive process wrote the same case in between each time.
+WRITE_ROUNDS = 8
+
+
+class CaseWriteConflict(RuntimeError):
+    """Cases kept changing under this writer; the batch is retried (nothing was committed)."""
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """A record of the raw topic, kept as the adapter sent it (it need not be an event)."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes
+    timestamp_ms: int
+
+    def document(self) -> dict[str, Any]:
+        try:
+            text, encoding = self.value.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            text, encoding = base64.b64encode(self.value).decode(), "base64"
+        return {
+            "_id": f"{self.topic}/{self.partition}/{self.offset}",
+            "key": self.key.decode("utf-8", "replace") if self.key else None,
+            "value": text,
+            "encoding": encoding,
+            "timestamp": datetime.fromtimestamp(self.timestamp_ms / 1000, tz=UTC),
+        }
+
+
+def event_document(event: ev.Event) -> dict[str, Any]:
+    document = event.model_dump(mode="python", exclude_none=True)
+    document["_id"] = document.pop("id")
+    return document
+
+
+async def insert_new(collection: AsyncCollection, documents: Sequence[dict[str, Any]]) -> int:
+    """Insert the documents whose `_id` is not stored yet (one unordered bulk); how many were new."""
+    if not documents:
+        return 0
+    try:
+        return len((await collection.insert_many(documents, ordered=False)).inserted_ids)
+    except BulkWriteError as exc:
+        errors = exc.details.get("writeErrors", [])
+        if any(error.get("code") != DUPLICATE_KEY for error in errors):
+            raise
+        # Not `nInserted`: mongo-java-server counts the refused documents there too.
+        return len(documents) - len(errors)
 
 
 class CaseRepository:
@@ -23,6 +87,7 @@ class CaseRepository:
         self.cases = db["cases"]
         self.events = db["events"]
         self.raw_inbound = db["raw_inbound"]
+        self.rollups = db["rollups"]
 
     async def ensure_indexes(self) -> None:
         await self.cases.create_index([("department", ASCENDING), ("status", ASCENDING)])
@@ -30,72 +95,89 @@ class CaseRepository:
         await self.cases.create_index([("priority", ASCENDING)])
         await self.events.create_index([("subject", ASCENDING)])
         await self.events.create_index([("type", ASCENDING)])
+        await self.rollups.create_index([("day", ASCENDING)])
+
+    # --- writes ---------------------------------------------------------------------------------
+
+    async def store_batch(self, events: Sequence[ev.Event], raws: Sequence[RawRecord] = ()) -> int:
+        """Store a batch: raw records and events in the log, each case refolded once, the roll-ups
+        moved by the difference. Idempotent on event ids and raw record places; answers how many
+        events were new to the log. Safe to repeat after a failure anywhere in it."""
+        await insert_new(self.raw_inbound, [raw.document() for raw in raws])
+        by_case: dict[str, list[dict[str, Any]]] = {}
+        caseless: list[dict[str, Any]] = []
+        for event in events:
+            case_id = case_id_of(event)
+            if case_id is None:
+                caseless.append(event_document(event))
+            else:
+                by_case.setdefault(case_id, []).append(timeline_entry(event))
+        fresh = await insert_new(self.events, caseless)
+        added, deltas = await self._fold_cases(by_case)
+        await self._roll_up(deltas)
+        return fresh + added
 
     async def store_event(self, event: ev.Event) -> bool:
-        """Store one event and project it onto its case. Idempotent on the event id.
-
-        Returns False when the event had been stored before (a redelivery).
-        """
-        document = event.model_dump(mode="python", exclude_none=True)
-        document["_id"] = document.pop("id")
-        try:
-            await self.events.insert_one(document)
-            fresh = True
-        except DuplicateKeyError:
-            fresh = False
-        change = change_for(event)
-        if change is not None:
-            # Applied even for a redelivered event: a crash may have come between the two writes.
-            await self.apply(change)
-        return fresh
+        """Store one event (see `store_batch`); False when it had been stored before."""
+        return await self.store_batch([event]) == 1
 
     async def store_raw(self, *, topic: str, partition: int, offset: int, key: bytes | None, value: bytes, timestamp_ms: int) -> bool:
         """Keep a raw inbound record as the adapter sent it (it need not be an event)."""
-        try:
-            text, encoding = value.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            text, encoding = base64.b64encode(value).decode(), "base64"
-        document = {
-            "_id": f"{topic}/{partition}/{offset}",
-            "key": key.decode("utf-8", "replace") if key else None,
-            "value": text,
-            "encoding": encoding,
-            "timestamp": datetime.fromtimestamp(timestamp_ms / 1000, tz=UTC),
-        }
-        try:
-            await self.raw_inbound.insert_one(document)
-            return True
-        except DuplicateKeyError:
-            return False
+        return await insert_new(self.raw_inbound, [RawRecord(topic, partition, offset, key, value, timestamp_ms).document()]) == 1
 
-    async def apply(self, change: CaseChange) -> bool:
-        now = ev.utcnow()
-        update: dict[str, Any] = {
-            "$push": {"timeline": change.timeline_entry},
-            "$set": change.set_fields | {"updated_at": now},
-            "$setOnInsert": change.on_insert | {"created_at": now},
-        }
-        if "status" not in change.set_fields:
-            # Whatever event opens the case (topics are consumed independently, so it need not
-            # be the received one), the case starts as received; a guarded status moves it on.
-            update["$setOnInsert"]["status"] = CaseStatus.RECEIVED.value
-        # The case's version (its ETag): +1 per event applied, whatever the event did.
-        update["$inc"] = change.increments | {"version": 1}
-        event_id = change.timeline_entry["event_id"]
-        try:
-            # Matches only while the event is not yet in the timeline; when the case doesn't
-            # exist, the upsert creates it. An existing case that has the event makes the
-            # upsert collide on _id: that is the "already applied" answer.
-            await self.cases.update_one({"_id": change.case_id, "timeline.event_id": {"$ne": event_id}}, update, upsert=True)
-            applied = True
-        except DuplicateKeyError:
-            applied = False
-        if change.guarded_status is not None:
-            await self.cases.update_one(
-                {"_id": change.case_id, "status": {"$in": [s.value for s in change.status_from]}},
-                {"$set": {"status": change.guarded_status.value}},
-            )
-        return applied
+    async def _fold_cases(self, by_case: dict[str, list[dict[str, Any]]]) -> tuple[int, dict[str, dict[str, Any]]]:
+        """Fold the fresh entries into their cases; answer how many entries were new and the
+        roll-up differences of the cases written.
+
+        Each case is replaced only if its version is still the one read (another archive process
+        may own another topic's partition of the same case); the cases that lost the race are
+        read and folded again.
+        """
+        deltas: dict[str, dict[str, Any]] = {}
+        new_entries = 0
+        pending = by_case
+        for _round in range(WRITE_ROUNDS):
+            if not pending:
+                return new_entries, deltas
+            stored = {doc["_id"]: doc async for doc in self.cases.find({"_id": {"$in": list(pending)}})}
+            writes: list[tuple[str, ReplaceOne, Any, Any]] = []
+            for case_id, fresh in pending.items():
+                before = stored.get(case_id) or {}
+                timeline, added = merge_timeline(before.get("timeline", ()), fresh)
+                if not added:
+                    continue  # a redelivery: nothing changes
+                case = project(case_id, timeline)
+                case["rolled_up"] = ind.contribution(case)
+                # A new case matches no document and is inserted; a case written meanwhile by
+                # another process no longer matches its old version, and the upsert's insert then
+                # collides on _id: that is the conflict signal.
+                guard = {"_id": case_id, "version": before.get("version")}
+                writes.append((case_id, ReplaceOne(guard, case, upsert=True), before.get("rolled_up"), case["rolled_up"], added))
+            lost = await _bulk(self.cases, [write for _, write, *_ in writes])
+            for index, (_case_id, _write, was, now, added) in enumerate(writes):
+                if index not in lost:
+                    ind.add_difference(deltas, was, now)
+                    new_entries += added
+            pending = {writes[index][0]: pending[writes[index][0]] for index in lost}
+        if pending:
+            raise CaseWriteConflict(f"{len(pending)} cases kept changing during {WRITE_ROUNDS} rounds")
+        return new_entries, deltas
+
+    async def _roll_up(self, deltas: dict[str, dict[str, Any]]) -> None:
+        writes = [
+            UpdateOne({"_id": bucket_id}, {"$inc": inc, "$setOnInsert": bucket["key"] | {"month": bucket["key"]["day"][:7]}}, upsert=True)
+            for bucket_id, bucket in deltas.items()
+            if (inc := ind.nonzero(bucket["inc"]))
+        ]
+        for _attempt in range(3):
+            lost = await _bulk(self.rollups, writes)
+            # Two upserts of a new bucket at once: one inserts, the other collides; again, it updates.
+            writes = [writes[index] for index in sorted(lost)]
+            if not writes:
+                return
+        raise CaseWriteConflict("roll-up buckets kept colliding")
+
+    # --- reads ----------------------------------------------------------------------------------
 
     async def get_case(self, case_id: str) -> dict[str, Any] | None:
         with time_limit(self.read_timeout):
@@ -110,9 +192,27 @@ class CaseRepository:
         query: dict[str, Any] = {k: v for k, v in filters.items() if v is not None}
         if received_from or received_to:
             query["received_at"] = {k: v for k, v in (("$gte", received_from), ("$lt", received_to)) if v}
-        cursor = self.cases.find(query, {"timeline": 0, "text": 0, "contact": 0}).sort("received_at", DESCENDING)
+        hidden = {"timeline": 0, "text": 0, "contact": 0, "rolled_up": 0}
+        cursor = self.cases.find(query, hidden).sort("received_at", DESCENDING)
         with time_limit(self.read_timeout):
             return await cursor.skip(skip).limit(limit).to_list(length=limit)
+
+    async def indicators(self, *, first_day: date, last_day: date, group_by: str) -> dict[str, Any]:
+        """The indicators of the cases received from `first_day` to `last_day` (UTC, both
+        included), in total and per group, from the roll-ups alone."""
+        field = ind.GROUPINGS[group_by]
+        pipeline: list[dict[str, Any]] = [
+            {"$match": {"day": {"$gte": first_day.isoformat(), "$lte": last_day.isoformat()}}},
+            {"$group": {"_id": f"${field}", **{name: {"$sum": f"${name}"} for name in ind.SUMMED}}},
+        ]
+        with time_limit(self.read_timeout):
+            rows = await (await self.rollups.aggregate(pipeline)).to_list(length=None)
+        # A bucket every case left (reassigned elsewhere) stays, with zeros: not a group.
+        rows = sorted((row for row in rows if row.get("recorded")), key=lambda row: _key(row["_id"]))
+        return {
+            "total": ind.indicators(ind.summed(rows)),
+            "groups": [{"key": _key(row["_id"]), **ind.indicators(row)} for row in rows],
+        }
 
     async def summary(self) -> dict[str, Any]:
         """Answer rate, resolution rate and timeliness, overall and per department."""
@@ -155,6 +255,20 @@ class CaseRepository:
             "by_priority": {_key(row["_id"]): _rates(row) for row in facets["by_priority"]},
             "by_status": {_key(row["_id"]): row["n"] for row in by_status},
         }
+
+
+async def _bulk(collection: AsyncCollection, writes: list[Any]) -> set[int]:
+    """One unordered bulk write; the indexes of the writes that collided on a unique key."""
+    if not writes:
+        return set()
+    try:
+        await collection.bulk_write(writes, ordered=False)
+    except BulkWriteError as exc:
+        errors = exc.details.get("writeErrors", [])
+        if any(error.get("code") != DUPLICATE_KEY for error in errors):
+            raise
+        return {int(error["index"]) for error in errors}
+    return set()
 
 
 def _key(group_id: Any) -> str:

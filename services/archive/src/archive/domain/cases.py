@@ -1,51 +1,48 @@
-"""The case projection: every event of a case becomes a timeline entry, and some move the
-case's status or set its routing. The result is a MongoDB update that is safe to apply twice
-(the repository applies it only while the event id is not yet in the timeline).
+"""The case projection: a case is the fold of its events, along the shared lifecycle.
+
+Every event of a case is kept as a timeline entry. The case document is recomputed from the
+whole timeline in one canonical order (the complaint first, then routing's judgement, then
+everything else by time), so the topics' arrival order does not matter: an acknowledgement
+consumed before the routing decision it followed gives the same case as the reverse, a
+redelivered event (same id) changes nothing, and a rebuild from the log reaches the same
+documents. An update the status does not allow at its place is kept in the timeline and
+flagged with the reason, never dropped, and has no other effect.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from complaints_shared import events as ev
-from complaints_shared.lifecycle import CaseStatus, status_after_judgement
+from complaints_shared.lifecycle import ACTIONS, CaseStatus, TransitionRefused, after, status_after_judgement
 
-# Status an update moves the case to (None: the status stays).
-STATUS_AFTER: dict[type[ev.Contract], CaseStatus | None] = {
-    ev.CaseAcknowledged: CaseStatus.ACKNOWLEDGED,
-    ev.CauseFound: CaseStatus.INVESTIGATING,
-    ev.CaseNoteAdded: None,
-    ev.CaseReassigned: None,
-    ev.RemedyProposed: CaseStatus.REMEDY_PROPOSED,
-    ev.RemedyApproved: CaseStatus.REMEDY_APPROVED,
-    ev.RemedyRejected: CaseStatus.INVESTIGATING,
-    ev.CaseResolved: CaseStatus.RESOLVED,
-    ev.CaseClosed: CaseStatus.CLOSED,
-    ev.CaseReopened: CaseStatus.INVESTIGATING,
-    ev.CaseMerged: CaseStatus.MERGED,
-    ev.SatisfactionRecorded: CaseStatus.EVALUATED,
-    ev.CustomerFollowedUp: None,
-    ev.CaseEscalated: None,
-    ev.NotificationSent: None,
-    ev.NotificationFailed: None,
+RECEIVED_TYPE = ev.type_name(ev.ComplaintReceived)
+ROUTED_TYPE = ev.type_name(ev.ComplaintRouted)
+ESCALATED_TYPE = ev.type_name(ev.CaseEscalated)
+NOTICE_TYPES = {ev.type_name(ev.NotificationSent): "sent", ev.type_name(ev.NotificationFailed): "failed"}
+# CloudEvents type → lifecycle action ("org.complaints.case.acknowledged.v1" → "acknowledged").
+ACTION_OF_TYPE: dict[str, str] = {ev.type_name(model): model.event_type.split(".", 1)[1] for model in ev.CASE_UPDATES}
+assert set(ACTION_OF_TYPE.values()) <= set(ACTIONS), "every case update is a lifecycle action"
+
+# The step each action stamps (the latest time it was taken).
+STEP_TIMES = {
+    "acknowledged": "acknowledged_at",
+    "cause_found": "cause_found_at",
+    "remedy_proposed": "remedy_proposed_at",
+    "remedy_approved": "remedy_approved_at",
+    "remedy_rejected": "remedy_rejected_at",
+    "resolved": "resolved_at",
+    "satisfaction_recorded": "evaluated_at",
+    "closed": "closed_at",
+    "reopened": "reopened_at",
+    "merged": "merged_at",
 }
-
-
-@dataclass(frozen=True)
-class CaseChange:
-    """What one event does to its case document."""
-
-    case_id: str
-    timeline_entry: dict[str, Any]
-    on_insert: dict[str, Any] = field(default_factory=dict)
-    set_fields: dict[str, Any] = field(default_factory=dict)
-    increments: dict[str, int] = field(default_factory=dict)
-    # A status set only while the case is still in one of `status_from`: routing must not pull
-    # back a case that staff already acknowledged (the topics are consumed independently).
-    guarded_status: CaseStatus | None = None
-    status_from: tuple[CaseStatus, ...] = ()
+# What the department does that answers the departmental reply deadline (as notification's
+# escalation ladder counts it): a finding, a proposal or a note once the case is acknowledged.
+REPLIES = frozenset({"cause_found", "remedy_proposed", "note_added"})
+_ESCALATION_RUNGS = [level.value for level in ev.EscalationLevel]
 
 
 def timeline_entry(event: ev.Event) -> dict[str, Any]:
@@ -53,84 +50,149 @@ def timeline_entry(event: ev.Event) -> dict[str, Any]:
     return {"event_id": event.id, "type": event.type, "at": event.time, "source": event.source, "data": data}
 
 
-def routed_status(data: ev.ComplaintRouted) -> CaseStatus:
-    return status_after_judgement(data.validity.value)
+def case_id_of(event: ev.Event) -> str | None:
+    """The case an event belongs to (None: a customer profile, a dead letter, ...)."""
+    return getattr(event.data, "case_id", None)
 
 
-def _routed_fields(data: ev.ComplaintRouted) -> dict[str, Any]:
-    fields: dict[str, Any] = {
-        "validity": data.validity.value,
-        "related_case_id": data.related_case_id,
-        "category": data.category,
-        "department": data.department,
-        "priority": data.priority.value,
-        "confidence": data.confidence,
-        "uncertain": data.uncertain,
-        "customer_id": data.customer_id,
-        "customer_tier": data.customer_tier.value,
-        "handling_hint": data.handling_hint,
-        "routed_at": data.routed_at,
+def _millis(at: datetime) -> datetime:
+    # The store keeps milliseconds: order by what survives a round trip, so a case folded from
+    # fresh events and the same case folded from its stored timeline agree.
+    return at.replace(microsecond=at.microsecond // 1000 * 1000)
+
+
+def canonical_order(entry: dict[str, Any]) -> tuple[int, datetime, str]:
+    """The complaint, then routing's judgement, then the rest by time (ties by event id).
+
+    Causality, not clocks, puts the first two first: routing judges a recorded complaint, and
+    intake takes a case action only on a judged case.
+    """
+    phase = 0 if entry["type"] == RECEIVED_TYPE else 1 if entry["type"] == ROUTED_TYPE else 2
+    return phase, _millis(entry["at"]), entry["event_id"]
+
+
+def merge_timeline(stored: Iterable[dict[str, Any]], fresh: Iterable[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
+    """The stored timeline plus the fresh entries not in it yet; and how many were new."""
+    timeline = list(stored)
+    known = {entry["event_id"] for entry in timeline}
+    added = 0
+    for entry in fresh:
+        if entry["event_id"] not in known:
+            known.add(entry["event_id"])
+            timeline.append(entry)
+            added += 1
+    return timeline, added
+
+
+def project(case_id: str, timeline: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """The case document (without the roll-up bookkeeping) that its timeline folds to."""
+    case: dict[str, Any] = {
+        "_id": case_id,
+        "status": CaseStatus.RECEIVED.value,
+        "escalations": 0,
+        "escalation_history": [],
+        "notices": [],
+        "corrections": [],
+        "reopened": 0,
+        "flagged": 0,
     }
-    if data.language:
-        fields["language"] = data.language.value
-    if data.deadlines:
-        fields["deadlines"] = data.deadlines.model_dump(mode="python", exclude_none=True)
-    return fields
+    entries = []
+    for stored in sorted(timeline, key=canonical_order):
+        entry = {k: v for k, v in stored.items() if k != "flagged"}
+        refused = _apply(case, entry)
+        if refused:
+            entry["flagged"] = refused
+            case["flagged"] += 1
+        entries.append(entry)
+    case["timeline"] = entries
+    case["version"] = len(entries)  # +1 per event applied (a flagged one included: the case changed)
+    # Derived from the events, not the clock, so a rebuild writes the same document.
+    case["created_at"] = min((e["at"] for e in entries), default=None)
+    case["updated_at"] = max((e["at"] for e in entries), default=None)
+    return case
 
 
-def change_for(event: ev.Event) -> CaseChange | None:
-    """The change an event makes to its case, or None for events that belong to no case."""
-    data = event.data
-    case_id = getattr(data, "case_id", None)
-    if case_id is None:
-        return None
-    entry = timeline_entry(event)
-    if isinstance(data, ev.ComplaintReceived):
-        return CaseChange(
-            case_id,
-            entry,
-            set_fields={
-                "channel": data.channel.value,
-                "subject": data.subject,
-                "text": data.text,
-                "received_at": data.received_at,
-                "external_id": data.external_id,
-                "product": data.product,
-                "contact": data.customer.model_dump(exclude_none=True),
-            },
-        )
-    if isinstance(data, ev.ComplaintRouted):
-        return CaseChange(
-            case_id,
-            entry,
-            set_fields=_routed_fields(data),
-            guarded_status=routed_status(data),
-            status_from=(CaseStatus.RECEIVED,),
-        )
-    if isinstance(data, ev.CaseEscalated):
-        return CaseChange(
-            case_id, entry, set_fields={"escalation_level": data.level.value}, increments={"escalations": 1}
-        )
-    set_fields: dict[str, Any] = {}
-    status = STATUS_AFTER.get(type(data))
-    if status is not None:
-        set_fields["status"] = status.value
-    at: datetime | None = getattr(data, "at", None)
-    if isinstance(data, ev.CaseAcknowledged):
-        set_fields["acknowledged_at"] = at
-    elif isinstance(data, ev.CaseResolved):
-        set_fields["resolved_at"] = at
-    elif isinstance(data, ev.CaseClosed):
-        set_fields["closed_at"] = at
-    elif isinstance(data, ev.RemedyApproved):
-        set_fields["remedy_approved_at"] = at
-    elif isinstance(data, ev.CaseReassigned):
-        set_fields["department"] = data.department
-        if data.category:
-            set_fields["category"] = data.category
-        if data.priority:
-            set_fields["priority"] = data.priority.value
-        set_fields["corrected"] = True
-    elif isinstance(data, ev.SatisfactionRecorded):
-        set_fields["satisfaction"] = data.score
-    return CaseChange(case_id, entry, set_fields=set_fields)
+def _apply(case: dict[str, Any], entry: dict[str, Any]) -> str | None:
+    """Apply one entry to `case`; answer the reason when the lifecycle refuses it."""
+    kind, data = entry["type"], entry["data"]
+    if kind == RECEIVED_TYPE:
+        _received(case, data)
+    elif kind == ROUTED_TYPE:
+        _routed(case, data)
+    elif kind in ACTION_OF_TYPE:
+        return _action(case, ACTION_OF_TYPE[kind], data)
+    elif kind == ESCALATED_TYPE:
+        case["escalations"] += 1
+        case["escalation_history"].append({k: data[k] for k in ("level", "deadline", "due_at", "department", "escalated_at")})
+        levels = [_ESCALATION_RUNGS.index(e["level"]) for e in case["escalation_history"]]
+        case["escalation_level"] = _ESCALATION_RUNGS[max(levels)]
+    elif kind in NOTICE_TYPES:
+        # The notice's outcome, never its error text (it may quote an address).
+        case["notices"].append({
+            "outcome": NOTICE_TYPES[kind], "medium": data["medium"], "recipient_role": data["recipient_role"],
+            "template": data["template"], "trigger_event_id": data["trigger_event_id"],
+            "at": data.get("sent_at") or data.get("failed_at"),
+        })
+    return None
+
+
+def _received(case: dict[str, Any], data: dict[str, Any]) -> None:
+    case.update(
+        channel=data["channel"], subject=data.get("subject", ""), text=data["text"], received_at=data["received_at"],
+        external_id=data.get("external_id"), product=data.get("product"), contact=data.get("customer", {}),
+    )
+    case.setdefault("language", data.get("language"))
+    if data.get("customer_tier"):
+        case.setdefault("customer_tier", data["customer_tier"])
+
+
+_ROUTED_FIELDS = ("validity", "related_case_id", "category", "department", "priority", "confidence", "uncertain",
+                  "customer_id", "customer_tier", "handling_hint", "routed_at", "deadlines")
+
+
+def _routed(case: dict[str, Any], data: dict[str, Any]) -> None:
+    case.update({name: data.get(name) for name in _ROUTED_FIELDS})
+    if data.get("language"):
+        case["language"] = data["language"]
+    # The judgement moves only a case still waiting for it; a later re-judgement refreshes the
+    # routing fields but never pulls a case staff already work on back to step 3.
+    if case["status"] == CaseStatus.RECEIVED.value:
+        case["status"] = status_after_judgement(data["validity"]).value
+
+
+def _action(case: dict[str, Any], action: str, data: dict[str, Any]) -> str | None:
+    before = CaseStatus(case["status"])
+    try:
+        case["status"] = after(before, action).value
+    except TransitionRefused as refused:
+        return str(refused)
+    at = data["at"]
+    if action in STEP_TIMES:
+        case[STEP_TIMES[action]] = at
+    if action in REPLIES and before not in (CaseStatus.RECEIVED, CaseStatus.ASSIGNED) and "replied_at" not in case:
+        case["replied_at"] = at
+    if action == "cause_found":
+        case["cause"] = data["cause"]
+    elif action == "remedy_proposed":
+        case["remedy"] = data["remedy"]
+    elif action == "resolved":
+        case["resolution"] = data["resolution"]
+    elif action == "satisfaction_recorded":
+        case["satisfaction"] = data["score"]
+    elif action == "reopened":
+        case["reopened"] += 1
+    elif action == "merged":
+        case["merged_into"] = data["into_case_id"]
+    elif action == "reassigned":
+        _reassigned(case, data)
+    return None
+
+
+def _reassigned(case: dict[str, Any], data: dict[str, Any]) -> None:
+    moved = {name: data[name] for name in ("department", "category", "priority") if data.get(name)}
+    case["corrections"].append({
+        "at": data["at"], "actor": data["actor"], "reason": data.get("reason", ""),
+        "from": {name: case.get(name) for name in moved}, "to": moved,
+    })
+    case.update(moved)
+    case["corrected"] = True
