@@ -4,6 +4,7 @@ document allows, and whatever it forbids, the API answers without a 5xx and as d
 from datetime import UTC, datetime, timedelta
 
 import schemathesis
+from archive.domain.indicators import indicators
 from archive.entrypoints.http import create_app
 from complaints_shared.web import bearer_auth
 from hypothesis import HealthCheck, settings
@@ -46,6 +47,10 @@ class FakeRepository:
         for hidden in ("timeline", "text", "contact"):
             del case[hidden]
         return [case][:limit]
+
+    async def indicators(self, *, first_day, last_day, group_by):
+        values = indicators({"recorded": 3, "received": 2, "acknowledged": 1, "acknowledged_on_time": 1, "tta_2": 1})
+        return {"total": values, "groups": [{"key": "quality", **values}]}
 
     async def summary(self):
         rates = {"cases": 2, "answer_rate": 0.5, "resolution_rate": 0.0, "acknowledged_on_time_rate": 1.0,

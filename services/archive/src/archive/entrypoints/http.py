@@ -6,8 +6,8 @@ the repository's read timeout: bad input is a 4xx naming the parameter, never a 
 """
 
 import logging
-from datetime import UTC, datetime
-from typing import Annotated
+from datetime import UTC, date, datetime
+from typing import Annotated, Literal
 
 from complaints_shared import events as ev
 from complaints_shared import mongo
@@ -19,7 +19,8 @@ from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, AwareDatetime
 
 from ..adapters.repository import CaseRepository
-from .responses import Case, CaseList, Summary, public_case
+from ..domain.indicators import DEFINITIONS, GROUPINGS
+from .responses import Case, CaseList, Indicators, Summary, public_case
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,19 @@ log = logging.getLogger(__name__)
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 RETRY_AFTER_SECONDS = 5
+
+
+def _day_within_range(value: date) -> date:
+    if not EARLIEST.date() <= value <= LATEST.date():
+        raise ValueError(f"must lie between {EARLIEST.date()} and {LATEST.date()}")
+    return value
+
+
+Day = Annotated[date, AfterValidator(_day_within_range)]
+DAY_HELP = f"between {EARLIEST.date()} and {LATEST.date()}"
+GroupBy = Literal["department", "category", "channel", "priority", "day", "month"]
+assert set(GroupBy.__args__) == set(GROUPINGS)  # type: ignore[attr-defined]
+INDICATORS_HELP = "\n".join(f"- `{name}`: {text}" for name, text in DEFINITIONS.items())
 
 
 def _within_range(value: datetime) -> datetime:
@@ -83,6 +97,28 @@ def build_router(*, auth, repository_dep, max_page_size: int, max_skip: int) -> 
             skip=skip,
         )
         return {"cases": [public_case(c) for c in cases], "limit": limit, "skip": skip}
+
+    @router.get(
+        "/analytics/indicators",
+        summary="The method's quality indicators over a date range, in total and per group (from the roll-ups)",
+        description="Cases count on the UTC day they were received, in their current department, category, channel "
+        "and priority. Every rate is null when its base is zero.\n\n" + INDICATORS_HELP,
+        response_model=Indicators,
+        response_model_by_alias=True,
+        responses=problem_responses(422),
+    )
+    async def indicators(
+        repository: Repository,
+        first_day: Annotated[Day, Query(alias="from", description=f"First day received (UTC), included; YYYY-MM-DD, {DAY_HELP}")],
+        last_day: Annotated[Day, Query(alias="to", description=f"Last day received (UTC), included; YYYY-MM-DD, {DAY_HELP}")],
+        group_by: Annotated[GroupBy, Query(description="What each group is")] = "department",
+    ) -> dict:
+        if first_day > last_day:
+            raise RequestValidationError(
+                [{"type": "value_error", "loc": ("query", "to"), "msg": "must not be before from", "input": None}]
+            )
+        found = await repository.indicators(first_day=first_day, last_day=last_day, group_by=group_by)
+        return {"from": first_day, "to": last_day, "group_by": group_by, **found}
 
     @router.get("/analytics/summary", summary="Answer rate, resolution rate, timeliness, satisfaction", response_model=Summary)
     async def summary(repository: Repository) -> dict:

@@ -6,13 +6,15 @@ independently, so a case may be routed before its complaint was archived, and th
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from complaints_shared import events as ev
 from complaints_shared import lifecycle
 from complaints_shared.lifecycle import CaseStatus
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..domain.indicators import DEFINITIONS
 
 
 class TimelineEntry(BaseModel):
@@ -21,6 +23,8 @@ class TimelineEntry(BaseModel):
     at: datetime
     source: str
     data: dict[str, Any] = Field(description="The event's data without the case id")
+    flagged: str | None = Field(default=None, description="Why the lifecycle did not allow this update where it fell "
+                                                          "(kept, with no other effect)")
 
 
 class CaseOverview(BaseModel):
@@ -52,22 +56,67 @@ class CaseOverview(BaseModel):
     routed_at: datetime | None = None
     deadlines: ev.Deadlines | None = None
     corrected: bool | None = Field(default=None, description="Staff reassigned the case")
-    escalation_level: ev.EscalationLevel | None = None
-    escalations: int = 0
+    escalation_level: ev.EscalationLevel | None = Field(default=None, description="The highest rung the case reached")
+    escalations: int = Field(default=0, description="How many escalations the case had")
     acknowledged_at: datetime | None = None
+    replied_at: datetime | None = Field(default=None, description="The department's first reply after acknowledging (24 h rule)")
+    cause_found_at: datetime | None = None
+    remedy_proposed_at: datetime | None = None
     remedy_approved_at: datetime | None = None
+    remedy_rejected_at: datetime | None = None
     resolved_at: datetime | None = None
+    evaluated_at: datetime | None = None
     closed_at: datetime | None = None
+    reopened_at: datetime | None = None
+    merged_at: datetime | None = None
+    merged_into: str | None = Field(default=None, description="The case this one was merged into")
+    reopened: int = Field(default=0, description="How many times the case was reopened")
+    flagged: int = Field(default=0, description="Timeline entries the lifecycle did not allow where they fell (kept, flagged)")
     satisfaction: int | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
 
+class Escalation(BaseModel):
+    level: ev.EscalationLevel
+    deadline: str
+    due_at: datetime
+    department: str
+    escalated_at: datetime
+
+
+class Notice(BaseModel):
+    outcome: str = Field(description="sent or failed")
+    medium: str
+    recipient_role: str
+    template: str
+    trigger_event_id: str
+    at: datetime
+
+
+class Correction(BaseModel):
+    """A reassignment: what staff changed from what."""
+
+    at: datetime
+    actor: str
+    reason: str = ""
+    from_: dict[str, str | None] = Field(alias="from")
+    to: dict[str, str]
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
 class Case(CaseOverview):
-    """One case with the complaint, the contact and its whole timeline (oldest first)."""
+    """One case with the complaint, the contact, its findings and its whole timeline (oldest first)."""
 
     text: str | None = None
     contact: ev.CustomerContact | None = None
+    cause: str | None = None
+    remedy: str | None = None
+    resolution: str | None = None
+    escalation_history: list[Escalation] = []
+    notices: list[Notice] = []
+    corrections: list[Correction] = []
     timeline: list[TimelineEntry] = []
 
 
@@ -94,6 +143,53 @@ class Summary(BaseModel):
     by_department: dict[str, Rates]
     by_priority: dict[str, Rates]
     by_status: dict[str, int]
+
+
+def _defined(name: str) -> Any:
+    return Field(description=DEFINITIONS[name])
+
+
+class IndicatorValues(BaseModel):
+    """The method's quality indicators of a set of cases (each field's definition below)."""
+
+    recorded: int = _defined("recorded")
+    received: int = _defined("received")
+    rejected: int = _defined("rejected")
+    duplicates: int = _defined("duplicates")
+    acknowledged: int = _defined("acknowledged")
+    resolved: int = _defined("resolved")
+    answer_rate: float | None = _defined("answer_rate")
+    resolution_rate: float | None = _defined("resolution_rate")
+    on_time_acknowledge_rate: float | None = _defined("on_time_acknowledge_rate")
+    on_time_reply_rate: float | None = _defined("on_time_reply_rate")
+    on_time_resolve_rate: float | None = _defined("on_time_resolve_rate")
+    satisfaction_mean: float | None = _defined("satisfaction_mean")
+    satisfaction_count: int = _defined("satisfaction_count")
+    escalated: int = _defined("escalated")
+    escalation_rate: float | None = _defined("escalation_rate")
+    reopened: int = _defined("reopened")
+    reopen_rate: float | None = _defined("reopen_rate")
+    time_to_acknowledge_p50_hours: float | None = _defined("time_to_acknowledge_p50_hours")
+    time_to_acknowledge_p90_hours: float | None = _defined("time_to_acknowledge_p90_hours")
+    time_to_resolve_p50_hours: float | None = _defined("time_to_resolve_p50_hours")
+    time_to_resolve_p90_hours: float | None = _defined("time_to_resolve_p90_hours")
+
+
+class IndicatorGroup(IndicatorValues):
+    key: str = Field(description="The group's value of `group_by` (a department, …, a day YYYY-MM-DD or a month YYYY-MM); "
+                                 "`unknown` where routing has not said yet")
+
+
+class Indicators(BaseModel):
+    """Indicators of the cases received in a date range (UTC days, both ends included), from the roll-ups."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: date = Field(alias="from", description="First day (UTC), included")
+    to: date = Field(description="Last day (UTC), included")
+    group_by: str
+    total: IndicatorValues
+    groups: list[IndicatorGroup] = Field(description="One per value of `group_by` that has cases, ordered by key")
 
 
 def public_case(document: dict[str, Any]) -> dict[str, Any]:
