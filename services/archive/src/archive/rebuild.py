@@ -1,0 +1,108 @@
+"""`python -m archive rebuild`: replay every topic from its beginning into an empty database.
+
+How a new analysis view or a fix of the projection reaches history: the cases, their
+timelines and the roll-ups are what the live archive would have made of the same records (the
+fold does not depend on arrival order, and storing is idempotent). The replay reads each
+partition up to its end offset at the start (records published meanwhile are left to the live
+archive), outside any consumer group; records the live archive dead-lettered are skipped and
+counted. Point the live archive at the rebuilt database (MONGODB_DATABASE) once it is done.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from aiokafka import TopicPartition
+from complaints_shared import kafka, mongo
+from complaints_shared.logging import configure_logging
+
+from . import handlers
+from .adapters.repository import CaseRepository
+from .entrypoints.consumer import ARCHIVED_TOPICS, decode_batch
+from .settings import ArchiveSettings
+
+log = logging.getLogger(__name__)
+
+
+class NotEmpty(RuntimeError):
+    """The target database already holds cases, events or roll-ups."""
+
+
+@dataclass
+class Replayed:
+    records: int = 0
+    stored: int = 0
+    skipped: int = 0
+
+
+async def rebuild(settings: ArchiveSettings, *, database: str, batch: int = 2000) -> Replayed:
+    client = mongo.make_client(settings)
+    try:
+        repository = CaseRepository(client[database])
+        for collection in (repository.cases, repository.events, repository.raw_inbound, repository.rollups):
+            if await collection.find_one({}, {"_id": 1}) is not None:
+                raise NotEmpty(f"database {database!r} is not empty ({collection.name}): rebuild into a new one")
+        await repository.ensure_indexes()
+        consumer = kafka.make_consumer(settings, group_id=None, enable_auto_commit=False)
+        await consumer.start()
+        try:
+            return await _replay(consumer, repository, settings.topic_prefix, batch)
+        finally:
+            await consumer.stop()
+    finally:
+        await client.close()
+
+
+async def _replay(consumer, repository: CaseRepository, prefix: str, batch: int) -> Replayed:
+    partitions = [
+        TopicPartition(topic, p)
+        for topic in (spec.name(prefix) for spec in ARCHIVED_TOPICS)
+        for p in sorted(await _partitions(consumer, topic))
+    ]
+    consumer.assign(partitions)
+    await consumer.seek_to_beginning(*partitions)
+    ends = {tp: end for tp, end in (await consumer.end_offsets(partitions)).items() if end > 0}
+    done = Replayed()
+    while ends:
+        fetched = await consumer.getmany(*ends, timeout_ms=1000, max_records=batch)
+        records = []
+        for tp, partition_records in fetched.items():
+            records += [r for r in partition_records if r.offset < ends[tp]]
+        for tp in list(ends):
+            if await consumer.position(tp) >= ends[tp]:
+                del ends[tp]
+        if not records:
+            continue
+        decoded = decode_batch(records, prefix=prefix)
+        done.stored += await handlers.archive_batch([e for _, e in decoded.events], [r for _, r in decoded.raws], store=repository)
+        done.records += len(records)
+        done.skipped += len(decoded.undecodable)
+    return done
+
+
+async def _partitions(consumer, topic: str) -> set[int]:
+    found = consumer.partitions_for_topic(topic)
+    if found is None:
+        await consumer._client.force_metadata_update()  # noqa: SLF001 - aiokafka has no public refresh
+        found = consumer.partitions_for_topic(topic)
+    return found or set()
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="archive rebuild", description=__doc__.splitlines()[0])
+    parser.add_argument("--database", required=True, help="The empty MongoDB database to rebuild into")
+    parser.add_argument("--batch", type=int, default=2000, help="Records stored at a time")
+    args = parser.parse_args(argv)
+    settings = ArchiveSettings()
+    configure_logging(service=settings.service_name, level=settings.log_level, fmt=settings.log_format)
+    try:
+        done = asyncio.run(rebuild(settings, database=args.database, batch=args.batch))
+    except NotEmpty as exc:
+        print(f"archive rebuild: {exc}")
+        return 2
+    print(f"archive rebuild: {done.records} records replayed into {args.database!r}: {done.stored} events new, "
+          f"{done.skipped} undecodable skipped (dead-lettered when they arrived)")
+    return 0

@@ -1,0 +1,113 @@
+"""The live archive (its own consumer wiring on the real broker and store), a restart after a
+crash that had stored part of a batch without committing it, and `rebuild` from the topics into
+an empty database: the same cases, roll-ups, events and raw records."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+from pathlib import Path
+
+import pytest
+from aiokafka import TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+from archive.adapters.repository import CaseRepository
+from archive.bootstrap import Archive
+from archive.domain.indicators import SUMMED
+from archive.entrypoints.consumer import ARCHIVED_TOPICS
+from archive.rebuild import NotEmpty, rebuild
+from archive.settings import ArchiveSettings
+from complaints_shared import events as ev
+from complaints_shared import kafka, mongo
+from complaints_shared.topics import RAW, RECEIVED, topic_of
+
+pytestmark = pytest.mark.integration
+_spec = importlib.util.spec_from_file_location("archive_scenario", Path(__file__).with_name("test_archive_indicators.py"))
+scenario_module = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(scenario_module)
+
+
+async def publish(settings: ArchiveSettings, events: list[ev.Event]) -> None:
+    producer = kafka.make_producer(settings)
+    await producer.start()
+    try:
+        for event in events:
+            await producer.send_and_wait(topic_of(type(event.data)).name(settings.topic_prefix), ev.encode(event), key=event.subject.encode())
+    finally:
+        await producer.stop()
+
+
+async def caught_up(settings: ArchiveSettings, archive: Archive) -> None:
+    """Until the archive's group committed every offset of every topic (dead letters included)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await admin.start()
+    probe = kafka.make_consumer(settings, group_id=None)
+    await probe.start()
+    try:
+        topics = [spec.name(settings.topic_prefix) for spec in ARCHIVED_TOPICS]
+        await probe._client.force_metadata_update()  # noqa: SLF001
+        partitions = [TopicPartition(t, p) for t in topics for p in probe.partitions_for_topic(t) or ()]
+        async with asyncio.timeout(120):
+            while True:
+                assert archive.loop is not None and archive.loop.alive
+                committed = await admin.list_consumer_group_offsets(settings.consumer_group)
+                ends = await probe.end_offsets(partitions)
+                if all(end == 0 or (tp in committed and committed[tp].offset >= end) for tp, end in ends.items()):
+                    return
+                await asyncio.sleep(0.1)
+    finally:
+        await probe.stop()
+        await admin.close()
+
+
+async def contents(repository: CaseRepository) -> dict[str, list[dict]]:
+    found = {}
+    for name in ("cases", "events", "raw_inbound", "rollups"):
+        documents = await repository.db[name].find({}).sort("_id", 1).to_list(None)
+        if name == "rollups":  # a count every case left is a zero, or absent (a bucket all cases left: none)
+            documents = [{k: v for k, v in doc.items() if v != 0} for doc in documents if any(doc.get(n) for n in SUMMED)]
+        found[name] = documents
+    return found
+
+
+async def test_the_live_archive_restarted_mid_batch_and_a_rebuild_reach_the_same_store(backend_env):
+    settings = ArchiveSettings(**backend_env, consumer_group=f"archive-{backend_env['MONGODB_DATABASE']}")
+    await kafka.ensure_topics(settings)
+    events = scenario_module.scenario()
+    first, second = events[: len(events) // 2], events[len(events) // 2 :]
+
+    archive = Archive(settings)
+    async with archive.lifespan(None):  # type: ignore[arg-type]
+        await publish(settings, first)
+        await caught_up(settings, archive)
+
+    # Another process stored part of the next records and died before committing them.
+    await publish(settings, second + first[:5])  # some delivered twice
+    producer = kafka.make_producer(settings)
+    await producer.start()
+    await producer.send_and_wait(RECEIVED.name(settings.topic_prefix), b'{"not": "an event"}', key=b"x")
+    await producer.send_and_wait(RAW.name(settings.topic_prefix), b'{"channel": "sms", "text": "late"}', key=b"r")
+    await producer.stop()
+    client = mongo.make_client(settings)
+    live = CaseRepository(mongo.database(client, settings))
+    await live.store_batch(second[:11])
+
+    archive = Archive(settings)
+    async with archive.lifespan(None):  # type: ignore[arg-type]
+        await caught_up(settings, archive)
+        assert archive.loop.dead_lettered == 1
+
+    rebuilt_name = f"{settings.mongodb_database}_rebuilt"
+    try:
+        replayed = await rebuild(settings, database=rebuilt_name)
+        assert (replayed.records, replayed.skipped) == (len(events) + 5 + 3, 1)  # + the dead letter, the raw record, the bad one
+        rebuilt = CaseRepository(client[rebuilt_name])
+        live_contents, rebuilt_contents = await contents(live), await contents(rebuilt)
+        assert len(live_contents["cases"]) == 9 and len(live_contents["raw_inbound"]) == 1 and len(live_contents["events"]) == 1
+        assert rebuilt_contents == live_contents
+        with pytest.raises(NotEmpty):
+            await rebuild(settings, database=rebuilt_name)
+    finally:
+        await client.drop_database(rebuilt_name)
+        await client.drop_database(settings.mongodb_database)
+        await client.close()
