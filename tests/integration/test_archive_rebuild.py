@@ -1,6 +1,6 @@
 """The live archive (its own consumer wiring on the real broker and store), a restart after a
 crash that had stored part of a batch without committing it, and `rebuild` from the topics into
-an empty database: the same cases, roll-ups, events and raw records."""
+an empty database: the same cases (but for when they were written), roll-ups, events and raw records."""
 
 from __future__ import annotations
 
@@ -63,7 +63,8 @@ async def caught_up(settings: ArchiveSettings, archive: Archive) -> None:
 async def contents(repository: CaseRepository) -> dict[str, list[dict]]:
     found = {}
     for name in ("cases", "events", "raw_inbound", "rollups"):
-        documents = await repository.db[name].find({}).sort("_id", 1).to_list(None)
+        # When the archive wrote a case is the one thing a rebuild does not reproduce.
+        documents = await repository.db[name].find({}, {"created_at": 0, "updated_at": 0}).sort("_id", 1).to_list(None)
         if name == "rollups":  # a count every case left is a zero, or absent (a bucket all cases left: none)
             documents = [{k: v for k, v in doc.items() if v != 0} for doc in documents if any(doc.get(n) for n in SUMMED)]
         found[name] = documents

@@ -148,6 +148,10 @@ class CaseRepository:
                     continue  # a redelivery: nothing changes
                 case = project(case_id, timeline)
                 case["rolled_up"] = ind.contribution(case)
+                # When the archive wrote the case first and last (the only fields a rebuild does
+                # not reproduce; the fault harness measures archiving delays by created_at).
+                now = ev.utcnow()
+                case["created_at"], case["updated_at"] = before.get("created_at", now), now
                 # A new case matches no document and is inserted; a case written meanwhile by
                 # another process no longer matches its old version, and the upsert's insert then
                 # collides on _id: that is the conflict signal.

@@ -106,9 +106,6 @@ def project(case_id: str, timeline: Iterable[dict[str, Any]]) -> dict[str, Any]:
         entries.append(entry)
     case["timeline"] = entries
     case["version"] = len(entries)  # +1 per event applied (a flagged one included: the case changed)
-    # Derived from the events, not the clock, so a rebuild writes the same document.
-    case["created_at"] = min((e["at"] for e in entries), default=None)
-    case["updated_at"] = max((e["at"] for e in entries), default=None)
     return case
 
 

@@ -73,8 +73,8 @@ class CaseOverview(BaseModel):
     reopened: int = Field(default=0, description="How many times the case was reopened")
     flagged: int = Field(default=0, description="Timeline entries the lifecycle did not allow where they fell (kept, flagged)")
     satisfaction: int | None = None
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
+    created_at: datetime | None = Field(default=None, description="When the archive first wrote the case")
+    updated_at: datetime | None = Field(default=None, description="When the archive last wrote the case")
 
 
 class Escalation(BaseModel):
