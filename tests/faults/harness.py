@@ -16,7 +16,7 @@ The client behaves as a well-behaved client must: a request that gets no 2xx (a 
 the broker is away, a refused connection while intake is down) is sent again, the same body
 with the same Idempotency-Key and external_id, until it is acknowledged or its deadline passes.
 
-Checks (from MongoDB, archive's `cases` and `events` collections, read directly):
+Checks (from MongoDB, archive's `cases` (timelines) and `events` collections, read directly):
 - every acknowledged complaint is archived (its received event) and routed (its routed event);
 - exactly once: one received and one routed event id per case, no event id twice in a case's
   timeline;
@@ -434,28 +434,33 @@ def read_store(platform: Platform) -> Snapshot:
         decisions: dict[str, dict[str, Any]] = {}
         escalations: dict[tuple[str, str, str], list[str]] = defaultdict(list)
         dead: dict[str, list[str]] = defaultdict(list)
-        wanted = {"type": {"$in": [RECEIVED, ROUTED, ESCALATED, DEAD_LETTERED]}}
-        for event in db["events"].find(wanted, {"type": 1, "time": 1, "data": 1}):
+        # Archive keeps a case's events in its timeline (each event id once); only events that
+        # belong to no case, such as dead letters, are in the `events` collection.
+        for event in db["events"].find({"type": DEAD_LETTERED}, {"data": 1}):
             data = event["data"]
-            if event["type"] == RECEIVED:
-                received[data["case_id"]].append(event["_id"])
-            elif event["type"] == ROUTED:
-                routed[data["case_id"]].append(event["_id"])
-                routed_time[data["case_id"]] = min(routed_time.get(data["case_id"], float("inf")), event["time"].timestamp())
-                decisions[data["case_id"]] = {"validity": data.get("validity"), "deadlines": data.get("deadlines")}
-            elif event["type"] == ESCALATED:
-                escalations[(data["case_id"], data["deadline"], data["level"])].append(event["_id"])
-            else:
-                dead[f"{data['source_topic']}/{data['source_partition']}/{data['source_offset']}"].append(data["consumer"])
+            dead[f"{data['source_topic']}/{data['source_partition']}/{data['source_offset']}"].append(data["consumer"])
         archived_time: dict[str, float] = {}
         repeats: dict[str, int] = {}
-        for case in db["cases"].find({}, {"created_at": 1, "timeline.event_id": 1}):
+        projection = {"created_at": 1, "timeline.event_id": 1, "timeline.type": 1, "timeline.at": 1, "timeline.data": 1}
+        for case in db["cases"].find({}, projection):
+            case_id = case["_id"]
             if case.get("created_at") is not None:
-                archived_time[case["_id"]] = case["created_at"].timestamp()
-            ids = Counter(entry["event_id"] for entry in case.get("timeline", []))
+                archived_time[case_id] = case["created_at"].timestamp()
+            timeline = case.get("timeline", [])
+            ids = Counter(entry["event_id"] for entry in timeline)
             twice = sum(n - 1 for n in ids.values() if n > 1)
             if twice:
-                repeats[case["_id"]] = twice
+                repeats[case_id] = twice
+            for entry in timeline:
+                data, kind = entry.get("data", {}), entry["type"]
+                if kind == RECEIVED:
+                    received[case_id].append(entry["event_id"])
+                elif kind == ROUTED:
+                    routed[case_id].append(entry["event_id"])
+                    routed_time[case_id] = min(routed_time.get(case_id, float("inf")), entry["at"].timestamp())
+                    decisions[case_id] = {"validity": data.get("validity"), "deadlines": data.get("deadlines")}
+                elif kind == ESCALATED:
+                    escalations[(case_id, data["deadline"], data["level"])].append(entry["event_id"])
         return Snapshot(received, routed, routed_time, archived_time, repeats, escalations, decisions, dead)
     finally:
         client.close()
