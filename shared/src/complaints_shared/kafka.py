@@ -246,7 +246,7 @@ class ConsumerLoop:
                     self.dead_lettered += 1
 
 
-def make_consumer(settings: ServiceSettings, *topics: str, group_id: str, **overrides) -> AIOKafkaConsumer:
+def make_consumer(settings: ServiceSettings, *topics: str, group_id: str | None, **overrides) -> AIOKafkaConsumer:
     options = dict(
         bootstrap_servers=settings.kafka_bootstrap_servers,
         group_id=group_id,

@@ -140,7 +140,7 @@ class CaseRepository:
             if not pending:
                 return new_entries, deltas
             stored = {doc["_id"]: doc async for doc in self.cases.find({"_id": {"$in": list(pending)}})}
-            writes: list[tuple[str, ReplaceOne, Any, Any]] = []
+            writes: list[tuple[str, ReplaceOne, Any, Any, int]] = []
             for case_id, fresh in pending.items():
                 before = stored.get(case_id) or {}
                 timeline, added = merge_timeline(before.get("timeline", ()), fresh)
@@ -158,9 +158,9 @@ class CaseRepository:
                 guard = {"_id": case_id, "version": before.get("version")}
                 writes.append((case_id, ReplaceOne(guard, case, upsert=True), before.get("rolled_up"), case["rolled_up"], added))
             lost = await _bulk(self.cases, [write for _, write, *_ in writes])
-            for index, (_case_id, _write, was, now, added) in enumerate(writes):
+            for index, (_case_id, _write, rolled_before, rolled_after, added) in enumerate(writes):
                 if index not in lost:
-                    ind.add_difference(deltas, was, now)
+                    ind.add_difference(deltas, rolled_before, rolled_after)
                     new_entries += added
             pending = {writes[index][0]: pending[writes[index][0]] for index in lost}
         if pending:
