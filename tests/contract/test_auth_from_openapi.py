@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from archive.bootstrap import Archive
+from archive.domain.indicators import indicators
 from archive.settings import ArchiveSettings
 from complaints_shared.testing import FakePublisher
 from fastapi import FastAPI
@@ -34,6 +35,9 @@ class FakeRepository:
 
     async def list_cases(self, **_query):
         return []
+
+    async def indicators(self, *, first_day, last_day, group_by):
+        return {"total": indicators({}), "groups": []}
 
     async def summary(self):
         rates = {"cases": 0, "answer_rate": None, "resolution_rate": None, "acknowledged_on_time_rate": None,

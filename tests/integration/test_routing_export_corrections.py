@@ -53,6 +53,12 @@ def test_export_corrections_writes_reassigned_cases_as_labelled_records(backend_
         repository = CaseRepository(mongo.database(client, settings))
         received = ev.ComplaintReceived(case_id="x1", channel=ev.Channel.EMAIL, text="The invoice lists the wrong VAT number.", received_at=NOW)
         await repository.store_event(ev.envelope(received, source="/t"))
+        # Staff can move a case only once routing has assigned it (the method's lifecycle).
+        routed = ev.ComplaintRouted(
+            case_id="x1", received_event_id="r1", validity=ev.Validity.VALID, category="service", department="customer_service",
+            priority=ev.Priority.P3, confidence=0.4, rules_version="t", routed_at=NOW,
+        )
+        await repository.store_event(ev.envelope(routed, source="/t"))
         await repository.store_event(ev.envelope(ev.CaseReassigned(case_id="x1", actor="sup-1", at=NOW, department="billing", category="billing"), source="/t"))
         untouched = ev.ComplaintReceived(case_id="x2", channel=ev.Channel.SMS, text="Late parcel.", received_at=NOW)
         await repository.store_event(ev.envelope(untouched, source="/t"))
