@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import uvicorn
 
 REPO = Path(__file__).resolve().parents[1]
 SERVICES = ("intake", "routing", "notification", "archive")
@@ -92,3 +96,19 @@ def wait_ready(service: ServiceProcess, timeout: float = 90) -> None:
             last = repr(exc)
         time.sleep(0.3)
     raise RuntimeError(f"{service.name} not ready after {timeout}s ({last}):\n{service.log_tail()}")
+
+
+@contextlib.contextmanager
+def serving(app) -> Iterator[str]:
+    """`app` (ASGI) on a real uvicorn server in a thread (lifespan and all) for the length of the block."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, name="asgi-server", daemon=True)
+    thread.start()
+    try:
+        while not server.started:
+            assert thread.is_alive(), "the server did not start"
+            time.sleep(0.02)
+        yield f"http://127.0.0.1:{server.config.port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=60)

@@ -7,7 +7,6 @@ import contextlib
 import os
 import subprocess
 import tempfile
-import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
@@ -17,7 +16,6 @@ import httpx
 import pymongo
 import pytest
 import schemathesis
-import uvicorn
 from archive.adapters.repository import CaseRepository
 from archive.bootstrap import Archive
 from archive.entrypoints.http import create_app
@@ -27,7 +25,7 @@ from complaints_shared import mongo
 from complaints_shared.web import bearer_auth
 from fastapi import FastAPI
 from hypothesis import HealthCheck, settings
-from processes import free_port
+from processes import free_port, serving
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -88,22 +86,6 @@ def read_api(backend_env: dict[str, str]) -> FastAPI:
 
     return create_app(auth=bearer_auth(settings.api_key_value), repository_dep=lambda: holder["repository"],
                       readiness={"mongodb": ready}, max_page_size=settings.max_page_size, max_skip=settings.max_skip, lifespan=lifespan)
-
-
-@contextlib.contextmanager
-def serving(app: FastAPI) -> Iterator[str]:
-    """`app` on a real uvicorn server in a thread (lifespan and all) for the length of the block."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, name="archive-api", daemon=True)
-    thread.start()
-    try:
-        while not server.started:
-            assert thread.is_alive(), "the server did not start"
-            time.sleep(0.02)
-        yield f"http://127.0.0.1:{server.config.port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=60)
 
 
 @pytest.fixture

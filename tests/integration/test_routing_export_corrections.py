@@ -4,42 +4,21 @@ archive's read API (a real archive app on the real store), never archive's datab
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
-import threading
-import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-import uvicorn
 from archive.adapters.repository import CaseRepository
 from archive.bootstrap import Archive
 from archive.settings import ArchiveSettings
 from complaints_shared import events as ev
 from complaints_shared import mongo
-from processes import free_port
+from processes import serving
 from routing import replay
 
 pytestmark = pytest.mark.integration
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 KEY = "export-test-key"
-
-
-@contextlib.contextmanager
-def serving(app) -> Iterator[str]:
-    """`app` on a real uvicorn server in a thread (lifespan and all) for the length of the block."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, name="archive-api", daemon=True)
-    thread.start()
-    try:
-        while not server.started:
-            assert thread.is_alive(), "the server did not start"
-            time.sleep(0.02)
-        yield f"http://127.0.0.1:{server.config.port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=60)
 
 
 def test_export_corrections_writes_reassigned_cases_as_labelled_records(backend_env, monkeypatch, tmp_path):

@@ -160,8 +160,66 @@ def is_transient(exc: BaseException) -> bool:
 RecordHandler = Callable[[ConsumerRecord], Awaitable[None]]
 
 
+class ManagedLoop:
+    """What every consume-then-commit loop shares: run as a task (`start`, `alive` for the
+    health check, `stop` after the work in hand), commits that survive losing the partitions
+    in a rebalance, and retries that wait out an outage but not a shutdown."""
+
+    consumer: AIOKafkaConsumer
+    name: str
+    retry_wait_max: float
+    _stopping: bool
+    _task: asyncio.Task | None
+
+    async def run(self) -> None:
+        raise NotImplementedError
+
+    def start(self) -> asyncio.Task:
+        self._task = asyncio.create_task(self.run(), name=self.name)
+        self._task.add_done_callback(self._report_end)
+        return self._task
+
+    @property
+    def alive(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def _report_end(self, task: asyncio.Task) -> None:
+        if not task.cancelled() and task.exception() is not None and not self._stopping:
+            log.error("consumer loop stopped", extra={"consumer": self.name, "error": repr(task.exception())})
+
+    def stop(self) -> None:
+        """Finish the work in hand, commit what was handled, then return from run()."""
+        self._stopping = True
+
+    async def stop_and_wait(self, timeout: float = 15.0) -> None:
+        self.stop()
+        if self._task is not None:
+            await asyncio.wait([self._task], timeout=timeout)
+
+    async def _commit_offsets(self, offsets: dict[TopicPartition, int]) -> None:
+        try:
+            await self.consumer.commit(offsets)
+        except (CommitFailedError, IllegalStateError) as exc:
+            # The partitions went to another member in a rebalance: it re-reads from the last
+            # committed offsets, and handling is idempotent on the event id.
+            log.warning("commit skipped after a rebalance", extra={"consumer": self.name, "error": type(exc).__name__})
+
+    def _retrying(self, what: str) -> AsyncRetrying:
+        return AsyncRetrying(
+            wait=wait_exponential(multiplier=0.2, max=self.retry_wait_max),
+            retry=retry_if_exception(is_transient),
+            # Waiting out an outage, but not past a shutdown: the work stays uncommitted.
+            stop=lambda _state: self._stopping,
+            reraise=True,
+            before_sleep=lambda state: log.warning(
+                "transient failure, retrying",
+                extra={"consumer": self.name, "retrying": what, "error": type(state.outcome.exception()).__name__ if state.outcome else "unknown"},
+            ),
+        )
+
+
 @dataclass
-class ConsumerLoop:
+class ConsumerLoop(ManagedLoop):
     """Consume → handle → (dead-letter if hopeless) → commit, one batch at a time.
 
     `start()` runs it as a task; `alive` tells the health check whether it still runs (a loop
@@ -179,28 +237,6 @@ class ConsumerLoop:
     _stopping: bool = False
     _task: asyncio.Task | None = None
 
-    def start(self) -> asyncio.Task:
-        self._task = asyncio.create_task(self.run(), name=self.name)
-        self._task.add_done_callback(self._report_end)
-        return self._task
-
-    @property
-    def alive(self) -> bool:
-        return self._task is not None and not self._task.done()
-
-    def _report_end(self, task: asyncio.Task) -> None:
-        if not task.cancelled() and task.exception() is not None and not self._stopping:
-            log.error("consumer loop stopped", extra={"consumer": self.name, "error": repr(task.exception())})
-
-    def stop(self) -> None:
-        """Finish the record in hand, commit what was handled, then return from run()."""
-        self._stopping = True
-
-    async def stop_and_wait(self, timeout: float = 15.0) -> None:
-        self.stop()
-        if self._task is not None:
-            await asyncio.wait([self._task], timeout=timeout)
-
     async def run(self) -> None:
         while not self._stopping:
             batches = await self.consumer.getmany(timeout_ms=500, max_records=self.max_batch)
@@ -212,28 +248,10 @@ class ConsumerLoop:
                     await self._handle_one(record)
                     handled = record
                 if handled is not None:
-                    await self._commit(tp, handled.offset + 1)
-
-    async def _commit(self, tp: TopicPartition, offset: int) -> None:
-        try:
-            await self.consumer.commit({tp: offset})
-        except (CommitFailedError, IllegalStateError) as exc:
-            # The partition went to another member in a rebalance: it re-reads from the last
-            # committed offset, and handling is idempotent on the event id.
-            log.warning("commit skipped after a rebalance", extra={"consumer": self.name, "error": type(exc).__name__})
+                    await self._commit_offsets({tp: handled.offset + 1})
 
     async def _handle_one(self, record: ConsumerRecord) -> None:
-        async for attempt in AsyncRetrying(
-            wait=wait_exponential(multiplier=0.2, max=self.retry_wait_max),
-            retry=retry_if_exception(is_transient),
-            # Waiting out an outage, but not past a shutdown: the record stays uncommitted.
-            stop=lambda _state: self._stopping,
-            reraise=True,
-            before_sleep=lambda state: log.warning(
-                "transient failure, retrying",
-                extra={"consumer": self.name, "error": type(state.outcome.exception()).__name__ if state.outcome else "unknown"},
-            ),
-        ):
+        async for attempt in self._retrying("the record"):
             with attempt:
                 try:
                     await self.handle(record)

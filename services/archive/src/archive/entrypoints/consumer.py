@@ -15,14 +15,12 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 
-from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
-from aiokafka.errors import CommitFailedError, IllegalStateError
+from aiokafka import AIOKafkaConsumer, ConsumerRecord
 from complaints_shared import events as ev
 from complaints_shared import kafka
 from complaints_shared.logging import case_context
 from complaints_shared.topics import ALL_TOPICS, RAW, TopicSpec
 from prometheus_client import Counter
-from tenacity import AsyncRetrying, retry_if_exception, wait_exponential
 
 from .. import handlers
 from ..adapters.repository import CaseRepository, CaseWriteConflict, RawRecord
@@ -62,7 +60,7 @@ def decode_batch(records: list[ConsumerRecord], *, prefix: str) -> Decoded:
 
 
 @dataclass
-class BatchConsumerLoop:
+class BatchConsumerLoop(kafka.ManagedLoop):
     """Archive's consume → store the batch → commit loop (same start/stop/alive as ConsumerLoop)."""
 
     consumer: AIOKafkaConsumer
@@ -77,49 +75,17 @@ class BatchConsumerLoop:
     _stopping: bool = False
     _task: asyncio.Task | None = None
 
-    def start(self) -> asyncio.Task:
-        self._task = asyncio.create_task(self.run(), name=self.name)
-        self._task.add_done_callback(self._report_end)
-        return self._task
-
-    @property
-    def alive(self) -> bool:
-        return self._task is not None and not self._task.done()
-
-    def _report_end(self, task: asyncio.Task) -> None:
-        if not task.cancelled() and task.exception() is not None and not self._stopping:
-            log.error("consumer loop stopped", extra={"consumer": self.name, "error": repr(task.exception())})
-
-    def stop(self) -> None:
-        """Finish the batch in hand, commit it, then return from run()."""
-        self._stopping = True
-
-    async def stop_and_wait(self, timeout: float = 15.0) -> None:
-        self.stop()
-        if self._task is not None:
-            await asyncio.wait([self._task], timeout=timeout)
-
     async def run(self) -> None:
         while not self._stopping:
             batches = await self.consumer.getmany(timeout_ms=500, max_records=self.max_batch)
             records = [record for partition_records in batches.values() for record in partition_records]
             if not records:
                 continue
-            await self._retrying(records)
-            await self._commit({tp: partition_records[-1].offset + 1 for tp, partition_records in batches.items() if partition_records})
+            await self._store_retrying(records)
+            await self._commit_offsets({tp: partition_records[-1].offset + 1 for tp, partition_records in batches.items() if partition_records})
 
-    async def _retrying(self, records: list[ConsumerRecord]) -> None:
-        async for attempt in AsyncRetrying(
-            wait=wait_exponential(multiplier=0.2, max=self.retry_wait_max),
-            retry=retry_if_exception(is_transient),
-            # Waiting out an outage, but not past a shutdown: the batch stays uncommitted.
-            stop=lambda _state: self._stopping,
-            reraise=True,
-            before_sleep=lambda state: log.warning(
-                "transient failure, retrying the batch",
-                extra={"consumer": self.name, "error": type(state.outcome.exception()).__name__ if state.outcome else "unknown"},
-            ),
-        ):
+    async def _store_retrying(self, records: list[ConsumerRecord]) -> None:
+        async for attempt in self._retrying("the batch"):
             with attempt:
                 await self._handle(records)
 
@@ -165,11 +131,3 @@ class BatchConsumerLoop:
         await kafka.send_to_dead_letter(self.publisher, record, reason=reason, consumer=self.name)
         ARCHIVED.labels(record.topic, "dead_lettered").inc()
         self.dead_lettered += 1
-
-    async def _commit(self, offsets: dict[TopicPartition, int]) -> None:
-        try:
-            await self.consumer.commit(offsets)
-        except (CommitFailedError, IllegalStateError) as exc:
-            # The partitions went to another member in a rebalance: it re-reads from the last
-            # committed offsets, and storing is idempotent on the event id.
-            log.warning("commit skipped after a rebalance", extra={"consumer": self.name, "error": type(exc).__name__})
