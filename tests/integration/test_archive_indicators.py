@@ -8,28 +8,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import pytest
-from archive.adapters.repository import CaseRepository
 from archive.entrypoints.http import create_app
 from complaints_shared import events as ev
-from complaints_shared import mongo
-from complaints_shared.settings import ServiceSettings
 from complaints_shared.web import bearer_auth
 
 pytestmark = pytest.mark.integration
 DAY1 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 DAY2 = datetime(2026, 11, 3, 8, 0, tzinfo=UTC)
 DAY4 = datetime(2026, 11, 5, 8, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def repository(backend_env):
-    settings = ServiceSettings(**backend_env, service_name="archive-test")
-    client = mongo.make_client(settings)
-    repo = CaseRepository(mongo.database(client, settings))
-    await repo.ensure_indexes()
-    yield repo
-    await client.drop_database(settings.mongodb_database)
-    await client.close()
 
 
 class Case:

@@ -5,24 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from archive.adapters.repository import CaseRepository
 from complaints_shared import events as ev
-from complaints_shared import mongo
-from complaints_shared.settings import ServiceSettings
 
 pytestmark = pytest.mark.integration
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def repository(backend_env):
-    settings = ServiceSettings(**backend_env, service_name="archive-test")
-    client = mongo.make_client(settings)
-    repo = CaseRepository(mongo.database(client, settings))
-    await repo.ensure_indexes()
-    yield repo
-    await client.drop_database(settings.mongodb_database)
-    await client.close()
 
 
 def received(case_id: str) -> ev.Event:

@@ -37,6 +37,20 @@ log = logging.getLogger(__name__)
 _CLAIM_ATTEMPTS = 3
 
 
+def answer_to_existing(existing: dict[str, Any], scope: Scope, *, fingerprint: str, now: datetime, stale_after: timedelta) -> Replay | None:
+    """What an existing claim means for this request: the first answer again (same body),
+    KeyConflict (another body), RequestInProgress (still pending), or None (stale or failed:
+    this request may take the claim over)."""
+    verdict = judge(existing, fingerprint=fingerprint, now=now, stale_after=stale_after)
+    if verdict == "replay":
+        return Replay(existing["answer"])
+    if verdict == "conflict":
+        raise KeyConflict(scope.field)
+    if verdict == "in_progress":
+        raise RequestInProgress()
+    return None
+
+
 class MongoIdempotencyStore:
     def __init__(
         self,
@@ -78,13 +92,8 @@ class MongoIdempotencyStore:
                     existing = await self.collection.find_one({"_id": scope.key})
                     if existing is None:
                         continue  # expired or released between the two calls: try again
-                    verdict = judge(existing, fingerprint=fingerprint, now=now, stale_after=self.stale_after)
-                    if verdict == "replay":
-                        return Replay(existing["answer"])
-                    if verdict == "conflict":
-                        raise KeyConflict(scope.field)
-                    if verdict == "in_progress":
-                        raise RequestInProgress()
+                    if (replay := answer_to_existing(existing, scope, fingerprint=fingerprint, now=now, stale_after=self.stale_after)) is not None:
+                        return replay
                     taken = await self.collection.update_one(
                         {"_id": scope.key, "token": existing["token"]},
                         {"$set": {"state": ClaimState.PENDING.value, "token": token, "claimed_at": now}},
@@ -124,13 +133,8 @@ class InMemoryIdempotencyStore:
         token = uuid.uuid4().hex
         existing = self.claims.get(scope.key)
         if existing is not None:
-            verdict = judge(existing, fingerprint=fingerprint, now=now, stale_after=self.stale_after)
-            if verdict == "replay":
-                return Replay(existing["answer"])
-            if verdict == "conflict":
-                raise KeyConflict(scope.field)
-            if verdict == "in_progress":
-                raise RequestInProgress()
+            if (replay := answer_to_existing(existing, scope, fingerprint=fingerprint, now=now, stale_after=self.stale_after)) is not None:
+                return replay
         self.claims[scope.key] = {
             "fingerprint": fingerprint,
             "answer": answer,
