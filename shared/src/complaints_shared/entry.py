@@ -27,14 +27,10 @@ def serve_http(settings: ServiceSettings, build_app: Callable[[Any], Any], *, gr
 
 
 def serve_worker(settings: ServiceSettings, build_app: Callable[[Any], Any]) -> int:
-    import asyncio
-
-    from .kafka import ensure_topics
     from .streams import run_worker
 
     configure_logging(service=settings.service_name, level=settings.log_level, fmt=settings.log_format)
-    if settings.create_topics:
-        # Faust ignores a source topic that doesn't exist: create ours before it subscribes.
-        asyncio.run(ensure_topics(settings))
+    # The app creates (or waits for) every topic it reads before its consumer joins the group
+    # (streams.hold_until_topics_exist, wired in each worker's bootstrap).
     run_worker(build_app(settings), loglevel=settings.log_level)
     return 0
