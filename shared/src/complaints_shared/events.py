@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 
@@ -114,6 +114,55 @@ class CustomerContact(Contract):
 # --- complaints received / routed ---------------------------------------------------------
 
 
+class Attachment(Contract):
+    """A file that came with a complaint. The bytes never travel on Kafka: they are stored
+    durably (intake's attachment store) and the event carries a reference to them."""
+
+    reference: str = Field(max_length=300, description="Where the bytes are kept, e.g. gridfs:<id>")
+    filename: str | None = Field(default=None, max_length=300)
+    content_type: str = Field(max_length=200)
+    size: int = Field(ge=0)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class EmailDetails(Contract):
+    """What the mail headers said: how a reply is threaded back to the case."""
+
+    message_id: str | None = Field(default=None, max_length=998)
+    in_reply_to: str | None = Field(default=None, max_length=998)
+    references: tuple[str, ...] = Field(default=(), max_length=100)
+    quoted_text: str = Field(default="", max_length=TEXT_MAX, description="Earlier messages quoted below the new text, and the signature")
+
+
+class CallDetails(Contract):
+    """A phone system's call record (CTI)."""
+
+    call_id: ShortText
+    called: str | None = Field(default=None, max_length=40, description="The line that was called, E.164 when it could be parsed")
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    agent: ShortText | None = None
+    ivr: tuple[ShortText, ...] = Field(default=(), max_length=20, description="IVR choices, in order")
+    recording_url: str | None = Field(default=None, max_length=2000)
+    has_transcript: bool = False
+
+
+class LetterDetails(Contract):
+    """A scanned letter: what the mailroom knew and how well the scan could be read."""
+
+    scan: Attachment
+    pages: int = Field(ge=1)
+    received_on: date | None = None
+    postal_address: str | None = Field(default=None, max_length=1000)
+    ocr_confidence: float | None = Field(default=None, ge=0, le=100, description="Tesseract's mean word confidence, 0-100")
+    needs_review: bool = Field(default=False, description="The text is too uncertain to trust without a person checking it")
+
+
+class SmsDetails(Contract):
+    to: str | None = Field(default=None, max_length=40)
+    segments: int = Field(default=1, ge=1)
+
+
 class ComplaintReceived(Contract):
     """A complaint was recorded by intake (from a webhook or the raw topic)."""
 
@@ -128,6 +177,12 @@ class ComplaintReceived(Contract):
     external_id: ShortText | None = Field(default=None, description="The channel's own id of the message")
     product: ShortText | None = None
     received_at: datetime
+    remedy_sought: str | None = Field(default=None, max_length=2000, description="What the customer asks for, where they say it")
+    attachments: tuple[Attachment, ...] = Field(default=(), max_length=50)
+    email: EmailDetails | None = None
+    call: CallDetails | None = None
+    letter: LetterDetails | None = None
+    sms: SmsDetails | None = None
 
 
 class ExplanationItem(Contract):
