@@ -30,12 +30,13 @@ class Case:
                                        time=self.t0 + timedelta(hours=hours)))
         return self
 
-    def routed(self, department: str, category: str, priority: str, *, validity: str = "valid", reply_rule: bool = False) -> Case:
+    def routed(self, department: str, category: str, priority: str, *, validity: str = "valid", reply_rule: bool = False,
+               related_case_id: str | None = None) -> Case:
         at = lambda h: self.t0 + timedelta(hours=h)  # noqa: E731
         deadlines = ev.Deadlines(acknowledge_by=at(24), resolve_by=at(120), department_reply_by=at(24) if reply_rule else None)
         return self._add(ev.ComplaintRouted(case_id=self.case_id, received_event_id="r", validity=validity, category=category,
                                             department=department, priority=priority, confidence=0.9, rules_version="t",
-                                            routed_at=at(0.01), deadlines=deadlines), 0.01)
+                                            routed_at=at(0.01), deadlines=deadlines, related_case_id=related_case_id), 0.01)
 
     def act(self, model, hours: float, **fields) -> Case:
         return self._add(model(case_id=self.case_id, actor="agent", at=self.t0 + timedelta(hours=hours), **fields), hours)
@@ -45,10 +46,10 @@ class Case:
         return self._add(ev.CaseEscalated(case_id=self.case_id, level=level, deadline="acknowledge", due_at=at, department="quality",
                                           escalated_at=at), hours)
 
-    def through_resolution(self, cause_at: float, resolved_at: float, *, note_at: float | None = None) -> Case:
+    def through_resolution(self, cause_at: float, resolved_at: float, *, note_at: float | None = None, cause: str = "seal") -> Case:
         if note_at is not None:
             self.act(ev.CaseNoteAdded, note_at, note="called the customer")
-        return (self.act(ev.CauseFound, cause_at, cause="seal").act(ev.RemedyProposed, cause_at + 1, remedy="replace")
+        return (self.act(ev.CauseFound, cause_at, cause=cause).act(ev.RemedyProposed, cause_at + 1, remedy="replace")
                 .act(ev.RemedyApproved, cause_at + 2).act(ev.CaseResolved, resolved_at, resolution="replaced"))
 
 
@@ -70,9 +71,10 @@ def scenario() -> list[ev.Event]:
         # G: routed to quality, reassigned to logistics/delivery, acknowledged after 3 h: counts in logistics.
         Case("G", DAY1 + timedelta(hours=5)).routed(**quality)
         .act(ev.CaseReassigned, 1, department="logistics", category="delivery").act(ev.CaseAcknowledged, 3),
-        # F (day 2): acknowledged after 1 h, resolved after 20 h, reopened after 40 h: not resolved any more.
-        Case("F", DAY2, channel="web").routed("logistics", "delivery", "P3").act(ev.CaseAcknowledged, 1)
-        .through_resolution(5, 20).act(ev.CaseReopened, 40, reason="leaks again"),
+        # F (day 2): the customer of C again (a repeat); acknowledged after 1 h, its cause a thermostat (written with
+        # a full-width letter and stray spaces), resolved after 20 h, reopened after 40 h: not resolved any more.
+        Case("F", DAY2, channel="web").routed("logistics", "delivery", "P3", related_case_id="C").act(ev.CaseAcknowledged, 1)
+        .through_resolution(5, 20, cause=" Ｔhermostat  failed ").act(ev.CaseReopened, 40, reason="leaks again"),
         # H: received after the range asked for.
         Case("H", DAY4).routed(**quality).act(ev.CaseAcknowledged, 1),
         # A forbidden update (resolved before anything): kept and flagged, counted nowhere.
@@ -89,12 +91,14 @@ def scenario() -> list[ev.Event]:
 # satisfaction 5 and 2 -> mean 3.5 of 2; escalated B, D = 2; reopened F = 1.
 # time to acknowledge 1, 2, 3, 5, 30 h -> buckets <=1, <=2, <=4, <=8, <=48: p50 (3rd) 4 h, p90 (5th) 48 h.
 # time to resolve A 30 h, B 130 h -> <=48, <=168: p50 (1st) 48 h, p90 (2nd) 168 h.
+# repeats: F (related to C) -> 1 / 7. causes: A, B seal; F "Thermostat failed" (NFKC, spaces collapsed).
+TOP_CAUSES = [{"cause": "seal", "cases": 2}, {"cause": "Thermostat failed", "cases": 1}]
 TOTAL = {
     "recorded": 8, "received": 7, "rejected": 1, "duplicates": 0, "acknowledged": 5, "resolved": 2,
     "answer_rate": round(5 / 7, 4), "resolution_rate": round(2 / 7, 4), "on_time_acknowledge_rate": 0.8, "on_time_reply_rate": 0.2,
     "on_time_resolve_rate": 0.5, "satisfaction_mean": 3.5, "satisfaction_count": 2, "escalated": 2, "escalation_rate": round(2 / 7, 4),
     "reopened": 1, "reopen_rate": round(1 / 7, 4), "time_to_acknowledge_p50_hours": 4, "time_to_acknowledge_p90_hours": 48,
-    "time_to_resolve_p50_hours": 48, "time_to_resolve_p90_hours": 168,
+    "time_to_resolve_p50_hours": 48, "time_to_resolve_p90_hours": 168, "repeats": 1, "repeat_rate": round(1 / 7, 4),
 }
 # logistics: C, G, F: all acknowledged in time (5, 3, 1 h), none resolved (F reopened), G's reply rule (from quality) missed.
 LOGISTICS = {
@@ -102,7 +106,7 @@ LOGISTICS = {
     "answer_rate": 1.0, "resolution_rate": 0.0, "on_time_acknowledge_rate": 1.0, "on_time_reply_rate": 0.0,
     "on_time_resolve_rate": None, "satisfaction_mean": None, "satisfaction_count": 0, "escalated": 0, "escalation_rate": 0.0,
     "reopened": 1, "reopen_rate": round(1 / 3, 4), "time_to_acknowledge_p50_hours": 4, "time_to_acknowledge_p90_hours": 8,
-    "time_to_resolve_p50_hours": None, "time_to_resolve_p90_hours": None,
+    "time_to_resolve_p50_hours": None, "time_to_resolve_p90_hours": None, "repeats": 1, "repeat_rate": round(1 / 3, 4),
 }
 # quality: A, B, D, I received and E spam; A and B acknowledged (2 h in time, 30 h late) and resolved (30 h in time, 130 h late).
 QUALITY = {
@@ -110,7 +114,7 @@ QUALITY = {
     "answer_rate": 0.5, "resolution_rate": 0.5, "on_time_acknowledge_rate": 0.5, "on_time_reply_rate": 0.25,
     "on_time_resolve_rate": 0.5, "satisfaction_mean": 3.5, "satisfaction_count": 2, "escalated": 2, "escalation_rate": 0.5,
     "reopened": 0, "reopen_rate": 0.0, "time_to_acknowledge_p50_hours": 2, "time_to_acknowledge_p90_hours": 48,
-    "time_to_resolve_p50_hours": 48, "time_to_resolve_p90_hours": 168,
+    "time_to_resolve_p50_hours": 48, "time_to_resolve_p90_hours": 168, "repeats": 0, "repeat_rate": 0.0,
 }
 
 
@@ -124,6 +128,7 @@ async def test_the_indicators_of_a_known_scenario_delivered_twice_out_of_order(r
     by_department = await repository.indicators(first_day=date(2026, 11, 2), last_day=date(2026, 11, 3), group_by="department")
     assert by_department["total"] == TOTAL
     assert by_department["groups"] == [LOGISTICS, QUALITY]
+    assert by_department["top_causes"] == TOP_CAUSES
 
     by_day = await repository.indicators(first_day=date(2026, 11, 2), last_day=date(2026, 11, 3), group_by="day")
     assert [(g["key"], g["recorded"], g["received"], g["acknowledged"], g["resolved"], g["reopened"]) for g in by_day["groups"]] == [
@@ -140,4 +145,5 @@ async def test_the_indicators_of_a_known_scenario_delivered_twice_out_of_order(r
     app = create_app(auth=bearer_auth(lambda: "k"), repository_dep=lambda: repository, readiness={}, max_page_size=10)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://a", headers={"Authorization": "Bearer k"}) as http:
         answer = (await http.get("/v1/analytics/indicators", params={"from": "2026-11-02", "to": "2026-11-03", "group_by": "department"})).json()
-    assert answer == {"from": "2026-11-02", "to": "2026-11-03", "group_by": "department", "total": TOTAL, "groups": [LOGISTICS, QUALITY]}
+    assert answer == {"from": "2026-11-02", "to": "2026-11-03", "group_by": "department", "total": TOTAL, "groups": [LOGISTICS, QUALITY],
+                      "top_causes": TOP_CAUSES}

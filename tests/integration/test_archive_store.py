@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from archive.domain.listing import CaseFilter
 from complaints_shared import events as ev
+from complaints_shared.lifecycle import CaseStatus
 
 pytestmark = pytest.mark.integration
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -89,8 +91,8 @@ async def test_list_filters_and_pages(repository):
     for n in range(5):
         await repository.store_event(received(f"l{n}"))
         await repository.store_event(routed(f"l{n}"))
-    cases = await repository.list_cases(filters={"department": "quality", "status": "assigned"}, received_from=None, received_to=None, limit=3, skip=0)
-    assert len(cases) == 3 and all("text" not in c and "timeline" not in c for c in cases)
+    cases = await repository.list_cases(where=CaseFilter(department="quality", status=CaseStatus.ASSIGNED), limit=3, skip=0)
+    assert len(cases) == 3 and all("text" not in c and "timeline" not in c and "search_text" not in c for c in cases)
 
 
 async def test_raw_records_are_kept_verbatim_once(repository):

@@ -1,8 +1,11 @@
+import csv
+import io
 import uuid
 from datetime import UTC, datetime
 
 import httpx
 import pytest
+from archive.domain import listing
 from archive.entrypoints.http import create_app
 from complaints_shared import events as ev
 from complaints_shared import lifecycle
@@ -108,7 +111,43 @@ async def test_paging_and_dates_at_the_bounds_are_served(client):
     params = {"skip": "100000", "limit": "1", "received_from": "2000-01-01T00:00:00Z", "received_to": "2100-01-01T01:00:00+01:00"}
     assert (await http.get("/v1/cases", params=params)).status_code == 200
     assert repository.list_args["skip"] == 100_000
-    assert repository.list_args["received_from"] == datetime(2000, 1, 1, tzinfo=UTC)
+    assert repository.list_args["where"].received_from == datetime(2000, 1, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("params", "field"), [
+    ({"cursor": "not-a-cursor"}, "query.cursor"),
+    ({"cursor": "x" * 401}, "query.cursor"),
+    ({"q": "x" * 101}, "query.q"),
+    ({"q": ""}, "query.q"),
+    ({"customer": "x" * 321}, "query.customer"),
+    ({"step": "9"}, "query.step"),
+    ({"channel": "pigeon"}, "query.channel"),
+    ({"overdue": "maybe"}, "query.overdue"),
+    ({"format": "xml"}, "query.format"),
+])
+async def test_list_filters_out_of_bounds_are_422_naming_the_parameter(client, params, field):
+    http, repository = client
+    assert _refused(await http.get("/v1/cases", params=params), field)
+    assert repository.list_args is None
+
+
+async def test_a_full_page_answers_a_cursor_that_the_next_request_continues_from(client):
+    http, repository = client
+    repository.cases["c1"]["listed_at"] = datetime(2026, 11, 24, 9, tzinfo=UTC)
+    page = (await http.get("/v1/cases", params={"limit": "1"})).json()
+    assert page["next_cursor"]
+    await http.get("/v1/cases", params={"limit": "1", "cursor": page["next_cursor"]})
+    assert repository.list_args["after"] == listing.Position(datetime(2026, 11, 24, 9, tzinfo=UTC), "c1")
+
+
+async def test_the_list_as_csv_by_accept_header_or_format(client):
+    http, repository = client
+    repository.cases["c1"]["subject"] = "=HYPERLINK(1)"
+    for answer in (await http.get("/v1/cases", headers={"Accept": "text/csv"}), await http.get("/v1/cases?format=csv")):
+        assert answer.headers["content-type"].startswith("text/csv")
+        header, row = list(csv.reader(io.StringIO(answer.text)))
+        assert header[:3] == ["case_id", "status", "step"] and row[:3] == ["c1", "assigned", "3"]
+        assert row[header.index("subject")] == "'=HYPERLINK(1)"  # never a formula in a spreadsheet
 
 
 @pytest.mark.parametrize("case_id", ["-starts-with-dash", "x" * 129, "has space", "semi;colon"])

@@ -42,7 +42,7 @@ class FakeRepository:
     async def get_case(self, case_id):
         return None if case_id.startswith("0") else stored_case(case_id)
 
-    async def list_cases(self, *, filters, received_from, received_to, limit, skip):
+    async def list_cases(self, *, where, limit, skip, after):
         case = stored_case("c1")
         for hidden in ("timeline", "text", "contact"):
             del case[hidden]
@@ -50,7 +50,7 @@ class FakeRepository:
 
     async def indicators(self, *, first_day, last_day, group_by):
         values = indicators({"recorded": 3, "received": 2, "acknowledged": 1, "acknowledged_on_time": 1, "tta_2": 1})
-        return {"total": values, "groups": [{"key": "quality", **values}]}
+        return {"total": values, "groups": [{"key": "quality", **values}], "top_causes": [{"cause": "seal", "cases": 1}]}
 
     async def summary(self):
         rates = {"cases": 2, "answer_rate": 0.5, "resolution_rate": 0.0, "acknowledged_on_time_rate": 1.0,

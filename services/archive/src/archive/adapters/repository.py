@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from complaints_shared import events as ev
+from complaints_shared.lifecycle import OPEN, CaseStatus
 from complaints_shared.mongo import time_limit
 from pymongo import ASCENDING, DESCENDING, ReplaceOne, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
@@ -23,6 +24,7 @@ from pymongo.errors import BulkWriteError
 
 from ..domain import indicators as ind
 from ..domain.cases import case_id_of, merge_timeline, project, timeline_entry
+from ..domain.listing import CaseFilter, Position
 
 DUPLICATE_KEY = 11000
 # Rounds of "read the cases, fold, write guarded by version" before a batch gives up (and is
@@ -88,11 +90,16 @@ class CaseRepository:
         self.events = db["events"]
         self.raw_inbound = db["raw_inbound"]
         self.rollups = db["rollups"]
+        self.cause_rollups = db["cause_rollups"]
+        self.erasures = db["erasures"]
 
     async def ensure_indexes(self) -> None:
         await self.cases.create_index([("department", ASCENDING), ("status", ASCENDING)])
         await self.cases.create_index([("received_at", DESCENDING)])
         await self.cases.create_index([("priority", ASCENDING)])
+        await self.cases.create_index([("listed_at", DESCENDING), ("_id", DESCENDING)])
+        await self.cases.create_index([("customer_keys", ASCENDING)])
+        await self.cause_rollups.create_index([("day", ASCENDING)])
         await self.events.create_index([("subject", ASCENDING)])
         await self.events.create_index([("type", ASCENDING)])
         await self.rollups.create_index([("day", ASCENDING)])
@@ -168,13 +175,22 @@ class CaseRepository:
         return new_entries, deltas
 
     async def _roll_up(self, deltas: dict[str, dict[str, Any]]) -> None:
-        writes = [
-            UpdateOne({"_id": bucket_id}, {"$inc": inc, "$setOnInsert": bucket["key"] | {"month": bucket["key"]["day"][:7]}}, upsert=True)
-            for bucket_id, bucket in deltas.items()
-            if (inc := ind.nonzero(bucket["inc"]))
-        ]
+        by_collection: dict[str, list[UpdateOne]] = {"rollups": [], "cause_rollups": []}
+        for bucket_id, bucket in deltas.items():
+            if not (inc := ind.nonzero(bucket["inc"])):
+                continue
+            name = "cause_rollups" if bucket_id.startswith(ind.CAUSE_PREFIX) else "rollups"
+            by_collection[name].append(UpdateOne(
+                {"_id": bucket_id.removeprefix(ind.CAUSE_PREFIX)},
+                {"$inc": inc, "$setOnInsert": bucket["key"] | {"month": bucket["key"]["day"][:7]}},
+                upsert=True,
+            ))
+        await self._upsert_buckets(self.rollups, by_collection["rollups"])
+        await self._upsert_buckets(self.cause_rollups, by_collection["cause_rollups"])
+
+    async def _upsert_buckets(self, collection: AsyncCollection, writes: list[UpdateOne]) -> None:
         for _attempt in range(3):
-            lost = await _bulk(self.rollups, writes)
+            lost = await _bulk(collection, writes)
             # Two upserts of a new bucket at once: one inserts, the other collides; again, it updates.
             writes = [writes[index] for index in sorted(lost)]
             if not writes:
@@ -191,13 +207,18 @@ class CaseRepository:
         return case
 
     async def list_cases(
-        self, *, filters: dict[str, Any], received_from: datetime | None, received_to: datetime | None, limit: int, skip: int
+        self, *, where: CaseFilter, limit: int, skip: int = 0, after: Position | None = None, now: datetime | None = None
     ) -> list[dict[str, Any]]:
-        query: dict[str, Any] = {k: v for k, v in filters.items() if v is not None}
-        if received_from or received_to:
-            query["received_at"] = {k: v for k, v in (("$gte", received_from), ("$lt", received_to)) if v}
-        hidden = {"timeline": 0, "text": 0, "contact": 0, "rolled_up": 0}
-        cursor = self.cases.find(query, hidden).sort("received_at", DESCENDING)
+        """Cases newest first (by `listed_at`, then id), after `after` when it is given."""
+        clauses = case_clauses(where, now=now or ev.utcnow())
+        if after is not None:
+            clauses.append({"$or": [
+                {"listed_at": {"$lt": after.listed_at}},
+                {"listed_at": after.listed_at, "_id": {"$lt": after.case_id}},
+            ]})
+        query: dict[str, Any] = {"$and": clauses} if clauses else {}
+        hidden = {"timeline": 0, "text": 0, "contact": 0, "rolled_up": 0, "search_text": 0, "customer_keys": 0}
+        cursor = self.cases.find(query, hidden).sort([("listed_at", DESCENDING), ("_id", DESCENDING)])
         with time_limit(self.read_timeout):
             return await cursor.skip(skip).limit(limit).to_list(length=limit)
 
@@ -216,7 +237,20 @@ class CaseRepository:
         return {
             "total": ind.indicators(ind.summed(rows)),
             "groups": [{"key": _key(row["_id"]), **ind.indicators(row)} for row in rows],
+            "top_causes": await self.top_causes(first_day=first_day, last_day=last_day),
         }
+
+    async def top_causes(self, *, first_day: date, last_day: date, limit: int = ind.TOP_CAUSES) -> list[dict[str, Any]]:
+        pipeline: list[dict[str, Any]] = [
+            {"$match": {"day": {"$gte": first_day.isoformat(), "$lte": last_day.isoformat()}}},
+            {"$group": {"_id": "$cause", "cases": {"$sum": "$cases"}}},
+        ]
+        with time_limit(self.read_timeout):
+            rows = await (await self.cause_rollups.aggregate(pipeline)).to_list(length=None)
+        # Sorted here, not in the store: a few hundred distinct causes at most, and one sort order
+        # (count, then the cause itself) both store implementations would otherwise each break ties of.
+        ranked = sorted((row for row in rows if row["cases"] > 0), key=lambda row: (-row["cases"], row["_id"]))
+        return [{"cause": row["_id"], "cases": row["cases"]} for row in ranked[:limit]]
 
     async def summary(self) -> dict[str, Any]:
         """Answer rate, resolution rate and timeliness, overall and per department."""
@@ -273,6 +307,44 @@ async def _bulk(collection: AsyncCollection, writes: list[Any]) -> set[int]:
             raise
         return {int(error["index"]) for error in errors}
     return set()
+
+
+def _regex_literal(text: str) -> str:
+    """`text` as a regular expression matching itself (PCRE and java.util.regex alike: only the
+    metacharacters are escaped, each with a backslash before a non-letter)."""
+    return "".join("\\" + char if char in REGEX_METACHARACTERS else char for char in text)
+
+
+REGEX_METACHARACTERS = frozenset("\\^$.|?*+()[]{}/-#")
+
+
+def case_clauses(where: CaseFilter, *, now: datetime) -> list[dict[str, Any]]:
+    """The store query clauses (all must hold) of a case filter."""
+    clauses: list[dict[str, Any]] = []
+    statuses = where.statuses()
+    if statuses is not None:
+        clauses.append({"status": {"$in": statuses}})
+    for name in ("department", "category", "priority", "channel"):
+        if (value := getattr(where, name)) is not None:
+            clauses.append({name: value})
+    if (customer := where.customer_key()) is not None:
+        clauses.append({"customer_keys": customer})
+    if where.received_from or where.received_to:
+        clauses.append({"received_at": {k: v for k, v in (("$gte", where.received_from), ("$lt", where.received_to)) if v}})
+    if (search := where.search_text()):
+        clauses.append({"search_text": {"$regex": _regex_literal(search)}})
+    if where.overdue is not None:
+        # Open, and past its resolve deadline, or still unacknowledged past its acknowledge deadline.
+        late = {"$or": [
+            {"deadlines.resolve_by": {"$lt": now}},
+            {"status": CaseStatus.ASSIGNED.value, "deadlines.acknowledge_by": {"$lt": now}},
+        ]}
+        open_statuses = sorted(status.value for status in OPEN)
+        if where.overdue:
+            clauses += [{"status": {"$in": open_statuses}}, late]
+        else:
+            clauses.append({"$or": [{"status": {"$nin": open_statuses}}, {"$nor": late["$or"]}]})
+    return clauses
 
 
 def _key(group_id: Any) -> str:

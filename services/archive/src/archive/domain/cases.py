@@ -11,6 +11,7 @@ flagged with the reason, never dropped, and has no other effect.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -106,7 +107,31 @@ def project(case_id: str, timeline: Iterable[dict[str, Any]]) -> dict[str, Any]:
         entries.append(entry)
     case["timeline"] = entries
     case["version"] = len(entries)  # +1 per event applied (a flagged one included: the case changed)
+    _derive_lookups(case, entries)
     return case
+
+
+def normalise_text(text: str) -> str:
+    """What text search compares: NFKC (full-width forms, compatibility ideographs) and case-folded,
+    whitespace runs as one space. CJK text has no word boundaries, so search is a substring match
+    on this form, never a word index."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def customer_key(identifier: str) -> str:
+    """How a customer id, an E.164 phone or an e-mail address is compared (addresses case-blind)."""
+    identifier = identifier.strip()
+    return identifier.casefold() if "@" in identifier else identifier
+
+
+def _derive_lookups(case: dict[str, Any], entries: list[dict[str, Any]]) -> None:
+    """Fields only the list queries use: who the case's customer is, the searchable text, and the
+    time the case lists by (its reception; until the complaint is archived, its first event)."""
+    contact = case.get("contact") or {}
+    identifiers = (contact.get("customer_id"), case.get("customer_id"), contact.get("phone"), contact.get("email"))
+    case["customer_keys"] = sorted({customer_key(value) for value in identifiers if value})
+    case["search_text"] = normalise_text(f"{case.get('subject') or ''} {case.get('text') or ''}")
+    case["listed_at"] = case.get("received_at") or min((_millis(entry["at"]) for entry in entries), default=None)
 
 
 def _apply(case: dict[str, Any], entry: dict[str, Any]) -> str | None:
@@ -134,8 +159,9 @@ def _apply(case: dict[str, Any], entry: dict[str, Any]) -> str | None:
 
 
 def _received(case: dict[str, Any], data: dict[str, Any]) -> None:
+    # An erased complaint keeps no text and no contact (see erasure.py).
     case.update(
-        channel=data["channel"], subject=data.get("subject", ""), text=data["text"], received_at=data["received_at"],
+        channel=data["channel"], subject=data.get("subject", ""), text=data.get("text", ""), received_at=data["received_at"],
         external_id=data.get("external_id"), product=data.get("product"), contact=data.get("customer", {}),
     )
     case.setdefault("language", data.get("language"))

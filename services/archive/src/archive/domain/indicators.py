@@ -9,7 +9,9 @@ counting as resolved. Indicator queries sum buckets; they never read cases.
 
 from __future__ import annotations
 
+import hashlib
 import math
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -30,8 +32,10 @@ TTA, TTR = "tta", "ttr"
 HISTOGRAM_FIELDS = tuple(f"{name}_{i}" for name in (TTA, TTR) for i in range(len(HOUR_BOUNDS) + 1))
 COUNTERS = (
     "recorded", "received", "rejected", "duplicates", "acknowledged", "acknowledged_on_time", "reply_due", "replied_on_time",
-    "resolved", "resolved_on_time", "reopened", "escalated", "satisfaction_count", "satisfaction_sum",
+    "resolved", "resolved_on_time", "reopened", "escalated", "satisfaction_count", "satisfaction_sum", "repeats",
 )
+CAUSE_MAX = 200  # characters of a cause that name it in the cause roll-ups
+TOP_CAUSES = 10
 SUMMED = COUNTERS + HISTOGRAM_FIELDS
 
 # What each indicator means (the OpenAPI description quotes these).
@@ -54,6 +58,11 @@ DEFINITIONS: dict[str, str] = {
     "escalation_rate": "escalated ÷ received.",
     "reopened": "Received cases reopened at least once.",
     "reopen_rate": "reopened ÷ received.",
+    "repeats": "Received cases routing linked to an earlier case of the customer (judged a follow-up, or with a "
+               "related case): the customer had to complain again.",
+    "repeat_rate": "repeats ÷ received.",
+    "top_causes": f"The {TOP_CAUSES} causes found most often among the received cases (the latest cause of each case, "
+                  "whitespace and Unicode forms normalised), most frequent first; ties by cause.",
     "time_to_acknowledge_p50_hours": "Median hours from reception to acknowledgement: the upper bound of the histogram "
                                      f"bucket holding it (bounds {', '.join(f'{b:g}' for b in HOUR_BOUNDS)} h); null beyond "
                                      f"{HOUR_BOUNDS[-1]:g} h or without cases.",
@@ -110,10 +119,23 @@ def contribution(case: Mapping[str, Any]) -> dict[str, Any] | None:
             counts[f"{TTR}_{hour_bucket(_hours(received_at, resolved_at))}"] = 1
         counts["reopened"] = int(case.get("reopened", 0) > 0)
         counts["escalated"] = int(case.get("escalations", 0) > 0)
+        counts["repeats"] = int(validity == "follow_up" or bool(case.get("related_case_id")))
         if case.get("satisfaction") is not None:
             counts["satisfaction_count"] = 1
             counts["satisfaction_sum"] = int(case["satisfaction"])
-    return {"key": key, "counts": {name: n for name, n in counts.items() if n}}
+    found: dict[str, Any] = {"key": key, "counts": {name: n for name, n in counts.items() if n}}
+    if validity in WORKED_VALIDITIES and case.get("cause"):
+        found["cause"] = cause_name(case["cause"])
+    return found
+
+
+def cause_name(cause: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", cause).split())[:CAUSE_MAX]
+
+
+def cause_bucket_id(key: Mapping[str, str], cause: str) -> str:
+    # Causes are free text: the id carries their digest, the document the text.
+    return f"{bucket_id(key)}|{hashlib.sha256(cause.encode()).hexdigest()[:32]}"
 
 
 def bucket_id(key: Mapping[str, str]) -> str:
@@ -121,13 +143,21 @@ def bucket_id(key: Mapping[str, str]) -> str:
 
 
 def add_difference(deltas: dict[str, dict[str, Any]], before: Mapping[str, Any] | None, now: Mapping[str, Any] | None) -> None:
-    """Add (now − before) of one case to `deltas` (bucket id → {"key", "inc"})."""
+    """Add (now − before) of one case to `deltas` (bucket id → {"key", "inc"}, and for the cause
+    roll-ups "cause|<id>" → {"key" with the cause, "inc": {"cases": n}})."""
     for contrib, sign in ((before, -1), (now, 1)):
         if not contrib:
             continue
         bucket = deltas.setdefault(bucket_id(contrib["key"]), {"key": dict(contrib["key"]), "inc": {}})
         for name, n in contrib["counts"].items():
             bucket["inc"][name] = bucket["inc"].get(name, 0) + sign * n
+        if contrib.get("cause"):
+            cause = deltas.setdefault(CAUSE_PREFIX + cause_bucket_id(contrib["key"], contrib["cause"]),
+                                      {"key": dict(contrib["key"]) | {"cause": contrib["cause"]}, "inc": {}})
+            cause["inc"]["cases"] = cause["inc"].get("cases", 0) + sign
+
+
+CAUSE_PREFIX = "cause|"
 
 
 def nonzero(inc: Mapping[str, int]) -> dict[str, int]:
@@ -170,6 +200,7 @@ def indicators(counts: Mapping[str, int]) -> dict[str, Any]:
         "satisfaction_count": n["satisfaction_count"],
         "escalated": n["escalated"], "escalation_rate": _share(n["escalated"], n["received"]),
         "reopened": n["reopened"], "reopen_rate": _share(n["reopened"], n["received"]),
+        "repeats": n["repeats"], "repeat_rate": _share(n["repeats"], n["received"]),
         "time_to_acknowledge_p50_hours": _quantile_hours(counts, TTA, 0.5),
         "time_to_acknowledge_p90_hours": _quantile_hours(counts, TTA, 0.9),
         "time_to_resolve_p50_hours": _quantile_hours(counts, TTR, 0.5),

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from complaints_shared import events as ev
 from complaints_shared import mongo
-from complaints_shared.lifecycle import CaseStatus
+from complaints_shared.lifecycle import CaseStatus, Step
 from complaints_shared.web import health_router, install_problem_handlers, problem, problem_responses
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -20,6 +20,8 @@ from pydantic import AfterValidator, AwareDatetime
 
 from ..adapters.repository import CaseRepository
 from ..domain.indicators import DEFINITIONS, GROUPINGS
+from ..domain.listing import CURSOR_MAX, SEARCH_MAX, BadCursor, CaseFilter, decode_cursor, encode_cursor, position_of
+from .exports import CASE_LIST_EXAMPLE, CSV_COLUMNS, CSV_EXAMPLE, cases_csv
 from .responses import Case, CaseList, Indicators, Summary, public_case
 
 log = logging.getLogger(__name__)
@@ -53,6 +55,11 @@ ReceivedAt = Annotated[AwareDatetime, AfterValidator(_within_range)]
 DATE_HELP = f"ISO 8601 with a time zone, between {EARLIEST.date()} and {LATEST.date()}"
 
 
+def _invalid(parameter: str, message: str) -> RequestValidationError:
+    """A 422 problem naming the query parameter, as FastAPI's own validation answers it."""
+    return RequestValidationError([{"type": "value_error", "loc": ("query", parameter), "msg": message, "input": None}])
+
+
 def build_router(*, auth, repository_dep, max_page_size: int, max_skip: int) -> APIRouter:
     router = APIRouter(prefix="/v1", dependencies=[Depends(auth)], responses=problem_responses(401, 503))
     Repository = Annotated[CaseRepository, Depends(repository_dep)]
@@ -73,30 +80,67 @@ def build_router(*, auth, repository_dep, max_page_size: int, max_skip: int) -> 
         response.headers["ETag"] = f'"{answer["version"]}"'
         return answer
 
-    @router.get("/cases", summary="Cases, newest first, filtered", response_model=CaseList, responses=problem_responses(422))
+    @router.get(
+        "/cases",
+        summary="Cases, newest first, filtered; JSON or CSV",
+        description="Filters combine (all must hold). Page with `cursor`: each answer's `next_cursor` (CSV: the `Link` "
+        "header, rel=next) continues after its last case, unaffected by cases archived meanwhile. CSV (`format=csv` or "
+        "`Accept: text/csv`) has the columns " + ", ".join(f"`{c}`" for c in CSV_COLUMNS) + "; cells a spreadsheet would "
+        "take for a formula start with a `'`.",
+        response_model=CaseList,
+        responses=problem_responses(422) | {200: {"content": {
+            "application/json": {"example": CASE_LIST_EXAMPLE},
+            "text/csv": {"schema": {"type": "string"}, "example": CSV_EXAMPLE},
+        }}},
+    )
     async def list_cases(
         repository: Repository,
-        department: Annotated[str | None, Query(max_length=100)] = None,
-        status: CaseStatus | None = None,
-        priority: Annotated[str | None, Query(pattern="^P[1-4]$")] = None,
-        category: Annotated[str | None, Query(max_length=100)] = None,
+        request: Request,
+        department: Annotated[str | None, Query(max_length=100, examples=["quality"])] = None,
+        status: Annotated[CaseStatus | None, Query(examples=["resolved"])] = None,
+        step: Annotated[Step | None, Query(description="The method's step (1 recorded … 8 evaluated)", examples=[4])] = None,
+        priority: Annotated[str | None, Query(pattern="^P[1-4]$", examples=["P2"])] = None,
+        category: Annotated[str | None, Query(max_length=100, examples=["product_quality"])] = None,
+        channel: Annotated[ev.Channel | None, Query(examples=["sms"])] = None,
+        customer: Annotated[str | None, Query(
+            min_length=1, max_length=320, description="Exact customer id, E.164 phone or e-mail (case-blind) of the case's customer",
+            examples=["+8613800138000"],
+        )] = None,
+        overdue: Annotated[bool | None, Query(
+            description="true: open and past the resolve deadline, or unacknowledged past the acknowledge deadline; false: not so",
+        )] = None,
+        q: Annotated[str | None, Query(
+            min_length=1, max_length=SEARCH_MAX, examples=["漏水"],
+            description="Text in the subject or body (a substring, case-blind, Unicode-normalised: works for CJK text)",
+        )] = None,
         received_from: Annotated[ReceivedAt | None, Query(description=f"Received at or after; {DATE_HELP}")] = None,
         received_to: Annotated[ReceivedAt | None, Query(description=f"Received before; {DATE_HELP}")] = None,
         limit: Annotated[int, Query(ge=1, le=max_page_size)] = min(50, max_page_size),
-        skip: Annotated[int, Query(ge=0, le=max_skip, description="Cases to pass over; narrow the filters to go deeper")] = 0,
-    ) -> dict:
+        cursor: Annotated[str | None, Query(max_length=CURSOR_MAX, description="`next_cursor` of the page before")] = None,
+        skip: Annotated[int, Query(ge=0, le=max_skip, description="Cases to pass over (prefer `cursor`)")] = 0,
+        format: Annotated[Literal["json", "csv"] | None, Query(description="csv: the same page as CSV (or send Accept: text/csv)")] = None,
+    ) -> Response | dict:
         if received_from and received_to and received_from > received_to:
-            raise RequestValidationError(
-                [{"type": "value_error", "loc": ("query", "received_to"), "msg": "must not be before received_from", "input": None}]
-            )
-        cases = await repository.list_cases(
-            filters={"department": department, "status": status, "priority": priority, "category": category},
-            received_from=received_from,
-            received_to=received_to,
-            limit=limit,
-            skip=skip,
+            raise _invalid("received_to", "must not be before received_from")
+        try:
+            after = decode_cursor(cursor) if cursor else None
+        except BadCursor as exc:
+            raise _invalid("cursor", str(exc)) from exc
+        where = CaseFilter(
+            status=status, step=step, department=department, category=category, priority=priority, channel=channel,
+            customer=customer, overdue=overdue, received_from=received_from, received_to=received_to, search=q,
         )
-        return {"cases": [public_case(c) for c in cases], "limit": limit, "skip": skip}
+        cases = await repository.list_cases(where=where, limit=limit, skip=skip, after=after)
+        last = position_of(cases[-1]) if len(cases) == limit else None
+        next_cursor = encode_cursor(last) if last else None
+        public = [public_case(c) for c in cases]
+        wants_csv = format == "csv" or (format is None and "text/csv" in request.headers.get("accept", ""))
+        if wants_csv:
+            answer = Response(cases_csv(public), media_type="text/csv; charset=utf-8")
+            if next_cursor:
+                answer.headers["Link"] = f'<{request.url.include_query_params(cursor=next_cursor)}>; rel="next"'
+            return answer
+        return {"cases": public, "limit": limit, "skip": skip, "next_cursor": next_cursor}
 
     @router.get(
         "/analytics/indicators",
@@ -114,9 +158,7 @@ def build_router(*, auth, repository_dep, max_page_size: int, max_skip: int) -> 
         group_by: Annotated[GroupBy, Query(description="What each group is")] = "department",
     ) -> dict:
         if first_day > last_day:
-            raise RequestValidationError(
-                [{"type": "value_error", "loc": ("query", "to"), "msg": "must not be before from", "input": None}]
-            )
+            raise _invalid("to", "must not be before from")
         found = await repository.indicators(first_day=first_day, last_day=last_day, group_by=group_by)
         return {"from": first_day, "to": last_day, "group_by": group_by, **found}
 

@@ -124,6 +124,9 @@ class CaseList(BaseModel):
     cases: list[CaseOverview]
     limit: int
     skip: int
+    next_cursor: str | None = Field(
+        default=None, description="Pass as `cursor` for the next page (null: this was the last page). Opaque; stable under inserts"
+    )
 
 
 class Rates(BaseModel):
@@ -169,6 +172,8 @@ class IndicatorValues(BaseModel):
     escalation_rate: float | None = _defined("escalation_rate")
     reopened: int = _defined("reopened")
     reopen_rate: float | None = _defined("reopen_rate")
+    repeats: int = _defined("repeats")
+    repeat_rate: float | None = _defined("repeat_rate")
     time_to_acknowledge_p50_hours: float | None = _defined("time_to_acknowledge_p50_hours")
     time_to_acknowledge_p90_hours: float | None = _defined("time_to_acknowledge_p90_hours")
     time_to_resolve_p50_hours: float | None = _defined("time_to_resolve_p50_hours")
@@ -178,6 +183,11 @@ class IndicatorValues(BaseModel):
 class IndicatorGroup(IndicatorValues):
     key: str = Field(description="The group's value of `group_by` (a department, …, a day YYYY-MM-DD or a month YYYY-MM); "
                                  "`unknown` where routing has not said yet")
+
+
+class CauseCount(BaseModel):
+    cause: str
+    cases: int = Field(description="Received cases in the range whose latest cause this is")
 
 
 class Indicators(BaseModel):
@@ -190,6 +200,8 @@ class Indicators(BaseModel):
     group_by: str
     total: IndicatorValues
     groups: list[IndicatorGroup] = Field(description="One per value of `group_by` that has cases, ordered by key")
+    top_causes: list[CauseCount] = Field(default=[], description=DEFINITIONS["top_causes"])
+
 
 
 def public_case(document: dict[str, Any]) -> dict[str, Any]:
