@@ -70,7 +70,7 @@ class Archive:
             return self.client is not None and await mongo.database_reachable(self.client)
 
         return create_app(
-            auth=bearer_auth(settings.api_key_value),
+            auth=bearer_auth(settings.api_key_value, settings.api_keys_value),
             repository_dep=self.get_repository,
             readiness={"kafka": broker_ready, "mongodb": database_ready},
             liveness={"consumer": lambda: self.loop is None or self.loop.alive},

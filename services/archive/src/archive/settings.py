@@ -1,5 +1,7 @@
+from complaints_shared.lifecycle import Role
 from complaints_shared.settings import ServiceSettings
-from pydantic import Field
+from complaints_shared.web import ApiKey
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
 
@@ -15,3 +17,21 @@ class ArchiveSettings(ServiceSettings):
     read_timeout_seconds: float = Field(
         2.0, gt=0, description="Each read API request's whole store time; past it the API answers 503 (the consumer waits longer)"
     )
+    api_keys: tuple[ApiKey, ...] = Field(
+        (), validation_alias=AliasChoices("COMPLAINTS_API_KEYS"),
+        description="Scoped keys, a JSON list of {name, sha256, roles, ...} (the same list intake reads): any reads; "
+                    "erasure needs the supervisor role. COMPLAINTS_API_KEY stays all-rights",
+    )
+
+    @field_validator("api_keys")
+    @classmethod
+    def _known_roles(cls, keys: tuple[ApiKey, ...]) -> tuple[ApiKey, ...]:
+        # A misspelt role would never match: refuse to start rather than refuse requests.
+        known = {role.value for role in Role}
+        for key in keys:
+            if unknown := key.roles - known:
+                raise ValueError(f"key {key.name!r}: unknown roles {sorted(unknown)}")
+        return keys
+
+    def api_keys_value(self) -> tuple[ApiKey, ...]:
+        return self.api_keys

@@ -9,6 +9,7 @@ their case, and a redelivered event is recognised by its id in the timeline.
 from __future__ import annotations
 
 import base64
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -23,10 +24,13 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError
 
 from ..domain import indicators as ind
-from ..domain.cases import case_id_of, merge_timeline, project, timeline_entry
+from ..domain.cases import case_id_of, customer_key, merge_timeline, project, timeline_entry
+from ..domain.erasure import erase_case
 from ..domain.listing import CaseFilter, Position
 
 DUPLICATE_KEY = 11000
+PROFILE_TYPE = ev.type_name(ev.CustomerProfileUpdated)
+DEAD_LETTER_TYPE = ev.type_name(ev.EventDeadLettered)
 # Rounds of "read the cases, fold, write guarded by version" before a batch gives up (and is
 # retried whole): another archive process wrote the same case in between each time.
 WRITE_ROUNDS = 8
@@ -159,6 +163,10 @@ class CaseRepository:
                 # not reproduce; the fault harness measures archiving delays by created_at).
                 now = ev.utcnow()
                 case["created_at"], case["updated_at"] = before.get("created_at", now), now
+                if before.get("erased_at"):
+                    # An erased case stays erased: its stored entries were erased, a fresh one is
+                    # erased as it arrives (a redelivered complaint is known by id and ignored).
+                    case = erase_case(case, at=before["erased_at"]) | {"version": case["version"]}
                 # A new case matches no document and is inserted; a case written meanwhile by
                 # another process no longer matches its old version, and the upsert's insert then
                 # collides on _id: that is the conflict signal.
@@ -252,6 +260,76 @@ class CaseRepository:
         ranked = sorted((row for row in rows if row["cases"] > 0), key=lambda row: (-row["cases"], row["_id"]))
         return [{"cause": row["_id"], "cases": row["cases"]} for row in ranked[:limit]]
 
+    # --- erasure --------------------------------------------------------------------------------
+
+    async def erase_customer(self, customer: str, *, requested_by: str, at: datetime) -> dict[str, Any]:
+        """Remove a customer's contact data and text from their cases, the caseless events and the
+        raw records; keep the roll-ups; record the erasure (when, who, how many, which cases; never
+        who the customer was). Safe to repeat."""
+        identifiers = await self._identifiers_of(customer_key(customer))
+        case_ids = await self._erase_cases(identifiers, at=at)
+        events = await self._erase_events(identifiers, at=at)
+        raws = await self._erase_raw_records(identifiers, at=at)
+        record = {"_id": str(uuid.uuid4()), "at": at, "requested_by": requested_by, "cases": len(case_ids),
+                  "events": events, "raw_records": raws, "case_ids": sorted(case_ids)}
+        await self.erasures.insert_one(record)
+        return record
+
+    async def _identifiers_of(self, key: str) -> set[str]:
+        """Every identifier the archive knows the customer by (a request names one: their cases
+        and profiles name the others, e.g. the phone of the customer number)."""
+        identifiers = {key}
+        async for case in self.cases.find({"customer_keys": key}, {"customer_keys": 1}):
+            identifiers.update(case.get("customer_keys", ()))
+        profile_query = {"type": PROFILE_TYPE, "$or": [
+            {"data.customer_id": {"$in": sorted(identifiers)}}, {"data.phones": {"$in": sorted(identifiers)}},
+            {"data.emails": {"$in": sorted(identifiers)}}]}
+        async for profile in self.events.find(profile_query, {"data": 1}):
+            data = profile.get("data", {})
+            found = [data.get("customer_id"), *data.get("phones", ()), *data.get("emails", ())]
+            identifiers.update(customer_key(value) for value in found if value)
+        return identifiers
+
+    async def _erase_cases(self, identifiers: set[str], *, at: datetime) -> set[str]:
+        erased: set[str] = set()
+        query = {"customer_keys": {"$in": sorted(identifiers)}}
+        for _round in range(WRITE_ROUNDS):
+            pending = [case async for case in self.cases.find(query)]
+            if not pending:
+                return erased
+            for case in pending:
+                # Guarded by the version read: a case the consumer rewrote meanwhile is read again.
+                result = await self.cases.replace_one({"_id": case["_id"], "version": case.get("version")}, erase_case(case, at=at))
+                if result.matched_count:
+                    erased.add(case["_id"])
+        raise CaseWriteConflict("cases kept changing during the erasure")
+
+    async def _erase_events(self, identifiers: set[str], *, at: datetime) -> int:
+        values = sorted(identifiers)
+        profiles = await self.events.update_many(
+            {"type": PROFILE_TYPE, "erased_at": {"$exists": False}, "$or": [
+                {"data.customer_id": {"$in": values}}, {"data.phones": {"$in": values}}, {"data.emails": {"$in": values}}]},
+            # The envelope's subject is the customer number too.
+            {"$set": {"data": {}, "erased_at": at}, "$unset": {"subject": ""}},
+        )
+        # A dead letter keeps the failed record's text, which may name the customer anywhere.
+        dead_letters = await self.events.update_many(
+            {"type": DEAD_LETTER_TYPE, "erased_at": {"$exists": False}, "data.original_value": _any_of(identifiers)},
+            {"$set": {"data.original_value": "", "data.original_key": None, "erased_at": at}},
+        )
+        return profiles.modified_count + dead_letters.modified_count
+
+    async def _erase_raw_records(self, identifiers: set[str], *, at: datetime) -> int:
+        result = await self.raw_inbound.update_many(
+            {"erased_at": {"$exists": False}, "value": _any_of(identifiers)},
+            {"$set": {"value": "", "key": None, "erased_at": at}},
+        )
+        return result.modified_count
+
+    async def erasures_made(self) -> list[dict[str, Any]]:
+        with time_limit(self.read_timeout):
+            return await self.erasures.find({}, {"case_ids": 0}).sort("at", DESCENDING).to_list(length=1000)
+
     async def summary(self) -> dict[str, Any]:
         """Answer rate, resolution rate and timeliness, overall and per department."""
         valid = {"validity": {"$in": ["valid", "follow_up"]}}
@@ -316,6 +394,11 @@ def _regex_literal(text: str) -> str:
 
 
 REGEX_METACHARACTERS = frozenset("\\^$.|?*+()[]{}/-#")
+
+
+def _any_of(identifiers: set[str]) -> dict[str, Any]:
+    """Text that contains any of the identifiers (addresses case-blind)."""
+    return {"$regex": "|".join(_regex_literal(value) for value in sorted(identifiers)), "$options": "i"}
 
 
 def case_clauses(where: CaseFilter, *, now: datetime) -> list[dict[str, Any]]:

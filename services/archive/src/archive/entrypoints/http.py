@@ -11,8 +11,8 @@ from typing import Annotated, Literal
 
 from complaints_shared import events as ev
 from complaints_shared import mongo
-from complaints_shared.lifecycle import CaseStatus, Step
-from complaints_shared.web import health_router, install_problem_handlers, problem, problem_responses
+from complaints_shared.lifecycle import CaseStatus, Role, Step
+from complaints_shared.web import Principal, health_router, install_problem_handlers, problem, problem_responses, require
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -22,7 +22,7 @@ from ..adapters.repository import CaseRepository
 from ..domain.indicators import DEFINITIONS, GROUPINGS
 from ..domain.listing import CURSOR_MAX, SEARCH_MAX, BadCursor, CaseFilter, decode_cursor, encode_cursor, position_of
 from .exports import CASE_LIST_EXAMPLE, CSV_COLUMNS, CSV_EXAMPLE, cases_csv
-from .responses import Case, CaseList, Indicators, Summary, public_case
+from .responses import Case, CaseList, Erasure, Indicators, Summary, public_case
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 RETRY_AFTER_SECONDS = 5
+# A customer id, E.164 phone or e-mail address: printable, no slash, no spaces at the ends.
+CUSTOMER_PATTERN = r"^[^\s/][^/\x00-\x1f]*$"
 
 
 def _day_within_range(value: date) -> date:
@@ -161,6 +163,28 @@ def build_router(*, auth, repository_dep, max_page_size: int, max_skip: int) -> 
             raise _invalid("to", "must not be before from")
         found = await repository.indicators(first_day=first_day, last_day=last_day, group_by=group_by)
         return {"from": first_day, "to": last_day, "group_by": group_by, **found}
+
+    @router.post(
+        "/customers/{customer}/erasure",
+        summary="Erase a customer's contact data and text from every case, event and raw record (PIPL, GDPR)",
+        description="`customer` is a customer id, an E.164 phone or an e-mail address; every other identifier their cases "
+        "and profiles name is erased too. Statistics stay (the roll-ups do not change). The erasure is recorded without "
+        "naming the customer. Needs the `supervisor` role. Repeating it is harmless (it finds nothing more).",
+        response_model=Erasure,
+        responses=problem_responses(403, 422) | {200: {"content": {"application/json": {"example": {
+            "erasure_id": "5d0f3c1e-9a7b-4a53-8a55-6f3e1d2c4b10", "at": "2026-12-04T16:30:00Z", "requested_by": "dpo-tool",
+            "cases": 3, "events": 1, "raw_records": 2}}}}},
+    )
+    async def erase_customer(
+        repository: Repository,
+        principal: Annotated[Principal, Depends(auth)],
+        customer: Annotated[str, Path(min_length=1, max_length=320, pattern=CUSTOMER_PATTERN, examples=["+8613800138000"])],
+    ) -> dict:
+        require(principal.has_role(Role.SUPERVISOR), f"role:{Role.SUPERVISOR}")
+        record = await repository.erase_customer(customer, requested_by=principal.name, at=ev.utcnow())
+        log.info("customer erased", extra={"erasure_id": record["_id"], "cases": record["cases"], "events": record["events"],
+                                           "raw_records": record["raw_records"]})
+        return record
 
     @router.get("/analytics/summary", summary="Answer rate, resolution rate, timeliness, satisfaction", response_model=Summary)
     async def summary(repository: Repository) -> dict:

@@ -73,6 +73,7 @@ class CaseOverview(BaseModel):
     reopened: int = Field(default=0, description="How many times the case was reopened")
     flagged: int = Field(default=0, description="Timeline entries the lifecycle did not allow where they fell (kept, flagged)")
     satisfaction: int | None = None
+    erased_at: datetime | None = Field(default=None, description="When the customer's data was erased from the case")
     created_at: datetime | None = Field(default=None, description="When the archive first wrote the case")
     updated_at: datetime | None = Field(default=None, description="When the archive last wrote the case")
 
@@ -214,3 +215,16 @@ def public_case(document: dict[str, Any]) -> dict[str, Any]:
     case["allowed_actions"] = lifecycle.allowed_actions(status)
     case["version"] = case.get("version", 0)
     return case
+
+
+class Erasure(BaseModel):
+    """An erasure as recorded: when, who asked, how much it removed; never who the customer was."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    erasure_id: str = Field(validation_alias="_id")
+    at: datetime
+    requested_by: str = Field(description="The name of the API key that asked")
+    cases: int = Field(description="Cases whose contact data and complaint text were removed")
+    events: int = Field(description="Customer profiles and dead letters emptied in the event store")
+    raw_records: int = Field(description="Raw inbound records emptied")

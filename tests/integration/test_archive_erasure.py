@@ -1,0 +1,142 @@
+"""Erasure on the real MongoDB-wire store: a customer's contact data and text leave every case,
+event and raw record the archive holds, the indicators stay as they were, events arriving later
+cannot bring the data back, the erasure is recorded without naming the customer, and only a
+supervisor's key may ask for it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from datetime import UTC, date, datetime, timedelta
+
+import httpx
+import pytest
+from archive.entrypoints.http import create_app
+from complaints_shared import events as ev
+from complaints_shared.web import ApiKey, bearer_auth
+
+pytestmark = pytest.mark.integration
+T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+PHONE, EMAIL, CUSTOMER_ID, NAME = "+8613800138000", "li.wei@example.com", "C-10042", "李伟"
+PERSONAL = (PHONE, EMAIL, CUSTOMER_ID, NAME, "热水壶漏水", "我要退款", "quoted earlier mail", "谢谢")
+AGENT_KEY, SUPERVISOR_KEY = "agent-key", "supervisor-key"
+
+
+def envelope(data: ev.Contract, event_id: str, hours: float) -> ev.Event:
+    return ev.envelope(data, source="/t", event_id=event_id, time=T0 + timedelta(hours=hours))
+
+
+def their_cases() -> list[ev.Event]:
+    at = lambda h: T0 + timedelta(hours=h)  # noqa: E731
+    events = []
+    # Case 1 names them by phone and name, case 2 by e-mail only; the profile ties both to their customer number.
+    for case_id, contact in (("p-1", ev.CustomerContact(phone=PHONE, name=NAME)), ("p-2", ev.CustomerContact(email=EMAIL.upper()))):
+        events += [
+            envelope(ev.ComplaintReceived(case_id=case_id, channel="email", subject="热水壶漏水", text="热水壶漏水，我要退款",
+                                          received_at=T0, customer=contact, remedy_sought="我要退款", external_id=f"<{EMAIL}>",
+                                          email=ev.EmailDetails(message_id=f"<{EMAIL}>", quoted_text="quoted earlier mail")),
+                     f"{case_id}-r", 0),
+            envelope(ev.ComplaintRouted(case_id=case_id, received_event_id=f"{case_id}-r", validity="valid", category="product_quality",
+                                        department="quality", priority="P2", confidence=0.9, rules_version="t", routed_at=at(0),
+                                        customer_id=CUSTOMER_ID, deadlines=ev.Deadlines(acknowledge_by=at(24), resolve_by=at(120)),
+                                        explanation=(ev.ExplanationItem(step="category", rule="kw", detail="热水壶漏水"),)),
+                     f"{case_id}-rt", 0),
+            envelope(ev.CaseAcknowledged(case_id=case_id, actor="agent-7", at=at(2)), f"{case_id}-a", 2),
+            envelope(ev.CauseFound(case_id=case_id, actor="agent-7", at=at(3), cause="seal"), f"{case_id}-c", 3),
+            envelope(ev.CustomerFollowedUp(case_id=case_id, actor="customer", at=at(4), text="热水壶漏水 again", channel="email"),
+                     f"{case_id}-f", 4),
+        ]
+    # Out of place (no remedy yet): kept, flagged, and its comment is the customer's words all the same.
+    events.append(envelope(ev.SatisfactionRecorded(case_id="p-1", actor="agent-7", at=at(5), score=2, comment="谢谢"), "p-1-s", 5))
+    events.append(envelope(ev.CustomerProfileUpdated(customer_id=CUSTOMER_ID, phones=(PHONE,), emails=(EMAIL,), name=NAME,
+                                                     updated_at=at(0)), "profile-1", 0))
+    return events
+
+
+def someone_elses_case() -> list[ev.Event]:
+    return [envelope(ev.ComplaintReceived(case_id="o-1", channel="sms", text="包装破损", received_at=T0,
+                                          customer=ev.CustomerContact(phone="+8613900000000")), "o-1-r", 0)]
+
+
+def raw_record(offset: int, body: dict) -> dict:
+    return dict(topic="complaints.raw.v1", partition=0, offset=offset, key=None, value=json.dumps(body, ensure_ascii=False).encode(),
+                timestamp_ms=1_795_000_000_000)
+
+
+@pytest.fixture
+async def http(repository):
+    await repository.store_batch(their_cases() + someone_elses_case())
+    await repository.store_raw(**raw_record(1, {"channel": "email", "text": "热水壶漏水", "customer": {"email": EMAIL}}))
+    await repository.store_raw(**raw_record(2, {"channel": "sms", "text": "包装破损", "customer": {"phone": "+8613900000000"}}))
+    dead = ev.EventDeadLettered(reason="bad", consumer="routing", source_topic="t", source_partition=0, source_offset=9,
+                                original_value=json.dumps({"phone": PHONE}), failed_at=T0)
+    await repository.store_batch([envelope(dead, "dead-1", 0)])
+    keys = [ApiKey(name=name, sha256=hashlib.sha256(key.encode()).hexdigest(), roles=roles)
+            for name, key, roles in (("agent-tool", AGENT_KEY, frozenset({"agent"})), ("dpo-tool", SUPERVISOR_KEY, frozenset({"supervisor"})))]
+    app = create_app(auth=bearer_auth(lambda: None, lambda: keys), repository_dep=lambda: repository, readiness={}, max_page_size=50)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://a") as client:
+        yield client
+
+
+async def everything_stored(repository) -> str:
+    documents = []
+    for collection in (repository.cases, repository.events, repository.raw_inbound, repository.erasures):
+        documents += [doc async for doc in collection.find({})]
+    return json.dumps(documents, default=str, ensure_ascii=False)
+
+
+async def test_erasure_removes_the_customers_data_everywhere_and_keeps_the_statistics(http, repository, caplog):
+    before = await repository.indicators(first_day=date(2026, 11, 2), last_day=date(2026, 11, 2), group_by="department")
+    stored = await everything_stored(repository)
+    assert all(value in stored for value in PERSONAL)
+
+    caplog.set_level(logging.DEBUG, logger="archive")
+    answer = await http.post(f"/v1/customers/{CUSTOMER_ID}/erasure", headers={"Authorization": f"Bearer {SUPERVISOR_KEY}"})
+    assert answer.status_code == 200, answer.text
+    record = answer.json()
+    # Both cases (one named the phone, the other the e-mail: the profile ties them to the number), the profile, the
+    # dead letter quoting the phone, and the raw record with the e-mail; not someone else's.
+    assert (record["cases"], record["events"], record["raw_records"], record["requested_by"]) == (2, 2, 1, "dpo-tool")
+
+    stored = await everything_stored(repository)
+    assert [value for value in PERSONAL if value in stored] == []
+    assert "+8613900000000" in stored and "包装破损" in stored  # the other customer's data is untouched
+    assert [value for value in PERSONAL if value in caplog.text] == []
+
+    # The statistics stay: the same indicators, and the cases in the same state with their findings.
+    assert await repository.indicators(first_day=date(2026, 11, 2), last_day=date(2026, 11, 2), group_by="department") == before
+    case = await repository.get_case("p-1")
+    assert (case["status"], case["cause"], case["contact"], case["text"]) == ("investigating", "seal", {}, "")
+    assert case["erased_at"] is not None
+
+    # A late event of an erased case (and the complaint delivered again) brings nothing back.
+    late = their_cases()[:1] + [envelope(ev.CaseNoteAdded(case_id="p-1", actor="agent-7", at=T0 + timedelta(hours=6),
+                                                          note="closed the ticket"), "p-1-n", 6)]
+    await repository.store_batch(late)
+    stored = await everything_stored(repository)
+    assert [value for value in PERSONAL if value in stored] == []
+    assert (await repository.get_case("p-1"))["erased_at"] is not None
+
+    # The record: when, who, how many; never who the customer was.
+    [kept] = [doc async for doc in repository.erasures.find({})]
+    assert set(kept) == {"_id", "at", "requested_by", "cases", "events", "raw_records", "case_ids"}
+    assert kept["case_ids"] == ["p-1", "p-2"]
+
+    # Again: nothing more to erase, and recorded again.
+    again = (await http.post(f"/v1/customers/{PHONE}/erasure", headers={"Authorization": f"Bearer {SUPERVISOR_KEY}"})).json()
+    assert (again["cases"], again["events"], again["raw_records"]) == (0, 0, 0)
+    assert await repository.erasures.count_documents({}) == 2
+
+
+async def test_only_a_supervisor_may_erase(http, repository):
+    refused = await http.post(f"/v1/customers/{PHONE}/erasure", headers={"Authorization": f"Bearer {AGENT_KEY}"})
+    assert refused.status_code == 403 and refused.json()["missing_right"] == "role:supervisor"
+    assert (await http.post(f"/v1/customers/{PHONE}/erasure")).status_code == 401
+    assert PHONE in await everything_stored(repository)
+    assert await repository.erasures.count_documents({}) == 0
+
+
+async def test_a_bad_customer_is_a_422_naming_it(http):
+    answer = await http.post(f"/v1/customers/{'x' * 321}/erasure", headers={"Authorization": f"Bearer {SUPERVISOR_KEY}"})
+    assert answer.status_code == 422 and "customer" in answer.text
