@@ -36,8 +36,11 @@ class FakeRepository:
     async def list_cases(self, **_query):
         return []
 
-    async def indicators(self, *, first_day, last_day, group_by):
+    async def indicators(self, *, first_day, last_day, group_by, only=None):
         return {"total": indicators({}), "groups": []}
+
+    async def erase_customer(self, customer, *, requested_by, at):
+        return {"_id": "e1", "at": at, "requested_by": requested_by, "cases": 0, "events": 0, "raw_records": 0}
 
     async def summary(self):
         rates = {"cases": 0, "answer_rate": None, "resolution_rate": None, "acknowledged_on_time_rate": None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -230,12 +230,16 @@ class CaseRepository:
         with time_limit(self.read_timeout):
             return await cursor.skip(skip).limit(limit).to_list(length=limit)
 
-    async def indicators(self, *, first_day: date, last_day: date, group_by: str) -> dict[str, Any]:
+    async def indicators(
+        self, *, first_day: date, last_day: date, group_by: str, only: Mapping[str, str | None] | None = None
+    ) -> dict[str, Any]:
         """The indicators of the cases received from `first_day` to `last_day` (UTC, both
-        included), in total and per group, from the roll-ups alone."""
+        included), in total and per group, from the roll-ups alone; `only` keeps the buckets of
+        one department, category, channel and/or priority."""
         field = ind.GROUPINGS[group_by]
+        match = _bucket_match(first_day, last_day, only)
         pipeline: list[dict[str, Any]] = [
-            {"$match": {"day": {"$gte": first_day.isoformat(), "$lte": last_day.isoformat()}}},
+            {"$match": match},
             {"$group": {"_id": f"${field}", **{name: {"$sum": f"${name}"} for name in ind.SUMMED}}},
         ]
         with time_limit(self.read_timeout):
@@ -245,12 +249,14 @@ class CaseRepository:
         return {
             "total": ind.indicators(ind.summed(rows)),
             "groups": [{"key": _key(row["_id"]), **ind.indicators(row)} for row in rows],
-            "top_causes": await self.top_causes(first_day=first_day, last_day=last_day),
+            "top_causes": await self.top_causes(first_day=first_day, last_day=last_day, only=only),
         }
 
-    async def top_causes(self, *, first_day: date, last_day: date, limit: int = ind.TOP_CAUSES) -> list[dict[str, Any]]:
+    async def top_causes(
+        self, *, first_day: date, last_day: date, only: Mapping[str, str | None] | None = None, limit: int = ind.TOP_CAUSES
+    ) -> list[dict[str, Any]]:
         pipeline: list[dict[str, Any]] = [
-            {"$match": {"day": {"$gte": first_day.isoformat(), "$lte": last_day.isoformat()}}},
+            {"$match": _bucket_match(first_day, last_day, only)},
             {"$group": {"_id": "$cause", "cases": {"$sum": "$cases"}}},
         ]
         with time_limit(self.read_timeout):
@@ -394,6 +400,12 @@ def _regex_literal(text: str) -> str:
 
 
 REGEX_METACHARACTERS = frozenset("\\^$.|?*+()[]{}/-#")
+
+
+def _bucket_match(first_day: date, last_day: date, only: Mapping[str, str | None] | None) -> dict[str, Any]:
+    match: dict[str, Any] = {"day": {"$gte": first_day.isoformat(), "$lte": last_day.isoformat()}}
+    match |= {name: value for name, value in (only or {}).items() if value is not None and name in ind.KEY_FIELDS[1:]}
+    return match
 
 
 def _any_of(identifiers: set[str]) -> dict[str, Any]:

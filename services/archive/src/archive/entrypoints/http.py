@@ -21,6 +21,7 @@ from pydantic import AfterValidator, AwareDatetime
 from ..adapters.repository import CaseRepository
 from ..domain.indicators import DEFINITIONS, GROUPINGS
 from ..domain.listing import CURSOR_MAX, SEARCH_MAX, BadCursor, CaseFilter, decode_cursor, encode_cursor, position_of
+from .dashboard import dashboard_router
 from .exports import CASE_LIST_EXAMPLE, CSV_COLUMNS, CSV_EXAMPLE, cases_csv
 from .responses import Case, CaseList, Erasure, Indicators, Summary, public_case
 
@@ -158,10 +159,15 @@ def build_router(*, auth, repository_dep, max_page_size: int, max_skip: int) -> 
         first_day: Annotated[Day, Query(alias="from", description=f"First day received (UTC), included; YYYY-MM-DD, {DAY_HELP}")],
         last_day: Annotated[Day, Query(alias="to", description=f"Last day received (UTC), included; YYYY-MM-DD, {DAY_HELP}")],
         group_by: Annotated[GroupBy, Query(description="What each group is")] = "department",
+        department: Annotated[str | None, Query(max_length=100, description="Only this department's cases")] = None,
+        category: Annotated[str | None, Query(max_length=100, description="Only this category's cases")] = None,
+        channel: Annotated[ev.Channel | None, Query(description="Only this channel's cases")] = None,
+        priority: Annotated[ev.Priority | None, Query(description="Only this priority's cases")] = None,
     ) -> dict:
         if first_day > last_day:
             raise _invalid("to", "must not be before from")
-        found = await repository.indicators(first_day=first_day, last_day=last_day, group_by=group_by)
+        only = {"department": department, "category": category, "channel": channel, "priority": priority}
+        found = await repository.indicators(first_day=first_day, last_day=last_day, group_by=group_by, only=only)
         return {"from": first_day, "to": last_day, "group_by": group_by, **found}
 
     @router.post(
@@ -211,5 +217,6 @@ def create_app(
     install_problem_handlers(app)
     install_store_unavailable_handler(app)
     app.include_router(health_router(readiness, liveness))
+    app.include_router(dashboard_router())
     app.include_router(build_router(auth=auth, repository_dep=repository_dep, max_page_size=max_page_size, max_skip=max_skip))
     return app
