@@ -54,7 +54,7 @@ def _routing_like(tmp_path: Path, *, history_partitions: int = RECEIVED.partitio
 def test_changelog_names_and_partitions_are_the_ones_faust_uses(tmp_path):
     app, _ = _app(tmp_path, "notification")
     table = app.Table("watched-cases", default=None, partitions=ROUTED.partitions)
-    (spec,) = notification_internal_topics()
+    spec = notification_internal_topics()[0]
     assert spec.name(PREFIX) == table.changelog_topic.get_topic_name() == "staging.notification-watched-cases-changelog"
     assert spec.partitions == ROUTED.partitions
     assert spec.compacted and spec.broker_config()["cleanup.policy"] == "compact"

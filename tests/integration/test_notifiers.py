@@ -46,8 +46,8 @@ async def test_email_goes_to_the_address_of_the_role(smtp_server):
     await notifier.send(NOTICE)
     [(recipients, message)] = inbox.messages
     assert recipients == ["sup@corp.example"]
-    assert message["Subject"] == "[P1] escalated acknowledge: case case-42"
-    assert "due_at: 2026-11-24T10:00:00+00:00" in message.get_payload()
+    assert message["Subject"] == "[P1] Escalated (acknowledge): case case-42"
+    assert "the acknowledge deadline fell at 2026-11-24T10:00:00+00:00" in message.get_payload()
 
 
 async def test_email_without_an_address_for_the_role_fails_clearly(smtp_server):

@@ -8,30 +8,57 @@ from complaints_shared import events as ev
 from complaints_shared.testing import FakePublisher
 from notification import handlers
 from notification.bootstrap import bootstrap
+from notification.domain.ladder import DEFAULT_LADDER_FILE, LadderConfig
+from notification.entrypoints.clocks import ClockKeeper
 from notification.settings import NotificationSettings
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+LADDER = LadderConfig.load(DEFAULT_LADDER_FILE)
 
 
 class FakeNotifier:
-    medium = "log"
-
-    def __init__(self, fail=False):
-        self.sent, self.fail = [], fail
+    def __init__(self, fail=False, medium="log"):
+        self.sent, self.fail, self.medium, self.notices = [], fail, medium, []
 
     async def send(self, notice):
         if self.fail:
             raise ConnectionError("smtp down")
         self.sent.append((notice.case_id, notice.recipient_role, notice.template))
+        self.notices.append(notice)
 
 
-def routed_event(case_id="case-1", validity=ev.Validity.VALID, acknowledge_in=timedelta(hours=1)) -> ev.Event:
+def routed_event(case_id="case-1", validity=ev.Validity.VALID, acknowledge_in=timedelta(hours=1), priority=ev.Priority.P2,
+                 tier=ev.CustomerTier.STANDARD) -> ev.Event:
     data = ev.ComplaintRouted(
         case_id=case_id, received_event_id="r1", validity=validity, category="product_quality", department="quality",
-        priority=ev.Priority.P1, confidence=0.9, rules_version="t", routed_at=NOW,
+        priority=priority, confidence=0.9, rules_version="t", routed_at=NOW, customer_tier=tier,
         deadlines=ev.Deadlines(acknowledge_by=NOW + acknowledge_in, resolve_by=NOW + timedelta(hours=24)),
     )
     return ev.envelope(data, source="/test", event_id=f"routed-{case_id}")
+
+
+def received_event(case_id="case-1", **customer) -> ev.Event:
+    data = ev.ComplaintReceived(
+        case_id=case_id, channel=ev.Channel.EMAIL, text="The lid was broken", subject="Broken lid", language=ev.Language.KO,
+        customer=ev.CustomerContact(**customer), received_at=NOW,
+        email=ev.EmailDetails(message_id="<abc@customer.example>", references=("<older@customer.example>",)),
+    )
+    return ev.envelope(data, source="/test", event_id=f"received-{case_id}")
+
+
+def update_event(data: ev.CaseUpdate, event_id: str) -> ev.Event:
+    return ev.envelope(data, source="/test", event_id=event_id)
+
+
+def senders_for(fake: FakePublisher, *notifiers) -> handlers.Senders:
+    return handlers.Senders(list(notifiers), fake.publish, handlers.RetryPolicy(first=timedelta(seconds=30)), "https://cases/{case_id}")
+
+
+def keeper_for(watch, fake: FakePublisher, works: list, clock) -> ClockKeeper:
+    async def publish_work(work):
+        works.append(work)
+
+    return ClockKeeper(table=watch, ladder=LADDER, publish=fake.publish, publish_work=publish_work, clock=clock, ready=lambda: True)
 
 
 @pytest.fixture
@@ -95,55 +122,79 @@ async def test_the_fake_table_refuses_writes_outside_a_stream_as_faust_does(watc
     assert watch["case-1"] == {}
 
 
-async def test_slipped_deadline_escalates_once_with_stable_ids(watch):
-    fake, notifier = FakePublisher(), FakeNotifier()
+async def test_the_timer_fires_from_its_schedule_once_per_rung_with_stable_ids(watch):
+    fake, notifier, works = FakePublisher(), FakeNotifier(), []
+    clock = [NOW]
+    keeper = keeper_for(watch, fake, works, lambda: clock[0])
+    senders = senders_for(fake, notifier)
     with watch.stream_iteration():
-        await handlers.on_routed(routed_event(), watch=watch, publish=fake.publish, notifiers=[notifier], now=NOW)
-    late, published = NOW + timedelta(hours=2), set()
-    tick = dict(watch=watch, publish=fake.publish, now=late, manager_after=timedelta(hours=4), published=published)
+        await handlers.on_routed(routed_event(), watch=keeper.watch, senders=senders, now=NOW)
+    # Scheduled by the write: the 80 % warning of the one-hour acknowledge window.
+    assert keeper.schedule.earliest() == (NOW + timedelta(minutes=48)).timestamp()
+    clock[0] = NOW + timedelta(minutes=47)
+    assert await keeper.tick() == 0
+    clock[0] = NOW + timedelta(hours=2)
     # The timer's side runs outside any stream: it reads the watch and publishes, never writes.
-    made = await handlers.publish_due_escalations(**tick)
-    again = await handlers.publish_due_escalations(**tick)  # before the escalation came back
-    assert (made, again) == (1, 0)
+    assert await keeper.tick() == 1
+    keeper.schedule.set("case-1", clock[0])  # looked at again before the escalation came back
+    assert await keeper.tick() == 0
     [escalation] = escalation_events(fake)
     assert (escalation.data.level, escalation.data.deadline) == (ev.EscalationLevel.SUPERVISOR, "acknowledge")
     assert escalation.id == ev.derived_id("escalated", "case-1", "acknowledge", "supervisor")
 
     with watch.stream_iteration():
         for _ in range(2):  # delivered, then redelivered
-            await handlers.on_escalated(escalation, watch=watch, publish=fake.publish, notifiers=[notifier], now=late)
+            await handlers.on_escalated(escalation, watch=keeper.watch, senders=senders, ladder=LADDER, now=clock[0])
     assert notifier.sent[1:] == [("case-1", "supervisor:quality", "escalated_acknowledge")]
     assert [n.trigger_event_id for n in notices(fake)][1:] == [escalation.id]
-    # Marked: neither this process nor a restarted one (an empty set) publishes it again.
-    assert await handlers.publish_due_escalations(**tick) == 0
-    assert await handlers.publish_due_escalations(**tick | {"published": set()}) == 0 and published == set()
+    # Marked: the next look is the manager's rung, 4 h after the supervisor's; a restarted
+    # worker (a schedule rebuilt from the table) publishes nothing again either.
+    assert keeper.schedule.earliest() == (NOW + timedelta(hours=5)).timestamp() and keeper.in_flight["case-1"] == set()
+    assert await keeper.tick() == 0
+    restarted = keeper_for(watch, fake, works, lambda: clock[0])
+    assert await restarted.tick() == 0 and len(escalation_events(fake)) == 1
 
 
 async def test_an_unmarked_escalation_is_published_again_after_a_restart_under_the_same_id(watch):
-    fake = FakePublisher()
+    fake, works = FakePublisher(), []
     with watch.stream_iteration():
-        await handlers.on_routed(routed_event(), watch=watch, publish=fake.publish, notifiers=[], now=NOW)
-    tick = dict(watch=watch, publish=fake.publish, now=NOW + timedelta(hours=2), manager_after=timedelta(hours=4))
-    await handlers.publish_due_escalations(**tick, published=set())
-    await handlers.publish_due_escalations(**tick, published=set())
+        await handlers.on_routed(routed_event(), watch=watch, senders=senders_for(fake), now=NOW)
+    for _ in range(2):
+        await keeper_for(watch, fake, works, lambda: NOW + timedelta(hours=2)).tick()
     first, second = escalation_events(fake)
     assert first.id == second.id
 
 
-async def test_the_manager_rung_follows_a_marked_supervisor_rung_and_an_old_one_is_not_sent(watch):
-    fake, notifier = FakePublisher(), FakeNotifier()
+async def test_the_director_rung_goes_through_the_due_topic_and_is_notified_once(watch):
+    fake, notifier, works = FakePublisher(), FakeNotifier(), []
+    senders = senders_for(fake, notifier)
     with watch.stream_iteration():
-        await handlers.on_routed(routed_event(), watch=watch, publish=fake.publish, notifiers=[notifier], now=NOW)
-    for hours in (2, 6):
-        now = NOW + timedelta(hours=hours)
-        await handlers.publish_due_escalations(watch=watch, publish=fake.publish, now=now, manager_after=timedelta(hours=4), published=set())
-        with watch.stream_iteration():
-            await handlers.on_escalated(escalation_events(fake)[-1], watch=watch, publish=fake.publish, notifiers=[notifier], now=now)
-    supervisor, manager = escalation_events(fake)
+        await handlers.on_routed(routed_event(priority=ev.Priority.P1), watch=watch, senders=senders, now=NOW)
+    # P1: the manager at once.
+    keeper = keeper_for(watch, fake, works, lambda: NOW)
+    assert await keeper.tick() == 1
+    [manager] = escalation_events(fake)
     assert manager.data.level == ev.EscalationLevel.MANAGER
-    with watch.stream_iteration():  # the supervisor's escalation once more, after the manager's
-        assert not await handlers.on_escalated(supervisor, watch=watch, publish=fake.publish, notifiers=[notifier], now=NOW)
-    assert [role for _case, role, _template in notifier.sent] == ["department:quality", "supervisor:quality", "manager:quality"]
+    with watch.stream_iteration():
+        await handlers.on_escalated(manager, watch=keeper.watch, senders=senders, ladder=LADDER, now=NOW)
+    # A day later the director: CaseEscalated has no such level, so it is notification's own work.
+    keeper.clock = lambda: NOW + timedelta(days=1, minutes=1)
+    await keeper.tick()
+    [director] = [work for work in works if work.level == "director"]
+    with watch.stream_iteration():
+        assert await handlers.on_due(director, watch=keeper.watch, senders=senders, ladder=LADDER, now=NOW + timedelta(days=1))
+        assert not await handlers.on_due(director, watch=keeper.watch, senders=senders, ladder=LADDER, now=NOW + timedelta(days=1))
+    assert [role for _c, role, _t in notifier.sent] == ["department:quality", "manager:quality", "director:quality"]
+
+
+async def test_key_accounts_also_reach_the_key_account_manager(watch):
+    fake, notifier = FakePublisher(), FakeNotifier()
+    senders = senders_for(fake, notifier)
+    with watch.stream_iteration():
+        await handlers.on_routed(routed_event(tier=ev.CustomerTier.KEY_ACCOUNT), watch=watch, senders=senders, now=NOW)
+        await keeper_for(watch, fake, [], lambda: NOW + timedelta(hours=2)).tick()
+        await handlers.on_escalated(escalation_events(fake)[-1], watch=watch, senders=senders, ladder=LADDER, now=NOW)
+    assert [role for _c, role, _t in notifier.sent][1:] == ["supervisor:quality", "key_account_manager"]
 
 
 async def test_an_escalation_of_a_case_not_watched_is_ignored(watch):
@@ -151,8 +202,8 @@ async def test_an_escalation_of_a_case_not_watched_is_ignored(watch):
     other = ev.CaseEscalated(case_id="elsewhere", level=ev.EscalationLevel.SUPERVISOR, deadline="resolve", due_at=NOW,
                              department="quality", escalated_at=NOW)
     with watch.stream_iteration():
-        handled = await handlers.on_escalated(ev.envelope(other, source="/other"), watch=watch, publish=fake.publish,
-                                              notifiers=[notifier], now=NOW)
+        handled = await handlers.on_escalated(ev.envelope(other, source="/other"), watch=watch, senders=senders_for(fake, notifier),
+                                              ladder=LADDER, now=NOW)
     assert not handled and notifier.sent == [] and fake.published == [] and "elsewhere" not in watch
 
 
@@ -176,17 +227,90 @@ async def test_timer_tick_on_a_real_table_publishes_and_the_escalations_agent_no
     assert await notification.agents.check_once() == 0 and len(escalation_events(fake)) == 1
 
 
-async def test_failed_notice_is_published_as_failed(watch):
-    fake = FakePublisher()
+async def test_a_failed_notice_is_published_as_failed_kept_and_retried_once_until_sent(watch):
+    fake, failing = FakePublisher(), FakeNotifier(fail=True)
+    senders = senders_for(fake, failing)
     with watch.stream_iteration():
-        await handlers.on_routed(routed_event(), watch=watch, publish=fake.publish, notifiers=[FakeNotifier(fail=True)], now=NOW)
+        await handlers.on_routed(routed_event(), watch=watch, senders=senders, now=NOW)
     [(failed, _)] = fake.published
-    assert isinstance(failed, ev.NotificationFailed) and "smtp down" in failed.error
+    assert isinstance(failed, ev.NotificationFailed) and "smtp down" in failed.error and "retrying from" in failed.error
+    [notice_id] = watch["case-1"]["pending"]
+    works: list = []
+    keeper = keeper_for(watch, fake, works, lambda: NOW + timedelta(seconds=31))
+    await keeper.tick()
+    [retry] = [work for work in works if work.kind == "retry"]
+    failing.fail = False
+    with watch.stream_iteration():
+        for _ in range(2):  # delivered, then redelivered
+            await handlers.on_due(retry, watch=keeper.watch, senders=senders, ladder=LADDER, now=NOW + timedelta(seconds=31))
+    assert failing.sent == [("case-1", "department:quality", "case_assigned")]
+    [sent] = [event for event in fake.events if isinstance(event.data, ev.NotificationSent)]
+    assert sent.id == notice_id and watch["case-1"]["pending"] == {}
+
+
+async def test_a_delivery_failing_past_the_policy_is_given_up_with_when_and_why(watch):
+    fake, failing = FakePublisher(), FakeNotifier(fail=True)
+    senders = senders_for(fake, failing)
+    with watch.stream_iteration():
+        await handlers.on_routed(routed_event(), watch=watch, senders=senders, now=NOW)
+        [notice_id] = watch["case-1"]["pending"]
+        work = handlers.DueWork(kind="retry", case_id="case-1", notice_id=notice_id, round=1)
+        await handlers.on_due(work, watch=watch, senders=senders, ladder=LADDER, now=NOW + timedelta(hours=49))
+    last = fake.events[-1]
+    assert isinstance(last.data, ev.NotificationFailed) and last.data.error.startswith("gave up after 2 attempts since 2026-11-24T09:00")
+    assert watch["case-1"]["pending"] == {}
 
 
 async def test_redelivered_decision_notifies_once(watch):
     fake, notifier = FakePublisher(), FakeNotifier()
     for _ in range(2):
         with watch.stream_iteration():
-            await handlers.on_routed(routed_event(), watch=watch, publish=fake.publish, notifiers=[notifier], now=NOW)
+            await handlers.on_routed(routed_event(), watch=watch, senders=senders_for(fake, notifier), now=NOW)
     assert len(notifier.sent) == 1 and len(fake.published) == 1
+
+
+async def test_a_proposed_remedy_asks_the_supervisor_and_a_rejected_one_goes_back_to_the_department(watch):
+    fake, notifier = FakePublisher(), FakeNotifier()
+    senders = senders_for(fake, notifier)
+    proposed = update_event(ev.RemedyProposed(case_id="case-1", actor="agent-7", at=NOW, remedy="A new lid"), "u1")
+    rejected = update_event(ev.RemedyRejected(case_id="case-1", actor="sup-1", at=NOW, reason="Offer a refund"), "u2")
+    with watch.stream_iteration():
+        await handlers.on_routed(routed_event(), watch=watch, senders=senders, now=NOW)
+        for update in (proposed, proposed, rejected):  # the proposal redelivered
+            await handlers.on_case_update(update, watch=watch, senders=senders, ladder=LADDER, now=NOW)
+    assert notifier.sent[1:] == [("case-1", "supervisor:quality", "approval_request"), ("case-1", "department:quality", "remedy_rejected")]
+    request = notifier.notices[1]
+    assert "A new lid" in request.body() and "https://cases/case-1" in request.body()
+    assert watch["case-1"]["approve_by"] is None
+
+
+async def test_an_email_customer_gets_a_threaded_acknowledgement_in_their_language(watch):
+    fake, staff, email = FakePublisher(), FakeNotifier(), FakeNotifier(medium="email")
+    senders = senders_for(fake, staff, email)
+    with watch.stream_iteration():
+        await handlers.on_received(received_event(email="kim@customer.example"), watch=watch, senders=senders, now=NOW)
+        assert email.sent == []  # not before routing judged it valid
+        await handlers.on_routed(routed_event(), watch=watch, senders=senders, now=NOW)
+        await handlers.on_routed(routed_event(), watch=watch, senders=senders, now=NOW)
+    [ack] = [notice for notice in email.notices if notice.recipient_role == "customer"]
+    assert (ack.recipient_role, ack.template, ack.to) == ("customer", "acknowledgement", "kim@customer.example")
+    assert ack.in_reply_to == "<abc@customer.example>" and ack.references == ("<older@customer.example>",)
+    assert ack.subject() == "Re: Broken lid [Case case-1]" and "사건 번호 case-1" in ack.body()
+    assert ("case-1", "customer", "acknowledgement") not in staff.sent  # the customer's notices go to them only
+
+
+async def test_resolution_and_satisfaction_go_to_the_customer_or_become_a_hotline_call_back(watch):
+    fake, staff, sms = FakePublisher(), FakeNotifier(), FakeNotifier(medium="sms")
+    senders = senders_for(fake, staff, sms)
+    resolved = ev.CaseResolved(case_id="case-1", actor="a", at=NOW, resolution="We sent a new lid")
+    with watch.stream_iteration():
+        for case_id, contact in (("case-1", {"phone": "+821012345678"}), ("case-2", {})):
+            await handlers.on_received(received_event(case_id, **contact), watch=watch, senders=senders, now=NOW)
+            await handlers.on_routed(routed_event(case_id), watch=watch, senders=senders, now=NOW)
+            await handlers.on_case_update(update_event(resolved.model_copy(update={"case_id": case_id}), f"resolved-{case_id}"),
+                                          watch=watch, senders=senders, ladder=LADDER, now=NOW)
+    assert [(n.template, n.to) for n in sms.notices] == [  # SMS is no staff medium
+        ("acknowledgement", "+821012345678"), ("resolution", "+821012345678"), ("satisfaction_request", "+821012345678")]
+    assert "1" in sms.notices[-1].short_text() and "5" in sms.notices[-1].short_text()
+    assert ("case-2", "hotline", "callback_task") in staff.sent
+    assert "case-1" not in watch and "case-2" not in watch  # resolved, nothing pending: no longer watched

@@ -1,52 +1,110 @@
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from complaints_shared import events as ev
-from notification.domain.ladder import WatchedCase, apply_update, due_escalations, has_reached, mark_escalated
+from notification.domain.ladder import (
+    DEFAULT_LADDER_FILE,
+    LadderConfig,
+    WatchedCase,
+    apply_update,
+    due_escalations,
+    has_reached,
+    mark_escalated,
+    next_due,
+)
+from pydantic import ValidationError
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
-MANAGER_AFTER = timedelta(hours=4)
+LADDER = LadderConfig.load(DEFAULT_LADDER_FILE)
 
 
 def watched(**changes) -> WatchedCase:
-    base = dict(case_id="c1", department="quality", priority="P2", acknowledge_by=T0 + timedelta(hours=4),
-                resolve_by=T0 + timedelta(hours=48), department_reply_by=T0 + timedelta(hours=24))
+    base = dict(case_id="c1", department="quality", priority="P2", opened_at=T0, acknowledge_by=T0 + timedelta(hours=4),
+                resolve_by=T0 + timedelta(hours=48), department_reply_by=T0 + timedelta(hours=24), routed=True)
     return WatchedCase(**(base | changes))
 
 
-def test_nothing_due_before_the_deadline():
-    assert due_escalations(watched(), T0 + timedelta(hours=3), manager_after=MANAGER_AFTER) == []
+def due(case: WatchedCase, hours: float) -> list[tuple[str, str]]:
+    return [(e.deadline, e.level) for e in due_escalations(case, T0 + timedelta(hours=hours), ladder=LADDER)]
 
 
-def test_slipped_acknowledgement_goes_to_the_supervisor_then_the_manager():
-    case = watched()
-    first = due_escalations(case, T0 + timedelta(hours=5), manager_after=MANAGER_AFTER)
-    assert [(e.deadline, e.level) for e in first] == [("acknowledge", ev.EscalationLevel.SUPERVISOR)]
-    case = mark_escalated(case, first)
-    assert due_escalations(case, T0 + timedelta(hours=6), manager_after=MANAGER_AFTER) == []  # once per rung
-    later = due_escalations(case, T0 + timedelta(hours=8), manager_after=MANAGER_AFTER)
-    assert [(e.deadline, e.level) for e in later] == [("acknowledge", ev.EscalationLevel.MANAGER)]
-    case = mark_escalated(case, later)
-    assert due_escalations(case, T0 + timedelta(hours=9), manager_after=MANAGER_AFTER) == []
+def test_nothing_due_before_the_warning_and_the_warning_at_80_percent():
+    assert due(watched(), 3.1) == []
+    assert next_due(watched(), ladder=LADDER) == T0 + timedelta(hours=3.2)
+    assert due(watched(), 3.2) == [("acknowledge", "agent")]
 
 
-def test_acknowledged_case_escalates_only_on_the_departmental_reply_and_resolution():
-    case = apply_update(watched(), ev.CaseAcknowledged(case_id="c1", actor="a", at=T0))
-    due = due_escalations(case, T0 + timedelta(hours=25), manager_after=MANAGER_AFTER)
-    assert [e.deadline for e in due] == ["department_reply"]
-    replied = apply_update(case, ev.RemedyProposed(case_id="c1", actor="a", at=T0, remedy="replace it"))
-    assert due_escalations(replied, T0 + timedelta(hours=25), manager_after=MANAGER_AFTER) == []
+def test_slipped_acknowledgement_climbs_supervisor_manager_director_once_each():
+    case = watched(department_reply_by=None, resolve_by=T0 + timedelta(hours=96))
+    case = mark_escalated(case, due_escalations(case, T0 + timedelta(hours=3.5), ladder=LADDER))
+    assert due(case, 3.9) == []  # once per rung
+    steps = [(4, "supervisor"), (8, "manager"), (32, "director")]
+    for hours, level in steps:
+        assert next_due(case, ladder=LADDER) == T0 + timedelta(hours=hours)
+        found = due_escalations(case, T0 + timedelta(hours=hours), ladder=LADDER)
+        assert [(e.deadline, e.level) for e in found if e.deadline == "acknowledge"] == [("acknowledge", level)]
+        case = mark_escalated(case, [e for e in found if e.deadline == "acknowledge"])
+    assert next_due(case, ladder=LADDER) == T0 + timedelta(hours=96)
+    assert due(case, 96) == [("resolve", "manager")]
 
 
-def test_resolved_case_is_no_longer_watched_and_json_round_trips():
-    assert apply_update(watched(), ev.CaseResolved(case_id="c1", actor="a", at=T0, resolution="refund")) is None
-    case = mark_escalated(watched(), due_escalations(watched(), T0 + timedelta(hours=5), manager_after=MANAGER_AFTER))
+def test_a_case_found_late_gets_only_the_highest_rung_due():
+    assert due(watched(), 10) == [("acknowledge", "manager")]
+
+
+def test_p1_reaches_the_manager_at_once_and_a_key_account_rule_can_apply_per_department():
+    assert due(watched(priority="P1"), 0) == [("acknowledge", "manager")]
+    assert due(watched(priority="P1"), 25) == [("acknowledge", "director"), ("department_reply", "supervisor")]
+
+
+def test_resolve_deadline_goes_to_the_manager():
+    case = apply_update(watched(department_reply_by=None), ev.CaseAcknowledged(case_id="c1", actor="a", at=T0), ladder=LADDER)
+    assert due(case, 48) == [("resolve", "manager")]
+
+
+def test_acknowledging_stops_the_acknowledge_ladder_and_a_remedy_the_departmental_reply():
+    case = apply_update(watched(), ev.CaseAcknowledged(case_id="c1", actor="a", at=T0), ladder=LADDER)
+    assert due(case, 25) == [("department_reply", "supervisor")]
+    proposed = apply_update(case, ev.RemedyProposed(case_id="c1", actor="a", at=T0 + timedelta(hours=2), remedy="replace it"), ladder=LADDER)
+    assert proposed.approve_by == T0 + timedelta(hours=26)
+    assert due(proposed, 25) == []
+    # An unanswered approval escalates like any other deadline.
+    assert due(proposed, 26) == [("approve", "manager")]
+    approved = apply_update(proposed, ev.RemedyApproved(case_id="c1", actor="s", at=T0 + timedelta(hours=3)), ladder=LADDER)
+    assert due(approved, 26) == []
+
+
+def test_resolving_stops_every_clock_and_json_round_trips():
+    resolved = apply_update(watched(), ev.CaseResolved(case_id="c1", actor="a", at=T0, resolution="refund"), ladder=LADDER)
+    assert resolved is not None and due(resolved, 100) == [] and next_due(resolved, ladder=LADDER) is None
+    assert apply_update(watched(), ev.CaseClosed(case_id="c1", actor="a", at=T0), ladder=LADDER) is None
+    case = mark_escalated(watched(), due_escalations(watched(), T0 + timedelta(hours=5), ladder=LADDER))
     assert WatchedCase.from_json(case.to_json()) == case
 
 
 def test_a_rung_counts_as_reached_at_or_above_it():
     case = watched(escalated={"acknowledge": "manager", "resolve": "supervisor"})
-    assert has_reached(case, "acknowledge", ev.EscalationLevel.SUPERVISOR)
-    assert has_reached(case, "acknowledge", ev.EscalationLevel.MANAGER)
-    assert has_reached(case, "resolve", ev.EscalationLevel.SUPERVISOR)
-    assert not has_reached(case, "resolve", ev.EscalationLevel.MANAGER)
-    assert not has_reached(case, "department_reply", ev.EscalationLevel.SUPERVISOR)
+    assert has_reached(case, "acknowledge", "supervisor") and has_reached(case, "acknowledge", "manager")
+    assert has_reached(case, "resolve", "supervisor") and not has_reached(case, "resolve", "manager")
+    assert not has_reached(case, "department_reply", "supervisor")
+
+
+def test_rules_override_the_default_per_department_and_priority():
+    ladder = LadderConfig.model_validate({
+        "default": {"acknowledge": [{"level": "supervisor", "at": 1.0}]},
+        "rules": [{"departments": ["packaging"], "clocks": {"acknowledge": [{"level": "agent", "at": 0.5}, {"level": "supervisor", "after": "PT1H"}]}}],
+    })
+    assert [r.level for r in ladder.rungs("acknowledge", department="packaging", priority="P3")] == ["agent", "supervisor"]
+    assert [r.level for r in ladder.rungs("acknowledge", department="quality", priority="P3")] == ["supervisor"]
+
+
+@pytest.mark.parametrize("config, problem", [
+    ({"default": {}, "surprise": 1}, "Extra inputs are not permitted"),
+    ({"default": {"acknowledge": [{"level": "boss", "at": 1}]}}, "level"),
+    ({"default": {"acknowledge": [{"level": "supervisor", "at": 1, "after": "PT1H"}]}}, "either `at`"),
+    ({"default": {"acknowledge": [{"level": "manager", "at": 1}, {"level": "supervisor", "after": "PT1H"}]}}, "must climb"),
+    ({"default": {"acknowledge": [{"level": "manager", "after": "PT1H"}]}}, "first rung needs `at`"),
+])
+def test_the_ladder_file_is_validated(config, problem):
+    with pytest.raises(ValidationError, match=problem):
+        LadderConfig.model_validate(config)

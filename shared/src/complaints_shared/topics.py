@@ -142,7 +142,19 @@ def routing_internal_topics(app_id: str = ROUTING_APP_ID) -> tuple[TopicSpec, ..
 
 def notification_internal_topics(app_id: str = NOTIFICATION_APP_ID) -> tuple[TopicSpec, ...]:
     """Notification's own topics: the watched-cases table, co-partitioned with the routed topic."""
-    return (_changelog(app_id, "watched-cases", "Notification's watched cases and their deadlines.", partitions=ROUTED.partitions),)
+    return (
+        _changelog(app_id, "watched-cases", "Notification's watched cases and their deadlines.", partitions=ROUTED.partitions),
+        notification_due_topic(app_id),
+    )
+
+
+def notification_due_topic(app_id: str = NOTIFICATION_APP_ID) -> TopicSpec:
+    """Notification's timer → its own agent: rungs `CaseEscalated` cannot carry (director,
+    approve-by) and deliveries to retry. Co-partitioned with the watched-cases table."""
+    return TopicSpec(
+        f"{app_id}.due", f"{app_id}-due", "Notification's due work: rungs and delivery retries.", (),
+        partitions=ROUTED.partitions, retention_ms=7 * DAY_MS,
+    )
 
 
 def internal_topics(

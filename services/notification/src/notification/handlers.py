@@ -1,125 +1,352 @@
-"""Notification's use cases: watch routed cases, follow staff updates, escalate slipped deadlines.
+"""Notification's use cases: watch routed cases and their customers, follow case updates, climb
+the escalation ladder, ask for approvals, keep the customer informed, retry failed deliveries.
 
 `watch` is the Faust table of watched cases (a MutableMapping of case id → JSON dict in
 tests). A Faust table may only be written inside stream iteration (an agent handling an
-event): the timer only reads it and publishes the due escalations, and the escalations agent
-marks each rung and sends its notices. `publish(data, event_id)` from the timer must return
-only after the broker acknowledged the event.
+event): the timer (entrypoints/clocks.py) only reads it and publishes the work that came due —
+a `CaseEscalated` on the escalations topic, or a `DueWork` on notification's own due topic for
+what `CaseEscalated` cannot carry (the director's rung, the approve-by clock) and for deliveries
+to retry — and the agents consuming those write the table and send the notices. The timer's
+`publish` must return only after the broker acknowledged the event.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from complaints_shared import events as ev
 from complaints_shared.logging import case_context
+from pydantic import BaseModel, ConfigDict
 
-from .adapters.notifiers import DeliveryFailed, Notice, Notifier
+from .adapters.notifiers import CUSTOMER, DeliveryFailed, Notice, Notifier
 from .domain.ladder import (
+    LEVELS,
     Escalation,
+    LadderConfig,
     WatchedCase,
     apply_update,
     due_escalations,
     escalation_event,
+    escalation_id,
     has_reached,
     mark_escalated,
+    next_due,
+    role_of,
 )
 
 log = logging.getLogger(__name__)
-Publish = Callable[[ev.Contract, str], Awaitable[None]]
+Publish = Callable[[ev.Contract, str], Awaitable[Any]]
 Watch = MutableMapping[str, Any]
+STAFF_MEDIA = ("log", "webhook", "email")
+HOTLINE = "hotline"
+# Update ids a case remembers, so a redelivered update sends no notice twice.
+REMEMBERED_UPDATES = 50
+
+
+class DueWork(BaseModel):
+    """Work the timer found due that `CaseEscalated` cannot carry (notification's due topic,
+    internal: not a public contract). Key: the case id."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["rung", "retry"]
+    case_id: str
+    clock: str | None = None
+    level: str | None = None
+    due_at: datetime | None = None
+    notice_id: str | None = None
+    round: int | None = None
+
+    @property
+    def work_id(self) -> str:
+        if self.kind == "rung":
+            return escalation_id(self.case_id, self.clock or "", self.level or "")
+        return ev.derived_id("retry", self.notice_id or "", str(self.round))
+
+
+PublishWork = Callable[[DueWork], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 3  # what each sender tries in a row (the notifiers' own setting; for the record)
+    first: timedelta = timedelta(seconds=30)
+    longest: timedelta = timedelta(minutes=15)
+    give_up_after: timedelta = timedelta(hours=48)
+
+    def next_at(self, now: datetime, round_: int) -> datetime:
+        return now + min(self.first * (2 ** (round_ - 1)), self.longest)
+
+
+@dataclass(frozen=True)
+class Senders:
+    """The notifiers, where their outcomes are published, and how failed deliveries come back."""
+
+    notifiers: Sequence[Notifier]
+    publish: Publish
+    retry: RetryPolicy = RetryPolicy()
+    case_link: str = "{case_id}"
+
+    def staff(self) -> list[Notifier]:
+        return [notifier for notifier in self.notifiers if notifier.medium in STAFF_MEDIA]
+
+    def medium(self, name: str) -> Notifier | None:
+        return next((notifier for notifier in self.notifiers if notifier.medium == name), None)
+
+    def link(self, case_id: str) -> str:
+        return self.case_link.format(case_id=case_id)
+
+
+# --- sending --------------------------------------------------------------------------------
+
+
+def _outcome_fields(notice: Notice, medium: str, trigger_event_id: str) -> dict[str, str]:
+    return dict(case_id=notice.case_id, medium=medium, recipient_role=notice.recipient_role, template=notice.template,
+                trigger_event_id=trigger_event_id)
+
+
+def _reason(exc: Exception) -> tuple[str, int]:
+    if isinstance(exc, DeliveryFailed):
+        return str(exc), max(exc.attempts, 1)
+    return f"{type(exc).__name__}: {exc}", 1
+
+
+async def _send(case: WatchedCase, notice: Notice, notifier: Notifier, *, senders: Senders, trigger_event_id: str, now: datetime) -> WatchedCase:
+    notice_id = ev.derived_id("notice", trigger_event_id, notice.recipient_role, notice.template, notifier.medium)
+    if notice_id in case.pending:
+        return case  # already kept for a retry: the retry sends it
+    notice = replace(notice, notice_id=notice_id)
+    common = _outcome_fields(notice, notifier.medium, trigger_event_id)
+    try:
+        await notifier.send(notice)
+    except Exception as exc:  # noqa: BLE001 - a failed notice is kept for later, not fatal
+        reason, attempts = _reason(exc)
+        next_at = senders.retry.next_at(now, 1)
+        log.warning("notice failed, kept for a retry", extra={"medium": notifier.medium, "template": notice.template, "error": reason[:300]})
+        await senders.publish(ev.NotificationFailed(**common, error=f"{reason} (retrying from {next_at.isoformat()})"[:2000],
+                                                    attempts=attempts, failed_at=now), ev.derived_id("notice-failed", notice_id, "1"))
+        kept = {"medium": notifier.medium, "recipient_role": notice.recipient_role, "template": notice.template,
+                "trigger_event_id": trigger_event_id, "fields": notice.fields, "language": notice.language, "to": notice.to,
+                "in_reply_to": notice.in_reply_to, "references": list(notice.references), "attempts": attempts,
+                "first_failed_at": now.isoformat(), "round": 1, "next_at": next_at.isoformat()}
+        return replace(case, pending=case.pending | {notice_id: kept})
+    await senders.publish(ev.NotificationSent(**common, sent_at=now), notice_id)
+    return case
 
 
 async def notify(
-    *, notifiers: Sequence[Notifier], publish: Publish, case_id: str, role: str, template: str, trigger_event_id: str,
-    fields: dict[str, str], now: datetime,
-) -> None:
-    """Send one notice through every configured medium; record each outcome as an event."""
-    notice = Notice(case_id=case_id, recipient_role=role, template=template, fields=fields)
-    for notifier in notifiers:
-        event_id = ev.derived_id("notice", trigger_event_id, role, template, notifier.medium)
-        common = dict(case_id=case_id, medium=notifier.medium, recipient_role=role, template=template, trigger_event_id=trigger_event_id)
-        try:
-            await notifier.send(notice)
-        except Exception as exc:  # noqa: BLE001 - a failed notice is recorded, not fatal
-            attempts = exc.attempts if isinstance(exc, DeliveryFailed) else 1
-            reason = str(exc) if isinstance(exc, DeliveryFailed) else f"{type(exc).__name__}: {exc}"
-            log.warning("notice failed", extra={"medium": notifier.medium, "template": template, "error": reason[:300]})
-            await publish(ev.NotificationFailed(**common, error=reason[:2000], attempts=max(attempts, 1), failed_at=now), event_id)
-            continue
-        await publish(ev.NotificationSent(**common, sent_at=now), event_id)
+    case: WatchedCase, *, senders: Senders, role: str, template: str, trigger_event_id: str, fields: dict[str, str], now: datetime,
+    notifiers: Sequence[Notifier] | None = None,
+) -> WatchedCase:
+    """Send one staff notice through every staff medium; failed deliveries are kept on the case."""
+    notice = Notice(case_id=case.case_id, recipient_role=role, template=template, fields=fields)
+    for notifier in senders.staff() if notifiers is None else notifiers:
+        case = await _send(case, notice, notifier, senders=senders, trigger_event_id=trigger_event_id, now=now)
+    return case
 
 
-async def on_routed(event: ev.Event, *, watch: Watch, publish: Publish, notifiers: Sequence[Notifier], now: datetime) -> None:
+def customer_medium(customer: Mapping[str, Any] | None, senders: Senders) -> tuple[Notifier, str] | None:
+    """The medium and address a customer's notices go to: the channel they used where it
+    answers (e-mail, SMS), else whichever of the two their contact details allow."""
+    if not customer:
+        return None
+    email, phone = customer.get("email"), customer.get("phone")
+    options = [("email", email), ("sms", phone)]
+    if customer.get("channel") == "sms":
+        options.reverse()
+    for medium, address in options:
+        notifier = senders.medium(medium)
+        if address and notifier is not None:
+            return notifier, address
+    return None
+
+
+async def notify_customer(
+    case: WatchedCase, *, senders: Senders, template: str, trigger_event_id: str, fields: dict[str, str], now: datetime,
+    callback_purpose: str | None = None,
+) -> WatchedCase:
+    """A customer notice on their medium; without one, a call-back task for the hotline
+    (when `callback_purpose` says the notice matters enough to call them)."""
+    customer = case.customer or {}
+    route = customer_medium(customer, senders)
+    if route is None:
+        if callback_purpose is None:
+            return case
+        return await notify(case, senders=senders, role=HOTLINE, template="callback_task", trigger_event_id=trigger_event_id, now=now,
+                            fields={"purpose": callback_purpose, "priority": case.priority, "link": senders.link(case.case_id)})
+    notifier, address = route
+    threaded = notifier.medium == "email" and customer.get("channel") == "email" and customer.get("message_id")
+    notice = Notice(
+        case_id=case.case_id, recipient_role=CUSTOMER, template=template, fields=fields, language=customer.get("language") or "en",
+        to=address, in_reply_to=customer.get("message_id") if threaded else None,
+        references=tuple(customer.get("references") or ()) if threaded else (),
+    )
+    return await _send(case, notice, notifier, senders=senders, trigger_event_id=trigger_event_id, now=now)
+
+
+async def retry_delivery(case: WatchedCase, *, notice_id: str, senders: Senders, now: datetime) -> WatchedCase:
+    """Send a kept delivery again: sent, it leaves the case; failed, it waits longer, until the
+    policy gives up (then `NotificationFailed` says so, with when it started failing and why)."""
+    kept = case.pending.get(notice_id)
+    if kept is None:
+        return case  # sent already (a redelivered retry)
+    notice = Notice(case_id=case.case_id, recipient_role=kept["recipient_role"], template=kept["template"], fields=kept["fields"],
+                    language=kept["language"], notice_id=notice_id, to=kept["to"], in_reply_to=kept["in_reply_to"],
+                    references=tuple(kept["references"]))
+    common = _outcome_fields(notice, kept["medium"], kept["trigger_event_id"])
+    rest = {key: value for key, value in case.pending.items() if key != notice_id}
+    notifier = senders.medium(kept["medium"])
+    try:
+        if notifier is None:
+            raise DeliveryFailed(f"the {kept['medium']} channel is no longer configured (NOTIFICATION_CHANNELS)", 0)
+        await notifier.send(notice)
+    except Exception as exc:  # noqa: BLE001
+        reason, attempts = _reason(exc)
+        attempts += kept["attempts"]
+        round_ = kept["round"] + 1
+        first_failed = datetime.fromisoformat(kept["first_failed_at"])
+        failed_id = ev.derived_id("notice-failed", notice_id, str(round_))
+        if notifier is None or now - first_failed >= senders.retry.give_up_after:
+            log.error("notice given up", extra={"medium": kept["medium"], "template": notice.template, "error": reason[:300]})
+            error = f"gave up after {attempts} attempts since {first_failed.isoformat()}: {reason}"
+            await senders.publish(ev.NotificationFailed(**common, error=error[:2000], attempts=attempts, failed_at=now), failed_id)
+            return replace(case, pending=rest)
+        next_at = senders.retry.next_at(now, round_)
+        log.warning("notice failed again", extra={"medium": kept["medium"], "template": notice.template, "error": reason[:300]})
+        await senders.publish(ev.NotificationFailed(**common, error=f"{reason} (retrying from {next_at.isoformat()})"[:2000],
+                                                    attempts=attempts, failed_at=now), failed_id)
+        return replace(case, pending=rest | {notice_id: kept | {"attempts": attempts, "round": round_, "next_at": next_at.isoformat()}})
+    await senders.publish(ev.NotificationSent(**common, sent_at=now), notice_id)
+    return replace(case, pending=rest)
+
+
+# --- the table --------------------------------------------------------------------------------
+
+
+def _load(watch: Watch, case_id: str) -> WatchedCase | None:
+    stored = watch.get(case_id)
+    return WatchedCase.from_json(stored) if stored is not None else None
+
+
+def _store(watch: Watch, case: WatchedCase) -> None:
+    if case.closed and not case.pending:
+        watch.pop(case.case_id, None)
+    else:
+        watch[case.case_id] = case.to_json()
+
+
+def _staff_fields(case: WatchedCase, senders: Senders, **more: str) -> dict[str, str]:
+    return {"priority": case.priority, "department": case.department, "link": senders.link(case.case_id)} | more
+
+
+def customer_of(event: ev.Event) -> dict[str, Any]:
+    """What the customer's notices need from their complaint (personal data: kept in the
+    table, never logged, never in an event)."""
+    received: ev.ComplaintReceived = event.data
+    email = received.email
+    return {
+        "received_event_id": event.id, "channel": received.channel.value,
+        "language": received.language.value if received.language else None,
+        "email": received.customer.email, "phone": received.customer.phone,
+        "message_id": email.message_id if email else None, "references": list(email.references) if email else [],
+        "subject": received.subject,
+    }
+
+
+async def acknowledge_customer(case: WatchedCase, *, senders: Senders, now: datetime) -> WatchedCase:
+    """The acknowledgement on receipt, once the case is both received and judged valid."""
+    if not case.routed or case.customer is None or case.customer_acknowledged:
+        return case
+    customer = case.customer
+    fields = {"acknowledge_by": case.acknowledge_by.strftime("%Y-%m-%d %H:%M UTC") if case.acknowledge_by else "",
+              "their_subject": customer.get("subject") or ""}
+    case = await notify_customer(case, senders=senders, template="acknowledgement", trigger_event_id=customer["received_event_id"],
+                                 fields=fields, now=now)
+    return replace(case, customer_acknowledged=True)
+
+
+async def on_received(event: ev.Event, *, watch: Watch, senders: Senders, now: datetime) -> None:
+    received: ev.ComplaintReceived = event.data
+    with case_context(received.case_id):
+        case = _load(watch, received.case_id) or WatchedCase(case_id=received.case_id)
+        if case.customer is not None:
+            return  # redelivered
+        case = replace(case, customer=customer_of(event))
+        _store(watch, await acknowledge_customer(case, senders=senders, now=now))
+
+
+async def on_routed(event: ev.Event, *, watch: Watch, senders: Senders, now: datetime) -> None:
     routed: ev.ComplaintRouted = event.data
     with case_context(routed.case_id):
-        case = WatchedCase.from_routed(routed)
-        if case is None:
-            return
-        if routed.case_id in watch:
+        before = _load(watch, routed.case_id)
+        if before is not None and before.routed:
             return  # a redelivered decision: the department was told already
-        watch[routed.case_id] = case.to_json()
-        await notify(
-            notifiers=notifiers, publish=publish, case_id=routed.case_id, role=f"department:{routed.department}",
-            template="case_assigned", trigger_event_id=event.id, now=now,
-            fields={"priority": routed.priority.value, "category": routed.category,
-                    "acknowledge_by": routed.deadlines.acknowledge_by.isoformat() if routed.deadlines else ""},
+        case = (before or WatchedCase(case_id=routed.case_id)).with_routing(routed)
+        if case is None:
+            if before is not None:
+                del watch[routed.case_id]  # spam, a duplicate, invalid: no notices, no clocks
+            return
+        case = await notify(
+            case, senders=senders, role=f"department:{routed.department}", template="case_assigned", trigger_event_id=event.id, now=now,
+            fields=_staff_fields(case, senders, category=routed.category,
+                                 acknowledge_by=routed.deadlines.acknowledge_by.isoformat() if routed.deadlines else ""),
         )
+        _store(watch, await acknowledge_customer(case, senders=senders, now=now))
 
 
-async def on_case_update(event: ev.Event, *, watch: Watch) -> None:
+async def on_case_update(event: ev.Event, *, watch: Watch, senders: Senders, ladder: LadderConfig, now: datetime) -> None:
     update: ev.CaseUpdate = event.data
-    stored = watch.get(update.case_id)
-    if stored is None:
-        return
-    after = apply_update(WatchedCase.from_json(stored), update)
-    if after is None:
-        del watch[update.case_id]
-    else:
-        watch[update.case_id] = after.to_json()
+    with case_context(update.case_id):
+        case = _load(watch, update.case_id)
+        if case is None or event.id in case.handled_updates:
+            return
+        after = apply_update(case, update, ladder=ladder)
+        if after is not None:
+            after = replace(after, handled_updates=[*case.handled_updates, event.id][-REMEMBERED_UPDATES:])
+        if after is None:
+            del watch[update.case_id]
+            return
+        if isinstance(update, ev.RemedyProposed):
+            after = await notify(after, senders=senders, role=f"supervisor:{after.department}", template="approval_request",
+                                 trigger_event_id=event.id, now=now,
+                                 fields=_staff_fields(after, senders, remedy=update.remedy,
+                                                      approve_by=after.approve_by.isoformat() if after.approve_by else ""))
+        elif isinstance(update, ev.RemedyRejected):
+            after = await notify(after, senders=senders, role=f"department:{after.department}", template="remedy_rejected",
+                                 trigger_event_id=event.id, now=now, fields=_staff_fields(after, senders, reason=update.reason))
+        elif isinstance(update, ev.CaseResolved):
+            after = await notify_customer(after, senders=senders, template="resolution", trigger_event_id=event.id, now=now,
+                                          fields={"resolution": update.resolution})
+            after = await notify_customer(after, senders=senders, template="satisfaction_request", trigger_event_id=event.id, now=now,
+                                          fields={}, callback_purpose="satisfaction_request")
+        _store(watch, after)
 
 
-def due_escalation_events(*, watch: Mapping[str, Any], now: datetime, manager_after: timedelta) -> list[tuple[str, ev.CaseEscalated]]:
-    """The escalations due now that the watch has not marked yet, as (derived event id, event).
-
-    Only reads the watch: the timer calls this outside any stream, where a Faust table
-    refuses writes. The rung is marked by `on_escalated`, from the escalations topic.
-    """
-    due: list[tuple[str, ev.CaseEscalated]] = []
-    for stored in list(watch.values()):
-        case = WatchedCase.from_json(stored)
-        due += [escalation_event(case, escalation, now) for escalation in due_escalations(case, now, manager_after=manager_after)]
-    return due
+# --- the ladder -------------------------------------------------------------------------------
 
 
-async def publish_due_escalations(
-    *, watch: Mapping[str, Any], publish: Publish, now: datetime, manager_after: timedelta, published: set[str]
-) -> int:
-    """Publish each due escalation once per process; returns the number published now.
-
-    `published` holds the ids this process already published whose rung the watch has not
-    marked yet (the escalations agent may not have caught up): they are not published again
-    every tick. Ids the watch has marked since are dropped, so the set stays as small as the
-    backlog. After a restart an unmarked escalation is published again under the same id,
-    which consumers drop as a duplicate.
-    """
-    due = due_escalation_events(watch=watch, now=now, manager_after=manager_after)
-    published.intersection_update(event_id for event_id, _ in due)
-    made = 0
-    for event_id, escalated in due:
-        if event_id in published:
-            continue
-        with case_context(escalated.case_id):
-            await publish(escalated, event_id)
-        published.add(event_id)
-        made += 1
-    return made
+async def climb(case: WatchedCase, escalation: Escalation, *, trigger_event_id: str, senders: Senders, ladder: LadderConfig,
+                now: datetime) -> WatchedCase | None:
+    """Notify the rung's roles and mark it; None when the case reached it already."""
+    if has_reached(case, escalation.deadline, escalation.level):
+        return None
+    roles = [role_of(escalation.level, case.department)]
+    if case.tier == ev.CustomerTier.KEY_ACCOUNT.value and LEVELS.index(escalation.level) >= LEVELS.index(ladder.key_account_from):
+        roles += ladder.key_account_roles
+    fields = _staff_fields(case, senders, deadline=escalation.deadline, level=escalation.level, due_at=escalation.due_at.isoformat())
+    for role in roles:
+        case = await notify(case, senders=senders, role=role, template=f"escalated_{escalation.deadline}", trigger_event_id=trigger_event_id,
+                            fields=fields, now=now)
+    # Marked after the notices: a crash in between sends them again (same derived ids)
+    # rather than never. Faust writes the changelog before it commits this event's offset.
+    return mark_escalated(case, [escalation])
 
 
-async def on_escalated(event: ev.Event, *, watch: Watch, publish: Publish, notifiers: Sequence[Notifier], now: datetime) -> bool:
+async def on_escalated(event: ev.Event, *, watch: Watch, senders: Senders, ladder: LadderConfig, now: datetime) -> bool:
     """Send the notices of an escalation and mark its rung in the watch; returns whether it did.
 
     A redelivered escalation finds its rung marked and sends nothing again; one for a case
@@ -127,18 +354,84 @@ async def on_escalated(event: ev.Event, *, watch: Watch, publish: Publish, notif
     """
     escalated: ev.CaseEscalated = event.data
     with case_context(escalated.case_id):
-        stored = watch.get(escalated.case_id)
-        if stored is None:
+        case = _load(watch, escalated.case_id)
+        if case is None or case.closed:
             return False
-        case = WatchedCase.from_json(stored)
-        if has_reached(case, escalated.deadline, escalated.level):
+        climbed = await climb(case, Escalation(escalated.deadline, escalated.level.value, escalated.due_at),
+                              trigger_event_id=event.id, senders=senders, ladder=ladder, now=now)
+        if climbed is None:
             return False
-        await notify(
-            notifiers=notifiers, publish=publish, case_id=escalated.case_id,
-            role=f"{escalated.level.value}:{escalated.department}", template=f"escalated_{escalated.deadline}",
-            trigger_event_id=event.id, now=now, fields={"priority": case.priority, "due_at": escalated.due_at.isoformat()},
-        )
-        # Marked after the notices: a crash in between sends them again (same derived ids)
-        # rather than never. Faust writes the changelog before it commits this event's offset.
-        watch[escalated.case_id] = mark_escalated(case, [Escalation(escalated.deadline, escalated.level, escalated.due_at)]).to_json()
+        _store(watch, climbed)
         return True
+
+
+async def on_due(work: DueWork, *, watch: Watch, senders: Senders, ladder: LadderConfig, now: datetime) -> bool:
+    """A rung `CaseEscalated` cannot carry, or a delivery to retry; returns whether it did anything."""
+    with case_context(work.case_id):
+        case = _load(watch, work.case_id)
+        if case is None:
+            return False
+        if work.kind == "retry":
+            after = await retry_delivery(case, notice_id=work.notice_id or "", senders=senders, now=now)
+        else:
+            if case.closed or work.due_at is None:
+                return False
+            climbed = await climb(case, Escalation(work.clock or "", work.level, work.due_at),  # type: ignore[arg-type]
+                                  trigger_event_id=work.work_id, senders=senders, ladder=ladder, now=now)
+            if climbed is None:
+                return False
+            after = climbed
+        if after == case:
+            return False
+        _store(watch, after)
+        return True
+
+
+# --- the timer's side ---------------------------------------------------------------------------
+
+
+def due_work(case: WatchedCase, now: datetime, *, ladder: LadderConfig) -> list[tuple[str, ev.CaseEscalated | DueWork]]:
+    """What is due for the case now, as (work id, what to publish)."""
+    due: list[tuple[str, ev.CaseEscalated | DueWork]] = []
+    for escalation in due_escalations(case, now, ladder=ladder):
+        if escalation.is_event:
+            due.append(escalation_event(case, escalation, now))
+        else:
+            work = DueWork(kind="rung", case_id=case.case_id, clock=escalation.deadline, level=escalation.level, due_at=escalation.due_at)
+            due.append((work.work_id, work))
+    for notice_id, kept in case.pending.items():
+        if datetime.fromisoformat(kept["next_at"]) <= now:
+            work = DueWork(kind="retry", case_id=case.case_id, notice_id=notice_id, round=kept["round"])
+            due.append((work.work_id, work))
+    return due
+
+
+def next_look(case: WatchedCase, *, ladder: LadderConfig) -> datetime | None:
+    """When the timer should look at the case next: its next rung or its next retry."""
+    times = [datetime.fromisoformat(kept["next_at"]) for kept in case.pending.values()]
+    if (rung := next_due(case, ladder=ladder)) is not None:
+        times.append(rung)
+    return min(times, default=None)
+
+
+async def publish_due(
+    case: WatchedCase, *, publish: Publish, publish_work: PublishWork, now: datetime, ladder: LadderConfig, in_flight: set[str]
+) -> int:
+    """Publish what is due for the case that this process has not published yet; returns how many.
+
+    `in_flight` holds the case's work ids this process published that the table has not
+    marked yet (the agents may not have caught up). After a restart an unmarked one is
+    published again under the same id, which the agents then find marked or drop.
+    """
+    made = 0
+    with case_context(case.case_id):
+        for work_id, work in due_work(case, now, ladder=ladder):
+            if work_id in in_flight:
+                continue
+            if isinstance(work, DueWork):
+                await publish_work(work)
+            else:
+                await publish(work, work_id)
+            in_flight.add(work_id)
+            made += 1
+    return made

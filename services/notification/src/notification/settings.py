@@ -5,6 +5,8 @@ from complaints_shared.settings import ServiceSettings
 from pydantic import SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from .domain.ladder import DEFAULT_LADDER_FILE
+
 
 class NotificationSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="NOTIFICATION_", extra="ignore", populate_by_name=True)
@@ -12,13 +14,16 @@ class NotificationSettings(ServiceSettings):
     service_name: str = "notification"
     port: int = 8003
     app_id: str = "notification"
-    check_interval_seconds: float = 30.0
-    # How long past a slipped deadline the case climbs from supervisor to manager.
-    manager_after_minutes: float = 240.0
+    # The timers fire from an in-memory schedule, not a scan; this is only how often the timer
+    # task looks at whether the worker is (still) ready when nothing is due sooner.
+    check_interval_seconds: float = 1.0
+    # The escalation ladder per department and priority (see config/ladder.yaml).
+    ladder_file: Path = DEFAULT_LADDER_FILE
     data_dir: Path = Path(".local/notification")
 
-    # Where notices go: any of log, webhook, email (NOTIFICATION_CHANNELS='["log","email"]').
-    channels: list[Literal["log", "webhook", "email"]] = ["log"]
+    # Where notices go: any of log, webhook, email, sms (NOTIFICATION_CHANNELS='["log","email"]').
+    # Staff notices go through log, webhook and email; a customer's through email or sms.
+    channels: list[Literal["log", "webhook", "email", "sms"]] = ["log"]
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None  # signs each body (X-Complaints-Signature)
     smtp_host: str = "127.0.0.1"
@@ -27,10 +32,26 @@ class NotificationSettings(ServiceSettings):
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = False
     mail_from: str = "complaints@localhost"
+    # The domain of the Message-IDs of our mails (intake threads replies by it); default: mail_from's.
+    mail_domain: str | None = None
     # Role → address, e.g. {"department:quality": "quality@corp.example", "supervisor": "sup@corp.example"}
     role_addresses: dict[str, str] = {}
     default_address: str | None = None
-    delivery_attempts: int = 3
+    # SMS gateway: "twilio" (the Messages API) or "json"; url is the API's base (twilio) or the endpoint (json).
+    sms_gateway: Literal["twilio", "json"] = "twilio"
+    sms_url: str | None = None
+    sms_account: str | None = None
+    sms_token: SecretStr | None = None
+    sms_from: str = "complaints"
+    # Where staff open a case (approval requests, escalations): {case_id} is filled in.
+    case_link: str = "http://127.0.0.1:8000/v1/cases/{case_id}"
+
+    delivery_attempts: int = 3  # tries in a row before a delivery is kept for later
+    # A delivery that failed is retried after retry_first_seconds, doubling up to retry_max_seconds,
+    # until give_up_after_hours; each failed round is published as NotificationFailed.
+    retry_first_seconds: float = 30.0
+    retry_max_seconds: float = 900.0
+    give_up_after_hours: float = 48.0
 
     @model_validator(mode="after")
     def _channels_configured(self) -> "NotificationSettings":
@@ -38,4 +59,12 @@ class NotificationSettings(ServiceSettings):
             raise ValueError("NOTIFICATION_WEBHOOK_URL is required when notices go to a webhook")
         if "email" in self.channels and not (self.role_addresses or self.default_address):
             raise ValueError("NOTIFICATION_ROLE_ADDRESSES or NOTIFICATION_DEFAULT_ADDRESS is required for e-mail notices")
+        if "sms" in self.channels and not self.sms_url:
+            raise ValueError("NOTIFICATION_SMS_URL is required when notices go by SMS")
+        if "sms" in self.channels and self.sms_gateway == "twilio" and not (self.sms_account and self.sms_token):
+            raise ValueError("NOTIFICATION_SMS_ACCOUNT and NOTIFICATION_SMS_TOKEN are required for a Twilio-compatible gateway")
         return self
+
+    @property
+    def message_id_domain(self) -> str:
+        return self.mail_domain or self.mail_from.rpartition("@")[2] or "localhost"

@@ -2,84 +2,111 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from typing import Any
 
 import faust
 from complaints_shared import events as ev
+from complaints_shared.logging import case_context
 from complaints_shared.streams import Publisher, dead_letter_on_error, events_of
-from complaints_shared.topics import CASE_UPDATES, ESCALATIONS, ROUTED
+from complaints_shared.topics import CASE_UPDATES, ESCALATIONS, RECEIVED, ROUTED, notification_due_topic
 from faust.types.tables import TableT
+from pydantic import ValidationError
 
 from .. import handlers
-from ..adapters.notifiers import Notifier
+from ..domain.ladder import LadderConfig
 from ..settings import NotificationSettings
+from .clocks import ClockKeeper, work_record
 
 
 @dataclass
 class NotificationAgents:
     watch: TableT
+    keeper: ClockKeeper
+    watch_received: object
     watch_routed: object
     follow_updates: object
     escalate: object
-    check: object
-    # One timer tick (what `check` runs every interval): publishes the due escalations and
-    # returns how many; 0 while the table is not (yet) recovered.
+    due: object
+    clocks: object
+    # One timer tick: publishes what came due and returns how many; 0 while the table is not
+    # (yet) recovered.
     check_once: Callable[[], Awaitable[int]]
 
 
-def register(app: faust.App, settings: NotificationSettings, *, publisher: Publisher, notifiers: Sequence[Notifier], clock) -> NotificationAgents:
+def register(
+    app: faust.App, settings: NotificationSettings, *, publisher: Publisher, senders: handlers.Senders, ladder: LadderConfig, clock,
+) -> NotificationAgents:
+    received_topic = app.topic(settings.topic(RECEIVED.key), value_type=bytes, key_type=bytes)
     routed_topic = app.topic(settings.topic(ROUTED.key), value_type=bytes, key_type=bytes)
     updates_topic = app.topic(settings.topic(CASE_UPDATES.key), value_type=bytes, key_type=bytes)
     # Notification's own escalations: the timer publishes them, `escalate` marks each rung in
     # the table and sends its notices (a table is written only inside stream iteration).
     escalations_topic = app.topic(settings.topic(ESCALATIONS.key), value_type=bytes, key_type=bytes)
-    # case id → WatchedCase JSON; co-partitioned with the three source topics (key = case id).
-    watch = app.Table("watched-cases", default=None, partitions=ROUTED.partitions)
+    # The same for what CaseEscalated cannot carry (director, approve-by) and deliveries to retry.
+    due_spec = notification_due_topic(settings.app_id)
+    due_topic = app.topic(due_spec.name(settings.topic_prefix), value_type=bytes, key_type=bytes, partitions=due_spec.partitions)
+    # case id → WatchedCase JSON; co-partitioned with the source topics (key = case id).
+    table = app.Table("watched-cases", default=None, partitions=ROUTED.partitions)
 
-    async def publish(data: ev.Contract, event_id: str) -> None:
-        await publisher.publish(data, event_id)  # attached to the event in hand
+    async def publish_work(work: handlers.DueWork) -> None:
+        key, value = work_record(work)
+        await app.producer.send_and_wait(due_topic.get_topic_name(), key, value, None, None, None)
 
-    async def publish_acknowledged(data: ev.Contract, event_id: str) -> None:
-        await publisher.publish_acknowledged(data, event_id)  # the timer has no event to attach to
+    keeper = ClockKeeper(
+        table=table, ladder=ladder, publish=lambda data, event_id: publisher.publish_acknowledged(data, event_id), publish_work=publish_work, clock=clock,
+        ready=lambda: not app.rebalancing and app.tables.actives_ready, idle_seconds=settings.check_interval_seconds,
+    )
+    watch = keeper.watch  # the table, rescheduling each case it writes
+
+    @app.on_partitions_assigned.connect
+    def rebuild_schedule(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:  # noqa: ARG001 - Faust's signal signature
+        keeper.partitions_changed()
+
+    @app.agent(received_topic, name="watch-received")
+    async def watch_received(stream):
+        async for event, message in events_of(stream, expect=RECEIVED.carries, publisher=publisher, consumer="notification"):
+            async with dead_letter_on_error(publisher, message, consumer="notification"):
+                await handlers.on_received(event, watch=watch, senders=senders, now=clock())
+            yield event.id
 
     @app.agent(routed_topic, name="watch-routed")
     async def watch_routed(stream):
         async for event, message in events_of(stream, expect=ROUTED.carries, publisher=publisher, consumer="notification"):
             async with dead_letter_on_error(publisher, message, consumer="notification"):
-                await handlers.on_routed(event, watch=watch, publish=publish, notifiers=notifiers, now=clock())
+                await handlers.on_routed(event, watch=watch, senders=senders, now=clock())
             yield event.id
 
     @app.agent(updates_topic, name="follow-updates")
     async def follow_updates(stream):
         async for event, message in events_of(stream, expect=CASE_UPDATES.carries, publisher=publisher, consumer="notification"):
             async with dead_letter_on_error(publisher, message, consumer="notification"):
-                await handlers.on_case_update(event, watch=watch)
+                await handlers.on_case_update(event, watch=watch, senders=senders, ladder=ladder, now=clock())
             yield event.id
 
     @app.agent(escalations_topic, name="escalate")
     async def escalate(stream):
         async for event, message in events_of(stream, expect=ESCALATIONS.carries, publisher=publisher, consumer="notification"):
             async with dead_letter_on_error(publisher, message, consumer="notification"):
-                await handlers.on_escalated(event, watch=watch, publish=publish, notifiers=notifiers, now=clock())
+                await handlers.on_escalated(event, watch=watch, senders=senders, ladder=ladder, now=clock())
             yield event.id
 
-    # Escalation ids this process published that the table hasn't marked yet.
-    published: set[str] = set()
+    @app.agent(due_topic, name="due")
+    async def due(stream):
+        async for record in stream.events():
+            message = record.message
+            async with dead_letter_on_error(publisher, message, consumer="notification"):
+                try:
+                    work = handlers.DueWork.model_validate_json(message.value)
+                except ValidationError as exc:
+                    raise ValueError(ev.describe_failure(exc)) from None
+                with case_context(work.case_id):
+                    await handlers.on_due(work, watch=watch, senders=senders, ladder=ladder, now=clock())
+            yield message.offset
 
-    async def check_once() -> int:
-        # Until the table is recovered (at start, after a rebalance) it may hold a case
-        # without its marks yet, which would publish its escalations again.
-        if app.rebalancing or not app.tables.actives_ready:
-            return 0
-        return await handlers.publish_due_escalations(
-            watch=watch, publish=publish_acknowledged, now=clock(),
-            manager_after=timedelta(minutes=settings.manager_after_minutes), published=published,
-        )
+    @app.task
+    async def clocks() -> None:
+        await keeper.run()
 
-    @app.timer(interval=settings.check_interval_seconds)
-    async def check():
-        await check_once()
-
-    return NotificationAgents(watch, watch_routed, follow_updates, escalate, check, check_once)
+    return NotificationAgents(table, keeper, watch_received, watch_routed, follow_updates, escalate, due, clocks, keeper.tick)

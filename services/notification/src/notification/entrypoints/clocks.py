@@ -1,0 +1,137 @@
+"""The timer: fires the watch's clocks from an in-memory schedule (a heap), not a scan.
+
+The schedule is rebuilt from the table whenever the worker has (again) its partitions and
+their tables recovered, and every table write of the agents goes through `ScheduledWatch`,
+which reschedules that case. The timer sleeps until the earliest entry (or until a write
+brings an earlier one), reads the cases that came due from the table and publishes what is
+due for them; the agents that consume it write the table, which schedules the next rung.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterator, MutableMapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from .. import handlers
+from ..domain.ladder import LadderConfig, WatchedCase
+from ..domain.schedule import Schedule
+
+log = logging.getLogger(__name__)
+# A case whose publishing failed (a broker hiccup) is looked at again this much later.
+RETRY_LOOK = timedelta(seconds=1)
+
+
+class ScheduledWatch(MutableMapping[str, Any]):
+    """The watch table as the handlers see it: every write also reschedules the case."""
+
+    def __init__(self, table: MutableMapping[str, Any], keeper: ClockKeeper) -> None:
+        self.table, self.keeper = table, keeper
+
+    def __getitem__(self, case_id: str) -> Any:
+        return self.table[case_id]
+
+    def __setitem__(self, case_id: str, value: Any) -> None:
+        self.table[case_id] = value
+        self.keeper.written(case_id, value)
+
+    def __delitem__(self, case_id: str) -> None:
+        del self.table[case_id]
+        self.keeper.written(case_id, None)
+
+    def __contains__(self, case_id: object) -> bool:
+        return case_id in self.table
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.table)
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+
+class ClockKeeper:
+    def __init__(
+        self, *, table: MutableMapping[str, Any], ladder: LadderConfig, publish: handlers.Publish, publish_work: handlers.PublishWork,
+        clock: Callable[[], datetime], ready: Callable[[], bool], idle_seconds: float = 1.0,
+    ) -> None:
+        self.table, self.ladder, self.publish, self.publish_work = table, ladder, publish, publish_work
+        self.clock, self.ready, self.idle_seconds = clock, ready, idle_seconds
+        self.schedule = Schedule()
+        self.in_flight: dict[str, set[str]] = {}  # case id → work ids published, not marked yet
+        self.stale = True  # rebuild before the next tick
+        self._wake = asyncio.Event()
+        self.watch = ScheduledWatch(table, self)
+
+    # --- kept up to date by the agents' writes ----------------------------------------------
+    def written(self, case_id: str, value: Any) -> None:
+        if value is None:
+            self.schedule.set(case_id, None)
+            self.in_flight.pop(case_id, None)
+            return
+        case = WatchedCase.from_json(value)
+        if flying := self.in_flight.get(case_id):
+            # Keep only the ids still due: the others were marked (or are no longer due).
+            flying.intersection_update(work_id for work_id, _ in handlers.due_work(case, self.clock(), ladder=self.ladder))
+        if self.schedule.set(case_id, handlers.next_look(case, ladder=self.ladder)):
+            self._wake.set()
+
+    def partitions_changed(self) -> None:
+        self.stale = True
+        self._wake.set()
+
+    def rebuild(self) -> int:
+        """The schedule from the table (after partitions were assigned and the table recovered)."""
+        entries = []
+        for case_id, value in list(self.table.items()):
+            if value is not None:
+                entries.append((case_id, handlers.next_look(WatchedCase.from_json(value), ladder=self.ladder)))
+        self.schedule.rebuild(entries)
+        self.in_flight.clear()
+        self.stale = False
+        log.info("clock schedule rebuilt", extra={"cases": len(entries), "scheduled": len(self.schedule)})
+        return len(self.schedule)
+
+    # --- the timer ------------------------------------------------------------------------------
+    async def tick(self) -> int:
+        """Publish what came due; returns how many events. Nothing while the worker is not
+        ready: until the table is recovered it may hold a case without its marks yet."""
+        if not self.ready():
+            self.stale = True
+            return 0
+        if self.stale:
+            self.rebuild()
+        now = self.clock()
+        made = 0
+        for case_id in self.schedule.pop_due(now):
+            value = self.table.get(case_id)
+            if value is None:
+                continue
+            case = WatchedCase.from_json(value)
+            try:
+                made += await handlers.publish_due(case, publish=self.publish, publish_work=self.publish_work, now=now, ladder=self.ladder,
+                                                   in_flight=self.in_flight.setdefault(case_id, set()))
+            except Exception:  # noqa: BLE001 - the broker may be away: look again shortly, keep the timer alive
+                log.exception("publishing due work failed", extra={"case_id": case_id})
+                self.schedule.set(case_id, now + RETRY_LOOK)
+        return made
+
+    def seconds_to_next(self) -> float:
+        earliest = self.schedule.earliest()
+        if earliest is None or self.stale:
+            return self.idle_seconds
+        return max(0.0, min(self.idle_seconds, earliest - self.clock().timestamp()))
+
+    async def run(self) -> None:
+        while True:
+            await self.tick()
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=self.seconds_to_next())
+            except TimeoutError:
+                pass
+
+
+def work_record(work: handlers.DueWork) -> tuple[bytes, bytes]:
+    return work.case_id.encode(), work.model_dump_json(exclude_none=True).encode()
