@@ -346,11 +346,17 @@ def test_handling_hint_and_motive(clf):
     assert "Listen first" in angry.handling_hint or "vent" in angry.handling_hint
 
 
-def test_uncertain_goes_to_triage(clf):
+def test_uncertain_goes_to_the_triage_queue_with_its_best_guess(clf):
+    """Weak evidence used to send the case to customer service, which then held what matched
+    nothing; now it waits in a queue of its own, and keeps the department the evidence points to."""
     c = decide(clf, "Hello.", language="en")
     assert c.uncertain
-    assert c.department == "customer_service"
-    assert any(e.step == "triage" for e in c.explanation)
+    assert c.department == "triage"
+    assert c.best_guess_department == clf.rules.categories[c.category].department
+    (triage,) = [e for e in c.explanation if e.step == "triage"]
+    assert f"best guess {c.category} -> {c.best_guess_department}" in triage.detail
+    sure = decide(clf, "The courier left my parcel in the rain and the box arrived crushed, two weeks late.", language="en")
+    assert not sure.uncertain and sure.department == sure.best_guess_department == "logistics"
 
 
 # --- configuration without code ------------------------------------------------------------

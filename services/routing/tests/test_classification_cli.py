@@ -31,7 +31,7 @@ def test_decide_writes_one_decision_per_line(monkeypatch, capsys):
     assert code == 0 and err == ""
     got = [json.loads(x) for x in out.splitlines()]
     assert [g["id"] for g in got] == ["a", "b"]
-    assert set(got[0]) == {"id", "department", "category", "priority", "confidence", "uncertain", "explanation"}
+    assert set(got[0]) == {"id", "department", "category", "priority", "confidence", "uncertain", "best_guess_department", "explanation"}
     assert (got[0]["category"], got[0]["priority"]) == ("product_quality", "P1")
     assert (got[1]["department"], got[1]["priority"]) == ("legal", "P1")
     assert all(isinstance(e, dict) and {"step", "rule", "detail", "weight"} == set(e) for e in got[0]["explanation"])

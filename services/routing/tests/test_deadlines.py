@@ -257,3 +257,24 @@ def test_country_holidays_object_is_consulted():
 
     cal = BusinessCalendar(timezone=SH, country_holidays={date(2026, 11, 23)})
     assert cal.add_business_time(sh(2026, 11, 20, 17, 0), timedelta(hours=2)) == sh(2026, 11, 24, 10, 0)
+
+
+def test_the_triage_queue_acknowledges_within_its_own_deadline(policy):
+    """An uncertain decision waits in the triage queue, which must read it and hand it on within
+    2 working hours (calendar.yaml `triage`); the resolve deadline stays the priority's."""
+    plain = policy.deadlines_for(priority="P3", category="delivery", received_at=FRI_17)
+    triaged = policy.deadlines_for(priority="P3", category="delivery", received_at=FRI_17, triage=True)
+    assert local(triaged.acknowledge_by) == datetime(2026, 11, 23, 10, 0)  # Fri 17:00 + 1 h, Mon 09:00 + 1 h
+    assert triaged.acknowledge_by < plain.acknowledge_by and triaged.resolve_by == plain.resolve_by
+    p1 = policy.deadlines_for(priority="P1", category=None, received_at=FRI_17, triage=True)
+    assert local(p1.acknowledge_by) == datetime(2026, 11, 20, 18, 0)  # a P1 keeps its shorter hour
+    explanation = policy.decide(priority="P3", category="delivery", received_at=FRI_17, triage=True).explanation
+    assert "triage queue: acknowledge and assign within 2 working h" in explanation
+
+
+def test_the_triage_deadline_is_configurable_and_a_misspelt_key_is_refused():
+    shorter = DeadlinePolicy.from_dict({**BERLIN, "triage": {"acknowledge": "30m"}})
+    d = shorter.deadlines_for(priority="P3", category=None, received_at=datetime(2026, 11, 23, 9, 0, tzinfo=BER), triage=True)
+    assert d.acknowledge_by == datetime(2026, 11, 23, 9, 30, tzinfo=BER)
+    with pytest.raises(ValueError, match="acknowlege"):
+        DeadlinePolicy.from_dict({**BERLIN, "triage": {"acknowlege": "30m"}})

@@ -79,11 +79,16 @@ def test_history_is_bounded_and_closed_cases_stay_on_record(engine):
     assert handlers.remember(history, case, now=MONDAY_10) == [case]
 
 
-def test_uncertain_decision_goes_to_triage_and_says_so(engine):
+def test_uncertain_decision_goes_to_the_triage_queue_with_its_own_deadline(engine):
+    """Seen failing before the change: the case went to customer_service with P3's
+    acknowledge deadline (one working day)."""
     routed, _ = handlers.route(received("u1", "Hello, about the thing from last time, please call me."), STANDARD, engine=engine, history=[], now=MONDAY_10)
     assert routed.uncertain is True
-    assert routed.department == "customer_service"
-    assert any(item.step == "triage" for item in routed.explanation)
+    assert routed.department == "triage"
+    assert routed.category in engine.classifier.rules.categories  # the best guess is kept
+    assert any(item.step == "triage" and "best guess" in item.detail for item in routed.explanation)
+    assert routed.deadlines.acknowledge_by == MONDAY_10 + timedelta(hours=2)  # 2 working hours
+    assert any(item.step == "deadline" and "triage queue" in item.detail for item in routed.explanation)
 
 
 def test_one_phone_region_reaches_the_directory_and_the_validity_judge(monkeypatch):

@@ -77,6 +77,7 @@ def decide(classifier: Classifier, stream_in: TextIO, stream_out: TextIO, stream
             "priority": d.priority,
             "confidence": d.confidence,
             "uncertain": d.uncertain,  # weak evidence: a best guess, goes to triage
+            "best_guess_department": d.best_guess_department,  # = department unless in triage
             "explanation": [e.as_dict() for e in d.explanation],
         }
         if full:

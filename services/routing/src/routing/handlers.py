@@ -126,7 +126,10 @@ def route(
     ]
     deadlines = None
     if verdict.validity in (ev.Validity.VALID, ev.Validity.FOLLOW_UP):
-        decision = engine.deadlines.decide(priority=classification.priority, category=classification.category, received_at=complaint.received_at)
+        decision = engine.deadlines.decide(
+            priority=classification.priority, category=classification.category, received_at=complaint.received_at,
+            triage=classification.uncertain and classification.department == engine.classifier.rules.triage_department,
+        )
         deadlines = decision.deadlines
         explanation.append(ev.ExplanationItem(step="deadline", rule="calendar", detail=decision.explanation))
     routed = ev.ComplaintRouted(
@@ -135,7 +138,7 @@ def route(
         validity=verdict.validity,
         related_case_id=verdict.related_case_id,
         category=classification.category,
-        department=classification.department,  # uncertain ones already go to triage (rules.yaml)
+        department=classification.department,  # uncertain ones go to the triage queue (rules.yaml triage.department)
         priority=ev.Priority(classification.priority),
         confidence=classification.confidence,
         uncertain=classification.uncertain,

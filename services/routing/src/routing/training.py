@@ -140,7 +140,7 @@ def folds(records: list[dict], k: int, seed: int = 7) -> list[list[int]]:
 def cross_validate(records: list[dict], rules: RuleSet, k: int = 10, **fit_kw) -> dict:
     """k-fold CV of the whole decision (rules + model trained on the other folds)."""
     from .domain.classification import Classifier
-    from .evaluation.metrics import classify_record, score
+    from .evaluation.metrics import classify_record, decision_dict, score
 
     pairs = []
     for test_idx in folds(records, k):
@@ -150,5 +150,5 @@ def cross_validate(records: list[dict], rules: RuleSet, k: int = 10, **fit_kw) -
         clf = Classifier(rules, model)
         for i in test_idx:
             d = classify_record(clf, records[i])
-            pairs.append((records[i], {"department": d.department, "category": d.category, "priority": d.priority, "language": d.language}))
+            pairs.append((records[i], decision_dict(d)))
     return score(pairs)

@@ -111,7 +111,7 @@ class SafetyMotiveConfig(_Config):
 
 
 class TriageConfig(_Config):
-    department: str = "customer_service"
+    department: str = "triage"
     confidence_threshold: float = 0.4
 
 
@@ -283,6 +283,12 @@ class CategoryDeadlinesConfig(_Config):
     department_reply: Duration | None = None
 
 
+class TriageDeadlinesConfig(_Config):
+    # How soon the triage queue must read an uncertain case and hand it to a department: its
+    # acknowledge deadline (only ever brought forward: a P1 keeps its own, shorter one).
+    acknowledge: Duration = "2h"
+
+
 class CalendarConfig(_Config):
     version: str = "unversioned"
     timezone: str = "Asia/Shanghai"
@@ -293,3 +299,4 @@ class CalendarConfig(_Config):
     holiday_country: str | None = None
     sla: dict[str, SlaConfig] = Field(default_factory=dict)
     categories: dict[str, CategoryDeadlinesConfig] = Field(default_factory=dict)
+    triage: TriageDeadlinesConfig = Field(default_factory=TriageDeadlinesConfig)

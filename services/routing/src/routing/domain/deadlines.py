@@ -285,8 +285,11 @@ class DeadlinePolicy:
     sla: Mapping[str, PrioritySla]
     categories: Mapping[str, CategoryRule] = field(default_factory=dict)
     version: str = "default"
-    # (priority, category) → explanation line; the same few lines for every complaint.
-    _explanations: dict[tuple[str, str | None], str] = field(default_factory=dict, init=False, repr=False, compare=False)
+    # An uncertain decision waits in the triage queue: the queue acknowledges (reads it and
+    # picks the department) within this, on the priority's clock.
+    triage_acknowledge: DeadlineSpec = field(default_factory=lambda: DeadlineSpec(Duration(2, "h")))
+    # (priority, category, triage) → explanation line; the same few lines for every complaint.
+    _explanations: dict[tuple[str, str | None, bool], str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_config(cls, path: str | Path | None = None) -> DeadlinePolicy:
@@ -315,7 +318,10 @@ class DeadlinePolicy:
             for name, entry in cfg.categories.items()
         }
         version = cfg.version
-        policy = cls(calendar=calendar, sla=sla, categories=categories, version=version)
+        policy = cls(
+            calendar=calendar, sla=sla, categories=categories, version=version,
+            triage_acknowledge=DeadlineSpec.parse(cfg.triage.acknowledge),
+        )
         for name in categories:
             policy.rule_for(name)  # fails early on a parent cycle or a missing parent
         return policy
@@ -362,11 +368,14 @@ class DeadlinePolicy:
 
     # -- the answer --
 
-    def deadlines_for(self, *, priority: str, category: str | None, received_at: datetime) -> Deadlines:
+    def deadlines_for(self, *, priority: str, category: str | None, received_at: datetime, triage: bool = False) -> Deadlines:
         """Acknowledge / resolve / departmental-reply deadlines (UTC) for a complaint."""
-        return self.decide(priority=priority, category=category, received_at=received_at).deadlines
+        return self.decide(priority=priority, category=category, received_at=received_at, triage=triage).deadlines
 
-    def decide(self, *, priority: str, category: str | None, received_at: datetime) -> DeadlineDecision:
+    def decide(self, *, priority: str, category: str | None, received_at: datetime, triage: bool = False) -> DeadlineDecision:
+        """`triage`: the case waits in the triage queue (an uncertain decision), which must
+        acknowledge it by the triage deadline; the other deadlines are the priority's and the
+        (best-guess) category's."""
         _aware(received_at, "received_at")
         sla = self._sla(priority)
         rule, _ = self.rule_for(category)
@@ -374,6 +383,8 @@ class DeadlinePolicy:
         resolve = self._add(received_at, sla.resolve, sla.clock)
         if rule.acknowledge is not None:
             ack = min(ack, self._add(received_at, rule.acknowledge, sla.clock))
+        if triage:
+            ack = min(ack, self._add(received_at, self.triage_acknowledge, sla.clock))
         if rule.resolve is not None:
             resolve = min(resolve, self._add(received_at, rule.resolve, sla.clock))
         dept = None
@@ -382,12 +393,13 @@ class DeadlinePolicy:
         # Nothing is answered before it is acknowledged: acknowledge by the earliest deadline.
         ack = min(ack, resolve, dept or resolve)
         deadlines = Deadlines(acknowledge_by=ack, resolve_by=resolve, department_reply_by=dept)
-        explanation = self._explanations.get((priority, category))
+        key = (priority, category, triage)
+        explanation = self._explanations.get(key)
         if explanation is None:
-            explanation = self._explanations[(priority, category)] = self.explain(priority=priority, category=category)
+            explanation = self._explanations[key] = self.explain(priority=priority, category=category, triage=triage)
         return DeadlineDecision(deadlines, explanation)
 
-    def explain(self, *, priority: str, category: str | None) -> str:
+    def explain(self, *, priority: str, category: str | None, triage: bool = False) -> str:
         """One line: which clock, which durations, which category rule."""
         sla = self._sla(priority)
         rule, chain = self.rule_for(category)
@@ -403,4 +415,7 @@ class DeadlinePolicy:
         if extras:
             via = f" (as {chain[-1]})" if len(chain) > 1 else ""
             parts.append(f"{chain[0]}{via}: " + ", ".join(extras) + " (category rules only shorten)")
+        if triage:
+            spec = self.triage_acknowledge
+            parts.append(f"triage queue: acknowledge and assign within {spec.duration.describe(spec.clock or sla.clock)} (only shortens)")
         return "; ".join(parts)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from routing.domain.classification import Classifier
 from routing.domain.classification.config import RuleSet
-from routing.evaluation.metrics import classify_record, score
+from routing.evaluation.metrics import classify_record, decision_dict, score
 from routing.training import fit, load_model
 
 DEFAULT_INDUSTRIES = Path(__file__).resolve().parents[3] / "tests" / "data" / "industries.json"
@@ -53,9 +53,7 @@ def p1_by_language(pairs: list[tuple[dict, dict]]) -> dict[str, dict]:
 
 
 def decision_of(classifier: Classifier, rec: dict) -> dict:
-    d = classify_record(classifier, rec)
-    return {"department": d.department, "category": d.category, "priority": d.priority,
-            "language": d.language, "confidence": d.confidence, "uncertain": d.uncertain}
+    return decision_dict(classify_record(classifier, rec))
 
 
 def leave_one_industry_out(records: list[dict], industries: Mapping[str, str], rules: RuleSet, **fit_kw) -> dict:
@@ -98,13 +96,13 @@ def format_loio(result: dict) -> str:
         )
     overall = result["overall"]
     lines.append("by language, all held-out industries together:")
-    lines.append(f"{'language':<20} {'n':>4} {'department':>11} {'category':>9} {'priority':>9} {'P1 recall':>10} {'P1 prec.':>9}")
+    lines.append(f"{'language':<20} {'n':>4} {'department':>11} {'category':>9} {'priority':>9} {'P1 recall':>10} {'P1 prec.':>9} {'triage':>7}")
     rows = list(overall["by_language"].items()) + [("overall", overall["overall"])]
     for name, m in rows:
         p1 = overall["p1_by_language"].get(name, {"recall": 0.0, "precision": 0.0})
         lines.append(
             f"{name:<20} {m['n']:>4} {m['department']*100:>10.1f}% {m['category']*100:>8.1f}% {m['priority']*100:>8.1f}%"
-            f" {p1['recall']*100:>9.1f}% {p1['precision']*100:>8.1f}%"
+            f" {p1['recall']*100:>9.1f}% {p1['precision']*100:>8.1f}% {m.get('triage', 0.0)*100:>6.1f}%"
         )
     if result["without_industry"]:
         lines.append(f"not scored (no industry in the sidecar): {len(result['without_industry'])} records")

@@ -37,6 +37,14 @@ def classify_record(classifier, rec: dict):
     )
 
 
+def decision_dict(d) -> dict:
+    """The fields a decision is scored on. The department is the best guess: an uncertain
+    decision waits in the triage queue, and what it is judged on is the department it suggests
+    there (the triage share is counted apart, `triage`)."""
+    return {"department": d.best_guess_department or d.department, "category": d.category, "priority": d.priority,
+            "language": d.language, "confidence": d.confidence, "uncertain": d.uncertain}
+
+
 def score(pairs: list[tuple[dict, dict]]) -> dict:
     """pairs of (record with `expected`, decision dict) -> metrics."""
     by_lang: dict[str, Counter] = defaultdict(Counter)
@@ -50,6 +58,7 @@ def score(pairs: list[tuple[dict, dict]]) -> dict:
             c["n"] += 1
             for f in FIELDS:
                 c[f] += int(dec[f] == exp[f])
+            c["triage"] += bool(dec.get("uncertain"))
         gold1, pred1 = exp["priority"] == "P1", dec["priority"] == "P1"
         p1["tp"] += gold1 and pred1
         p1["fn"] += gold1 and not pred1
@@ -59,7 +68,7 @@ def score(pairs: list[tuple[dict, dict]]) -> dict:
 
     def pct(c: Counter) -> dict:
         n = c["n"] or 1
-        return {"n": c["n"], **{f: round(c[f] / n, 4) for f in FIELDS}}
+        return {"n": c["n"], **{f: round(c[f] / n, 4) for f in (*FIELDS, "triage")}}
 
     return {
         "overall": pct(total),
@@ -83,7 +92,7 @@ def evaluate(classifier, records: list[dict]) -> dict:
         if "expected" not in rec:
             continue
         d = classify_record(classifier, rec)
-        pairs.append((rec, {"department": d.department, "category": d.category, "priority": d.priority, "language": d.language}))
+        pairs.append((rec, decision_dict(d)))
     return score(pairs)
 
 
@@ -91,12 +100,14 @@ def format_table(metrics: dict, title: str = "") -> str:
     lines = []
     if title:
         lines.append(title)
-    lines.append(f"{'language':<10} {'n':>4} {'department':>11} {'category':>9} {'priority':>9}")
+    lines.append(f"{'language':<10} {'n':>4} {'department':>11} {'category':>9} {'priority':>9} {'triage':>7}")
     rows = list(metrics["by_language"].items()) + [("overall", metrics["overall"])]
     for name, m in rows:
         lines.append(
             f"{name:<10} {m['n']:>4} {m['department']*100:>10.1f}% {m['category']*100:>8.1f}% {m['priority']*100:>8.1f}%"
+            f" {m.get('triage', 0.0)*100:>6.1f}%"
         )
+    lines.append("(department: the best guess, also for the cases the triage queue receives; triage: their share)")
     p1 = metrics["p1"]
     lines.append(
         f"P1 recall {p1['recall']*100:.1f}%  precision {p1['precision']*100:.1f}%  (tp {p1['tp']}, fn {p1['fn']}, fp {p1['fp']})"

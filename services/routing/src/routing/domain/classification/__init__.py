@@ -78,6 +78,9 @@ class Classification:
     explanation: tuple[Explanation, ...] = field(default_factory=tuple)
     rules_version: str = ""
     model_version: str | None = None
+    # The department the evidence points to; differs from `department` when the case waits in
+    # the triage queue (uncertain), which reads it as a suggestion.
+    best_guess_department: str = ""
 
     def as_dict(self) -> dict:
         d = asdict(self)
@@ -182,7 +185,7 @@ class Classifier:
         t = self._read(text, subject, language, expl)
         category, confidence, uncertain, hazard_hits = self._category(t, expl)
         priority = self._priority(t, category, customer_tier, repeat_complaint or category in earlier_categories, hazard_hits, expl)
-        category, department, priority = self._department(
+        category, department, best_guess, priority = self._department(
             t, category, priority, confidence, uncertain, channel, customer_tier, product, expl
         )
         motive, hint = self._handling(t, category, hazard_hits)
@@ -198,6 +201,7 @@ class Classifier:
             explanation=tuple(expl),
             rules_version=self.rules.version,
             model_version=self.model.version if self.model else None,
+            best_guess_department=best_guess,
         )
 
     def _read(self, text: str, subject: str, language: str | None, expl: list[Explanation]) -> _Text:
@@ -279,9 +283,10 @@ class Classifier:
     def _department(
         self, t: _Text, category: str, priority: str, confidence: float, uncertain: bool,
         channel: str, customer_tier: str, product: str | None, expl: list[Explanation],
-    ) -> tuple[str, str, str]:
-        """(category, department, priority) after the routing rules (first match wins; it may set
-        the category and raise the priority), else the category's department, or triage."""
+    ) -> tuple[str, str, str, str]:
+        """(category, department, best-guess department, priority) after the routing rules (first
+        match wins; it may set the category and raise the priority), else the category's
+        department, or the triage queue with the category's department as its best guess."""
         rs = self.rules
         department = rs.categories[category].department
         for rule in rs.routing_rules:
@@ -295,17 +300,18 @@ class Classifier:
                 if rule.department:
                     department = rule.department
                 expl.append(Explanation("department", rule.id, f"{category} -> {department}"))
-                return category, department, priority
+                return category, department, department, priority
         if uncertain:
             expl.append(
                 Explanation(
                     "triage", "triage.low_confidence",
-                    f"confidence {confidence:.2f} < {rs.confidence_threshold:.2f}; best guess {category}", confidence,
+                    f"confidence {confidence:.2f} < {rs.confidence_threshold:.2f}; best guess {category} -> {department}; "
+                    f"waits in the {rs.triage_department} queue", confidence,
                 )
             )
-            return category, rs.triage_department, priority
+            return category, rs.triage_department, department, priority
         expl.append(Explanation("department", "taxonomy", f"{category} -> {department}"))
-        return category, department, priority
+        return category, department, department, priority
 
     def _handling(self, t: _Text, category: str, hazard_hits: list) -> tuple[Motive | None, str]:
         """The customer's motive and the handling hint; a safety case gets the safety motive."""
