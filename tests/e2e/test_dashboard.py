@@ -25,8 +25,10 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 KEY = "dashboard-key"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run"]
-D1 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
-D2 = datetime(2026, 11, 3, 8, 0, tzinfo=UTC)
+# The 2nd and 3rd of last month: every deadline (120 h at most) long past whatever the day today,
+# so which cases are overdue does not depend on the clock.
+D1 = (datetime.now(UTC).replace(day=1, hour=8, minute=0, second=0, microsecond=0) - timedelta(days=1)).replace(day=2)
+D2 = D1 + timedelta(days=1)
 QUALITY, LOGISTICS, PRODUCT, DELIVERY = "质量部", "物流部", "产品质量", "配送"
 
 
@@ -73,8 +75,8 @@ def scenario() -> list[ev.Event]:
     return [event for case in cases for event in case.events]
 
 
-# Worked out by hand, over 2026-11-02 .. 2026-11-04:
-DAYS = ["2026-11-02", "2026-11-03", "2026-11-04"]
+# Worked out by hand, over the 2nd to the 4th of last month:
+DAYS = [(D1 + timedelta(days=n)).date().isoformat() for n in range(3)]
 VOLUME_BY_CHANNEL = {"email": [2, 2, 0], "sms": [1, 0, 0], "web": [0, 1, 0]}  # recorded (E, spam, included)
 VOLUME_BY_CATEGORY = {PRODUCT: [3, 0, 0], DELIVERY: [0, 3, 0]}
 DEPARTMENTS = [QUALITY, LOGISTICS]  # ordered by key (U+8D28 > U+7269: 物流部 first)
@@ -135,7 +137,7 @@ def test_the_dashboard_shows_the_numbers_of_a_known_scenario(base_url, tmp_path)
             page = browser.new_page(viewport={"width": 1400, "height": 1500})
             requests: list[str] = []
             page.on("request", lambda request: requests.append(request.url))
-            page.goto(f"{base_url}/dashboard?from=2026-11-02&to=2026-11-04")
+            page.goto(f"{base_url}/dashboard?from={DAYS[0]}&to={DAYS[-1]}")
             # No key yet: the page asks for one, and keeps it in the tab.
             page.fill("#key", KEY)
             page.click("#key-form button")

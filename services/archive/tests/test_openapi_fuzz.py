@@ -42,7 +42,7 @@ class FakeRepository:
     async def get_case(self, case_id):
         return None if case_id.startswith("0") else stored_case(case_id)
 
-    async def list_cases(self, *, where, limit, skip, after):
+    async def list_cases(self, *, where, limit, skip=0, after=None):
         case = stored_case("c1")
         for hidden in ("timeline", "text", "contact"):
             del case[hidden]

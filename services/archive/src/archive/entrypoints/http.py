@@ -6,7 +6,7 @@ the repository's read timeout: bad input is a 4xx naming the parameter, never a 
 """
 
 import logging
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Literal
 
 from complaints_shared import events as ev
@@ -15,7 +15,7 @@ from complaints_shared.lifecycle import CaseStatus, Role, Step
 from complaints_shared.web import Principal, health_router, install_problem_handlers, problem, problem_responses, require
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import AfterValidator, AwareDatetime
 
 from ..adapters.repository import CaseRepository
@@ -23,6 +23,7 @@ from ..domain.indicators import DEFINITIONS, GROUPINGS
 from ..domain.listing import CURSOR_MAX, SEARCH_MAX, BadCursor, CaseFilter, decode_cursor, encode_cursor, position_of
 from .dashboard import dashboard_router
 from .exports import CASE_LIST_EXAMPLE, CSV_COLUMNS, CSV_EXAMPLE, cases_csv
+from .reports import month_before, month_days, report_csv, report_html
 from .responses import Case, CaseList, Erasure, Indicators, Summary, public_case
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,27 @@ def _within_range(value: datetime) -> datetime:
 
 ReceivedAt = Annotated[AwareDatetime, AfterValidator(_within_range)]
 DATE_HELP = f"ISO 8601 with a time zone, between {EARLIEST.date()} and {LATEST.date()}"
+
+
+MONTH_PATTERN = r"^20\d\d-(0[1-9]|1[0-2])$"
+REPORT_OVERDUE_MAX = 200
+
+
+async def _monthly_report(repository: CaseRepository, month: str) -> dict:
+    """The month's and the month before's indicators per department, and the month's overdue cases."""
+    found = {}
+    for name, which in (("this", month), ("before", month_before(month))):
+        first, last = month_days(which)
+        found[name] = {"month": which, "from": first.isoformat(), "to": last.isoformat(), "top_causes": [],
+                       **await repository.indicators(first_day=first, last_day=last, group_by="department")}
+    first, last = month_days(month)
+    start = datetime(first.year, first.month, first.day, tzinfo=UTC)
+    end = datetime(last.year, last.month, last.day, tzinfo=UTC) + timedelta(days=1)
+    overdue = await repository.list_cases(
+        where=CaseFilter(overdue=True, received_from=start, received_to=end), limit=REPORT_OVERDUE_MAX + 1
+    )
+    return found | {"overdue": [public_case(c) for c in overdue[:REPORT_OVERDUE_MAX]],
+                    "overdue_truncated": len(overdue) > REPORT_OVERDUE_MAX, "generated_at": ev.utcnow().isoformat(timespec="seconds")}
 
 
 def _invalid(parameter: str, message: str) -> RequestValidationError:
@@ -169,6 +191,30 @@ def build_router(*, auth, repository_dep, max_page_size: int, max_skip: int) -> 
         only = {"department": department, "category": category, "channel": channel, "priority": priority}
         found = await repository.indicators(first_day=first_day, last_day=last_day, group_by=group_by, only=only)
         return {"from": first_day, "to": last_day, "group_by": group_by, **found}
+
+    @router.get(
+        "/reports/monthly",
+        summary="The monthly report for management: indicators, the month before, top causes, overdue cases; HTML or CSV",
+        description="HTML by default (`format=html`); CSV with `format=csv` or `Accept: text/csv`, one row per value: "
+        "`section` (month, month_before, department, top_cause, overdue), `key` (the month, the department, the rank or "
+        f"the case id), `field` and `value`. At most {REPORT_OVERDUE_MAX} overdue cases are listed.\n\n" + INDICATORS_HELP,
+        response_class=HTMLResponse,
+        responses=problem_responses(422) | {200: {"content": {
+            "text/html": {"schema": {"type": "string"}},
+            "text/csv": {"schema": {"type": "string"}, "example": "section,key,field,value\r\nmonth,2026-11,received,412\r\n"},
+        }}},
+    )
+    async def monthly_report(
+        repository: Repository,
+        request: Request,
+        month: Annotated[str, Query(pattern=MONTH_PATTERN, description="YYYY-MM (2000-01 … 2099-12)", examples=["2026-11"])],
+        format: Annotated[Literal["html", "csv"] | None, Query(description="csv: the same report as CSV (or send Accept: text/csv)")] = None,
+    ) -> Response:
+        report = await _monthly_report(repository, month)
+        if format == "csv" or (format is None and "text/csv" in request.headers.get("accept", "")):
+            return Response(report_csv(report), media_type="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": f'attachment; filename="complaints-{month}.csv"'})
+        return HTMLResponse(report_html(report))
 
     @router.post(
         "/customers/{customer}/erasure",
