@@ -1,0 +1,314 @@
+"""Notification's clocks, ladder and customer notices in a real worker against the real broker,
+with a real SMTP server (aiosmtpd) as the sink, a local webhook receiver and a local HTTP server
+speaking the Twilio Messages API. The ladder is a test file with deadlines of seconds."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import time
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from email import message_from_bytes, policy
+from email.message import Message
+
+import pytest
+from aiohttp import web
+from aiokafka import AIOKafkaConsumer
+from aiosmtpd.controller import Controller
+from complaints_shared import events as ev
+from complaints_shared import kafka
+from complaints_shared.mail_threads import case_id_from_message_ids, case_id_from_subject
+from complaints_shared.settings import ServiceSettings
+from processes import ServiceProcess, free_port, start_service, wait_ready
+
+pytestmark = pytest.mark.integration
+
+WAIT_SECONDS = 60
+SUPERVISOR, MANAGER = ev.EscalationLevel.SUPERVISOR, ev.EscalationLevel.MANAGER
+# Seconds, not hours: the warning at 80 %, the supervisor at the deadline, the manager 3 s later.
+TEST_LADDER = """
+approval_window: PT30S
+default:
+  acknowledge:
+    - {level: agent, at: 0.8}
+    - {level: supervisor, at: 1.0}
+    - {level: manager, after: PT3S}
+    - {level: director, after: P1D}
+  resolve:
+    - {level: manager, at: 1.0}
+rules:
+  - priorities: [P1]
+    clocks:
+      acknowledge:
+        - {level: manager, at: 0.0}
+"""
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], Message]] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content, policy=policy.default)))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_sink():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller.port, inbox
+    controller.stop()
+
+
+def escalation_id(case_id: str, deadline: str, level: str) -> str:
+    return ev.derived_id("escalated", case_id, deadline, level)
+
+
+def routed(case_id: str, *, priority: ev.Priority, acknowledge_in: timedelta, resolve_in: timedelta, at: datetime | None = None) -> ev.Event:
+    at = at or datetime.now(UTC)
+    data = ev.ComplaintRouted(
+        case_id=case_id, received_event_id=f"received-{case_id}", validity=ev.Validity.VALID, category="packaging",
+        department="packaging", priority=priority, confidence=0.9, rules_version="test", routed_at=at,
+        deadlines=ev.Deadlines(acknowledge_by=at + acknowledge_in, resolve_by=at + resolve_in),
+    )
+    return ev.envelope(data, source="/test", event_id=f"routed-{case_id}")
+
+
+class Topics:
+    """The escalations and notifications topics, read from the beginning outside any group."""
+
+    def __init__(self, settings: ServiceSettings) -> None:
+        self.settings = settings
+        self.consumer = AIOKafkaConsumer(settings.topic("escalations"), settings.topic("notifications"),
+                                         bootstrap_servers=settings.kafka_bootstrap_servers, group_id=None, auto_offset_reset="earliest")
+        self.escalations: list[tuple[float, ev.Event]] = []  # (seen at, event)
+        self.notices: list[ev.Event] = []
+
+    async def poll(self) -> None:
+        for batch in (await self.consumer.getmany(timeout_ms=100)).values():
+            for record in batch:
+                event = ev.decode(record.value)
+                if isinstance(event.data, ev.CaseEscalated):
+                    self.escalations.append((time.time(), event))
+                else:
+                    self.notices.append(event)
+
+    async def wait_for(self, condition: Callable[[], bool], *, worker: ServiceProcess, what: str, seconds: float = WAIT_SECONDS) -> None:
+        deadline = time.monotonic() + seconds
+        while not condition():
+            if worker.process.poll() is not None:
+                pytest.fail(f"notification exited with {worker.process.returncode} waiting for {what}:\n{worker.log_tail()}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"no {what} after {seconds}s:\n{worker.log_tail()}")
+            await self.poll()
+
+    def escalation_ids(self) -> Counter[str]:
+        return Counter(event.id for _seen, event in self.escalations)
+
+    def sent(self, template: str, medium: str | None = None) -> list[ev.NotificationSent]:
+        return [e.data for e in self.notices if isinstance(e.data, ev.NotificationSent) and e.data.template == template
+                and medium in (None, e.data.medium)]
+
+
+async def publish(settings: ServiceSettings, topic: str, *events: ev.Event) -> None:
+    producer = kafka.make_producer(settings)
+    await producer.start()
+    try:
+        for event in events:
+            await producer.send_and_wait(settings.topic(topic), ev.encode(event), key=(event.subject or "").encode())
+    finally:
+        await producer.stop()
+
+
+async def start_notification(env: dict[str, str], workdir, *, log_name: str | None = None, port: int | None = None) -> ServiceProcess:
+    worker = start_service("notification", env=env, workdir=workdir, log_name=log_name, port=port)
+    await asyncio.to_thread(wait_ready, worker)
+    return worker
+
+
+def worker_env(backend_env: dict[str, str], tmp_path, **settings: str) -> dict[str, str]:
+    ladder = tmp_path / "ladder.yaml"
+    ladder.write_text(TEST_LADDER)
+    return backend_env | {"COMPLAINTS_API_KEY": "k", "NOTIFICATION_LADDER_FILE": str(ladder)} | settings
+
+
+async def test_p1_reaches_the_manager_at_once_a_p3_climbs_on_time_and_acknowledging_stops_the_ladder(backend_env, tmp_path, smtp_sink):
+    smtp_port, inbox = smtp_sink
+    settings = ServiceSettings(**backend_env)
+    await kafka.ensure_topics(settings)
+    env = worker_env(backend_env, tmp_path, NOTIFICATION_CHANNELS='["log","email"]', NOTIFICATION_SMTP_PORT=str(smtp_port),
+                     NOTIFICATION_DEFAULT_ADDRESS="desk@corp.example",
+                     NOTIFICATION_ROLE_ADDRESSES=json.dumps({"manager": "manager@corp.example", "supervisor:packaging": "sup@corp.example"}))
+    worker = await start_notification(env, tmp_path)
+    topics = Topics(settings)
+    await topics.consumer.start()
+    try:
+        climbing = routed("p3-climbs", priority=ev.Priority.P3, acknowledge_in=timedelta(seconds=8), resolve_in=timedelta(minutes=10))
+        stopped = routed("p3-acknowledged", priority=ev.Priority.P3, acknowledge_in=timedelta(seconds=8), resolve_in=timedelta(minutes=10))
+        major = routed("p1", priority=ev.Priority.P1, acknowledge_in=timedelta(minutes=5), resolve_in=timedelta(minutes=10))
+        await publish(settings, "routed", climbing, stopped, major)
+        # Staff acknowledge a case once it is assigned (the lifecycle refuses it before).
+        await topics.wait_for(lambda: "p3-acknowledged" in {n.case_id for n in topics.sent("case_assigned")}, worker=worker,
+                              what="the assignment", seconds=6)
+        acknowledged = ev.envelope(ev.CaseAcknowledged(case_id="p3-acknowledged", actor="agent-7", at=datetime.now(UTC)), source="/test")
+        await publish(settings, "case_updates", acknowledged)
+
+        p1_manager = escalation_id("p1", "acknowledge", "manager")
+        await topics.wait_for(lambda: p1_manager in topics.escalation_ids(), worker=worker, what="the P1's manager escalation", seconds=10)
+        ladder = [escalation_id("p3-climbs", "acknowledge", level) for level in ("agent", "supervisor", "manager")]
+        await topics.wait_for(lambda: set(ladder) <= set(topics.escalation_ids()), worker=worker, what="the P3's ladder")
+        # Past the acknowledged case's would-be manager rung too: the manager's notice is out.
+        await topics.wait_for(lambda: any(n.trigger_event_id == ladder[-1] for n in topics.sent("escalated_acknowledge", "email")),
+                              worker=worker, what="the manager's e-mail")
+    finally:
+        await topics.consumer.stop()
+        worker.stop()
+
+    by_id = {event.id: (seen, event.data) for seen, event in topics.escalations}
+    for escalation in ladder:
+        seen, data = by_id[escalation]
+        # Within 2 s of the rung's time, by the worker's clock and as the test saw it arrive.
+        assert timedelta(0) <= data.escalated_at - data.due_at < timedelta(seconds=2), (data.level, data.escalated_at - data.due_at)
+        assert seen - data.due_at.timestamp() < 3
+    assert by_id[ladder[1]][1].due_at == climbing.data.deadlines.acknowledge_by
+    assert by_id[ladder[2]][1].due_at == climbing.data.deadlines.acknowledge_by + timedelta(seconds=3)
+    assert not [event.data for _seen, event in topics.escalations if event.data.case_id == "p3-acknowledged"]
+    assert topics.escalation_ids()[p1_manager] == 1 and all(count == 1 for count in topics.escalation_ids().values())
+    recipients = {(tuple(rcpt), message["Subject"]) for rcpt, message in inbox.messages}
+    assert (("manager@corp.example",), "[P1] Escalated (acknowledge): case p1") in recipients
+    assert (("sup@corp.example",), "[P3] Escalated (acknowledge): case p3-climbs") in recipients
+
+
+async def test_an_email_complaint_gets_a_threaded_acknowledgement_and_an_sms_one_its_satisfaction_request(backend_env, tmp_path, smtp_sink):
+    smtp_port, inbox = smtp_sink
+    settings = ServiceSettings(**backend_env)
+    await kafka.ensure_topics(settings)
+    texts: list[dict[str, str]] = []
+
+    async def messages_api(request: web.Request) -> web.Response:
+        assert request.match_info["account"] == "AC123" and request.headers["Authorization"].startswith("Basic ")
+        texts.append(dict(await request.post()))
+        return web.json_response({"sid": f"SM{len(texts)}", "status": "queued"}, status=201)
+
+    gateway = web.Application()
+    gateway.router.add_post("/2010-04-01/Accounts/{account}/Messages.json", messages_api)
+    runner = web.AppRunner(gateway)
+    await runner.setup()
+    sms_port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", sms_port).start()
+
+    env = worker_env(backend_env, tmp_path, NOTIFICATION_CHANNELS='["email","sms"]', NOTIFICATION_SMTP_PORT=str(smtp_port),
+                     NOTIFICATION_DEFAULT_ADDRESS="desk@corp.example", NOTIFICATION_MAIL_FROM="complaints@corp.example",
+                     NOTIFICATION_SMS_URL=f"http://127.0.0.1:{sms_port}", NOTIFICATION_SMS_ACCOUNT="AC123", NOTIFICATION_SMS_TOKEN="t0ken",
+                     NOTIFICATION_SMS_FROM="+15550000000")
+    worker = await start_notification(env, tmp_path)
+    topics = Topics(settings)
+    await topics.consumer.start()
+    now = datetime.now(UTC)
+    by_mail = ev.envelope(ev.ComplaintReceived(
+        case_id="mailed", channel=ev.Channel.EMAIL, text="Der Deckel war kaputt", subject="Broken lid", language=ev.Language.ZH_HANT,
+        customer=ev.CustomerContact(email="lin@customer.example"), received_at=now,
+        email=ev.EmailDetails(message_id="<m1@customer.example>", references=("<m0@customer.example>",))), source="/test", event_id="received-mailed")
+    by_sms = ev.envelope(ev.ComplaintReceived(
+        case_id="texted", channel=ev.Channel.SMS, text="Lid broken", language=ev.Language.KO,
+        customer=ev.CustomerContact(phone="+821055500001"), received_at=now), source="/test", event_id="received-texted")
+    try:
+        await publish(settings, "received", by_mail, by_sms)
+        await publish(settings, "routed", *(routed(case, priority=ev.Priority.P3, acknowledge_in=timedelta(hours=4), resolve_in=timedelta(days=3))
+                                            for case in ("mailed", "texted")))
+        await topics.wait_for(lambda: len(topics.sent("acknowledgement")) == 2, worker=worker, what="the two acknowledgements")
+        resolved = ev.envelope(ev.CaseResolved(case_id="texted", actor="agent-7", at=now, resolution="We sent a new lid"), source="/test")
+        await publish(settings, "case_updates", resolved)
+        await topics.wait_for(lambda: len(topics.sent("satisfaction_request")) == 1, worker=worker, what="the satisfaction request")
+    finally:
+        await topics.consumer.stop()
+        worker.stop()
+        await runner.cleanup()
+
+    [ack] = [message for rcpt, message in inbox.messages if rcpt == ["lin@customer.example"]]
+    assert ack["In-Reply-To"] == "<m1@customer.example>" and ack["References"] == "<m0@customer.example> <m1@customer.example>"
+    # What intake reads to file the customer's reply on the case: our Message-ID, or the tag.
+    assert case_id_from_message_ids([ack["Message-ID"]], mail_domain="corp.example") == "mailed"
+    assert case_id_from_subject(ack["Subject"]) == "mailed" and ack["Subject"].startswith("回覆：Broken lid")
+    assert "mailed" in ack.get_content()
+    assert [(text["To"], text["From"]) for text in texts] == [("+821055500001", "+15550000000")] * 3
+    assert "texted" in texts[0]["Body"] and "1" in texts[2]["Body"] and "5" in texts[2]["Body"]
+    assert [n.recipient_role for n in topics.sent("satisfaction_request")] == ["customer"]
+
+
+async def test_a_timer_pending_when_the_worker_is_killed_fires_once_after_the_restart(backend_env, tmp_path):
+    settings = ServiceSettings(**backend_env)
+    await kafka.ensure_topics(settings)
+    env = worker_env(backend_env, tmp_path)
+    worker = await start_notification(env, tmp_path)
+    topics = Topics(settings)
+    await topics.consumer.start()
+    pending = routed("pending", priority=ev.Priority.P2, acknowledge_in=timedelta(seconds=60), resolve_in=timedelta(minutes=10))
+    warning = escalation_id("pending", "acknowledge", "agent")
+    try:
+        await publish(settings, "routed", pending)
+        await topics.wait_for(lambda: len(topics.sent("case_assigned")) == 1, worker=worker, what="the case's assignment notice")
+        worker.process.send_signal(signal.SIGKILL)
+        worker.process.wait(10)
+        assert warning not in topics.escalation_ids()  # its 80 % warning falls 48 s after routing
+        worker = await start_notification(env, tmp_path, log_name="notification-restarted.log", port=worker.port)
+        await topics.wait_for(lambda: warning in topics.escalation_ids(), worker=worker, what="the warning after the restart", seconds=90)
+        await topics.wait_for(lambda: any(n.trigger_event_id == warning for n in topics.sent("escalated_acknowledge")),
+                              worker=worker, what="the warning's notice")
+        settle = time.monotonic() + 3
+        await topics.wait_for(lambda: time.monotonic() > settle, worker=worker, what="a few more seconds")
+    finally:
+        await topics.consumer.stop()
+        worker.stop()
+    escalated = next(event.data for _seen, event in topics.escalations if event.id == warning)
+    assert escalated.escalated_at - escalated.due_at < timedelta(seconds=2)
+    assert topics.escalation_ids() == Counter({warning: 1})
+    assert [n.trigger_event_id for n in topics.sent("escalated_acknowledge")] == [warning]
+    assert len(topics.sent("case_assigned")) == 1
+
+
+async def test_notices_for_a_webhook_that_is_down_arrive_later_none_lost_none_doubled(backend_env, tmp_path):
+    settings = ServiceSettings(**backend_env)
+    await kafka.ensure_topics(settings)
+    hook_port = free_port()
+    env = worker_env(backend_env, tmp_path, NOTIFICATION_CHANNELS='["webhook"]', NOTIFICATION_WEBHOOK_URL=f"http://127.0.0.1:{hook_port}/hook",
+                     NOTIFICATION_DELIVERY_ATTEMPTS="1", NOTIFICATION_RETRY_FIRST_SECONDS="1", NOTIFICATION_RETRY_MAX_SECONDS="4")
+    worker = await start_notification(env, tmp_path)
+    topics = Topics(settings)
+    await topics.consumer.start()
+    received: list[str] = []
+
+    async def hook(request: web.Request) -> web.Response:
+        received.append(request.headers["X-Complaints-Notice-Id"])
+        return web.Response(status=204)
+
+    app = web.Application()
+    app.router.add_post("/hook", hook)
+    runner = web.AppRunner(app)
+    cases = [f"down-{n}" for n in range(20)]
+    try:
+        await publish(settings, "routed", *(routed(case, priority=ev.Priority.P3, acknowledge_in=timedelta(hours=1), resolve_in=timedelta(days=1))
+                                            for case in cases))
+        failed = lambda: {e.data.case_id for e in topics.notices if isinstance(e.data, ev.NotificationFailed)}  # noqa: E731
+        await topics.wait_for(lambda: failed() == set(cases), worker=worker, what="every delivery failing while the receiver is down")
+        down_until = time.monotonic() + 10  # down a while longer: several retry rounds fail
+        await topics.wait_for(lambda: time.monotonic() > down_until, worker=worker, what="the outage")
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", hook_port).start()
+        await topics.wait_for(lambda: len(topics.sent("case_assigned")) == len(cases), worker=worker, what="every notice, later")
+        settle = time.monotonic() + 6  # longer than the longest retry interval: nothing comes twice
+        await topics.wait_for(lambda: time.monotonic() > settle, worker=worker, what="a few more seconds")
+    finally:
+        await topics.consumer.stop()
+        worker.stop()
+        await runner.cleanup()
+    sent = topics.sent("case_assigned")
+    assert Counter(received) == Counter({n: 1 for n in received}) and len(received) == len(cases)
+    assert {ev.derived_id("notice", f"routed-{case}", "department:packaging", "case_assigned", "webhook") for case in cases} == set(received)
+    assert sorted(n.case_id for n in sent) == sorted(cases)
+    assert max(Counter(e.data.case_id for e in topics.notices if isinstance(e.data, ev.NotificationFailed)).values()) >= 2
