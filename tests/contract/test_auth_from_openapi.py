@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 from typing import Any
+from urllib.parse import parse_qsl
 
 import httpx
 import pytest
@@ -16,9 +17,13 @@ from complaints_shared.testing import FakePublisher
 from fastapi import FastAPI
 from intake.bootstrap import bootstrap as intake_bootstrap
 from intake.settings import IntakeSettings
+from twilio.request_validator import RequestValidator
 
 KEY = "contract-test-key"
 PUBLIC_PATHS = {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs"}
+# Webhooks a provider signs instead of presenting the bearer key: path -> security scheme.
+SIGNED_PATHS = {"/v1/complaints/sms/twilio": "twilioSignature"}
+TWILIO_TOKEN = "contract-twilio-token"
 METHODS = {"get", "put", "post", "delete", "patch"}
 PROBLEM = "application/problem+json"
 # Bodies the schema can't say how to build (a string schema for a whole e-mail).
@@ -26,6 +31,7 @@ BODY_FOR_MEDIA_TYPE = {
     "message/rfc822": "From: someone@example.com\r\nTo: complaints@example.com\r\nSubject: kettle\r\n\r\nThe kettle leaks.\r\n",
     "text/plain": "The kettle leaks.",
 }
+FILE_FOR_BINARY_PART = b"\x89PNG\r\n\x1a\n" + bytes(16)  # what a scan's magic bytes must say
 STRING_FOR_FORMAT = {"date-time": "2026-11-24T09:00:00Z", "date": "2026-11-24", "email": "someone@example.com", "uuid": str(uuid.uuid4())}
 
 
@@ -49,7 +55,7 @@ class FakeRepository:
 
 
 def intake_app() -> FastAPI:
-    return intake_bootstrap(IntakeSettings(COMPLAINTS_API_KEY=KEY), publisher=FakePublisher())
+    return intake_bootstrap(IntakeSettings(COMPLAINTS_API_KEY=KEY, twilio_auth_token=TWILIO_TOKEN), publisher=FakePublisher())
 
 
 def archive_app() -> FastAPI:
@@ -66,7 +72,7 @@ def protected_operations() -> list[Any]:
     for name, make_app in APPS.items():
         document = make_app().openapi()
         for path, item in document["paths"].items():
-            if path in PUBLIC_PATHS:
+            if path in PUBLIC_PATHS or path in SIGNED_PATHS:
                 continue
             for method in sorted(METHODS & item.keys()):
                 found.append(pytest.param(name, path, method, id=f"{name} {method.upper()} {path}"))
@@ -149,6 +155,8 @@ def request_for(document: dict, path: str, method: str) -> dict[str, Any]:
     body = operation.get("requestBody")
     if body:
         media_type, content = next(iter(body["content"].items()))
+        if media_type == "multipart/form-data":
+            return request | multipart_body(_resolve(content.get("schema", {}), document), document)
         headers["Content-Type"] = media_type
         if content.get("examples"):
             payload = next(iter(content["examples"].values()))["value"]
@@ -163,6 +171,17 @@ def request_for(document: dict, path: str, method: str) -> dict[str, Any]:
         else:
             request["content"] = payload
     return request
+
+
+def multipart_body(schema: dict, document: dict) -> dict[str, Any]:
+    """httpx's `files` and `data` for a form's required parts (a binary part gets a small PNG);
+    httpx writes Content-Type with its boundary."""
+    parts = example_of(schema, document)
+    binary = {name for name, part in schema.get("properties", {}).items() if part.get("format") == "binary"}
+    return {
+        "files": {name: (f"{name}.png", FILE_FOR_BINARY_PART, "image/png") for name in parts if name in binary},
+        "data": {name: value for name, value in parts.items() if name not in binary},
+    }
 
 
 async def call(app: FastAPI, request: dict[str, Any], authorization: str | None) -> httpx.Response:
@@ -205,3 +224,32 @@ def test_the_document_declares_the_bearer_key_and_its_401(app_name, path, method
         "the operation does not declare the bearer security scheme"
     )
     assert PROBLEM in operation["responses"].get("401", {}).get("content", {}), "the operation does not document its 401 problem"
+
+
+# --- signed webhooks: the provider's signature instead of the bearer key -----------------------
+
+
+def _signed_request(document: dict, path: str, signature: str | None) -> dict[str, Any]:
+    request = request_for(document, path, "post")
+    form = dict(parse_qsl(request["content"]))
+    if signature == "valid":
+        signature = RequestValidator(TWILIO_TOKEN).compute_signature(f"http://api{path}", form)
+    if signature is not None:
+        request["headers"]["X-Twilio-Signature"] = signature
+    return request
+
+
+@pytest.mark.parametrize("path", sorted(SIGNED_PATHS))
+@pytest.mark.parametrize("signature", [None, "Zm9yZ2Vk", "valid"])
+async def test_a_signed_webhook_needs_the_signature_not_the_bearer_key(path, signature):
+    app = intake_app()
+    document = app.openapi()
+    operation = document["paths"][path]["post"]
+    assert operation["security"] == [{SIGNED_PATHS[path]: []}], "the operation does not declare its signature scheme"
+    assert PROBLEM in operation["responses"]["403"]["content"]
+    response = await call(app, _signed_request(document, path, signature), f"Bearer {KEY}")
+    if signature == "valid":
+        assert response.status_code == 200, response.text
+    else:  # the bearer key is no substitute for the signature
+        assert response.status_code == 403, response.text
+        assert response.headers["content-type"] == PROBLEM

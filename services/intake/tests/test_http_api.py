@@ -146,4 +146,4 @@ async def test_healthz_reports_a_dead_raw_topic_consumer():
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=intake.app()), base_url="http://i") as http:
         response = await http.get("/healthz")
     assert response.status_code == 503
-    assert response.json()["checks"] == {"raw_topic_consumer": False}
+    assert response.json()["checks"]["raw_topic_consumer"] is False  # (the letter OCR worker has a check of its own)

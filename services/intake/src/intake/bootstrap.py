@@ -3,6 +3,7 @@ HTTP app."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -17,11 +18,19 @@ from fastapi import FastAPI
 from pymongo import AsyncMongoClient
 from pymongo.errors import PyMongoError
 
+from .adapters.attachments import AttachmentStore
+from .adapters.attachments_memory import InMemoryAttachments
 from .adapters.case_states import ArchiveCaseStates, InMemoryCaseStates
+from .adapters.customer_cases import ArchiveResolvedCases, NoResolvedCases
 from .adapters.idempotency import InMemoryIdempotencyStore, MongoIdempotencyStore
+from .adapters.letter_jobs import InMemoryLetterJobs, LetterWorker, MongoLetterJobs
+from .adapters.ocr import read_scan
 from .adapters.publishing import BoundedPublisher
 from .domain.case_states import CaseStates, RecentUpdates
 from .domain.idempotency import IdempotencyStore
+from .domain.letters import LetterJob, LetterJobs, OcrReading
+from .domain.sms import ResolvedCases
+from .entrypoints.channels import ChannelSettings, LetterIntake, build_channels_router
 from .entrypoints.http import create_app
 from .entrypoints.raw_topic import raw_record_handler
 from .handlers import Publisher
@@ -39,6 +48,11 @@ class Intake:
     raw_loop: kafka.ConsumerLoop | None = None
     mongo_client: AsyncMongoClient | None = None
     case_states: CaseStates | None = None
+    # SMS, phone and letter channels
+    resolved_cases: ResolvedCases | None = None
+    attachments: AttachmentStore | InMemoryAttachments | None = None
+    letter_jobs: LetterJobs | None = None
+    letter_worker: LetterWorker | None = None
 
     @contextlib.asynccontextmanager
     async def lifespan(self, _app: FastAPI) -> AsyncIterator[None]:
@@ -66,6 +80,7 @@ class Intake:
         producer = kafka.make_producer(settings, request_timeout_ms=int(settings.publish_timeout_seconds * 1000))
         await producer.start()
         self.publisher = kafka.EventPublisher(producer, topic_prefix=settings.topic_prefix, source="/services/intake")
+        await self._start_channels(archive)
         loop = None
         if settings.consume_raw_topic:
             consumer = kafka.make_consumer(settings, settings.topic(RAW.key), group_id=settings.raw_consumer_group)
@@ -86,9 +101,52 @@ class Intake:
             if loop is not None:
                 await loop.stop_and_wait()
                 await consumer.stop()
+            if self.letter_worker is not None:
+                await self.letter_worker.stop()
             await producer.stop()
             await archive.aclose()
             await self.mongo_client.close()
+
+    async def _start_channels(self, archive: ArchiveCaseStates) -> None:
+        """The letter store and OCR worker (a job a crashed process left is taken again once
+        its lease ran out), and archive's answer to "this customer's latest resolved case"."""
+        settings = self.settings
+        assert self.mongo_client is not None and self.publisher is not None
+        db = mongo.database(self.mongo_client, settings)
+        self.resolved_cases = ArchiveResolvedCases(archive.http)
+        self.attachments = AttachmentStore(db)
+        jobs = MongoLetterJobs(db[settings.letter_jobs_collection])
+        try:
+            await jobs.ensure_indexes()
+        except PyMongoError as exc:
+            log.warning("letter job index not created", extra={"error": type(exc).__name__})
+        self.letter_jobs = jobs
+        if settings.letter_ocr_worker:
+            self.letter_worker = self.make_letter_worker(self.publisher)
+            self.letter_worker.start()
+
+    def make_letter_worker(self, publisher: Publisher) -> LetterWorker:
+        settings = self.settings
+        attachments, jobs = self.attachments, self.letter_jobs
+        assert attachments is not None and jobs is not None
+
+        async def read(job: LetterJob) -> OcrReading:
+            data = await attachments.get(job.scan.reference)
+            return await asyncio.to_thread(read_scan, data, job.scan.content_type, max_pages=settings.letter_max_pages)
+
+        return LetterWorker(
+            jobs, read=read, publisher=publisher, clock=lambda: self.clock(),
+            review_below=settings.letter_review_below, poll_seconds=settings.letter_poll_seconds,
+        )
+
+    def get_resolved_cases(self) -> ResolvedCases:
+        assert self.resolved_cases is not None, "archive client used before start-up"
+        return self.resolved_cases
+
+    def get_letters(self) -> LetterIntake:
+        assert self.attachments is not None and self.letter_jobs is not None, "letter store used before start-up"
+        worker = self.letter_worker
+        return LetterIntake(self.attachments, self.letter_jobs, worker.wake if worker is not None else lambda: None)
 
     def get_publisher(self) -> Publisher:
         """The publisher for HTTP requests: bounded, so a client gets its answer in time."""
@@ -114,20 +172,39 @@ class Intake:
                 return self.idempotency is not None
             return await mongo.database_reachable(self.mongo_client)
 
-        return create_app(
-            auth=bearer_auth(settings.api_key_value, settings.api_keys_value),
+        auth = bearer_auth(settings.api_key_value, settings.api_keys_value)
+        recent = RecentUpdates(timedelta(seconds=settings.case_state_memory_seconds))
+        app = create_app(
+            auth=auth,
             publisher_dep=self.get_publisher,
             store_dep=self.get_idempotency_store,
             case_states_dep=self.get_case_states,
-            recent=RecentUpdates(timedelta(seconds=settings.case_state_memory_seconds)),
+            recent=recent,
             clock=lambda: self.clock(),
             readiness={"kafka": broker_ready, "mongodb": store_ready},
-            liveness={"raw_topic_consumer": lambda: self.raw_loop is None or self.raw_loop.alive},
+            liveness={
+                "raw_topic_consumer": lambda: self.raw_loop is None or self.raw_loop.alive,
+                "letter_ocr_worker": lambda: self.letter_worker is None or self.letter_worker.alive,
+            },
             max_body_bytes=settings.max_body_bytes,
             max_email_bytes=settings.max_email_bytes,
+            max_letter_bytes=settings.max_scan_bytes + 64 * 1024,  # the scan and the mailroom's form fields
             window=settings.received_at_window(),
             lifespan=self.lifespan,
         )
+        app.include_router(
+            build_channels_router(
+                auth=auth, publisher_dep=self.get_publisher, store_dep=self.get_idempotency_store,
+                case_states_dep=self.get_case_states, resolved_cases_dep=self.get_resolved_cases, letters_dep=self.get_letters,
+                recent=recent, clock=lambda: self.clock(), window=settings.received_at_window(),
+                settings=ChannelSettings(
+                    default_region=settings.default_region, twilio_auth_token=settings.twilio_auth_token_value,
+                    public_base_url=settings.public_base_url, max_scan_bytes=settings.max_scan_bytes,
+                    letter_max_pages=settings.letter_max_pages, patience_seconds=settings.channel_patience_seconds,
+                ),
+            )
+        )
+        return app
 
 
 def bootstrap(
@@ -137,6 +214,9 @@ def bootstrap(
     idempotency: IdempotencyStore | None = None,
     case_states: CaseStates | None = None,
     clock: Callable[[], datetime] | None = None,
+    resolved_cases: ResolvedCases | None = None,
+    letter_jobs: LetterJobs | None = None,
+    attachments: InMemoryAttachments | None = None,
 ) -> FastAPI:
     """The real app; or, with a fake `publisher` (and an in-memory idempotency store and case
     states, that know no case, unless given), an app for unit tests that needs no broker, no
@@ -149,6 +229,9 @@ def bootstrap(
     intake.publisher = publisher
     intake.idempotency = idempotency or InMemoryIdempotencyStore()
     intake.case_states = case_states if case_states is not None else InMemoryCaseStates()
+    intake.resolved_cases = resolved_cases or NoResolvedCases()
+    intake.letter_jobs = letter_jobs or InMemoryLetterJobs()
+    intake.attachments = attachments or InMemoryAttachments()
     app = intake.app()
     app.router.lifespan_context = _no_lifespan
     return app

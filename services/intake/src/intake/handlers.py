@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
+import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -16,7 +18,10 @@ from .domain.case_states import CaseState, CaseStates, RecentUpdates, UnknownCas
 from .domain.case_updates import CaseUpdateBody
 from .domain.complaints import ReceivedAtWindow, SubmitComplaint, case_identity, complaint_received
 from .domain.email_messages import parse_email
-from .domain.idempotency import IdempotencyStore, Replay, Scope, fingerprint
+from .domain.idempotency import IdempotencyStore, KeyConflict, Replay, RequestInProgress, Scope, fingerprint
+from .domain.letters import LetterForm, LetterJob, LetterJobs, scan_content_type
+from .domain.phone_calls import CallRecord, call_complaint, call_details
+from .domain.sms import ResolvedCases, SmsMessage, satisfaction_score, sms_complaint, sms_details
 
 
 class Publisher(Protocol):
@@ -202,3 +207,128 @@ async def normalise_raw(
     key_scope = ("raw-envelope", envelope_id) if envelope_id else ("raw-origin", origin)
     submission = prepare_complaint(command, now=now, window=window, key_scope=key_scope)
     return await record(submission, publisher=publisher, store=None)
+
+
+# --- SMS, phone and letter channels (entrypoints/channels.py) ------------------------------
+
+
+async def record_waiting(
+    submission: Submission,
+    *,
+    publisher: Publisher,
+    store: IdempotencyStore,
+    patience: float,
+    guard: CaseAction | None = None,
+) -> Recorded:
+    """`record`, for a channel that delivers the same message again (a gateway's retry, a
+    webhook delivered twice at once): a delivery that finds the first one being recorded
+    waits, up to `patience` seconds, for its answer rather than answering 409."""
+    deadline = time.monotonic() + patience
+    pause = 0.005
+    while True:
+        try:
+            return await record(submission, publisher=publisher, store=store, guard=guard)
+        except RequestInProgress:
+            if time.monotonic() + pause > deadline:
+                raise
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 0.2)
+
+
+def prepare_channel_complaint(
+    command: SubmitComplaint, *, details: dict[str, ev.Contract], now: datetime, window: ReceivedAtWindow
+) -> Submission:
+    """A complaint with what its channel knows (`sms`, `call`, `letter` details), keyed on the
+    channel's own message id."""
+    submission = prepare_complaint(command, now=now, window=window)
+    data = submission.data.model_copy(update=details)
+    detail_print = fingerprint({name: value.model_dump(mode="json") for name, value in details.items()})
+    return Submission(data, submission.recorded, submission.scope, fingerprint({"command": submission.fingerprint, "details": detail_print}))
+
+
+@dataclass(frozen=True)
+class SmsOutcome:
+    recorded: Recorded
+    language: ev.Language | None
+    score: int | None = None  # set when the SMS was a satisfaction score, not a complaint
+
+
+async def receive_sms(
+    message: SmsMessage,
+    *,
+    publisher: Publisher,
+    store: IdempotencyStore,
+    case_states: CaseStates,
+    resolved_cases: ResolvedCases,
+    recent: RecentUpdates,
+    clock: Callable[[], datetime],
+    window: ReceivedAtWindow,
+    default_region: str,
+    patience: float,
+) -> SmsOutcome:
+    """An SMS becomes a complaint; a bare "1".."5" from a number whose latest case is resolved
+    is that case's satisfaction score instead (the answer to the satisfaction call-back)."""
+    command = sms_complaint(message, default_region=default_region)
+    score = satisfaction_score(message.text)
+    phone = command.customer.phone
+    case_id = await resolved_cases.latest_resolved(phone) if score is not None and phone else None
+    if score is not None and case_id is not None:
+        now = clock()
+        update = ev.SatisfactionRecorded(case_id=case_id, actor="customer", at=now, score=score)
+        submission = Submission(
+            update,
+            Recorded(case_id, ev.derived_id("satisfaction", ev.Channel.SMS.value, message.message_id)),
+            Scope(("external_id", ev.Channel.SMS.value, message.message_id), field="message_id"),
+            fingerprint({"satisfaction": score, "case_id": case_id}),
+        )
+        guard = CaseAction(case_id, "satisfaction_recorded", None, case_states, recent, clock)
+        recorded = await record_waiting(submission, publisher=publisher, store=store, patience=patience, guard=guard)
+        return SmsOutcome(recorded, command.language, score)
+    submission = prepare_channel_complaint(
+        command, details={"sms": sms_details(message, default_region=default_region)}, now=clock(), window=window
+    )
+    recorded = await record_waiting(submission, publisher=publisher, store=store, patience=patience)
+    return SmsOutcome(recorded, command.language)
+
+
+async def receive_call(
+    call: CallRecord,
+    *,
+    publisher: Publisher,
+    store: IdempotencyStore,
+    now: datetime,
+    window: ReceivedAtWindow,
+    default_region: str,
+    patience: float,
+) -> Recorded:
+    command = call_complaint(call, default_region=default_region)
+    submission = prepare_channel_complaint(command, details={"call": call_details(call, default_region=default_region)}, now=now, window=window)
+    return await record_waiting(submission, publisher=publisher, store=store, patience=patience)
+
+
+class AttachmentPutter(Protocol):
+    async def put(self, data: bytes, *, content_type: str, filename: str | None = None) -> ev.Attachment: ...
+
+
+async def receive_letter(
+    scan: bytes,
+    *,
+    filename: str | None,
+    form: LetterForm,
+    attachments: AttachmentPutter,
+    jobs: LetterJobs,
+    now: datetime,
+    key_scope: tuple[str, ...] = (),
+) -> LetterJob:
+    """Store the scan, then a pending OCR job: the letter is safe before it is answered. With a
+    key (`key_scope`), a retried upload finds its job and gets the same case; another letter
+    under the same key is a KeyConflict. Raises InvalidScan for a file that is no scan."""
+    content_type = scan_content_type(scan)
+    case_id, _event_id = case_identity(ev.Channel.LETTER.value, None, key_scope)
+    stored = await attachments.put(scan, content_type=content_type, filename=filename)
+    letter_print = fingerprint({"scan": stored.sha256, "form": form.model_dump(mode="json")})
+    job = LetterJob(case_id=case_id, scan=stored, form=form, received_at=now, fingerprint=letter_print)
+    kept = await jobs.add(job, now=now)
+    if kept.fingerprint != letter_print:
+        raise KeyConflict("header.idempotency-key")
+    return kept

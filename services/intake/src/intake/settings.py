@@ -44,6 +44,25 @@ class IntakeSettings(ServiceSettings):
         description="How long intake remembers where an update it recorded led a case, while archive catches up",
     )
 
+    # SMS, phone and letter channels (entrypoints/channels.py)
+    twilio_auth_token: SecretStr | None = Field(None, description="Twilio's auth token: checks X-Twilio-Signature on the SMS webhook")
+    public_base_url: str | None = Field(
+        None, description="The URL intake is reached at from outside (e.g. https://complaints.example.com), when behind a proxy: "
+        "Twilio signs the URL it called",
+    )
+    default_region: str = Field("CN", min_length=2, max_length=2, description="Region of phone numbers given without a country code")
+    channel_patience_seconds: float = Field(
+        10.0, gt=0, le=60, description="How long a repeated SMS or call delivery waits for the first one's answer"
+    )
+    max_scan_bytes: int = Field(20 * 1024 * 1024, ge=1024, description="Largest letter scan accepted")
+    letter_max_pages: int = Field(20, ge=1, le=500, description="Most pages a letter scan may have")
+    letter_jobs_collection: str = "intake_letter_jobs"
+    letter_ocr_worker: bool = Field(True, description="Read letters (OCR) in this process")
+    letter_review_below: float = Field(
+        70.0, ge=0, le=100, description="OCR confidence (mean word confidence, 0-100) below which a letter needs a person's check"
+    )
+    letter_poll_seconds: float = Field(5.0, gt=0, description="How often the OCR worker looks for jobs other processes left")
+
     @field_validator("api_keys")
     @classmethod
     def _distinct_names(cls, keys: tuple[ApiKey, ...]) -> tuple[ApiKey, ...]:
@@ -70,6 +89,9 @@ class IntakeSettings(ServiceSettings):
 
     def archive_api_key_value(self) -> str | None:
         return self.archive_api_key.get_secret_value() if self.archive_api_key else self.api_key_value()
+
+    def twilio_auth_token_value(self) -> str | None:
+        return self.twilio_auth_token.get_secret_value() if self.twilio_auth_token else None
 
     def received_at_window(self) -> ReceivedAtWindow:
         return ReceivedAtWindow(

@@ -242,6 +242,7 @@ def create_app(
     readiness,
     max_body_bytes: int,
     max_email_bytes: int,
+    max_letter_bytes: int | None = None,
     window: ReceivedAtWindow,
     liveness=None,
     lifespan=None,
@@ -317,7 +318,12 @@ def create_app(
         return response
 
     # An e-mail may carry attachments; every other body stays small.
-    body_size_limit(app, lambda path: max_email_bytes if path.endswith("/email") else max_body_bytes)
+    # A letter's scan is larger still (a multi-page PDF): its route checks the scan itself.
+    body_size_limit(
+        app,
+        lambda path: max_email_bytes if path.endswith("/email")
+        else (max_letter_bytes or max_body_bytes) if path.endswith("/complaints/letter") else max_body_bytes,
+    )
     app.include_router(health_router(readiness, liveness))
     app.include_router(
         build_router(
