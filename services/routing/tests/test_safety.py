@@ -83,3 +83,35 @@ def test_compensation_motive_still_read_when_nobody_is_at_risk(clf):
     c = clf.classify(text="The fridge stopped cooling after a week. I expect compensation for the spoiled food.", channel="email", language="en")
     assert c.priority != "P1"
     assert c.motive == "wants_compensation"
+
+
+def test_call_notes_and_letters_blind_set(clf):
+    """`data/safety_calls_letters_blind.jsonl` (15 hazards in call notes and letters, 5
+    look-alikes) was written before rules 2026.12.04-2 and scored first: 12/15 P1, no false P1
+    (missed: a charger too hot to hold with bubbling plastic, a night of being sick after a
+    juice, an extension lead crackling with a black mark by a socket). Several hold compensation
+    demands: the hurt person is cared for first all the same."""
+    records = read_jsonl([DATA / "safety_calls_letters_blind.jsonl"])
+    hazards = [r for r in records if r["expected_priority"] == "P1"]
+    assert {r["language"] for r in hazards} == LANGUAGES and {r["channel"] for r in hazards} == {"phone", "letter"}
+    decisions = {r["id"]: classify_record(clf, r) for r in records}
+    assert [r["id"] for r in hazards if decisions[r["id"]].priority != "P1"] == []
+    assert [r["id"] for r in records if r["expected_priority"] != "P1" and decisions[r["id"]].priority == "P1"] == []
+    for r in hazards:
+        c = decisions[r["id"]]
+        assert c.motive == "safety_care" and c.handling_hint.startswith("Safety first"), r["id"]
+        assert "haggle" not in c.handling_hint and "angling" not in c.handling_hint, r["id"]  # no claimant advice
+
+
+def test_complaints_from_industries_in_no_labelled_set(clf):
+    """`data/unseen_industries_blind.jsonl`: 40 complaints (16 en, 8 each ko, zh-Hans, zh-Hant)
+    from trades none of the sets hold, written before rules 2026.12.04-2. First run: department
+    39/40, category 38/40, and two described P1s missed (scored with four usage questions then
+    mislabelled P4; the taxonomy makes a request for help P3)."""
+    records = read_jsonl([DATA / "unseen_industries_blind.jsonl"])
+    decisions = [(r["expected"], classify_record(clf, r)) for r in records]
+    department = sum((c.best_guess_department or c.department) == e["department"] for e, c in decisions)
+    category = sum(c.category == e["category"] for e, c in decisions)
+    missed_p1 = [e for e, c in decisions if e["priority"] == "P1" and c.priority != "P1"]
+    assert (department, missed_p1) == (40, [])
+    assert category >= 39
