@@ -66,3 +66,25 @@ def test_a_malformed_sidecar_is_refused(tmp_path, bad):
     path.write_text(bad, encoding="utf-8")
     with pytest.raises(ValueError, match="records"):
         loio.read_industries(path)
+
+
+def test_held_out_lexicon_drops_the_terms_only_the_held_out_industry_holds():
+    """--hold-out-lexicon: a term found only in the held-out industry's records is removed; one
+    that another industry's records hold too, or that no record holds, stays."""
+    from routing.adapters.config_files import read_rules
+    from routing.domain.classification.config import compile_rules
+
+    config = read_rules(None)
+    rules = compile_rules(config)
+    records = [
+        {"id": "a", "text": "The courier never turned up and the parcel is lost."},
+        {"id": "b", "text": "The removal van never turned up."},
+        {"id": "c", "text": "I was charged twice on my card."},
+    ]
+    seen = loio.terms_by_industry(records, {"a": "parcels", "b": "removals", "c": "banking"}, rules)
+    assert seen["never turned up"] == {"parcels", "removals"} and seen["courier"] == {"parcels"}
+    only_parcels = {t for t, where in seen.items() if where == {"parcels"}}
+    held_out = compile_rules(loio.without_terms(config, only_parcels))
+    assert "courier" not in held_out.lexicon.weights and "never turned up" in held_out.lexicon.weights
+    assert "refund" in held_out.lexicon.weights  # in no record: kept (general knowledge)
+    assert len(held_out.lexicon.weights) == len(rules.lexicon.weights) - len(only_parcels)

@@ -113,6 +113,10 @@ def _parser() -> argparse.ArgumentParser:
         "--leave-one-industry-out", action="store_true",
         help="also retrain the model without each industry and score it on that industry (per language)",
     )
+    sp.add_argument(
+        "--hold-out-lexicon", action="store_true",
+        help="with --leave-one-industry-out: also remove the lexicon terms only the held-out industry's records contain",
+    )
     sp.add_argument("--industries", type=Path, default=None,
                     help="record id -> industry sidecar (default: services/routing/tests/data/industries.json)")
 
@@ -174,7 +178,14 @@ def _evaluate(classifier: Classifier, args) -> int:
     if args.leave_one_industry_out:
         from routing.evaluation.loio import DEFAULT_INDUSTRIES, leave_one_industry_out, read_industries
 
-        loio = leave_one_industry_out(records, read_industries(args.industries or DEFAULT_INDUSTRIES), classifier.rules)
+        rules_config = None
+        if args.hold_out_lexicon:
+            from routing.adapters.config_files import read_rules
+
+            rules_config = read_rules(args.rules)
+        loio = leave_one_industry_out(
+            records, read_industries(args.industries or DEFAULT_INDUSTRIES), classifier.rules, rules_config=rules_config
+        )
         result["leave_one_industry_out_coverage"] = coverage_at_precision(loio.pop("pairs"))
         result["leave_one_industry_out"] = loio
     if args.json:
