@@ -3,16 +3,26 @@ HTTP server receiving webhooks."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
 from email import message_from_bytes
+from email.header import decode_header, make_header
 
 import httpx
 import pytest
 from aiohttp import web
 from aiosmtpd.controller import Controller
-from notification.adapters.notifiers import DeliveryFailed, EmailNotifier, Notice, SmtpSettings, WebhookNotifier
+from notification.adapters.notifiers import (
+    DeliveryFailed,
+    EmailNotifier,
+    Notice,
+    SmsGateway,
+    SmsNotifier,
+    SmtpSettings,
+    WebhookNotifier,
+)
 from notification.bootstrap import build_notifiers
 from notification.settings import NotificationSettings
 from processes import free_port
@@ -94,7 +104,88 @@ async def test_webhook_posts_a_signed_notice_and_retries_a_5xx():
 
 
 def test_settings_build_one_notifier_per_channel_and_refuse_incomplete_ones():
-    settings = NotificationSettings(channels=["log", "webhook", "email"], webhook_url="http://127.0.0.1:1/h", default_address="ops@x")
-    assert [n.medium for n in build_notifiers(settings)] == ["log", "webhook", "email"]
+    settings = NotificationSettings(channels=["log", "webhook", "email", "sms"], webhook_url="http://127.0.0.1:1/h", default_address="ops@x",
+                                    sms_gateway="json", sms_url="http://127.0.0.1:1/sms")
+    assert [n.medium for n in build_notifiers(settings)] == ["log", "webhook", "email", "sms"]
     with pytest.raises(ValueError, match="NOTIFICATION_WEBHOOK_URL"):
         NotificationSettings(channels=["webhook"])
+    with pytest.raises(ValueError, match="NOTIFICATION_SMS_ACCOUNT"):
+        NotificationSettings(channels=["sms"], sms_url="http://127.0.0.1:1")
+
+
+async def serve(routes: web.RouteTableDef) -> tuple[web.AppRunner, int]:
+    app = web.Application()
+    app.add_routes(routes)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    return runner, port
+
+
+CUSTOMER_NOTICE = Notice(case_id="case-7", recipient_role="customer", template="satisfaction_request", fields={}, language="zh-Hans",
+                         notice_id="n-1", to="+8613800000000")
+
+
+async def test_sms_through_a_twilio_compatible_messages_api():
+    routes, posted = web.RouteTableDef(), []
+
+    @routes.post("/2010-04-01/Accounts/{account}/Messages.json")
+    async def messages(request: web.Request) -> web.Response:
+        posted.append((request.match_info["account"], request.headers["Authorization"], dict(await request.post())))
+        return web.json_response({"sid": "SM1"}, status=201)
+
+    runner, port = await serve(routes)
+    try:
+        async with httpx.AsyncClient() as client:
+            gateway = SmsGateway(kind="twilio", url=f"http://127.0.0.1:{port}", sender="+15550000000", account="AC1", token="tok")
+            await SmsNotifier(gateway, client=client).send(CUSTOMER_NOTICE)
+    finally:
+        await runner.cleanup()
+    [(account, authorization, form)] = posted
+    assert account == "AC1" and authorization == "Basic " + base64.b64encode(b"AC1:tok").decode()
+    assert form["To"] == "+8613800000000" and form["From"] == "+15550000000"
+    assert form["Body"] == "案件 case-7：您满意吗？请回复 1（不满意）至 5（非常满意）。"
+
+
+async def test_sms_through_a_generic_json_gateway_retries_and_carries_the_notice_id():
+    routes, posted = web.RouteTableDef(), []
+
+    @routes.post("/send")
+    async def send(request: web.Request) -> web.Response:
+        posted.append((request.headers.get("Authorization"), await request.json()))
+        return web.Response(status=502 if len(posted) == 1 else 202)
+
+    runner, port = await serve(routes)
+    try:
+        async with httpx.AsyncClient() as client:
+            gateway = SmsGateway(kind="json", url=f"http://127.0.0.1:{port}/send", sender="Complaints", token="tok")
+            await SmsNotifier(gateway, client=client, wait_max=0.1).send(CUSTOMER_NOTICE)
+    finally:
+        await runner.cleanup()
+    assert len(posted) == 2  # a 502, then accepted
+    authorization, body = posted[-1]
+    assert authorization == "Bearer tok" and body["to"] == "+8613800000000" and body["reference"] == "n-1"
+
+
+async def test_sms_refuses_a_staff_notice():
+    async with httpx.AsyncClient() as client:
+        notifier = SmsNotifier(SmsGateway(kind="json", url="http://127.0.0.1:1/x", sender="s"), client=client)
+        with pytest.raises(DeliveryFailed, match="customer's number only"):
+            await notifier.send(NOTICE)
+
+
+async def test_a_customer_email_is_threaded_tagged_and_in_their_language(smtp_server):
+    controller, inbox = smtp_server
+    smtp = SmtpSettings(host="127.0.0.1", port=controller.port, username=None, password=None, starttls=False,
+                        mail_from="complaints@corp.example", mail_domain="corp.example")
+    notice = Notice(case_id="case-9", recipient_role="customer", template="acknowledgement", language="zh-Hans", notice_id="n-9",
+                    fields={"acknowledge_by": "2026-12-05 09:00 UTC", "their_subject": "盖子坏了"}, to="wang@customer.example",
+                    in_reply_to="<q2@customer.example>", references=("<q1@customer.example>",))
+    await EmailNotifier(smtp, addresses={}, default_address=None).send(notice)
+    [(recipients, message)] = inbox.messages
+    assert recipients == ["wang@customer.example"]
+    assert str(make_header(decode_header(message["Subject"]))) == "回复：盖子坏了 [Case case-9]"
+    assert message["Message-ID"] == "<case.case-9.n-9@corp.example>"
+    assert (message["In-Reply-To"], message["References"]) == ("<q2@customer.example>", "<q1@customer.example> <q2@customer.example>")
+    assert "案件编号为 case-9" in message.get_payload(decode=True).decode()

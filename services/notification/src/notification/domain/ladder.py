@@ -15,7 +15,7 @@ was down, a case routed late) only the highest is sent.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
@@ -155,7 +155,9 @@ class WatchedCase:
     _TIMES = ("acknowledge_by", "resolve_by", "department_reply_by", "opened_at", "approve_from", "approve_by")
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        # Not dataclasses.asdict: its deep copy made each table write cost ~0.2 ms. The values
+        # are never changed in place (every change is a `replace` with new containers).
+        data = dict(self.__dict__)
         for key in self._TIMES:
             data[key] = data[key].isoformat() if data[key] else None
         return data
