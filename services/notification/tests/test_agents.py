@@ -314,3 +314,11 @@ async def test_resolution_and_satisfaction_go_to_the_customer_or_become_a_hotlin
     assert "1" in sms.notices[-1].short_text() and "5" in sms.notices[-1].short_text()
     assert ("case-2", "hotline", "callback_task") in staff.sent
     assert "case-1" not in watch and "case-2" not in watch  # resolved, nothing pending: no longer watched
+
+
+async def test_an_old_complaint_read_from_the_start_of_the_topic_is_neither_watched_nor_acknowledged(watch):
+    fake, email = FakePublisher(), FakeNotifier(medium="email")
+    with watch.stream_iteration():
+        await handlers.on_received(received_event(email="kim@customer.example"), watch=watch, senders=senders_for(fake, email),
+                                   now=NOW + timedelta(days=2))
+    assert "case-1" not in watch and email.sent == []
