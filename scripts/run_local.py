@@ -71,6 +71,8 @@ def main() -> int:
     logs = LOCAL / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     env = os.environ | connection | {"COMPLAINTS_API_KEY": key, "PYTHONUNBUFFERED": "1", "LOG_FORMAT": os.environ.get("LOG_FORMAT", "text")}
+    # Intake's SMTP listener (INTAKE_SMTP_PORT, default 8025) takes mail for these recipients.
+    env.setdefault("INTAKE_SMTP_RECIPIENTS", "complaints@localhost,complaints@example.com")
     ports = {name: int(os.environ.get(f"{name.upper()}_PORT", default)) for name, default in SERVICES.items()}
 
     def starter(name: str):
@@ -110,6 +112,7 @@ def main() -> int:
             for name, port in ports.items():
                 state = "ready" if name not in pending else "NOT READY"
                 print(f"  {name:<13} http://127.0.0.1:{port}   ({state}; log .local/logs/{name}.log)")
+            print(f"  intake smtp   127.0.0.1:{env.get('INTAKE_SMTP_PORT', '8025')}   (mail for {env['INTAKE_SMTP_RECIPIENTS']})")
             print(f"  kafka         {connection['KAFKA_BOOTSTRAP_SERVERS']}")
             print(f"  mongodb       {connection['MONGODB_URL']}")
             print(f"  API key       {key}" + ("" if os.environ.get("COMPLAINTS_API_KEY") else "   (kept in .local/api-key)"))

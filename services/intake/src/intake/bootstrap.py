@@ -18,6 +18,7 @@ from fastapi import FastAPI
 from pymongo import AsyncMongoClient
 from pymongo.errors import PyMongoError
 
+from . import handlers
 from .adapters.attachments import AttachmentStore
 from .adapters.attachments_memory import InMemoryAttachments
 from .adapters.case_states import ArchiveCaseStates, InMemoryCaseStates
@@ -33,6 +34,7 @@ from .domain.sms import ResolvedCases
 from .entrypoints.channels import ChannelSettings, LetterIntake, build_channels_router
 from .entrypoints.http import create_app
 from .entrypoints.raw_topic import raw_record_handler
+from .entrypoints.smtp import EmailHandler, Recipients, start_smtp
 from .handlers import Publisher
 from .settings import IntakeSettings
 
@@ -53,6 +55,9 @@ class Intake:
     attachments: AttachmentStore | InMemoryAttachments | None = None
     letter_jobs: LetterJobs | None = None
     letter_worker: LetterWorker | None = None
+    # E-mail: the SMTP listener, and the case-state memory the e-mail routes share
+    smtp_server: asyncio.Server | None = None
+    recent: RecentUpdates | None = None
 
     @contextlib.asynccontextmanager
     async def lifespan(self, _app: FastAPI) -> AsyncIterator[None]:
@@ -81,6 +86,11 @@ class Intake:
         await producer.start()
         self.publisher = kafka.EventPublisher(producer, topic_prefix=settings.topic_prefix, source="/services/intake")
         await self._start_channels(archive)
+        if settings.smtp_enabled and settings.smtp_recipients:
+            self.smtp_server = await start_smtp(
+                EmailHandler(Recipients(settings.smtp_recipients), lambda raw: self.receive_email(raw, ())),
+                host=settings.smtp_host, port=settings.smtp_port, hostname=settings.smtp_hostname, max_bytes=settings.max_email_bytes,
+            )
         loop = None
         if settings.consume_raw_topic:
             consumer = kafka.make_consumer(settings, settings.topic(RAW.key), group_id=settings.raw_consumer_group)
@@ -103,6 +113,9 @@ class Intake:
                 await consumer.stop()
             if self.letter_worker is not None:
                 await self.letter_worker.stop()
+            if self.smtp_server is not None:  # no more mail before the producer goes
+                self.smtp_server.close()
+                await self.smtp_server.wait_closed()
             await producer.stop()
             await archive.aclose()
             await self.mongo_client.close()
@@ -148,6 +161,25 @@ class Intake:
         worker = self.letter_worker
         return LetterIntake(self.attachments, self.letter_jobs, worker.wake if worker is not None else lambda: None)
 
+    @property
+    def smtp_port(self) -> int | None:
+        """The SMTP listener's port (the one it got, when configured as 0)."""
+        return self.smtp_server.sockets[0].getsockname()[1] if self.smtp_server is not None else None
+
+    async def receive_email(self, raw: bytes, key_scope: tuple[str, ...]) -> handlers.EmailOutcome:
+        """One e-mail, from the webhook or the SMTP listener: the same handler and stores."""
+        settings = self.settings
+        if self.recent is None:
+            self.recent = RecentUpdates(timedelta(seconds=settings.case_state_memory_seconds))
+        return await handlers.receive_email(
+            raw, publisher=self.get_publisher(), store=self.get_idempotency_store(), attachments=self.attachments,
+            case_states=self.get_case_states(), recent=self.recent, clock=self.clock, window=settings.received_at_window(),
+            patience=settings.email_patience_seconds, mail_domain=settings.mail_domain, key_scope=key_scope,
+        )
+
+    def get_email_receiver(self) -> handlers.ReceiveEmail:
+        return self.receive_email
+
     def get_publisher(self) -> Publisher:
         """The publisher for HTTP requests: bounded, so a client gets its answer in time."""
         assert self.publisher is not None, "publisher used before start-up"
@@ -173,7 +205,7 @@ class Intake:
             return await mongo.database_reachable(self.mongo_client)
 
         auth = bearer_auth(settings.api_key_value, settings.api_keys_value)
-        recent = RecentUpdates(timedelta(seconds=settings.case_state_memory_seconds))
+        recent = self.recent = RecentUpdates(timedelta(seconds=settings.case_state_memory_seconds))
         app = create_app(
             auth=auth,
             publisher_dep=self.get_publisher,
@@ -191,6 +223,7 @@ class Intake:
             max_letter_bytes=settings.max_scan_bytes + 64 * 1024,  # the scan and the mailroom's form fields
             window=settings.received_at_window(),
             lifespan=self.lifespan,
+            receive_email_dep=self.get_email_receiver,
         )
         app.include_router(
             build_channels_router(

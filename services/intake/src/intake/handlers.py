@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import time
-from collections.abc import AsyncIterator, Callable
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from complaints_shared import events as ev
 from complaints_shared.logging import case_context
+from prometheus_client import Counter
 
 from .domain.case_states import CaseState, CaseStates, RecentUpdates, UnknownCase, check
-from .domain.case_updates import CaseUpdateBody
+from .domain.case_updates import UPDATE_BODIES, CaseUpdateBody
 from .domain.complaints import ReceivedAtWindow, SubmitComplaint, case_identity, complaint_received
-from .domain.email_messages import parse_email
+from .domain.email_messages import ReadEmail, UnreadableEmail, parse_email, read_email
 from .domain.idempotency import IdempotencyStore, KeyConflict, Replay, RequestInProgress, Scope, fingerprint
 from .domain.letters import LetterForm, LetterJob, LetterJobs, scan_content_type
 from .domain.phone_calls import CallRecord, call_complaint, call_details
@@ -332,3 +335,125 @@ async def receive_letter(
     if kept.fingerprint != letter_print:
         raise KeyConflict("header.idempotency-key")
     return kept
+
+
+# --- e-mail (entrypoints/http.py's webhook and entrypoints/smtp.py) -------------------------
+
+
+@dataclass(frozen=True)
+class EmailOutcome:
+    """What became of one e-mail: a complaint, a follow-up on a case (`follow_up`), or nothing
+    (`ignored`, with the reason: mail no person wrote)."""
+
+    recorded: Recorded | None
+    ignored: str | None = None
+    follow_up: bool = False
+
+
+ReceiveEmail = Callable[[bytes, tuple[str, ...]], Awaitable[EmailOutcome]]
+EMAIL_IGNORED = Counter("intake_email_ignored_total", "E-mails not recorded because no person wrote them", ["reason"])
+
+
+# One lock per message being received in this process: deliveries of one message at once (a
+# mail server's parallel retries) are handled one after the other, so the later ones find the
+# first one's answer in the store instead of all polling it. Across processes the store decides.
+_DELIVERIES: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+
+def _delivery_lock(key: str) -> asyncio.Lock:
+    lock = _DELIVERIES.get(key)
+    if lock is None:
+        lock = _DELIVERIES[key] = asyncio.Lock()
+    return lock
+
+
+@runtime_checkable
+class RecordedMessages(Protocol):
+    async def answer(self, scope: Scope) -> dict[str, str] | None:
+        """The answer recorded under `scope`, once its request was recorded."""
+        ...
+
+
+async def _thread_case(read: ReadEmail, *, store: IdempotencyStore, case_states: CaseStates) -> str | None:
+    """The case this mail answers: one our own Message-ID or a `[Case …]` tag names (if
+    archive knows it), else the case of a message intake recorded that it replies to."""
+    for case_id in read.thread_case_ids:
+        if await case_states.get(case_id) is not None:
+            return case_id
+    if isinstance(store, RecordedMessages):
+        for message_id in read.referenced_ids[:10]:
+            answer = await store.answer(Scope(("external_id", ev.Channel.EMAIL.value, message_id[:200]), field="external_id"))
+            if answer is not None:
+                return answer["case_id"]
+    return None
+
+
+async def receive_email(
+    raw: bytes,
+    *,
+    publisher: Publisher,
+    store: IdempotencyStore,
+    attachments: AttachmentPutter | None,
+    case_states: CaseStates,
+    recent: RecentUpdates,
+    clock: Callable[[], datetime],
+    window: ReceivedAtWindow,
+    patience: float,
+    mail_domain: str | None = None,
+    key_scope: tuple[str, ...] = (),
+) -> EmailOutcome:
+    """One e-mail, from the webhook or the SMTP listener. Mail no person wrote is ignored; a
+    reply on a case is the customer's follow-up on it; anything else a complaint, with its
+    attachments stored first (the event carries their references). Idempotent on Message-ID:
+    a redelivery, or many at once, gets the first answer. Raises UnreadableEmail."""
+    read = read_email(raw, mail_domain=mail_domain)
+    if not key_scope and read.details.message_id is None:
+        key_scope = ("email-sha256", hashlib.sha256(raw).hexdigest())  # no Message-ID: the same bytes are the same mail
+    if read.ignored is not None:
+        EMAIL_IGNORED.labels(read.ignored.value).inc()
+        return EmailOutcome(None, ignored=read.ignored.value)
+    async with _delivery_lock(repr((read.details.message_id, key_scope))):
+        return await _record_email(read, publisher=publisher, store=store, attachments=attachments, case_states=case_states,
+                                   recent=recent, clock=clock, window=window, patience=patience, key_scope=key_scope)
+
+
+async def _record_email(
+    read: ReadEmail,
+    *,
+    publisher: Publisher,
+    store: IdempotencyStore,
+    attachments: AttachmentPutter | None,
+    case_states: CaseStates,
+    recent: RecentUpdates,
+    clock: Callable[[], datetime],
+    window: ReceivedAtWindow,
+    patience: float,
+    key_scope: tuple[str, ...],
+) -> EmailOutcome:
+    command = read.complaint
+    if command is None:
+        raise UnreadableEmail("the message has no readable text")
+    message_id = read.details.message_id
+    case_id = await _thread_case(read, store=store, case_states=case_states)
+    if case_id is not None:
+        body = UPDATE_BODIES["customer_followed_up"].model_validate(
+            {"type": "customer_followed_up", "actor": "customer", "text": command.text, "channel": ev.Channel.EMAIL.value}
+        )
+        key = message_id[:200] if message_id else (":".join(key_scope) or None)
+        submission = prepare_case_update(body, case_id=case_id, now=clock(), idempotency_key=key)
+        guard = CaseAction(case_id, "customer_followed_up", None, case_states, recent, clock)
+        try:
+            recorded = await record_waiting(submission, publisher=publisher, store=store, patience=patience, guard=guard)
+            return EmailOutcome(recorded, follow_up=True)
+        except UnknownCase:
+            pass  # a tag naming no case archive knows: the mail is a complaint of its own
+    stored = tuple([await attachments.put(f.data, content_type=f.content_type, filename=f.filename) for f in read.files]) if attachments else ()
+    submission = prepare_complaint(command, now=clock(), window=window, key_scope=key_scope, sender_dated=True)
+    extra = {"email": read.details, "attachments": stored}
+    # The fingerprint covers what the mail said (command and headers), not where its bytes were
+    # stored: the same mail again is the same request.
+    request_print = fingerprint({"command": submission.fingerprint, "email": read.details.model_dump(mode="json"),
+                                 "files": [hashlib.sha256(f.data).hexdigest() for f in read.files]})
+    submission = Submission(submission.data.model_copy(update=extra), submission.recorded, submission.scope, request_print)
+    recorded = await record_waiting(submission, publisher=publisher, store=store, patience=patience)
+    return EmailOutcome(recorded)

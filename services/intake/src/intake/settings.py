@@ -1,11 +1,12 @@
 from datetime import timedelta
+from typing import Annotated
 
 from complaints_shared.events import Channel
 from complaints_shared.lifecycle import ACTIONS, Role
 from complaints_shared.settings import ServiceSettings
 from complaints_shared.web import ALL_RIGHTS, ApiKey
 from pydantic import AliasChoices, Field, SecretStr, field_validator
-from pydantic_settings import SettingsConfigDict
+from pydantic_settings import NoDecode, SettingsConfigDict
 
 from .domain.complaints import ReceivedAtWindow
 
@@ -62,6 +63,30 @@ class IntakeSettings(ServiceSettings):
         70.0, ge=0, le=100, description="OCR confidence (mean word confidence, 0-100) below which a letter needs a person's check"
     )
     letter_poll_seconds: float = Field(5.0, gt=0, description="How often the OCR worker looks for jobs other processes left")
+
+    # E-mail: the SMTP listener (entrypoints/smtp.py) and threading replies to cases
+    smtp_enabled: bool = Field(True, description="Run the SMTP listener with the HTTP app (when it has recipients)")
+    smtp_host: str = Field("0.0.0.0", description="Address the SMTP listener binds")
+    smtp_port: int = Field(8025, ge=0, le=65535, description="Port of the SMTP listener (0: any free port)")
+    smtp_recipients: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), description="Comma list of the addresses (complaints@example.com) or domains (example.com, @example.com) "
+        "mail is accepted for; any other recipient gets 550 (never an open relay). Empty: no listener (it could accept nothing)",
+    )
+    smtp_hostname: str = Field("complaints-intake", description="The name the SMTP listener greets with")
+    mail_domain: str | None = Field(
+        None, description="Domain of the Message-IDs notification writes (<case.ID.N@domain>); a reply naming one "
+        "of another domain is not threaded (default: any domain)",
+    )
+    email_patience_seconds: float = Field(
+        10.0, gt=0, le=60, description="How long a repeated delivery of an e-mail waits for the first one's answer"
+    )
+
+    @field_validator("smtp_recipients", mode="before")
+    @classmethod
+    def _comma_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(item.strip().lower() for item in value.split(",") if item.strip())
+        return value
 
     @field_validator("api_keys")
     @classmethod

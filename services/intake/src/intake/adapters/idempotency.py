@@ -110,6 +110,16 @@ class MongoIdempotencyStore:
     async def release(self, scope: Scope, token: str) -> None:
         await self._set_state(scope, token, ClaimState.FAILED)
 
+    async def answer(self, scope: Scope) -> dict[str, str] | None:
+        """The answer recorded under `scope` (None: never, or not yet, recorded). E-mail
+        threading asks it which case a Message-ID intake received belongs to."""
+        try:
+            with pymongo.timeout(self.timeout_seconds):
+                claim = await self.collection.find_one({"_id": scope.key})
+        except PyMongoError as exc:
+            raise StoreUnavailable(type(exc).__name__) from exc
+        return claim["answer"] if claim is not None and claim["state"] == ClaimState.DONE.value else None
+
     async def _set_state(self, scope: Scope, token: str, state: ClaimState) -> None:
         # The event's fate is decided already; a store that fails here leaves a pending claim,
         # which a retry takes over once it is stale (and republishes under the same ids).
@@ -150,7 +160,12 @@ class InMemoryIdempotencyStore:
     async def release(self, scope: Scope, token: str) -> None:
         self._set_state(scope, token, ClaimState.FAILED)
 
+    async def answer(self, scope: Scope) -> dict[str, str] | None:
+        claim = self.claims.get(scope.key)
+        return claim["answer"] if claim is not None and claim["state"] == ClaimState.DONE.value else None
+
     def _set_state(self, scope: Scope, token: str, state: ClaimState) -> None:
         claim = self.claims.get(scope.key)
         if claim is not None and claim["token"] == token:
             claim["state"] = state.value
+

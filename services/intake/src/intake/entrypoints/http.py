@@ -33,7 +33,7 @@ from ..domain.case_states import (
 )
 from ..domain.case_updates import SERVER_SET, UPDATE_BODIES, AnyCaseUpdateBody, field_of
 from ..domain.complaints import InvalidField, ReceivedAtWindow, SubmitComplaint
-from ..domain.email_messages import UnreadableEmail, parse_email
+from ..domain.email_messages import UnreadableEmail
 from ..domain.idempotency import IdempotencyStore, KeyConflict, RequestInProgress, StoreUnavailable
 
 
@@ -64,6 +64,40 @@ WRITE_RESPONSES = ACCEPTED | problem_responses(400, 401, 403, 409, 413, 422, 503
 # status does not allow (409, naming `current_status` and `allowed_actions`), a stale If-Match (412).
 CASE_ACTION_RESPONSES = ACCEPTED | problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 503)
 READ_RESPONSES = problem_responses(401, 503)
+
+class Ignored(BaseModel):
+    """Mail no person wrote (a bounce, an auto-reply …): nothing was recorded."""
+
+    status: Literal["ignored"] = "ignored"
+    reason: Literal["bounce", "auto_reply", "feedback_report", "read_receipt", "bulk"]
+
+
+EMAIL_RESPONSES = WRITE_RESPONSES | {
+    200: {
+        "description": "Not a complaint: mail no person wrote (bounce, auto-reply or out-of-office, abuse or read "
+        "report, bulk mail); nothing was recorded. Counted in `intake_email_ignored_total{reason}`.",
+        "model": Ignored,
+        "content": {"application/json": {"example": {"status": "ignored", "reason": "auto_reply"}}},
+    }
+}
+EMAIL_DESCRIPTION = (
+    "The raw message as received (RFC 5322, any MIME structure and charset). Answers 202 with the case "
+    "for a complaint; for a reply to a case (In-Reply-To/References naming a message of the case, or a "
+    "`[Case <id>]` tag in the subject) 202 with that case, recording the customer's follow-up. "
+    "Attachments are stored (GridFS) and referenced in the event. The same Message-ID again returns the "
+    "same case. The SMTP listener (`INTAKE_SMTP_PORT`) takes the same mail with the same rules."
+)
+EMAIL_EXAMPLE = (
+    "From: =?UTF-8?B?546L6Iqz?= <wang.fang@example.cn>\r\nTo: complaints@example.com\r\n"
+    "Subject: =?UTF-8?B?54Ot5rC05aO25ryP5rC0?=\r\nDate: Tue, 24 Nov 2026 09:30:00 +0800\r\n"
+    "Message-ID: <20261124093000.4711@mail.example.cn>\r\nMIME-Version: 1.0\r\n"
+    "Content-Type: text/plain; charset=GB2312\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+    "yMjLrrr4yrnTw8j9zOy687XXsr/Cqcuuo6zH67j8u7u78s3Lv+6how==\r\n"
+)
+AUTO_REPLY_EXAMPLE = (
+    "From: agent@example.org\r\nTo: complaints@example.com\r\nSubject: Automatic reply: your case\r\n"
+    "Auto-Submitted: auto-replied\r\nMessage-ID: <oof.1@example.org>\r\n\r\nI am out of the office until Monday.\r\n"
+)
 
 SERVER_SET_MESSAGE = "set by intake, not by the client (the path names the case; intake records the time)"
 
@@ -107,7 +141,7 @@ def require_action(client: Principal, action: str) -> None:
 
 
 def build_router(
-    *, auth, publisher_dep, store_dep, case_states_dep, recent: RecentUpdates, clock, window: ReceivedAtWindow
+    *, auth, publisher_dep, store_dep, case_states_dep, recent: RecentUpdates, clock, window: ReceivedAtWindow, receive_email_dep=None
 ) -> APIRouter:
     router = APIRouter(prefix="/v1", dependencies=[Depends(auth)])
     Publisher = Annotated[handlers.Publisher, Depends(publisher_dep)]
@@ -115,6 +149,7 @@ def build_router(
     States = Annotated[CaseStates, Depends(case_states_dep)]
     # Who is calling (the bearer key's holder): an Idempotency-Key is that client's own.
     Client = Annotated[Principal, Depends(auth)]
+    EmailReceiver = Annotated[handlers.ReceiveEmail, Depends(receive_email_dep)]
     IdempotencyKey = Annotated[
         str | None,
         Header(
@@ -150,25 +185,27 @@ def build_router(
         "/complaints/email",
         status_code=202,
         response_model=Accepted,
-        responses=WRITE_RESPONSES,
+        responses=EMAIL_RESPONSES,
         summary="Record a complaint from a raw e-mail (message/rfc822), as a mail server's webhook",
-        openapi_extra={"requestBody": {"content": {"message/rfc822": {"schema": {"type": "string"}}}, "required": True}},
+        description=EMAIL_DESCRIPTION,
+        openapi_extra={"requestBody": {"required": True, "content": {"message/rfc822": {
+            "schema": {"type": "string"}, "examples": {"complaint": {"value": EMAIL_EXAMPLE}, "auto_reply": {"value": AUTO_REPLY_EXAMPLE}}}}}},
     )
     async def submit_email(
-        request: Request, publisher: Publisher, store: Store, client: Client, idempotency_key: IdempotencyKey = None
+        request: Request, receive: EmailReceiver, client: Client, idempotency_key: IdempotencyKey = None
     ):
         require(client.may_submit(ev.Channel.EMAIL.value), f"channel:{ev.Channel.EMAIL.value}")
         raw = await request.body()
         try:
-            command = parse_email(raw)
+            outcome = await receive(raw, key_scope(client, "complaints/email", idempotency_key))
         except UnreadableEmail as exc:
             return problem(422, "Unreadable e-mail", str(exc), errors=[{"field": "body", "message": str(exc)}])
         except ValidationError as exc:
             return _field_problems(exc.errors(include_input=False))
-        submission = handlers.prepare_complaint(
-            command, now=clock(), window=window, key_scope=key_scope(client, "complaints/email", idempotency_key), sender_dated=True
-        )
-        return await _record(submission, publisher, store)
+        if outcome.ignored is not None:
+            return JSONResponse({"status": "ignored", "reason": outcome.ignored}, status_code=200)
+        assert outcome.recorded is not None
+        return _accepted(outcome.recorded)
 
     @router.post(
         "/cases/{case_id}/events",
@@ -246,6 +283,7 @@ def create_app(
     window: ReceivedAtWindow,
     liveness=None,
     lifespan=None,
+    receive_email_dep=None,
 ) -> FastAPI:
     app = FastAPI(title="Complaints intake", version="0.1.0", lifespan=lifespan)
     install_problem_handlers(app)
@@ -328,7 +366,7 @@ def create_app(
     app.include_router(
         build_router(
             auth=auth, publisher_dep=publisher_dep, store_dep=store_dep, case_states_dep=case_states_dep,
-            recent=recent, clock=clock, window=window,
+            recent=recent, clock=clock, window=window, receive_email_dep=receive_email_dep,
         )
     )
     return app
