@@ -1,0 +1,80 @@
+"""The SMS channel on the real broker and store: Twilio's signed webhook through the real app
+gives a complaint on the received topic; a forged one gives 403 and nothing; 50 parallel
+deliveries of one SMS (Twilio's webhook and the JSON route alike) give one case."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+from complaints_shared.topics import RECEIVED
+from fastapi import FastAPI
+from intake.bootstrap import Intake
+from intake.settings import IntakeSettings
+from topic_records import records_on
+from twilio.request_validator import RequestValidator
+
+pytestmark = pytest.mark.integration
+
+KEY = "sms-integration-key"
+TOKEN = "sms-integration-twilio-token"
+PUBLIC = "https://complaints.example.com"
+WEBHOOK = "/v1/complaints/sms/twilio"
+
+
+@asynccontextmanager
+async def intake_client(env: dict[str, str], **settings) -> AsyncIterator[httpx.AsyncClient]:
+    intake = Intake(IntakeSettings(
+        **env, COMPLAINTS_API_KEY=KEY, consume_raw_topic=False, letter_ocr_worker=False, smtp_enabled=False,
+        twilio_auth_token=TOKEN, public_base_url=PUBLIC, **settings,
+    ))
+    app = intake.app()
+    async with intake.lifespan(FastAPI()):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://10.1.2.3:8001", headers={"Authorization": f"Bearer {KEY}"}) as http:
+            yield http
+
+
+def twilio_request(form: dict[str, str], token: str = TOKEN) -> dict:
+    signature = RequestValidator(token).compute_signature(f"{PUBLIC}{WEBHOOK}", form)
+    return {"content": urlencode(form), "headers": {"X-Twilio-Signature": signature, "Content-Type": "application/x-www-form-urlencoded"}}
+
+
+async def test_signed_twilio_sms_reaches_the_broker_and_forged_ones_do_not(backend_env):
+    topic = IntakeSettings(**backend_env).topic(RECEIVED.key)
+    form = {"MessageSid": "SMint0001", "From": "+82 10-1234-5678", "To": "+8610955555", "Body": "택배가 일주일째 오지 않습니다.", "NumSegments": "2"}
+    async with intake_client(backend_env) as http:
+        forged = await http.post(WEBHOOK, **twilio_request(form | {"MessageSid": "SMint0002"}, token="not-our-token"))
+        unsigned = await http.post(WEBHOOK, content=urlencode(form | {"MessageSid": "SMint0003"}),
+                                   headers={"Content-Type": "application/x-www-form-urlencoded"})
+        signed = await http.post(WEBHOOK, **twilio_request(form))
+    assert forged.status_code == unsigned.status_code == 403
+    assert signed.status_code == 200, signed.text
+    [event] = await records_on(backend_env["KAFKA_BOOTSTRAP_SERVERS"], topic)
+    data = event["data"]
+    assert f"사건 번호: {data['case_id']}" in signed.text
+    assert (data["channel"], data["text"], data["language"]) == ("sms", form["Body"], "ko")
+    assert data["customer"]["phone"] == "+821012345678"
+    assert data["sms"] == {"to": "+8610955555", "segments": 2}
+
+
+@pytest.mark.parametrize("route", ["twilio", "json"])
+async def test_fifty_parallel_deliveries_of_one_sms_give_one_case(backend_env, route):
+    topic = IntakeSettings(**backend_env).topic(RECEIVED.key)
+    form = {"MessageSid": f"SMfifty-{route}", "From": "13800138000", "To": "+8610955555", "Body": "空调不制冷，师傅两次上门都没修好。"}
+    body = {"from": form["From"], "to": form["To"], "text": form["Body"], "message_id": form["MessageSid"]}
+    async with intake_client(backend_env) as http:
+        if route == "twilio":
+            request = twilio_request(form)
+            responses = await asyncio.gather(*(http.post(WEBHOOK, **request) for _ in range(50)))
+        else:
+            responses = await asyncio.gather(*(http.post("/v1/complaints/sms", json=body) for _ in range(50)))
+    assert {r.status_code for r in responses} == ({200} if route == "twilio" else {202}), {r.text for r in responses}
+    assert len({r.text for r in responses}) == 1  # the same answer, the same case number, for every delivery
+    events = await records_on(backend_env["KAFKA_BOOTSTRAP_SERVERS"], topic)
+    assert len(events) == 1
+    assert events[0]["data"]["customer"]["phone"] == "+8613800138000"
