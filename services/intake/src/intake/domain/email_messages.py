@@ -22,6 +22,7 @@ from mailparser_reply import EmailReplyParser
 from . import mail_charsets
 from .complaints import SubmitComplaint
 from .mail_auto_replies import IgnoredReason, ignored_reason
+from .mail_headers import content_type, raw_header
 from .scripts import script_language
 
 MAX_ATTACHMENTS = 50
@@ -64,7 +65,7 @@ def message_of(raw: bytes | str) -> EmailMessage:
     raw = _repair_folding(raw)
     message = email.message_from_bytes(raw, policy=email.policy.default)
     assert isinstance(message, EmailMessage)
-    if message.get_content_maintype() == "multipart" and not message.is_multipart():
+    if content_type(message).partition("/")[0] == "multipart" and not message.is_multipart():
         repaired = _repair_boundary(raw)
         if repaired is not None:
             again = email.message_from_bytes(repaired, policy=email.policy.default)
@@ -119,12 +120,7 @@ def _repair_folding(raw: bytes) -> bytes:
     return b"\n".join(lines) + rest
 
 
-def _raw_header(message: EmailMessage, name: str) -> str:
-    """The first `name` header as sent (encoded words and 8-bit bytes still in it)."""
-    for key, value in message.raw_items():
-        if key.lower() == name:
-            return str(value)
-    return ""
+_raw_header = raw_header
 
 
 def header_text(message: EmailMessage, name: str, hint: str | None = None) -> str:
@@ -135,7 +131,7 @@ def _text_charset(message: EmailMessage) -> str | None:
     """The charset the message's first text part declares: what its raw 8-bit headers most
     likely use too."""
     for part in message.walk():
-        if part.get_content_maintype() == "text" and (label := part.get_param("charset")):
+        if content_type(part).partition("/")[0] == "text" and (label := part.get_param("charset")):
             return str(label[2] if isinstance(label, tuple) else label)
     return None
 
@@ -153,7 +149,7 @@ _NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/=\s]")
 
 def _payload_bytes(part: EmailMessage) -> bytes:
     raw = part.get_payload()
-    if part.get_content_maintype() == "text" and isinstance(raw, str) and part.get("content-transfer-encoding", "").lower() == "base64":
+    if content_type(part).partition("/")[0] == "text" and isinstance(raw, str) and raw_header(part, "content-transfer-encoding").strip().lower() == "base64":
         compact = "".join(raw.split())
         if _NOT_BASE64.search(compact) or len(compact.rstrip("=")) % 4 == 1:
             # Labelled base64 but is not (plain text under a wrong label): the text as it is.
@@ -172,7 +168,7 @@ def _charset_label(part: EmailMessage, data: bytes) -> str | None:
     label = part.get_param("charset")
     if isinstance(label, tuple):  # RFC 2231 form: (charset, language, value)
         label = label[2]
-    if not label and part.get_content_type() == "text/html":
+    if not label and content_type(part) == "text/html":
         found = _META_CHARSET.search(data[:4096])
         label = found.group(1).decode("ascii") if found else None
     return str(label) if label else None
@@ -193,7 +189,8 @@ def html_text(html: str) -> str:
 def part_text(part: EmailMessage) -> str:
     data = _payload_bytes(part)
     text = mail_charsets.decode(data, _charset_label(part, data))
-    if part.get_content_type() == "text/html" or (part.get_content_maintype() == "text" and "<html" in text[:2000].lower()):
+    media_type = content_type(part)
+    if media_type == "text/html" or (media_type.startswith("text/") and "<html" in text[:2000].lower()):
         return html_text(text)
     return _readable(text)
 
@@ -215,12 +212,12 @@ def _body_parts(message: EmailMessage) -> list[EmailMessage]:
             body = message.get_body(preferencelist=preference)
         except (ValueError, IndexError, AttributeError, KeyError):
             body = None
-        if body is not None and body.get_content_maintype() == "text":
+        if body is not None and content_type(body).partition("/")[0] == "text":
             chosen.append(body)  # type: ignore[arg-type]  # get_body returns the message's own class
     if chosen:
         return chosen
     for part in message.walk():
-        if part.get_content_maintype() == "text" and not part.is_multipart() and not _is_attachment(part):
+        if content_type(part).partition("/")[0] == "text" and not part.is_multipart() and not _is_attachment(part):
             return [part]
     return []
 
@@ -245,8 +242,8 @@ def _files(message: EmailMessage, body_parts: list[EmailMessage]) -> tuple[Attac
     def visit(part: EmailMessage) -> None:
         if len(files) >= MAX_ATTACHMENTS or id(part) in body_ids:
             return
-        content_type = part.get_content_type()
-        if content_type == "message/rfc822" or part.get_content_maintype() == "message":
+        media_type = content_type(part)
+        if media_type.partition("/")[0] == "message":
             inner = part.get_payload()
             try:
                 data = inner[0].as_bytes() if isinstance(inner, list) and inner and not isinstance(inner[0], str) else _payload_bytes(part)
@@ -254,17 +251,17 @@ def _files(message: EmailMessage, body_parts: list[EmailMessage]) -> tuple[Attac
                 data = _payload_bytes(part)
             files.append(AttachedFile(data, "message/rfc822", _filename(part) or "forwarded.eml"))
             return
-        if part.get_content_maintype() == "multipart" and not part.is_multipart():
+        if content_type(part).partition("/")[0] == "multipart" and not part.is_multipart():
             return  # a multipart whose boundary never came: nothing to keep apart from its text
         if part.is_multipart():
             for child in part.iter_parts():
                 visit(child)  # type: ignore[arg-type]
             return
-        if content_type in ("text/plain", "text/html") and not _is_attachment(part):
+        if media_type in ("text/plain", "text/html") and not _is_attachment(part):
             return  # an alternative of the text already taken
         data = _payload_bytes(part)
         if data:
-            files.append(AttachedFile(data, content_type[:200], _filename(part)))
+            files.append(AttachedFile(data, media_type[:200], _filename(part)))
 
     visit(message)
     return tuple(files)

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from email.message import EmailMessage
 from enum import StrEnum
 
+from .mail_headers import content_type, raw_header
+
 
 class IgnoredReason(StrEnum):
     BOUNCE = "bounce"
@@ -65,10 +67,7 @@ _STATUS_PARTS = {
 
 
 def _header(message: EmailMessage, name: str) -> str:
-    try:
-        return str(message.get(name, "") or "").strip().lower()
-    except (ValueError, IndexError, AttributeError):  # a header broken beyond the parser's defect list
-        return ""
+    return raw_header(message, name).strip().lower()
 
 
 def _parts(message: EmailMessage) -> list[EmailMessage]:
@@ -81,21 +80,21 @@ def _parts(message: EmailMessage) -> list[EmailMessage]:
 def ignored_reason(message: EmailMessage, *, subject: str, sender: str, text: str = "") -> IgnoredReason | None:
     """Why this message is not a customer's complaint, or None when a person wrote it.
     `subject`, `sender` and `text` are the decoded Subject, From address and body text."""
-    content_type = message.get_content_type()
-    if content_type == "multipart/report":
+    media_type = content_type(message)
+    if media_type == "multipart/report":
         reason = _REPORT_REASONS.get(str(message.get_param("report-type", "") or "").lower())
         if reason is not None:
             return reason
     parts = _parts(message)
     for part in parts:
-        if (reason := _STATUS_PARTS.get(part.get_content_type())) is not None:
+        if (reason := _STATUS_PARTS.get(content_type(part))) is not None:
             return reason
-    returns_a_message = any(part.get_content_type() in _RETURNED_PARTS for part in parts[1:])
+    returns_a_message = any(content_type(part) in _RETURNED_PARTS for part in parts[1:])
     checks: tuple[tuple[IgnoredReason, Callable[[], bool]], ...] = (
         (IgnoredReason.BOUNCE, lambda: bool(_DAEMONS.match(sender))),
         (IgnoredReason.BOUNCE, lambda: bool(_POSTMASTER.match(sender)) and (returns_a_message or bool(_BOUNCE_SUBJECT.search(subject)))),
         (IgnoredReason.BOUNCE, lambda: returns_a_message and bool(_BOUNCE_TEXT.search(text[:1000]))),
-        (IgnoredReason.BOUNCE, lambda: content_type == "multipart/report"),  # a report of a kind not named above
+        (IgnoredReason.BOUNCE, lambda: media_type == "multipart/report"),  # a report of a kind not named above
         (IgnoredReason.AUTO_REPLY, lambda: _header(message, "auto-submitted") not in ("", "no")),
         (IgnoredReason.AUTO_REPLY, lambda: _header(message, "precedence") == "auto_reply"),
         (IgnoredReason.AUTO_REPLY, lambda: bool(_header(message, "x-autoreply") or _header(message, "x-autorespond"))),
