@@ -12,7 +12,7 @@ from email.message import Message
 def raw_header(message: Message, name: str) -> str:
     """The first `name` header as sent (encoded words and 8-bit bytes still in it), or ""."""
     name = name.lower()
-    for key, value in message.raw_items():  # type: ignore[attr-defined]  # EmailMessage's own
+    for key, value in message.raw_items():
         if key.lower() == name:
             return str(value)
     return ""
