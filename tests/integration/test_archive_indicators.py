@@ -147,3 +147,21 @@ async def test_the_indicators_of_a_known_scenario_delivered_twice_out_of_order(r
         answer = (await http.get("/v1/analytics/indicators", params={"from": "2026-11-02", "to": "2026-11-03", "group_by": "department"})).json()
     assert answer == {"from": "2026-11-02", "to": "2026-11-03", "group_by": "department", "total": TOTAL, "groups": [LOGISTICS, QUALITY],
                       "top_causes": TOP_CAUSES}
+
+
+async def test_the_summaries_answer_as_the_fine_buckets_for_every_range_grouping_and_filter(repository):
+    # Cases over two months, so ranges cut months at either end or hold whole ones.
+    events = scenario()
+    for n, day in enumerate((date(2026, 10, 30), date(2026, 10, 31), date(2026, 12, 1))):
+        at = datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
+        events += Case(f"X{n}", at, channel=("sms", "web", "email")[n]).routed(("logistics", "quality")[n % 2], "delivery", "P3") \
+            .act(ev.CaseAcknowledged, 30 * n + 1).through_resolution(2, 50, cause=f"cause {n % 2}").events
+    await repository.store_batch(events)
+    ranges = [(date(2026, 11, 1), date(2026, 11, 30)), (date(2026, 10, 31), date(2026, 12, 1)), (date(2026, 11, 3), date(2026, 11, 5)),
+              (date(2026, 10, 1), date(2026, 12, 31)), (date(2026, 11, 2), date(2026, 11, 2))]
+    onlies = [{}, {"department": "logistics"}, {"channel": "email"}, {"department": "quality", "channel": "email"}]
+    for first, last in ranges:
+        for group_by in ("department", "category", "channel", "priority", "day", "month"):
+            for only in onlies:
+                query = dict(first_day=first, last_day=last, group_by=group_by, only=only)
+                assert await repository.indicators(**query) == await repository.indicators(**query, use_summaries=False), query

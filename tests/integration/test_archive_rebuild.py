@@ -62,11 +62,13 @@ async def caught_up(settings: ArchiveSettings, archive: Archive) -> None:
 
 async def contents(repository: CaseRepository) -> dict[str, list[dict]]:
     found = {}
-    for name in ("cases", "events", "raw_inbound", "rollups"):
+    for name in ("cases", "events", "raw_inbound", "rollups", "rollup_summaries", "cause_rollups", "cause_summaries"):
         # When the archive wrote a case is the one thing a rebuild does not reproduce.
         documents = await repository.db[name].find({}, {"created_at": 0, "updated_at": 0}).sort("_id", 1).to_list(None)
-        if name == "rollups":  # a count every case left is a zero, or absent (a bucket all cases left: none)
-            documents = [{k: v for k, v in doc.items() if v != 0} for doc in documents if any(doc.get(n) for n in SUMMED)]
+        if name not in ("cases", "events", "raw_inbound"):
+            # A count every case left is a zero, or absent (a bucket all cases left: none).
+            counters = ("cases",) if name.startswith("cause") else SUMMED
+            documents = [{k: v for k, v in doc.items() if v != 0} for doc in documents if any(doc.get(n) for n in counters)]
         found[name] = documents
     return found
 

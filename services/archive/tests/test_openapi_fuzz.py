@@ -48,7 +48,7 @@ class FakeRepository:
             del case[hidden]
         return [case][:limit]
 
-    async def indicators(self, *, first_day, last_day, group_by, only=None):
+    async def indicators(self, *, first_day, last_day, group_by, only=None, with_causes=True):
         values = indicators({"recorded": 3, "received": 2, "acknowledged": 1, "acknowledged_on_time": 1, "tta_2": 1})
         return {"total": values, "groups": [{"key": "quality", **values}], "top_causes": [{"cause": "seal", "cases": 1}]}
 

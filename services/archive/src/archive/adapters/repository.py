@@ -36,6 +36,14 @@ DEAD_LETTER_TYPE = ev.type_name(ev.EventDeadLettered)
 WRITE_ROUNDS = 8
 
 
+# Where each kind of roll-up delta goes (the fine buckets last: their ids have no prefix).
+ROLLUP_PREFIXES = (
+    (ind.CAUSE_SUMMARY_PREFIX, "cause_summaries"), (ind.CAUSE_PREFIX, "cause_rollups"),
+    (ind.SUMMARY_PREFIX, "rollup_summaries"), ("", "rollups"),
+)
+ROLLUP_COLLECTIONS = tuple(name for _, name in ROLLUP_PREFIXES)
+
+
 class CaseWriteConflict(RuntimeError):
     """Cases kept changing under this writer; the batch is retried (nothing was committed)."""
 
@@ -95,6 +103,8 @@ class CaseRepository:
         self.raw_inbound = db["raw_inbound"]
         self.rollups = db["rollups"]
         self.cause_rollups = db["cause_rollups"]
+        self.rollup_summaries = db["rollup_summaries"]
+        self.cause_summaries = db["cause_summaries"]
         self.erasures = db["erasures"]
 
     async def ensure_indexes(self) -> None:
@@ -104,6 +114,8 @@ class CaseRepository:
         await self.cases.create_index([("listed_at", DESCENDING), ("_id", DESCENDING)])
         await self.cases.create_index([("customer_keys", ASCENDING)])
         await self.cause_rollups.create_index([("day", ASCENDING)])
+        await self.rollup_summaries.create_index([("level", ASCENDING), ("period", ASCENDING)])
+        await self.cause_summaries.create_index([("level", ASCENDING), ("period", ASCENDING)])
         await self.events.create_index([("subject", ASCENDING)])
         await self.events.create_index([("type", ASCENDING)])
         await self.rollups.create_index([("day", ASCENDING)])
@@ -183,18 +195,19 @@ class CaseRepository:
         return new_entries, deltas
 
     async def _roll_up(self, deltas: dict[str, dict[str, Any]]) -> None:
-        by_collection: dict[str, list[UpdateOne]] = {"rollups": [], "cause_rollups": []}
+        by_collection: dict[str, list[UpdateOne]] = {name: [] for name in ROLLUP_COLLECTIONS}
         for bucket_id, bucket in deltas.items():
             if not (inc := ind.nonzero(bucket["inc"])):
                 continue
-            name = "cause_rollups" if bucket_id.startswith(ind.CAUSE_PREFIX) else "rollups"
+            prefix, name = next((p, n) for p, n in ROLLUP_PREFIXES if bucket_id.startswith(p))
+            key = bucket["key"]
             by_collection[name].append(UpdateOne(
-                {"_id": bucket_id.removeprefix(ind.CAUSE_PREFIX)},
-                {"$inc": inc, "$setOnInsert": bucket["key"] | {"month": bucket["key"]["day"][:7]}},
+                {"_id": bucket_id.removeprefix(prefix)},
+                {"$inc": inc, "$setOnInsert": key | {"month": key.get("month") or key["day"][:7]}},
                 upsert=True,
             ))
-        await self._upsert_buckets(self.rollups, by_collection["rollups"])
-        await self._upsert_buckets(self.cause_rollups, by_collection["cause_rollups"])
+        for name, writes in by_collection.items():
+            await self._upsert_buckets(self.db[name], writes)
 
     async def _upsert_buckets(self, collection: AsyncCollection, writes: list[UpdateOne]) -> None:
         for _attempt in range(3):
@@ -231,36 +244,42 @@ class CaseRepository:
             return await cursor.skip(skip).limit(limit).to_list(length=limit)
 
     async def indicators(
-        self, *, first_day: date, last_day: date, group_by: str, only: Mapping[str, str | None] | None = None
+        self, *, first_day: date, last_day: date, group_by: str, only: Mapping[str, str | None] | None = None,
+        use_summaries: bool = True, with_causes: bool = True,
     ) -> dict[str, Any]:
         """The indicators of the cases received from `first_day` to `last_day` (UTC, both
         included), in total and per group, from the roll-ups alone; `only` keeps the buckets of
-        one department, category, channel and/or priority."""
+        one department, category, channel and/or priority. From the summaries where they hold
+        the answer (`use_summaries=False`: always from the fine buckets, as a check)."""
         field = ind.GROUPINGS[group_by]
-        match = _bucket_match(first_day, last_day, only)
+        summary = ind.summary_match(first_day, last_day, group_by, only or {}) if use_summaries else None
+        collection, match = (self.rollups, _bucket_match(first_day, last_day, only)) if summary is None \
+            else (self.rollup_summaries, summary)
         pipeline: list[dict[str, Any]] = [
             {"$match": match},
             {"$group": {"_id": f"${field}", **{name: {"$sum": f"${name}"} for name in ind.SUMMED}}},
         ]
         with time_limit(self.read_timeout):
-            rows = await (await self.rollups.aggregate(pipeline)).to_list(length=None)
+            rows = await (await collection.aggregate(pipeline)).to_list(length=None)
         # A bucket every case left (reassigned elsewhere) stays, with zeros: not a group.
         rows = sorted((row for row in rows if row.get("recorded")), key=lambda row: _key(row["_id"]))
         return {
             "total": ind.indicators(ind.summed(rows)),
             "groups": [{"key": _key(row["_id"]), **ind.indicators(row)} for row in rows],
-            "top_causes": await self.top_causes(first_day=first_day, last_day=last_day, only=only),
+            "top_causes": await self.top_causes(first_day=first_day, last_day=last_day, only=only, use_summaries=use_summaries)
+            if with_causes else [],
         }
 
     async def top_causes(
-        self, *, first_day: date, last_day: date, only: Mapping[str, str | None] | None = None, limit: int = ind.TOP_CAUSES
+        self, *, first_day: date, last_day: date, only: Mapping[str, str | None] | None = None, limit: int = ind.TOP_CAUSES,
+        use_summaries: bool = True,
     ) -> list[dict[str, Any]]:
-        pipeline: list[dict[str, Any]] = [
-            {"$match": _bucket_match(first_day, last_day, only)},
-            {"$group": {"_id": "$cause", "cases": {"$sum": "$cases"}}},
-        ]
+        summary = ind.summary_match(first_day, last_day, None, only or {}, ind.CAUSE_SUMMARY_DIMENSIONS) if use_summaries else None
+        collection, match = (self.cause_rollups, _bucket_match(first_day, last_day, only)) if summary is None \
+            else (self.cause_summaries, summary)
+        pipeline: list[dict[str, Any]] = [{"$match": match}, {"$group": {"_id": "$cause", "cases": {"$sum": "$cases"}}}]
         with time_limit(self.read_timeout):
-            rows = await (await self.cause_rollups.aggregate(pipeline)).to_list(length=None)
+            rows = await (await collection.aggregate(pipeline)).to_list(length=None)
         # Sorted here, not in the store: a few hundred distinct causes at most, and one sort order
         # (count, then the cause itself) both store implementations would otherwise each break ties of.
         ranked = sorted((row for row in rows if row["cases"] > 0), key=lambda row: (-row["cases"], row["_id"]))

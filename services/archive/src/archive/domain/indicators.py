@@ -9,11 +9,12 @@ counting as resolved. Indicator queries sum buckets; they never read cases.
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import math
 import unicodedata
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from complaints_shared.lifecycle import CaseStatus
@@ -135,7 +136,7 @@ def cause_name(cause: str) -> str:
 
 def cause_bucket_id(key: Mapping[str, str], cause: str) -> str:
     # Causes are free text: the id carries their digest, the document the text.
-    return f"{bucket_id(key)}|{hashlib.sha256(cause.encode()).hexdigest()[:32]}"
+    return f"{bucket_id(key)}|{_digest(cause)}"
 
 
 def bucket_id(key: Mapping[str, str]) -> str:
@@ -151,13 +152,56 @@ def add_difference(deltas: dict[str, dict[str, Any]], before: Mapping[str, Any] 
         bucket = deltas.setdefault(bucket_id(contrib["key"]), {"key": dict(contrib["key"]), "inc": {}})
         for name, n in contrib["counts"].items():
             bucket["inc"][name] = bucket["inc"].get(name, 0) + sign * n
+        for summary_id, summary_key in summaries_of(contrib["key"]):
+            summary = deltas.setdefault(SUMMARY_PREFIX + summary_id, {"key": summary_key, "inc": {}})
+            for name, n in contrib["counts"].items():
+                summary["inc"][name] = summary["inc"].get(name, 0) + sign * n
         if contrib.get("cause"):
-            cause = deltas.setdefault(CAUSE_PREFIX + cause_bucket_id(contrib["key"], contrib["cause"]),
-                                      {"key": dict(contrib["key"]) | {"cause": contrib["cause"]}, "inc": {}})
+            cause_text = contrib["cause"]
+            digest = _digest(cause_text)
+            cause = deltas.setdefault(CAUSE_PREFIX + cause_bucket_id(contrib["key"], cause_text),
+                                      {"key": dict(contrib["key"]) | {"cause": cause_text}, "inc": {}})
             cause["inc"]["cases"] = cause["inc"].get("cases", 0) + sign
+            for summary_id, summary_key in summaries_of(contrib["key"], CAUSE_SUMMARY_DIMENSIONS):
+                summary = deltas.setdefault(CAUSE_SUMMARY_PREFIX + f"{summary_id}|{digest}",
+                                            {"key": summary_key | {"cause": cause_text}, "inc": {}})
+                summary["inc"]["cases"] = summary["inc"].get("cases", 0) + sign
 
 
 CAUSE_PREFIX = "cause|"
+SUMMARY_PREFIX = "summary|"
+CAUSE_SUMMARY_PREFIX = "causesummary|"
+# The roll-ups again, coarser, so a query reads tens of documents, not a bucket per case: per day
+# and per month, in total and per value of one dimension. A query that filters on two dimensions,
+# or groups by one and filters on another, reads the fine buckets instead.
+SUMMARY_DIMENSIONS = ("department", "category", "channel", "priority")
+# Causes are many: their summaries are per period only (a day's causes per department would be
+# most of a bucket per case again); top causes of one department read the fine cause buckets.
+CAUSE_SUMMARY_DIMENSIONS: tuple[str, ...] = ()
+PERIODS = ("day", "month")
+
+
+def summary_level(period: str, dimension: str | None) -> str:
+    return f"{period}:{dimension or '*'}"
+
+
+def summaries_of(key: Mapping[str, str], dimensions: tuple[str, ...] = SUMMARY_DIMENSIONS) -> list[tuple[str, dict[str, str]]]:
+    """The summary buckets a fine bucket's counts also go to: (id, key fields)."""
+    found = []
+    month = key["day"][:7]
+    for period in PERIODS:
+        value = key["day"] if period == "day" else month
+        for dimension in (None, *dimensions):
+            level = summary_level(period, dimension)
+            fields = {"level": level, "period": value, "month": month} | ({"day": value} if period == "day" else {})
+            if dimension:
+                fields[dimension] = key[dimension]
+            found.append((f"{level}|{value}|{key[dimension] if dimension else '*'}", fields))
+    return found
+
+
+def _digest(cause: str) -> str:
+    return hashlib.sha256(cause.encode()).hexdigest()[:32]
 
 
 def nonzero(inc: Mapping[str, int]) -> dict[str, int]:
@@ -214,3 +258,46 @@ def summed(rows: Iterable[Mapping[str, Any]]) -> dict[str, int]:
         for name in SUMMED:
             total[name] += int(row.get(name) or 0)
     return total
+
+
+# --- which roll-ups a query reads -------------------------------------------------------------
+
+
+def summary_match(
+    first_day: date, last_day: date, group_by: str | None, only: Mapping[str, Any], dimensions: tuple[str, ...] = SUMMARY_DIMENSIONS
+) -> dict[str, Any] | None:
+    """The summaries' query for the cases received from `first_day` to `last_day` (both
+    included), grouped by `group_by` (None: not grouped) and filtered by `only` (dimension →
+    value); None when no summary level holds the answer (read the fine buckets then).
+
+    Whole months are read from the month summaries, the days at either end from the day
+    summaries: a year is 12 documents per group, not 365 or one per bucket.
+    """
+    filters = {name: value for name, value in only.items() if value is not None}
+    asked = set(filters) | ({group_by} if group_by in SUMMARY_DIMENSIONS else set())
+    if len(asked) > 1 or not asked <= set(dimensions):
+        return None
+    dimension = next(iter(asked), None)
+    if group_by == "day":
+        parts = [{"level": summary_level("day", dimension), "period": {"$gte": first_day.isoformat(), "$lte": last_day.isoformat()}}]
+    else:
+        months, days = _whole_months_and_days(first_day, last_day)
+        parts = [{"level": summary_level(period, dimension), "period": {"$in": values}}
+                 for period, values in (("month", months), ("day", days)) if values]
+    match: dict[str, Any] = parts[0] if len(parts) == 1 else {"$or": parts}
+    return match | filters
+
+
+def _whole_months_and_days(first_day: date, last_day: date) -> tuple[list[str], list[str]]:
+    months: list[str] = []
+    days: list[str] = []
+    start = first_day
+    while start <= last_day:
+        month_end = date(start.year, start.month, calendar.monthrange(start.year, start.month)[1])
+        end = min(month_end, last_day)
+        if start.day == 1 and end == month_end:
+            months.append(start.isoformat()[:7])
+        else:
+            days += [(start + timedelta(days=n)).isoformat() for n in range((end - start).days + 1)]
+        start = month_end + timedelta(days=1)
+    return months, days

@@ -185,11 +185,14 @@ def build_router(*, auth, repository_dep, max_page_size: int, max_skip: int) -> 
         category: Annotated[str | None, Query(max_length=100, description="Only this category's cases")] = None,
         channel: Annotated[ev.Channel | None, Query(description="Only this channel's cases")] = None,
         priority: Annotated[ev.Priority | None, Query(description="Only this priority's cases")] = None,
+        top_causes: Annotated[bool, Query(description="false: leave `top_causes` empty (cheaper: with a filter they are "
+                                                      "summed from the fine cause roll-ups)")] = True,
     ) -> dict:
         if first_day > last_day:
             raise _invalid("to", "must not be before from")
         only = {"department": department, "category": category, "channel": channel, "priority": priority}
-        found = await repository.indicators(first_day=first_day, last_day=last_day, group_by=group_by, only=only)
+        found = await repository.indicators(first_day=first_day, last_day=last_day, group_by=group_by, only=only,
+                                            with_causes=top_causes)
         return {"from": first_day, "to": last_day, "group_by": group_by, **found}
 
     @router.get(

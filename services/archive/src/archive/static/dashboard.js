@@ -38,9 +38,9 @@ function chart(id, option) {
 
 // Recorded complaints per day, one series per value of `dimension`.
 async function volumeOver(days, range, dimension) {
-  const groups = (await api("v1/analytics/indicators", { ...range, group_by: dimension })).groups;
+  const groups = (await api("v1/analytics/indicators", { ...range, group_by: dimension, top_causes: "false" })).groups;
   const series = await Promise.all(groups.map(async (group) => {
-    const byDay = (await api("v1/analytics/indicators", { ...range, group_by: "day", [dimension]: group.key })).groups;
+    const byDay = (await api("v1/analytics/indicators", { ...range, group_by: "day", [dimension]: group.key, top_causes: "false" })).groups;
     const recorded = Object.fromEntries(byDay.map((g) => [g.key, g.recorded]));
     return { name: group.key, type: "bar", stack: "volume", data: days.map((day) => recorded[day] || 0) };
   }));
