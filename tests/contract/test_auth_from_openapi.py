@@ -42,7 +42,7 @@ class FakeRepository:
     async def list_cases(self, **_query):
         return []
 
-    async def indicators(self, *, first_day, last_day, group_by, only=None):
+    async def indicators(self, *, first_day, last_day, group_by, only=None, with_causes=True):
         return {"total": indicators({}), "groups": []}
 
     async def erase_customer(self, customer, *, requested_by, at):
