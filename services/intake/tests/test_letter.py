@@ -4,6 +4,7 @@ real Tesseract in tests/integration/test_intake_letter_ocr.py; here the reading 
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import httpx
@@ -11,7 +12,7 @@ import pytest
 from complaints_shared import events as ev
 from intake.adapters.attachments_memory import InMemoryAttachments
 from intake.adapters.letter_jobs import InMemoryLetterJobs, LetterWorker
-from intake.adapters.ocr import skew_angle
+from intake.adapters.ocr import MAX_PAGE_HEIGHT_PX, PAGE_WIDTH_PX, TooManyPages, pages_of, skew_angle
 from intake.bootstrap import bootstrap
 from intake.domain.letters import LetterJob, OcrReading, letter_event_id, scan_content_type
 from intake.settings import IntakeSettings
@@ -197,3 +198,20 @@ def test_the_skew_of_a_rotated_page_is_found(angle):
     rotated = page.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
     # Rotating back by the found angle straightens the page: it is minus the rotation applied.
     assert skew_angle(rotated) == pytest.approx(-angle, abs=0.3)
+
+
+def _pdf(pages: list[Image.Image]) -> bytes:
+    buffer = io.BytesIO()
+    pages[0].save(buffer, "PDF", resolution=200, save_all=True, append_images=pages[1:])
+    return buffer.getvalue()
+
+
+def test_pdf_pages_are_rendered_at_reading_size_and_bounded_in_number_and_height():
+    a4 = Image.new("L", (1654, 2339), 255)
+    pages = list(pages_of(_pdf([a4, a4, a4]), "application/pdf", max_pages=5))
+    assert [page.width for page in pages] == [PAGE_WIDTH_PX] * 3
+    with pytest.raises(TooManyPages):
+        list(pages_of(_pdf([a4, a4, a4]), "application/pdf", max_pages=2))
+    banner = Image.new("L", (200, 20000), 255)  # drawn absurdly tall
+    [page] = pages_of(_pdf([banner]), "application/pdf", max_pages=5)
+    assert page.height <= MAX_PAGE_HEIGHT_PX

@@ -40,6 +40,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 # Pages are read at about 200 dpi for an A4 sheet: what Tesseract's models want for body text
 # (x-height of 20-30 px), and no slower than it must be.
 PAGE_WIDTH_PX = 1700
+MAX_PAGE_HEIGHT_PX = 8000
 OSD_SCRIPTS = {"Han": Script.HAN, "Japanese": Script.HAN, "Korean": Script.HANGUL, "Hangul": Script.HANGUL, "Latin": Script.LATIN}
 # Read with every pack when OSD cannot tell the script (too little text on the page).
 UNKNOWN_SCRIPT_PLAN = OcrPlan("chi_sim+kor+eng", 6)
@@ -65,8 +66,10 @@ def pages_of(data: bytes, content_type: str, *, max_pages: int) -> Iterator[Imag
             if len(pdf) > max_pages:
                 raise TooManyPages(f"{len(pdf)} pages, at most {max_pages}")
             for page in pdf:
-                width_points = page.get_width() or 595
+                width_points, height_points = page.get_width() or 595, page.get_height() or 842
                 scale = min(300 / 72, max(0.5, PAGE_WIDTH_PX / width_points))
+                # A page drawn absurdly tall (a banner, a crafted file) renders no taller than this.
+                scale = min(scale, MAX_PAGE_HEIGHT_PX / height_points)
                 yield page.render(scale=scale, grayscale=True).to_pil()
         finally:
             pdf.close()

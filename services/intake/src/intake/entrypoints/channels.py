@@ -239,6 +239,10 @@ def build_channels_router(
         ),
         openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {
             "schema": LETTER_FORM_SCHEMA,
+            "examples": {"letter": {"summary": "A scanned letter with what the mailroom knows", "value": {
+                "scan": "(the file: PNG, JPEG, TIFF or PDF)", "sender_name": "王芳", "postal_address": "北京市朝阳区建国路 88 号 3 单元 1201",
+                "received_on": "2026-11-23",
+            }}},
             "encoding": {"scan": {"contentType": "image/png, image/jpeg, image/tiff, application/pdf"}},
         }}}},
     )
