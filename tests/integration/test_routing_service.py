@@ -108,3 +108,27 @@ def test_key_account_and_cross_channel_duplicate(routing_service):
     assert second.customer_id == "CRM-7"
     assert other.validity == ev.Validity.VALID and other.customer_tier == ev.CustomerTier.STANDARD
     assert other.department == "logistics"
+
+
+def test_weak_evidence_reaches_the_triage_queue_with_its_deadline(routing_service):
+    """A complaint that matches nothing goes to the `triage` department, uncertain, with the
+    triage queue's acknowledge deadline (2 working hours), not to customer service."""
+    from routing.domain.deadlines import DeadlinePolicy
+
+    settings, service = routing_service
+    vague = ev.ComplaintReceived(case_id="case-vague", channel=ev.Channel.EMAIL, text="Hello, about the thing from last time, please call me.",
+                                 customer=ev.CustomerContact(email="someone@example.com"), received_at=NOW)
+
+    async def scenario():
+        await _publish(settings, (vague, "rcv-vague"))
+        return await _routed(settings, 1)
+
+    routed = asyncio.run(scenario())
+    assert "case-vague" in routed, service.log_tail()
+    decision = routed["case-vague"]
+    assert (decision.department, decision.uncertain) == ("triage", True)
+    assert any(item.step == "triage" and "best guess" in item.detail for item in decision.explanation)
+    policy = DeadlinePolicy.from_config()
+    expected = policy.deadlines_for(priority=decision.priority.value, category=decision.category, received_at=NOW, triage=True)
+    untriaged = policy.deadlines_for(priority=decision.priority.value, category=decision.category, received_at=NOW)
+    assert decision.deadlines == expected and expected.acknowledge_by < untriaged.acknowledge_by
