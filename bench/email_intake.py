@@ -10,7 +10,8 @@ given only once the broker acknowledged, so the rate is of recorded complaints.
 
 `hey` cannot vary the body and one Message-ID gives one case, so the load comes from this
 script's own client (asyncio + httpx, smtplib threads) on the same cores: the intake's CPU
-seconds per e-mail are printed too, the figure that does not depend on what shares the machine.
+seconds per e-mail are printed too, the figure that does not depend on what shares the machine,
+and the JSON endpoint is measured first at the same moment, as the reference.
 
     .venv/bin/python bench/email_intake.py [--emails 3000] [--concurrency 32]
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import json
 import smtplib
 import sys
 import tempfile
@@ -50,15 +52,16 @@ def email(n: int, run: str) -> bytes:
             f"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=GB2312\r\nContent-Transfer-Encoding: base64\r\n\r\n{body}").encode()
 
 
-async def over_http(url: str, messages: list[bytes], concurrency: int) -> dict[int, int]:
+async def over_http(url: str, messages: list[bytes], concurrency: int, *, path: str = "/v1/complaints/email",
+                    content_type: str = "message/rfc822") -> dict[int, int]:
     codes: dict[int, int] = {}
     queue = iter(messages)
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60,
-                                 headers={"Authorization": f"Bearer {KEY}", "Content-Type": "message/rfc822"}) as http:
+                                 headers={"Authorization": f"Bearer {KEY}", "Content-Type": content_type}) as http:
         async def worker() -> None:
             for message in queue:
-                response = await http.post("/v1/complaints/email", content=message)
+                response = await http.post(path, content=message)
                 codes[response.status_code] = codes.get(response.status_code, 0) + 1
 
         await asyncio.gather(*(worker() for _ in range(concurrency)))
@@ -78,8 +81,8 @@ def over_smtp(port: int, messages: list[bytes]) -> dict[int, int]:
 
 
 def report(label: str, n: int, seconds: float, cpu: float, codes: dict[int, int]) -> None:
-    print(f"{label:>5}: {n} e-mails in {seconds:.1f} s = {n / seconds:.0f}/s accepted; intake CPU {cpu:.1f} s "
-          f"= {1000 * cpu / n:.2f} ms an e-mail ({n / cpu:.0f}/s a core); answers {dict(sorted(codes.items()))}", flush=True)
+    print(f"{label:>5}: {n} complaints in {seconds:.1f} s = {n / seconds:.0f}/s accepted; intake CPU {cpu:.1f} s "
+          f"= {1000 * cpu / n:.2f} ms each ({n / cpu:.0f}/s a core); answers {dict(sorted(codes.items()))}", flush=True)
 
 
 def main(emails: int, concurrency: int) -> None:
@@ -95,6 +98,12 @@ def main(emails: int, concurrency: int) -> None:
         try:
             wait_ready(intake)
             asyncio.run(over_http(intake.url, [email(n, f"warm{token}") for n in range(200)], concurrency))  # warm-up
+            # The JSON endpoint at the same moment, for reference: what any complaint costs here.
+            complaints = [json.dumps({"channel": "email", "text": TEXT, "external_id": f"json{token}.{n}"}).encode() for n in range(emails)]
+            cpu, started = cpu_seconds(intake.process.pid), time.monotonic()
+            codes = asyncio.run(over_http(intake.url, complaints, concurrency, path="/v1/complaints", content_type="application/json"))
+            report("json", emails, time.monotonic() - started, cpu_seconds(intake.process.pid) - cpu, codes)
+
             messages = [email(n, f"http{token}") for n in range(emails)]
             cpu, started = cpu_seconds(intake.process.pid), time.monotonic()
             codes = asyncio.run(over_http(intake.url, messages, concurrency))
