@@ -177,7 +177,7 @@ def command_from_raw(raw: ev.RawComplaintSubmitted) -> SubmitComplaint:
                 "customer": raw.customer if raw.customer != ev.CustomerContact() else parsed.customer,
                 "external_id": raw.external_id or parsed.external_id,
                 "product": raw.product,
-                "language": raw.language,
+                "language": raw.language or parsed.language,
                 "received_at": raw.received_at or parsed.received_at,
             }
         )
