@@ -4,7 +4,8 @@ Starts `python -m intake serve` against the local Kafka and MongoDB-wire servers
 KAFKA_BOOTSTRAP_SERVERS/MONGODB_URL) with its SMTP listener on a free port, then delivers N
 distinct e-mails (each its own Message-ID, so every one is a new complaint: GB2312-labelled
 Chinese text in base64 with a quoted earlier message and a signature, about 1.5 kB), first
-with POST /v1/complaints/email (C concurrent requests), then over SMTP (C connections, each
+with POST /v1/complaints/email (C concurrent requests), then for 15 s at half that rate
+(p50 and p99 latency), then over SMTP (C connections, each
 delivering its share one transaction after another, as a mail server does). A 202 or 250 is
 given only once the broker acknowledged, so the rate is of recorded complaints.
 
@@ -68,6 +69,24 @@ async def over_http(url: str, messages: list[bytes], concurrency: int, *, path: 
     return codes
 
 
+async def paced_http(url: str, messages: list[bytes], rate: float) -> list[float]:
+    """Posts `messages` at `rate` a second (each on its own schedule, whatever the answers do)
+    and returns each one's latency in seconds."""
+    latencies: list[float] = []
+    async with httpx.AsyncClient(base_url=url, timeout=60, limits=httpx.Limits(max_connections=256),
+                                 headers={"Authorization": f"Bearer {KEY}", "Content-Type": "message/rfc822"}) as http:
+        async def one(message: bytes, due: float) -> None:
+            await asyncio.sleep(max(0.0, due - time.monotonic()))
+            sent = time.monotonic()
+            response = await http.post("/v1/complaints/email", content=message)
+            if response.status_code == 202:
+                latencies.append(time.monotonic() - sent)
+
+        start = time.monotonic()
+        await asyncio.gather(*(one(m, start + i / rate) for i, m in enumerate(messages)))
+    return latencies
+
+
 def over_smtp(port: int, messages: list[bytes]) -> dict[int, int]:
     codes: dict[int, int] = {}
     with smtplib.SMTP("127.0.0.1", port, timeout=60) as smtp:
@@ -107,7 +126,16 @@ def main(emails: int, concurrency: int) -> None:
             messages = [email(n, f"http{token}") for n in range(emails)]
             cpu, started = cpu_seconds(intake.process.pid), time.monotonic()
             codes = asyncio.run(over_http(intake.url, messages, concurrency))
-            report("http", emails, time.monotonic() - started, cpu_seconds(intake.process.pid) - cpu, codes)
+            elapsed = time.monotonic() - started
+            report("http", emails, elapsed, cpu_seconds(intake.process.pid) - cpu, codes)
+
+            rate = max(1.0, emails / elapsed / 2)
+            paced = [email(n, f"paced{token}") for n in range(int(rate * 15))]
+            latencies = sorted(asyncio.run(paced_http(intake.url, paced, rate)))
+            if latencies:
+                p50, p99 = latencies[len(latencies) // 2], latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+                print(f"http at half that rate ({rate:.0f}/s for 15 s): {len(latencies)} accepted, "
+                      f"p50 {1000 * p50:.0f} ms, p99 {1000 * p99:.0f} ms", flush=True)
 
             messages = [email(n, f"smtp{token}") for n in range(emails)]
             shares = [messages[i::concurrency] for i in range(concurrency)]
