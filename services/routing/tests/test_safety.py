@@ -115,3 +115,16 @@ def test_complaints_from_industries_in_no_labelled_set(clf):
     missed_p1 = [e for e, c in decisions if e["priority"] == "P1" and c.priority != "P1"]
     assert (department, missed_p1) == (40, [])
     assert category >= 39
+
+
+def test_a_structural_defect_in_a_childs_product_is_p1_before_anyone_is_hurt(clf):
+    """`data/safety_child_products_blind.jsonl` (8 defects in cots, bunks, high chairs, car seats
+    in four languages; 3 look-alikes) was written before `safety.child_product_structural_defect`
+    and scored first: 3/8 P1, no false P1."""
+    records = read_jsonl([DATA / "safety_child_products_blind.jsonl"])
+    decisions = {r["id"]: classify_record(clf, r) for r in records}
+    hazards = [r for r in records if r["expected_priority"] == "P1"]
+    assert {r["language"] for r in hazards} == LANGUAGES
+    assert [r["id"] for r in hazards if decisions[r["id"]].priority != "P1"] == []
+    assert [r["id"] for r in records if r["expected_priority"] != "P1" and decisions[r["id"]].priority == "P1"] == []
+    assert all(decisions[r["id"]].motive == "safety_care" for r in hazards)
