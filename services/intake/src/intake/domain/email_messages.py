@@ -89,11 +89,11 @@ def _repair_boundary(raw: bytes) -> bytes | None:
     found = _DELIMITER.search(body)
     if found is None:
         return None
-    boundary = b'boundary="' + found.group(1) + b'"'
+    boundary = b'boundary="' + found.group(1).replace(b"\\", b"\\\\").replace(b'"', b'\\"') + b'"'  # a quoted-string
     if _BOUNDARY_PARAM.search(head):
         head = _BOUNDARY_PARAM.sub(lambda _m: boundary, head, count=1)
     else:
-        head = re.sub(rb"(?im)^(content-type:[^\r\n]*?);?[ \t]*(\r?)$", rb"\1; " + boundary + rb"\2", head, count=1)
+        head = re.sub(rb"(?im)^(content-type:[^\r\n]*?);?[ \t]*(\r?)$", lambda m: m.group(1) + b"; " + boundary + m.group(2), head, count=1)
     return head + body
 
 
@@ -147,8 +147,18 @@ def language_of(text: str) -> ev.Language | None:
 _NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/=\s]")
 
 
+_PAYLOAD_ERRORS = (ValueError, LookupError, AssertionError, UnicodeError)  # what a broken part makes the library raise
+
+
+def _raw_payload(part: EmailMessage) -> object:
+    try:
+        return part.get_payload()
+    except _PAYLOAD_ERRORS:  # e.g. a NUL in the charset label it decodes with
+        return None
+
+
 def _payload_bytes(part: EmailMessage) -> bytes:
-    raw = part.get_payload()
+    raw = _raw_payload(part)
     if content_type(part).partition("/")[0] == "text" and isinstance(raw, str) and raw_header(part, "content-transfer-encoding").strip().lower() == "base64":
         compact = "".join(raw.split())
         if _NOT_BASE64.search(compact) or len(compact.rstrip("=")) % 4 == 1:
@@ -156,11 +166,10 @@ def _payload_bytes(part: EmailMessage) -> bytes:
             return raw.encode("utf-8", errors="surrogateescape")
     try:
         payload = part.get_payload(decode=True)
-    except (ValueError, LookupError, AssertionError):
+    except _PAYLOAD_ERRORS:
         payload = None
     if isinstance(payload, bytes):
         return payload
-    raw = part.get_payload()
     return raw.encode("utf-8", errors="surrogateescape") if isinstance(raw, str) else b""
 
 
@@ -244,7 +253,7 @@ def _files(message: EmailMessage, body_parts: list[EmailMessage]) -> tuple[Attac
             return
         media_type = content_type(part)
         if media_type.partition("/")[0] == "message":
-            inner = part.get_payload()
+            inner = _raw_payload(part)
             try:
                 data = inner[0].as_bytes() if isinstance(inner, list) and inner and not isinstance(inner[0], str) else _payload_bytes(part)
             except (ValueError, LookupError, UnicodeError):

@@ -72,7 +72,7 @@ def codecs_for(label: str | None) -> tuple[str, ...]:
         return _SUPERSETS[name]
     try:
         return (codecs.lookup(name).name,)
-    except LookupError:
+    except (LookupError, ValueError, UnicodeError):  # unknown, or not a name at all (NUL, 8-bit bytes)
         return ()
 
 
