@@ -105,7 +105,7 @@ def unbounded_strings(schema: dict, path: str = "") -> list[str]:
             if "$ref" in node:
                 walk(definitions[node["$ref"].removeprefix("#/$defs/")], where)
                 return
-            if node.get("type") == "string" and not ({"maxLength", "enum", "const"} & set(node)) and node.get("format") != "date-time":
+            if node.get("type") == "string" and not ({"maxLength", "enum", "const"} & set(node)) and node.get("format") not in ("date-time", "date"):
                 found.append(where or "<root>")
             for key, value in node.items():
                 if key == "$defs":

@@ -122,15 +122,18 @@ class Attachment(Contract):
     filename: str | None = Field(default=None, max_length=300)
     content_type: str = Field(max_length=200)
     size: int = Field(ge=0)
-    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    sha256: str = Field(min_length=64, max_length=64, pattern=r"^[0-9a-f]{64}$")
+
+
+MessageId = Annotated[str, Field(max_length=998, description="A Message-ID as the header gave it (RFC 5322: at most 998 characters)")]
 
 
 class EmailDetails(Contract):
     """What the mail headers said: how a reply is threaded back to the case."""
 
-    message_id: str | None = Field(default=None, max_length=998)
-    in_reply_to: str | None = Field(default=None, max_length=998)
-    references: tuple[str, ...] = Field(default=(), max_length=100)
+    message_id: MessageId | None = None
+    in_reply_to: MessageId | None = None
+    references: tuple[MessageId, ...] = Field(default=(), max_length=100)
     quoted_text: str = Field(default="", max_length=TEXT_MAX, description="Earlier messages quoted below the new text, and the signature")
 
 
