@@ -82,7 +82,7 @@ async def publish(settings: ArchiveSettings, cases: int) -> int:
 
 
 async def lag(settings: ArchiveSettings, admin: AIOKafkaAdminClient, probe: AIOKafkaConsumer, partitions: list[TopicPartition]) -> int:
-    committed = await admin.list_consumer_group_offsets(settings.consumer_group)
+    committed = await admin.list_consumer_group_offsets(settings.group_name(settings.consumer_group))
     ends = await probe.end_offsets(partitions)
     return sum(end - (committed[tp].offset if tp in committed and committed[tp].offset >= 0 else 0) for tp, end in ends.items())
 

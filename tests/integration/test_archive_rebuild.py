@@ -50,7 +50,7 @@ async def caught_up(settings: ArchiveSettings, archive: Archive) -> None:
         async with asyncio.timeout(120):
             while True:
                 assert archive.loop is not None and archive.loop.alive
-                committed = await admin.list_consumer_group_offsets(settings.consumer_group)
+                committed = await admin.list_consumer_group_offsets(settings.group_name(settings.consumer_group))
                 ends = await probe.end_offsets(partitions)
                 if all(end == 0 or (tp in committed and committed[tp].offset >= end) for tp, end in ends.items()):
                     return

@@ -40,6 +40,11 @@ class ServiceSettings(BaseSettings):
         """The bearer key the HTTP APIs admit (None when unset)."""
         return self.api_key.get_secret_value() if self.api_key else None
 
+    def group_name(self, name: str) -> str:
+        """A consumer group of this installation: prefixed like its topics, so that two
+        installations sharing a broker (production and staging) never share a group."""
+        return f"{self.topic_prefix}{name}"
+
     def topic(self, key: str) -> str:
         from .topics import BY_KEY
 

@@ -39,10 +39,11 @@ class Archive:
         await producer.start()
         publisher = kafka.EventPublisher(producer, topic_prefix=settings.topic_prefix, source="/services/archive")
         topics = [spec.name(settings.topic_prefix) for spec in ARCHIVED_TOPICS]
-        consumer = kafka.make_consumer(settings, *topics, group_id=settings.consumer_group)
+        group = settings.group_name(settings.consumer_group)
+        consumer = kafka.make_consumer(settings, *topics, group_id=group)
         await consumer.start()
         loop = BatchConsumerLoop(
-            consumer, self.repository, publisher, name=settings.consumer_group, prefix=settings.topic_prefix,
+            consumer, self.repository, publisher, name=group, prefix=settings.topic_prefix,
             max_batch=settings.max_batch,
         )
         self.loop = loop

@@ -93,13 +93,14 @@ class Intake:
             )
         loop = None
         if settings.consume_raw_topic:
-            consumer = kafka.make_consumer(settings, settings.topic(RAW.key), group_id=settings.raw_consumer_group)
+            group = settings.group_name(settings.raw_consumer_group)
+            consumer = kafka.make_consumer(settings, settings.topic(RAW.key), group_id=group)
             await consumer.start()
             loop = kafka.ConsumerLoop(
                 consumer,
                 raw_record_handler(publisher=self.publisher, clock=self.clock, window=settings.received_at_window()),
                 self.publisher,
-                name=settings.raw_consumer_group,
+                name=group,
             )
             self.raw_loop = loop
             loop.start()
