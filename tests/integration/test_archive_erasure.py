@@ -12,8 +12,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import pytest
+from archive.adapters.repository import CaseRepository
 from archive.entrypoints.http import create_app
+from archive.rebuild import reapply_erasures
 from complaints_shared import events as ev
+from complaints_shared import mongo
+from complaints_shared.settings import ServiceSettings
 from complaints_shared.web import ApiKey, bearer_auth
 
 pytestmark = pytest.mark.integration
@@ -64,14 +68,18 @@ def raw_record(offset: int, body: dict) -> dict:
                 timestamp_ms=1_795_000_000_000)
 
 
-@pytest.fixture
-async def http(repository):
+async def seed(repository) -> None:
     await repository.store_batch(their_cases() + someone_elses_case())
     await repository.store_raw(**raw_record(1, {"channel": "email", "text": "热水壶漏水", "customer": {"email": EMAIL}}))
     await repository.store_raw(**raw_record(2, {"channel": "sms", "text": "包装破损", "customer": {"phone": "+8613900000000"}}))
     dead = ev.EventDeadLettered(reason="bad", consumer="routing", source_topic="t", source_partition=0, source_offset=9,
                                 original_value=json.dumps({"phone": PHONE}), failed_at=T0)
     await repository.store_batch([envelope(dead, "dead-1", 0)])
+
+
+@pytest.fixture
+async def http(repository):
+    await seed(repository)
     keys = [ApiKey(name=name, sha256=hashlib.sha256(key.encode()).hexdigest(), roles=roles)
             for name, key, roles in (("agent-tool", AGENT_KEY, frozenset({"agent"})), ("dpo-tool", SUPERVISOR_KEY, frozenset({"supervisor"})))]
     app = create_app(auth=bearer_auth(lambda: None, lambda: keys), repository_dep=lambda: repository, readiness={}, max_page_size=50)
@@ -120,8 +128,8 @@ async def test_erasure_removes_the_customers_data_everywhere_and_keeps_the_stati
 
     # The record: when, who, how many; never who the customer was.
     [kept] = [doc async for doc in repository.erasures.find({})]
-    assert set(kept) == {"_id", "at", "requested_by", "cases", "events", "raw_records", "case_ids"}
-    assert kept["case_ids"] == ["p-1", "p-2"]
+    assert set(kept) == {"_id", "at", "requested_by", "cases", "events", "raw_records", "case_ids", "event_ids", "raw_ids"}
+    assert (kept["case_ids"], kept["event_ids"], kept["raw_ids"]) == (["p-1", "p-2"], ["dead-1", "profile-1"], ["complaints.raw.v1/0/1"])
 
     # Again: nothing more to erase, and recorded again.
     again = (await http.post(f"/v1/customers/{PHONE}/erasure", headers={"Authorization": f"Bearer {SUPERVISOR_KEY}"})).json()
@@ -140,3 +148,25 @@ async def test_only_a_supervisor_may_erase(http, repository):
 async def test_a_bad_customer_is_a_422_naming_it(http):
     answer = await http.post(f"/v1/customers/{'x' * 321}/erasure", headers={"Authorization": f"Bearer {SUPERVISOR_KEY}"})
     assert answer.status_code == 422 and "customer" in answer.text
+
+
+async def test_a_rebuild_from_the_log_erases_again_what_the_live_archive_erased(http, repository, backend_env):
+    """The log still holds the erased records: a rebuild replays them, then applies the erasures again."""
+    answer = await http.post(f"/v1/customers/{PHONE}/erasure", headers={"Authorization": f"Bearer {SUPERVISOR_KEY}"})
+    assert answer.status_code == 200
+    settings = ServiceSettings(**(backend_env | {"MONGODB_DATABASE": backend_env["MONGODB_DATABASE"] + "_rebuilt"}), service_name="t")
+    client = mongo.make_client(settings)
+    rebuilt = CaseRepository(mongo.database(client, settings))
+    try:
+        await seed(rebuilt)  # what the replay of every topic stores
+        assert PHONE in await everything_stored(rebuilt)
+        assert await reapply_erasures(repository, rebuilt) == 1
+        stored = await everything_stored(rebuilt)
+        assert [value for value in PERSONAL if value in stored] == []
+        assert "+8613900000000" in stored
+        first, last = date(2026, 11, 2), date(2026, 11, 2)
+        assert await rebuilt.indicators(first_day=first, last_day=last, group_by="department") == \
+            await repository.indicators(first_day=first, last_day=last, group_by="department")
+    finally:
+        await client.drop_database(settings.mongodb_database)
+        await client.close()

@@ -5,7 +5,8 @@ timelines and the roll-ups are what the live archive would have made of the same
 fold does not depend on arrival order, and storing is idempotent). The replay reads each
 partition up to its end offset at the start (records published meanwhile are left to the live
 archive), outside any consumer group; records the live archive dead-lettered are skipped and
-counted. Point the live archive at the rebuilt database (MONGODB_DATABASE) once it is done.
+counted. The erasures recorded in the live database (MONGODB_DATABASE) are applied again, since
+the log still holds what they removed. Point the live archive at the rebuilt database once it is done.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class NotEmpty(RuntimeError):
 class Replayed:
     records: int = 0
     stored: int = 0
+    erasures: int = 0
     skipped: int = 0
 
 
@@ -49,9 +51,11 @@ async def rebuild(settings: ArchiveSettings, *, database: str, batch: int = 2000
         consumer = kafka.make_consumer(settings, group_id=None, enable_auto_commit=False)
         await consumer.start()
         try:
-            return await _replay(consumer, repository, settings.topic_prefix, batch)
+            done = await _replay(consumer, repository, settings.topic_prefix, batch)
         finally:
             await consumer.stop()
+        done.erasures = await reapply_erasures(CaseRepository(mongo.database(client, settings)), repository)
+        return done
     finally:
         await client.close()
 
@@ -83,6 +87,17 @@ async def _replay(consumer, repository: CaseRepository, prefix: str, batch: int)
     return done
 
 
+async def reapply_erasures(live: CaseRepository, rebuilt: CaseRepository) -> int:
+    """The log still holds what erasures removed: erase the same documents of the rebuilt
+    database again, by the ids the live database's erasure records keep; answers how many."""
+    if live.db.name == rebuilt.db.name:
+        return 0
+    records = [record async for record in live.erasures.find({}).sort("at", 1)]
+    for record in records:
+        await rebuilt.reapply_erasure(record)
+    return len(records)
+
+
 async def _partitions(consumer, topic: str) -> set[int]:
     found = consumer.partitions_for_topic(topic)
     if found is None:
@@ -104,5 +119,5 @@ def main(argv: list[str]) -> int:
         print(f"archive rebuild: {exc}")
         return 2
     print(f"archive rebuild: {done.records} records replayed into {args.database!r}: {done.stored} events new, "
-          f"{done.skipped} undecodable skipped (dead-lettered when they arrived)")
+          f"{done.skipped} undecodable skipped (dead-lettered when they arrived), {done.erasures} erasures applied again")
     return 0

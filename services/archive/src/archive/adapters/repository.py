@@ -292,13 +292,27 @@ class CaseRepository:
         raw records; keep the roll-ups; record the erasure (when, who, how many, which cases; never
         who the customer was). Safe to repeat."""
         identifiers = await self._identifiers_of(customer_key(customer))
-        case_ids = await self._erase_cases(identifiers, at=at)
-        events = await self._erase_events(identifiers, at=at)
-        raws = await self._erase_raw_records(identifiers, at=at)
+        case_ids = await self._erase_cases({"customer_keys": {"$in": sorted(identifiers)}}, at=at)
+        event_ids = await self._erase_events(identifiers, at=at)
+        raw_ids = await self._erase_raw_records(identifiers, at=at)
+        # The ids (case ids, event ids, topic/partition/offset) name no one, and let a rebuild
+        # from the log, which still holds the original records, erase the same documents again.
         record = {"_id": str(uuid.uuid4()), "at": at, "requested_by": requested_by, "cases": len(case_ids),
-                  "events": events, "raw_records": raws, "case_ids": sorted(case_ids)}
+                  "events": len(event_ids), "raw_records": len(raw_ids), "case_ids": sorted(case_ids),
+                  "event_ids": sorted(event_ids), "raw_ids": sorted(raw_ids)}
         await self.erasures.insert_one(record)
         return record
+
+    async def reapply_erasure(self, record: dict[str, Any]) -> None:
+        """Erase again the documents an erasure recorded elsewhere erased (after a rebuild), and keep its record."""
+        at = record["at"]
+        await self._erase_cases({"_id": {"$in": record.get("case_ids", [])}, "erased_at": {"$exists": False}}, at=at)
+        if record.get("event_ids"):
+            await self.events.update_many({"_id": {"$in": record["event_ids"]}},
+                                          {"$set": {"data": {}, "erased_at": at}, "$unset": {"subject": ""}})
+        if record.get("raw_ids"):
+            await self.raw_inbound.update_many({"_id": {"$in": record["raw_ids"]}}, {"$set": {"value": "", "key": None, "erased_at": at}})
+        await self.erasures.replace_one({"_id": record["_id"]}, record, upsert=True)
 
     async def _identifiers_of(self, key: str) -> set[str]:
         """Every identifier the archive knows the customer by (a request names one: their cases
@@ -315,9 +329,8 @@ class CaseRepository:
             identifiers.update(customer_key(value) for value in found if value)
         return identifiers
 
-    async def _erase_cases(self, identifiers: set[str], *, at: datetime) -> set[str]:
+    async def _erase_cases(self, query: dict[str, Any], *, at: datetime) -> set[str]:
         erased: set[str] = set()
-        query = {"customer_keys": {"$in": sorted(identifiers)}}
         for _round in range(WRITE_ROUNDS):
             pending = [case async for case in self.cases.find(query)]
             if not pending:
@@ -329,31 +342,28 @@ class CaseRepository:
                     erased.add(case["_id"])
         raise CaseWriteConflict("cases kept changing during the erasure")
 
-    async def _erase_events(self, identifiers: set[str], *, at: datetime) -> int:
+    async def _erase_events(self, identifiers: set[str], *, at: datetime) -> list[str]:
         values = sorted(identifiers)
-        profiles = await self.events.update_many(
-            {"type": PROFILE_TYPE, "erased_at": {"$exists": False}, "$or": [
-                {"data.customer_id": {"$in": values}}, {"data.phones": {"$in": values}}, {"data.emails": {"$in": values}}]},
-            # The envelope's subject is the customer number too.
-            {"$set": {"data": {}, "erased_at": at}, "$unset": {"subject": ""}},
-        )
+        profiles = await self._ids(self.events, {"type": PROFILE_TYPE, "erased_at": {"$exists": False}, "$or": [
+            {"data.customer_id": {"$in": values}}, {"data.phones": {"$in": values}}, {"data.emails": {"$in": values}}]})
         # A dead letter keeps the failed record's text, which may name the customer anywhere.
-        dead_letters = await self.events.update_many(
-            {"type": DEAD_LETTER_TYPE, "erased_at": {"$exists": False}, "data.original_value": _any_of(identifiers)},
-            {"$set": {"data.original_value": "", "data.original_key": None, "erased_at": at}},
-        )
-        return profiles.modified_count + dead_letters.modified_count
+        dead_letters = await self._ids(self.events, {"type": DEAD_LETTER_TYPE, "erased_at": {"$exists": False},
+                                                     "data.original_value": _any_of(identifiers)})
+        if profiles or dead_letters:
+            # The envelope's subject of a profile is the customer number too.
+            await self.events.update_many({"_id": {"$in": profiles + dead_letters}},
+                                          {"$set": {"data": {}, "erased_at": at}, "$unset": {"subject": ""}})
+        return profiles + dead_letters
 
-    async def _erase_raw_records(self, identifiers: set[str], *, at: datetime) -> int:
-        result = await self.raw_inbound.update_many(
-            {"erased_at": {"$exists": False}, "value": _any_of(identifiers)},
-            {"$set": {"value": "", "key": None, "erased_at": at}},
-        )
-        return result.modified_count
+    async def _erase_raw_records(self, identifiers: set[str], *, at: datetime) -> list[str]:
+        ids = await self._ids(self.raw_inbound, {"erased_at": {"$exists": False}, "value": _any_of(identifiers)})
+        if ids:
+            await self.raw_inbound.update_many({"_id": {"$in": ids}}, {"$set": {"value": "", "key": None, "erased_at": at}})
+        return ids
 
-    async def erasures_made(self) -> list[dict[str, Any]]:
-        with time_limit(self.read_timeout):
-            return await self.erasures.find({}, {"case_ids": 0}).sort("at", DESCENDING).to_list(length=1000)
+    @staticmethod
+    async def _ids(collection: AsyncCollection, query: dict[str, Any]) -> list[str]:
+        return [doc["_id"] async for doc in collection.find(query, {"_id": 1})]
 
     async def summary(self) -> dict[str, Any]:
         """Answer rate, resolution rate and timeliness, overall and per department."""
