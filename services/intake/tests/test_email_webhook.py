@@ -145,6 +145,23 @@ async def test_a_reply_to_a_notice_we_sent_or_with_the_case_tag_is_a_follow_up(c
     assert [type(e.data) for e in publisher.events] == [ev.CustomerFollowedUp, ev.CustomerFollowedUp]
 
 
+async def test_a_reply_keeps_its_attachments_on_the_follow_up(client, publisher, archive):
+    archive.add("case-7", CaseStatus.INVESTIGATING)
+    raw = (
+        "From: customer@example.cn\r\nTo: complaints@example.com\r\nSubject: Re: leak [Case case-7]\r\n"
+        "Message-ID: <photo-reply@example.cn>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n"
+        "--x\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHere is a photo of the crack.\r\n"
+        "--x\r\nContent-Type: image/png\r\nContent-Disposition: attachment; filename=crack.png\r\n"
+        "Content-Transfer-Encoding: base64\r\n\r\n" + base64.b64encode(b"\x89PNG crack").decode() + "\r\n--x--\r\n"
+    ).encode()
+    response = await client.post("/v1/complaints/email", content=raw, headers=RFC822)
+    assert response.status_code == 202 and response.json()["case_id"] == "case-7", response.text
+    [follow_up] = [e.data for e in publisher.events]
+    assert isinstance(follow_up, ev.CustomerFollowedUp)
+    [attachment] = follow_up.attachments
+    assert (attachment.filename, attachment.content_type, attachment.size) == ("crack.png", "image/png", 10)
+
+
 async def test_a_tag_naming_no_known_case_is_a_new_complaint(client, publisher):
     raw = mail("Please look at this.", message_id="<r3@example.cn>", subject="Help [Case no-such-case]")
     response = await client.post("/v1/complaints/email", content=raw, headers=RFC822)

@@ -335,6 +335,7 @@ class CustomerFollowedUp(CaseUpdate):
     text: str = Field(min_length=1, max_length=TEXT_MAX)
     channel: Channel
     received_event_id: ShortText | None = None
+    attachments: tuple[Attachment, ...] = Field(default=(), max_length=50, description="Files the customer sent with it (references)")
 
 
 CASE_UPDATES: tuple[type[CaseUpdate], ...] = (

@@ -435,19 +435,23 @@ async def _record_email(
         raise UnreadableEmail("the message has no readable text")
     message_id = read.details.message_id
     case_id = await _thread_case(read, store=store, case_states=case_states)
+    stored = tuple([await attachments.put(f.data, content_type=f.content_type, filename=f.filename) for f in read.files]) if attachments else ()
     if case_id is not None:
         body = UPDATE_BODIES["customer_followed_up"].model_validate(
             {"type": "customer_followed_up", "actor": "customer", "text": command.text, "channel": ev.Channel.EMAIL.value}
         )
         key = message_id[:200] if message_id else (":".join(key_scope) or None)
         submission = prepare_case_update(body, case_id=case_id, now=clock(), idempotency_key=key)
+        # The files of a reply stay with it, as references (the body schema has no attachments:
+        # only mail brings them).
+        submission = Submission(submission.data.model_copy(update={"attachments": stored}), submission.recorded, submission.scope,
+                                submission.fingerprint)
         guard = CaseAction(case_id, "customer_followed_up", None, case_states, recent, clock)
         try:
             recorded = await record_waiting(submission, publisher=publisher, store=store, patience=patience, guard=guard)
             return EmailOutcome(recorded, follow_up=True)
         except UnknownCase:
             pass  # a tag naming no case archive knows: the mail is a complaint of its own
-    stored = tuple([await attachments.put(f.data, content_type=f.content_type, filename=f.filename) for f in read.files]) if attachments else ()
     submission = prepare_complaint(command, now=clock(), window=window, key_scope=key_scope, sender_dated=True)
     extra = {"email": read.details, "attachments": stored}
     # The fingerprint covers what the mail said (command and headers), not where its bytes were
