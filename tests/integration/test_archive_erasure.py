@@ -23,7 +23,7 @@ from complaints_shared.web import ApiKey, bearer_auth
 pytestmark = pytest.mark.integration
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 PHONE, EMAIL, CUSTOMER_ID, NAME = "+8613800138000", "li.wei@example.com", "C-10042", "李伟"
-PERSONAL = (PHONE, EMAIL, CUSTOMER_ID, NAME, "热水壶漏水", "我要退款", "quoted earlier mail", "谢谢")
+PERSONAL = (PHONE, EMAIL, CUSTOMER_ID, NAME, "热水壶漏水", "我要退款", "quoted earlier mail", "谢谢", "li-wei-receipt.pdf")
 AGENT_KEY, SUPERVISOR_KEY = "agent-key", "supervisor-key"
 
 
@@ -48,7 +48,9 @@ def their_cases() -> list[ev.Event]:
                      f"{case_id}-rt", 0),
             envelope(ev.CaseAcknowledged(case_id=case_id, actor="agent-7", at=at(2)), f"{case_id}-a", 2),
             envelope(ev.CauseFound(case_id=case_id, actor="agent-7", at=at(3), cause="seal"), f"{case_id}-c", 3),
-            envelope(ev.CustomerFollowedUp(case_id=case_id, actor="customer", at=at(4), text="热水壶漏水 again", channel="email"),
+            envelope(ev.CustomerFollowedUp(case_id=case_id, actor="customer", at=at(4), text="热水壶漏水 again", channel="email",
+                                           attachments=(ev.Attachment(reference="gridfs:1", filename="li-wei-receipt.pdf",
+                                                                      content_type="application/pdf", size=1, sha256="0" * 64),)),
                      f"{case_id}-f", 4),
         ]
     # Out of place (no remedy yet): kept, flagged, and its comment is the customer's words all the same.

@@ -25,7 +25,7 @@ RECEIVED_KEPT = frozenset({"channel", "received_at", "language", "customer_tier"
 # Routing's explanation quotes matched words; its motive reads the text; customer_id names them.
 ROUTED_ERASED = frozenset({"customer_id", "explanation", "motive", "handling_hint"})
 # Case actions: the customer's own words.
-ACTION_ERASED = {"customer_followed_up": frozenset({"text", "received_event_id"}), "satisfaction_recorded": frozenset({"comment"})}
+ACTION_ERASED = {"customer_followed_up": frozenset({"text", "received_event_id", "attachments"}), "satisfaction_recorded": frozenset({"comment"})}
 NOTICE_ERASED = frozenset({"error"})  # a failure's error text may quote an address
 CASE_ERASED: dict[str, Any] = {"contact": {}, "text": "", "subject": "", "search_text": "", "customer_keys": [], "customer_id": None,
                "external_id": None}
