@@ -107,19 +107,20 @@ class ClockKeeper:
         if self.stale:
             await self.rebuild()
         now = self.clock()
-        made = 0
-        for case_id in self.schedule.pop_due(now):
-            value = self.table.get(case_id)
-            if value is None:
-                continue
-            case = WatchedCase.from_json(value)
-            try:
-                made += await handlers.publish_due(case, publish=self.publish, publish_work=self.publish_work, now=now, ladder=self.ladder,
-                                                   in_flight=self.in_flight.setdefault(case_id, set()))
-            except Exception:  # noqa: BLE001 - the broker may be away: look again shortly, keep the timer alive
-                log.exception("publishing due work failed", extra={"case_id": case_id})
-                self.schedule.set(case_id, now + RETRY_LOOK)
-        return made
+        cases = [WatchedCase.from_json(value) for case_id in self.schedule.pop_due(now) if (value := self.table.get(case_id)) is not None]
+        # Concurrently: one acknowledged send at a time capped the timer at a broker round trip
+        # per escalation (p99 7 s late with 67 rungs a second among 100,000 clocks).
+        made = await asyncio.gather(*(self._publish_due(case, now) for case in cases))
+        return sum(made)
+
+    async def _publish_due(self, case: WatchedCase, now: datetime) -> int:
+        try:
+            return await handlers.publish_due(case, publish=self.publish, publish_work=self.publish_work, now=now, ladder=self.ladder,
+                                              in_flight=self.in_flight.setdefault(case.case_id, set()))
+        except Exception:  # noqa: BLE001 - the broker may be away: look again shortly, keep the timer alive
+            log.exception("publishing due work failed", extra={"case_id": case.case_id})
+            self.schedule.set(case.case_id, now + RETRY_LOOK)
+            return 0
 
     def seconds_to_next(self) -> float:
         earliest = self.schedule.earliest()
