@@ -37,13 +37,13 @@ def routed_event(case_id="case-1", validity=ev.Validity.VALID, acknowledge_in=ti
     return ev.envelope(data, source="/test", event_id=f"routed-{case_id}")
 
 
-def received_event(case_id="case-1", **customer) -> ev.Event:
+def received_event(case_id="case-1", *, received_at=NOW, recorded_at=NOW, **customer) -> ev.Event:
     data = ev.ComplaintReceived(
         case_id=case_id, channel=ev.Channel.EMAIL, text="The lid was broken", subject="Broken lid", language=ev.Language.KO,
-        customer=ev.CustomerContact(**customer), received_at=NOW,
+        customer=ev.CustomerContact(**customer), received_at=received_at,
         email=ev.EmailDetails(message_id="<abc@customer.example>", references=("<older@customer.example>",)),
     )
-    return ev.envelope(data, source="/test", event_id=f"received-{case_id}")
+    return ev.envelope(data, source="/test", event_id=f"received-{case_id}", time=recorded_at)
 
 
 def update_event(data: ev.CaseUpdate, event_id: str) -> ev.Event:
@@ -314,6 +314,14 @@ async def test_resolution_and_satisfaction_go_to_the_customer_or_become_a_hotlin
     assert "1" in sms.notices[-1].short_text() and "5" in sms.notices[-1].short_text()
     assert ("case-2", "hotline", "callback_task") in staff.sent
     assert "case-1" not in watch and "case-2" not in watch  # resolved, nothing pending: no longer watched
+
+
+async def test_a_letter_received_days_ago_but_recorded_now_is_acknowledged(watch):
+    fake, email = FakePublisher(), FakeNotifier(medium="email")
+    with watch.stream_iteration():
+        await handlers.on_received(received_event(received_at=NOW - timedelta(days=3), email="kim@customer.example"), watch=watch,
+                                   senders=senders_for(fake, email), now=NOW)
+    assert "case-1" in watch
 
 
 async def test_an_old_complaint_read_from_the_start_of_the_topic_is_neither_watched_nor_acknowledged(watch):

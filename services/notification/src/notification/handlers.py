@@ -269,15 +269,17 @@ async def acknowledge_customer(case: WatchedCase, *, senders: Senders, now: date
     return replace(case, customer_acknowledged=True)
 
 
-# A complaint received longer ago than this gets no acknowledgement and isn't watched from its
-# receipt: a new consumer group reads the received topic from its start (a year of complaints).
+# A complaint recorded longer ago than this gets no acknowledgement: a new consumer group reads
+# the received topic from its start (a year of complaints). Recorded is the event's time, when
+# intake wrote it, not `received_at`: a letter that came three days ago and is keyed in today is
+# acknowledged today.
 RECEIPT_ACKNOWLEDGED_WITHIN = timedelta(days=1)
 
 
 async def on_received(event: ev.Event, *, watch: Watch, senders: Senders, now: datetime) -> None:
     received: ev.ComplaintReceived = event.data
     with case_context(received.case_id):
-        if now - received.received_at > RECEIPT_ACKNOWLEDGED_WITHIN:
+        if now - event.time > RECEIPT_ACKNOWLEDGED_WITHIN:
             return
         case = _load(watch, received.case_id) or WatchedCase(case_id=received.case_id)
         if case.customer is not None:
