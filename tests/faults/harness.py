@@ -253,14 +253,23 @@ class Platform:
             "MONGODB_DATABASE": f"faults_{token}",
             "COMPLAINTS_API_KEY": API_KEY,
             "NOTIFICATION_CHECK_INTERVAL_SECONDS": "1",
-            # Manager escalations a year after a slipped deadline: only supervisor ones are due.
-            "NOTIFICATION_MANAGER_AFTER_MINUTES": str(365 * 24 * 60),
+            # One rung per clock, the supervisor at the deadline: what is due is exactly one
+            # escalation per slipped deadline, whatever the default ladder climbs to.
+            "NOTIFICATION_LADDER_FILE": str(self._write_ladder(workdir)),
             "LOG_LEVEL": "INFO",
         }
         self.ports = {name: _free_port() for name in SERVICES}
         self.services: dict[str, ServiceProcess] = {}
         self.starts: Counter[str] = Counter()
         self.exits: dict[str, list[int | None]] = defaultdict(list)
+
+    @staticmethod
+    def _write_ladder(workdir: Path) -> Path:
+        path = workdir / "ladder.yaml"
+        workdir.mkdir(parents=True, exist_ok=True)
+        rung = "    - {level: supervisor, at: 1.0}\n"
+        path.write_text("default:\n" + "".join(f"  {clock}:\n{rung}" for clock in ("acknowledge", "department_reply", "resolve", "approve")))
+        return path
 
     def start(self, name: str) -> ServiceProcess:
         self.starts[name] += 1
