@@ -5,13 +5,12 @@ while archive is away (503: nothing recorded, retry)."""
 from __future__ import annotations
 
 import hashlib
-import os
-from pathlib import Path
 
 import httpx
 import pytest
 from complaints_shared import mongo
 from complaints_shared.topics import RECEIVED
+from email_corpus import CORPUS, corpus_files, has_cjk
 from fastapi import FastAPI
 from following import TopicFollower
 from intake.adapters.attachments import AttachmentStore
@@ -22,19 +21,9 @@ from waiting import wait_for
 pytestmark = pytest.mark.integration
 
 KEY = "email-test"
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "email-corpus"
-CJK = (("\u4e00", "\u9fff"), ("\uac00", "\ud7a3"), ("\u3040", "\u30ff"))
 RFC822 = {"content-type": "message/rfc822"}
 
 
-def corpus_files() -> list[Path]:
-    if not CORPUS.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"the shared e-mail corpus is missing at {CORPUS}")
-        pytest.skip(f"the shared e-mail corpus is not on this machine ({CORPUS})")
-    files = sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.name != "SOURCES.md")
-    assert len(files) >= 60, f"expected the 68 messages of the shared e-mail corpus at {CORPUS}, found {len(files)}"
-    return files
 
 
 def settings(env: dict[str, str]) -> IntakeSettings:
@@ -70,7 +59,7 @@ async def test_every_corpus_message_through_the_webhook_and_attachments_in_gridf
     assert len(seen) == len(accepted)
     for record in seen:
         data = record.event["data"]
-        if any(low <= char <= high for char in data["text"] + data["subject"] for low, high in CJK):
+        if has_cjk(data["text"] + data["subject"]):
             assert "\ufffd" not in data["text"] + data["subject"]
     assert len(with_files) >= 8
     for data in with_files:

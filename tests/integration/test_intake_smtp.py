@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import re
 import smtplib
 import tempfile
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from complaints_shared.topics import RECEIVED
+from email_corpus import corpus_files, has_cjk
 from fastapi import FastAPI
 from following import TopicFollower
 from intake.bootstrap import Intake
@@ -26,19 +26,9 @@ from waiting import wait_for
 pytestmark = pytest.mark.integration
 
 REPO = Path(__file__).resolve().parents[2]
-CORPUS = REPO.parent / "shared" / "email-corpus"
 TO = "complaints@example.com"
-CJK = (("\u4e00", "\u9fff"), ("\uac00", "\ud7a3"), ("\u3040", "\u30ff"))
 
 
-def corpus_files() -> list[Path]:
-    if not CORPUS.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"the shared e-mail corpus is missing at {CORPUS}")
-        pytest.skip(f"the shared e-mail corpus is not on this machine ({CORPUS})")
-    files = sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.name != "SOURCES.md")
-    assert len(files) >= 60, f"expected the 68 messages of the shared e-mail corpus at {CORPUS}, found {len(files)}"
-    return files
 
 
 @contextlib.asynccontextmanager
@@ -64,10 +54,6 @@ def deliver(port: int, data: bytes, *, to: str = TO) -> tuple[int, str]:
         if code == 250:
             code, text = smtp.data(data)
         return code, text.decode()
-
-
-def has_cjk(text: str) -> bool:
-    return any(low <= char <= high for char in text for low, high in CJK)
 
 
 async def test_every_corpus_message_through_smtp(backend_env):
