@@ -143,3 +143,18 @@ def test_configure_logging_keeps_the_transient_error_in_the_log_at_info(monkeypa
         root.handlers[:], level = saved
         root.setLevel(level)
     assert [(line["level"], line["message"]) for line in lines] == [("INFO", "Failed fetch offsets from 1: [Error 6] NotLeaderForPartitionError: x")]
+
+
+def test_an_extra_field_named_like_the_lines_own_fields_does_not_replace_them(monkeypatch):
+    stream = io.StringIO()
+    monkeypatch.setattr("sys.stderr", stream)
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    try:
+        configure_logging(service="notification", fmt="json")
+        logging.getLogger("notification.notices").info("notice", extra={"level": "manager", "service": "x"})
+        [line] = [json.loads(line) for line in stream.getvalue().splitlines()]
+    finally:
+        root.handlers[:], level = saved
+        root.setLevel(level)
+    assert (line["level"], line["service"], line["level_field"], line["service_field"]) == ("INFO", "notification", "manager", "x")

@@ -175,6 +175,20 @@ class KnownTransientToInfo(logging.Filter):
         return True
 
 
+class ReservedNamesKept(logging.Filter):
+    """An `extra` field named like a field of the JSON line itself (`level`, `time`, `logger`,
+    `service`) would overwrite it — a notice's escalation `level: manager` became the line's
+    level, which no log reader would take for INFO. Such a field is renamed `<name>_field`."""
+
+    RESERVED = ("level", "time", "logger", "service")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        for name in self.RESERVED:
+            if name in record.__dict__:
+                record.__dict__[f"{name}_field"] = record.__dict__.pop(name)
+        return True
+
+
 @contextlib.contextmanager
 def case_context(case_id: str | None) -> Iterator[None]:
     token = current_case_id.set(case_id)
@@ -200,6 +214,7 @@ def configure_logging(*, service: str, level: str = "INFO", fmt: str = "json") -
     handler.addFilter(RepeatLimiter(emit=handler.handle))
     handler.addFilter(KnownTransientToInfo())
     handler.addFilter(RedactingFilter())
+    handler.addFilter(ReservedNamesKept())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
