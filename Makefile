@@ -57,12 +57,14 @@ bench: install
 	$(PYTHON) bench/pipeline_latency.py
 
 # make faults N=20000 REPEAT=3 — the long fault run (docs/reliability.md): its own broker and store,
-# the four services, every fault REPEAT times; figures printed and written to $(FAULTS_JSON)
+# the four services, every fault REPEAT times; figures printed and written to $(FAULTS_JSON);
+# then routing alone with workers killed and frozen again and again (12 rounds).
 N ?= 20000
 REPEAT ?= 3
 FAULTS_JSON ?= .local/faults.json
 faults: install
 	$(PYTHON) tests/faults/harness.py --complaints $(N) --repeat $(REPEAT) --json $(FAULTS_JSON)
+	ROUTING_FAULTS=kill,freeze ROUTING_KILL_ROUNDS=12 $(PYTHON) -m pytest tests/faults/test_routing_kills.py -q -s
 
 clean:
 	-deploy/local/bin/infra stop all
