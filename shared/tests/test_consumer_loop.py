@@ -101,23 +101,3 @@ async def test_a_crashed_loop_is_not_alive():
     task = loop.start()
     await asyncio.wait([task])
     assert not loop.alive
-
-
-async def test_nothing_is_committed_when_the_wait_before_the_commit_fails():
-    # A handler that sends without waiting (routing's forwarding): the loop waits for the
-    # sends before it commits, and a failed send leaves the batch uncommitted and the loop ended.
-    consumer = FakeConsumer([[Record(0), Record(1)], [Record(2)]])
-    settled = []
-
-    async def handle(record):
-        pass
-
-    async def settle():
-        settled.append(len(settled))
-        if len(settled) == 2:
-            raise OSError("the broker refused the forwarded records")
-
-    loop = ConsumerLoop(consumer, handle, EventPublisher(FakeProducer(), source="/t"), name="t", before_commit=settle)
-    await run_until(loop, lambda: not loop.alive)
-    assert consumer.commits == [2]  # the first batch, settled; the second never
-    assert isinstance(loop._task.exception(), OSError)

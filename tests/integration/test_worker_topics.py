@@ -138,14 +138,14 @@ def test_without_topic_creation_routing_waits_for_the_topics_and_is_not_ready_me
     assert f"{settings.topic_prefix}routing-by-customer" in waiting and settings.topic("received") in waiting
     response = _readyz(routing)
     assert response.status_code == 503
-    assert response.json()["checks"] == {"kafka": True, "topics": False, "assignment": False, "recovery": False, "forwarding": False}
+    assert response.json()["checks"] == {"kafka": True, "topics": False, "assignment": False, "recovery": False}
     assert asyncio.run(_topics_on_broker(settings)) == {}  # it created nothing
 
     # The operator creates the topics listed in the registry; the worker goes on by itself.
     asyncio.run(kafka.ensure_topics(settings, (*ALL_TOPICS, *routing_internal_topics())))
     wait_ready(routing)
     response = httpx.get(f"{routing.url}/readyz", timeout=5)
-    assert response.json()["checks"] == {"kafka": True, "topics": True, "assignment": True, "recovery": True, "forwarding": True}
+    assert response.json()["checks"] == {"kafka": True, "topics": True, "assignment": True, "recovery": True}
     asyncio.run(_publish_complaint(settings))
     assert asyncio.run(_first_routed(settings, timeout=30)) is not None, routing.log_tail()
 

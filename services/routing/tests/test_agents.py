@@ -34,7 +34,7 @@ def fake(routing):
 
 
 def by_customer_message(case_id: str, text: str, *, customer_key: str, tier="standard", channel=ev.Channel.SMS) -> dict:
-    """What the forwarding loop sends on: the received record as it came, the customer in a header."""
+    """What the recognise agent forwards: the received record as it came, the customer in a header."""
     received = ev.ComplaintReceived(case_id=case_id, channel=channel, text=text, received_at=NOW)
     event = ev.envelope(received, source="/test", event_id=f"rcv-{case_id}")
     customer = {"customer_key": customer_key, "customer_id": None, "tier": tier, "matched_on": None}

@@ -232,9 +232,6 @@ class ConsumerLoop(ManagedLoop):
     name: str
     max_batch: int = 500
     retry_wait_max: float = 10.0
-    # Awaited before each commit: for handlers that send without waiting for each ack, the
-    # wait for all of them (it raises if one failed, and then nothing is committed).
-    before_commit: Callable[[], Awaitable[None]] | None = None
     processed: int = 0
     dead_lettered: int = 0
     _stopping: bool = False
@@ -251,8 +248,6 @@ class ConsumerLoop(ManagedLoop):
                     await self._handle_one(record)
                     handled = record
                 if handled is not None:
-                    if self.before_commit is not None:
-                        await self.before_commit()
                     await self._commit_offsets({tp: handled.offset + 1})
 
     async def _handle_one(self, record: ConsumerRecord) -> None:

@@ -42,5 +42,5 @@ def bootstrap(settings: RoutingSettings | None = None, *, engine: RoutingEngine 
 
     # Every topic the worker uses exists before its consumer joins the group.
     topics = hold_until_topics_exist(app, settings, (*ALL_TOPICS, *routing_internal_topics(settings.app_id)))
-    add_operations_pages(app, {"kafka": broker_ready, "topics": topics.check, "forwarding": agents.forwarding.ready})
+    add_operations_pages(app, {"kafka": broker_ready, "topics": topics.check})
     return Routing(app, agents, publisher, engine)

@@ -1,8 +1,8 @@
 """Routing's Faust topology.
 
-    complaints.received ─┐ forward (forwarding.py: our own consume-then-commit loop)
-    cases.updates ───────┴──────────▶ <app>-by-customer (internal, key = customer key) ──route──▶ complaints.routed
-    customers.profiles ──directory──▶ customer directory (GlobalTable: every worker knows every customer)
+    complaints.received ──recognise──▶ <app>-by-customer (internal, key = customer key) ──route──▶ complaints.routed
+    customers.profiles  ──directory──▶ customer directory (GlobalTable: every worker knows every customer)
+    cases.updates       ──follow────▶ <app>-by-customer (status changes of a customer's cases)
 
 The route agent owns the per-customer history table; repartitioning by customer key keeps
 all of one customer's complaints on one worker, in order, whichever channel they came from.
@@ -11,23 +11,27 @@ all of one customer's complaints on one worker, in order, whichever channel they
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable
 from dataclasses import dataclass
+from typing import Any
 
 import faust
 from complaints_shared import events as ev
 from complaints_shared.logging import case_context
-from complaints_shared.streams import Publisher, dead_letter_on_error, events_of, recovery_ready
-from complaints_shared.topics import CUSTOMERS, RECEIVED
+from complaints_shared.streams import Publisher, dead_letter_on_error, events_of
+from complaints_shared.topics import CASE_UPDATES, CUSTOMERS, RECEIVED
 from faust.types.tables import GlobalTableT, TableT
 from prometheus_client import Counter, Histogram
 
 from .. import handlers
 from ..domain.customers import CustomerDirectory
 from ..settings import RoutingSettings
-from .forwarding import CUSTOMER_HEADER, KIND_HEADER, ForwardingService, Wiring, forwarding_service
 
 DECISIONS = Counter("routing_decisions_total", "Routing decisions", ["validity", "department", "priority"])
 DECIDE_SECONDS = Histogram("routing_decide_seconds", "Time to decide one complaint")
+CLOSING_UPDATES = (ev.CaseClosed, ev.CaseResolved)
+KIND_HEADER = "routing-kind"  # on the by-customer topic: "received" (a complaint) or "status"
+CUSTOMER_HEADER = "routing-customer"  # the recognised customer, JSON
 
 
 @dataclass
@@ -35,13 +39,16 @@ class RoutingAgents:
     directory_table: GlobalTableT
     case_owner: GlobalTableT
     history: TableT
+    recognise: object
     route: object
     follow_profiles: object
-    forwarding: type[ForwardingService]
+    follow_updates: object
 
 
 def register(app: faust.App, settings: RoutingSettings, *, engine: handlers.RoutingEngine, publisher: Publisher, clock) -> RoutingAgents:
+    received_topic = app.topic(settings.topic(RECEIVED.key), value_type=bytes, key_type=bytes)
     customers_topic = app.topic(settings.topic(CUSTOMERS.key), value_type=bytes, key_type=bytes)
+    updates_topic = app.topic(settings.topic(CASE_UPDATES.key), value_type=bytes, key_type=bytes)
     by_customer = app.topic(
         f"{app.conf.id}-by-customer", value_type=bytes, key_type=bytes, internal=True, partitions=RECEIVED.partitions
     )
@@ -53,11 +60,42 @@ def register(app: faust.App, settings: RoutingSettings, *, engine: handlers.Rout
     # the engine's region: the one its validity judge reads phone numbers with
     directory = CustomerDirectory(directory_table, default_region=engine.default_region)
 
+    # The by-customer topic carries the received record's bytes as they came, with the
+    # recognised customer in a header, so the route agent parses the complaint only once.
+    def forward_complaint(recognised: handlers.Recognised, received: bytes) -> Awaitable[Any]:
+        customer = json.dumps(recognised.to_json()).encode()
+        return by_customer.send(
+            key=recognised.customer_key.encode(), value=received, headers=[(KIND_HEADER, b"received"), (CUSTOMER_HEADER, customer)]
+        )
+
+    def forward_status(customer_key: str, case_id: str, status: str) -> Awaitable[Any]:
+        status_change = json.dumps({"case_id": case_id, "status": status}).encode()
+        return by_customer.send(key=customer_key.encode(), value=status_change, headers=[(KIND_HEADER, b"status")])
+
     @app.agent(customers_topic, name="follow-profiles")
     async def follow_profiles(stream):
         async for event, message in events_of(stream, expect=CUSTOMERS.carries, publisher=publisher, consumer="routing"):
             async with dead_letter_on_error(publisher, message, consumer="routing"):
                 handlers.ingest_profile(event.data, directory=directory)
+            yield event.id
+
+    @app.agent(received_topic, name="recognise")
+    async def recognise(stream):
+        async for event, message in events_of(stream, expect=RECEIVED.carries, publisher=publisher, consumer="routing"):
+            with case_context(event.subject):
+                async with dead_letter_on_error(publisher, message, consumer="routing"):
+                    recognised = handlers.recognise(event.data, directory=directory)
+                    await forward_complaint(recognised, message.value)
+            yield event.id
+
+    @app.agent(updates_topic, name="follow-updates")
+    async def follow_updates(stream):
+        async for event, message in events_of(stream, expect=CASE_UPDATES.carries, publisher=publisher, consumer="routing"):
+            async with dead_letter_on_error(publisher, message, consumer="routing"):
+                owner = case_owner.get(event.data.case_id)
+                if owner is not None and isinstance(event.data, (*CLOSING_UPDATES, ev.CaseReopened)):
+                    status = "open" if isinstance(event.data, ev.CaseReopened) else "closed"
+                    await forward_status(owner, event.data.case_id, status)
             yield event.id
 
     async def route_one(customer_key: str, value: bytes, headers: dict[str, bytes]) -> None:
@@ -83,9 +121,4 @@ def register(app: faust.App, settings: RoutingSettings, *, engine: handlers.Rout
                 await route_one(record.key.decode(), record.value, dict(record.message.headers or ()))
             yield record.key
 
-    forwarding = forwarding_service(Wiring(
-        app, settings, directory=directory, case_owner=case_owner, by_customer=by_customer.get_topic_name(),
-        recovered=lambda: recovery_ready(app),
-    ))
-    app.service(forwarding)
-    return RoutingAgents(directory_table, case_owner, history, route, follow_profiles, forwarding)
+    return RoutingAgents(directory_table, case_owner, history, recognise, route, follow_profiles, follow_updates)
