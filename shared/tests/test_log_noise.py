@@ -100,19 +100,27 @@ def test_info_lines_and_our_own_loggers_are_not_limited():
     assert not limiter.filter(record("aiokafka.conn", logging.ERROR))
 
 
-def test_configure_logging_limits_the_client_libraries_in_the_json_log(monkeypatch):
+def json_log_lines(monkeypatch, emit, *, service="test") -> list[dict]:
+    """The JSON lines `configure_logging` writes while `emit()` logs; the root logger restored after."""
     stream = io.StringIO()
     monkeypatch.setattr("sys.stderr", stream)
     root = logging.getLogger()
     saved = root.handlers[:], root.level
     try:
-        configure_logging(service="test", fmt="json")
-        for _ in range(100):
-            logging.getLogger("aiokafka").error("Unable connect to node with id %s: %s", 1, "[Errno 111] Connection refused")
-        lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+        configure_logging(service=service, fmt="json")
+        emit()
+        return [json.loads(line) for line in stream.getvalue().splitlines()]
     finally:
         root.handlers[:], level = saved
         root.setLevel(level)
+
+
+def test_configure_logging_limits_the_client_libraries_in_the_json_log(monkeypatch):
+    def emit():
+        for _ in range(100):
+            logging.getLogger("aiokafka").error("Unable connect to node with id %s: %s", 1, "[Errno 111] Connection refused")
+
+    lines = json_log_lines(monkeypatch, emit)
     assert [line["message"] for line in lines] == ["Unable connect to node with id 1: [Errno 111] Connection refused"]
 
 
@@ -131,30 +139,12 @@ def test_a_refused_offset_lookup_on_a_new_topic_is_logged_at_info_and_other_erro
 
 
 def test_configure_logging_keeps_the_transient_error_in_the_log_at_info(monkeypatch):
-    stream = io.StringIO()
-    monkeypatch.setattr("sys.stderr", stream)
-    root = logging.getLogger()
-    saved = root.handlers[:], root.level
-    try:
-        configure_logging(service="test", fmt="json")
-        logging.getLogger("aiokafka.consumer.fetcher").error("Failed fetch offsets from %s: %s", 1, "[Error 6] NotLeaderForPartitionError: x")
-        lines = [json.loads(line) for line in stream.getvalue().splitlines()]
-    finally:
-        root.handlers[:], level = saved
-        root.setLevel(level)
+    lines = json_log_lines(monkeypatch, lambda: logging.getLogger("aiokafka.consumer.fetcher").error(
+        "Failed fetch offsets from %s: %s", 1, "[Error 6] NotLeaderForPartitionError: x"))
     assert [(line["level"], line["message"]) for line in lines] == [("INFO", "Failed fetch offsets from 1: [Error 6] NotLeaderForPartitionError: x")]
 
 
 def test_an_extra_field_named_like_the_lines_own_fields_does_not_replace_them(monkeypatch):
-    stream = io.StringIO()
-    monkeypatch.setattr("sys.stderr", stream)
-    root = logging.getLogger()
-    saved = root.handlers[:], root.level
-    try:
-        configure_logging(service="notification", fmt="json")
-        logging.getLogger("notification.notices").info("notice", extra={"level": "manager", "service": "x"})
-        [line] = [json.loads(line) for line in stream.getvalue().splitlines()]
-    finally:
-        root.handlers[:], level = saved
-        root.setLevel(level)
+    [line] = json_log_lines(monkeypatch, lambda: logging.getLogger("notification.notices").info(
+        "notice", extra={"level": "manager", "service": "x"}), service="notification")
     assert (line["level"], line["service"], line["level_field"], line["service_field"]) == ("INFO", "notification", "manager", "x")
