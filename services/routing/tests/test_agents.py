@@ -105,3 +105,26 @@ async def test_a_complaint_that_breaks_the_decision_is_dead_lettered(routing, fa
         await agent.put(**by_customer_message("b-1", "My toaster is broken.", customer_key="phone:+9"))
     assert fake.dead == ["ValueError: rule table corrupt"]
     assert fake.published == []
+
+
+async def test_a_broker_failure_keeps_the_agent_on_the_complaint_until_it_is_routed(routing, fake):
+    # Faust acknowledges the event an exception passes through, and a later commit moves past
+    # it: a broker failure that left the agent lost the complaint. It is retried in place
+    # instead, and never dead-lettered (the record is fine; the broker was away).
+    from aiokafka.errors import KafkaConnectionError
+    from faust.exceptions import ProducerSendError
+
+    failures = [ProducerSendError("Error while sending"), KafkaConnectionError("broker away")]
+    publish = fake.publish
+
+    async def flaky_publish(data, event_id=None):
+        if failures:
+            raise failures.pop(0)
+        return await publish(data, event_id)
+
+    routing.publisher.publish = flaky_publish
+    async with routing.agents.route.test_context() as agent:
+        await agent.put(**by_customer_message("k-1", "My kettle sparked and caught fire.", customer_key="phone:+7"))
+    assert failures == []
+    assert [(data.case_id, event_id) for data, event_id in fake.published] == [("k-1", ev.derived_id("routed", "rcv-k-1"))]
+    assert fake.dead == []

@@ -5,6 +5,8 @@
   changelogs, the service's own port for /healthz, /readyz and /metrics.
 - `events_of`: iterate an agent's stream as decoded events; a record that doesn't decode goes
   to the dead-letter topic with the reason and is skipped (so its offset is committed).
+- `handle_or_dead_letter`: handle one event; broker failures are retried in place (never
+  let out of the agent: Faust would acknowledge the event), any other error dead-letters it.
 - `Publisher`: publish an event and wait for the broker's acknowledgement.
 - `hold_until_topics_exist`: the worker's consumer joins its group only once every topic the
   worker uses exists (created from the topic registry, or waited for).
@@ -14,7 +16,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
@@ -25,8 +26,10 @@ import faust
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 from faust.app.base import BootStrategy
+from faust.exceptions import ProducerSendError
 from mode import Service
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_never, wait_exponential
 
 from . import events as ev
 from .kafka import dead_letter_envelope, ensure_topics
@@ -277,8 +280,12 @@ class Publisher:
         return event
 
     async def dead_letter(self, message, *, reason: str, consumer: str) -> None:
+        """Send the record to the dead-letter topic and wait for the broker's acknowledgement,
+        retrying while the broker is away: the record is acknowledged only after this returns."""
         event = dead_letter_envelope(message, reason=reason, consumer=consumer, source=self.source)
-        await self.app.producer.send_and_wait(DEAD_LETTER.name(self.prefix), message.key, ev.encode(event), None, None, None)
+        async for attempt in _until_the_broker_answers(consumer, "dead letter"):
+            with attempt:
+                await self.app.producer.send_and_wait(DEAD_LETTER.name(self.prefix), message.key, ev.encode(event), None, None, None)
 
 
 async def events_of(
@@ -295,16 +302,43 @@ async def events_of(
         yield event, message
 
 
-@contextlib.asynccontextmanager
-async def dead_letter_on_error(publisher: Publisher, message, *, consumer: str) -> AsyncIterator[None]:
-    """Around the handling of one event: an error that is not the broker's sends the record to
-    the dead-letter topic with the reason, instead of crashing the agent into a loop on it.
-    Broker errors propagate: the event is not committed and comes again."""
+# Broker-side failures: aiokafka's, and Faust's wrapper of them (`ProducerSendError` is not a
+# KafkaError). They say nothing about the record, so the record is never dead-lettered for them.
+BROKER_ERRORS: tuple[type[BaseException], ...] = (KafkaError, ProducerSendError)
+
+
+def _until_the_broker_answers(consumer: str, what: str) -> AsyncRetrying:
+    """Retry a broker failure for as long as it lasts (a shutdown cancels the wait).
+
+    An exception must not leave an agent's event: Faust acknowledges the event a stream was
+    on when the exception passes through it (`Stream` acks in a `finally`), and a later commit
+    then moves past it: the record would be lost. So the agent stays on the record instead."""
+    return AsyncRetrying(
+        retry=retry_if_exception_type(BROKER_ERRORS),
+        wait=wait_exponential(multiplier=0.2, max=5),
+        stop=stop_never,
+        reraise=True,
+        before_sleep=lambda state: log.warning(
+            "broker failure, retrying",
+            extra={
+                "consumer": consumer,
+                "retrying": what,
+                "attempt": state.attempt_number,
+                "error": type(state.outcome.exception()).__name__ if state.outcome else "unknown",
+            },
+        ),
+    )
+
+
+async def handle_or_dead_letter(publisher: Publisher, message, handle: Callable[[], Awaitable[object]], *, consumer: str) -> None:
+    """Handle one event (`handle` runs again after a broker failure; handlers are idempotent
+    on the event id). Any other error is the record's: it goes to the dead-letter topic with
+    the reason, instead of crashing the agent into a loop on it."""
     try:
-        yield
-    except KafkaError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - anything else is this record's problem
+        async for attempt in _until_the_broker_answers(consumer, "handling"):
+            with attempt:
+                await handle()
+    except Exception as exc:  # noqa: BLE001 - not a broker failure (those are retried above)
         log.exception("handling failed", extra={"consumer": consumer, "topic": message.topic, "offset": message.offset})
         await publisher.dead_letter(message, reason=f"{type(exc).__name__}: {exc}", consumer=consumer)
 

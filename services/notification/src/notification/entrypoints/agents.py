@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import faust
 from complaints_shared import events as ev
 from complaints_shared.logging import case_context
-from complaints_shared.streams import Publisher, dead_letter_on_error, events_of
+from complaints_shared.streams import Publisher, events_of, handle_or_dead_letter
 from complaints_shared.topics import CASE_UPDATES, ESCALATIONS, RECEIVED, ROUTED, notification_due_topic
 from faust.types.tables import TableT
 from pydantic import ValidationError
@@ -36,7 +37,13 @@ class NotificationAgents:
 
 
 def register(
-    app: faust.App, settings: NotificationSettings, *, publisher: Publisher, senders: handlers.Senders, ladder: LadderConfig, clock,
+    app: faust.App,
+    settings: NotificationSettings,
+    *,
+    publisher: Publisher,
+    senders: handlers.Senders,
+    ladder: LadderConfig,
+    clock,
 ) -> NotificationAgents:
     received_topic = app.topic(settings.topic(RECEIVED.key), value_type=bytes, key_type=bytes)
     routed_topic = app.topic(settings.topic(ROUTED.key), value_type=bytes, key_type=bytes)
@@ -55,8 +62,13 @@ def register(
         await app.producer.send_and_wait(due_topic.get_topic_name(), key, value, None, None, None)
 
     keeper = ClockKeeper(
-        table=table, ladder=ladder, publish=lambda data, event_id: publisher.publish_acknowledged(data, event_id), publish_work=publish_work, clock=clock,
-        ready=lambda: not app.rebalancing and app.tables.actives_ready, idle_seconds=settings.check_interval_seconds,
+        table=table,
+        ladder=ladder,
+        publish=lambda data, event_id: publisher.publish_acknowledged(data, event_id),
+        publish_work=publish_work,
+        clock=clock,
+        ready=lambda: not app.rebalancing and app.tables.actives_ready,
+        idle_seconds=settings.check_interval_seconds,
     )
     watch = keeper.watch  # the table, rescheduling each case it writes
 
@@ -67,42 +79,54 @@ def register(
     @app.agent(received_topic, name="watch-received")
     async def watch_received(stream):
         async for event, message in events_of(stream, expect=RECEIVED.carries, publisher=publisher, consumer="notification"):
-            async with dead_letter_on_error(publisher, message, consumer="notification"):
-                await handlers.on_received(event, watch=watch, senders=senders, now=clock())
+            await handle_or_dead_letter(
+                publisher, message, partial(handlers.on_received, event, watch=watch, senders=senders, now=clock()), consumer="notification"
+            )
             yield event.id
 
     @app.agent(routed_topic, name="watch-routed")
     async def watch_routed(stream):
         async for event, message in events_of(stream, expect=ROUTED.carries, publisher=publisher, consumer="notification"):
-            async with dead_letter_on_error(publisher, message, consumer="notification"):
-                await handlers.on_routed(event, watch=watch, senders=senders, now=clock())
+            await handle_or_dead_letter(
+                publisher, message, partial(handlers.on_routed, event, watch=watch, senders=senders, now=clock()), consumer="notification"
+            )
             yield event.id
 
     @app.agent(updates_topic, name="follow-updates")
     async def follow_updates(stream):
         async for event, message in events_of(stream, expect=CASE_UPDATES.carries, publisher=publisher, consumer="notification"):
-            async with dead_letter_on_error(publisher, message, consumer="notification"):
-                await handlers.on_case_update(event, watch=watch, senders=senders, ladder=ladder, now=clock())
+            await handle_or_dead_letter(
+                publisher,
+                message,
+                partial(handlers.on_case_update, event, watch=watch, senders=senders, ladder=ladder, now=clock()),
+                consumer="notification",
+            )
             yield event.id
 
     @app.agent(escalations_topic, name="escalate")
     async def escalate(stream):
         async for event, message in events_of(stream, expect=ESCALATIONS.carries, publisher=publisher, consumer="notification"):
-            async with dead_letter_on_error(publisher, message, consumer="notification"):
-                await handlers.on_escalated(event, watch=watch, senders=senders, ladder=ladder, now=clock())
+            await handle_or_dead_letter(
+                publisher,
+                message,
+                partial(handlers.on_escalated, event, watch=watch, senders=senders, ladder=ladder, now=clock()),
+                consumer="notification",
+            )
             yield event.id
+
+    async def handle_due(value: bytes, *, now) -> None:
+        try:
+            work = handlers.DueWork.model_validate_json(value)
+        except ValidationError as exc:
+            raise ValueError(ev.describe_failure(exc)) from None
+        with case_context(work.case_id):
+            await handlers.on_due(work, watch=watch, senders=senders, ladder=ladder, now=now)
 
     @app.agent(due_topic, name="due")
     async def due(stream):
         async for record in stream.events():
             message = record.message
-            async with dead_letter_on_error(publisher, message, consumer="notification"):
-                try:
-                    work = handlers.DueWork.model_validate_json(message.value)
-                except ValidationError as exc:
-                    raise ValueError(ev.describe_failure(exc)) from None
-                with case_context(work.case_id):
-                    await handlers.on_due(work, watch=watch, senders=senders, ladder=ladder, now=clock())
+            await handle_or_dead_letter(publisher, message, partial(handle_due, message.value, now=clock()), consumer="notification")
             yield message.offset
 
     @app.task

@@ -13,12 +13,13 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import faust
 from complaints_shared import events as ev
 from complaints_shared.logging import case_context
-from complaints_shared.streams import Publisher, dead_letter_on_error, events_of
+from complaints_shared.streams import Publisher, events_of, handle_or_dead_letter
 from complaints_shared.topics import CASE_UPDATES, CUSTOMERS, RECEIVED
 from faust.types.tables import GlobalTableT, TableT
 from prometheus_client import Counter, Histogram
@@ -49,9 +50,7 @@ def register(app: faust.App, settings: RoutingSettings, *, engine: handlers.Rout
     received_topic = app.topic(settings.topic(RECEIVED.key), value_type=bytes, key_type=bytes)
     customers_topic = app.topic(settings.topic(CUSTOMERS.key), value_type=bytes, key_type=bytes)
     updates_topic = app.topic(settings.topic(CASE_UPDATES.key), value_type=bytes, key_type=bytes)
-    by_customer = app.topic(
-        f"{app.conf.id}-by-customer", value_type=bytes, key_type=bytes, internal=True, partitions=RECEIVED.partitions
-    )
+    by_customer = app.topic(f"{app.conf.id}-by-customer", value_type=bytes, key_type=bytes, internal=True, partitions=RECEIVED.partitions)
     directory_table = app.GlobalTable("customer-directory", default=None)
     case_owner = app.GlobalTable("case-owner", default=None)  # case id → customer key
     history = app.Table("customer-history", default=None, partitions=RECEIVED.partitions)
@@ -72,34 +71,41 @@ def register(app: faust.App, settings: RoutingSettings, *, engine: handlers.Rout
         status_change = json.dumps({"case_id": case_id, "status": status}).encode()
         return by_customer.send(key=customer_key.encode(), value=status_change, headers=[(KIND_HEADER, b"status")])
 
+    # One event each; `handle_or_dead_letter` runs them again after a broker failure.
+    async def ingest_profile(event: ev.Event) -> None:
+        handlers.ingest_profile(event.data, directory=directory)
+
+    async def recognise_one(event: ev.Event, received: bytes) -> None:
+        await forward_complaint(handlers.recognise(event.data, directory=directory), received)
+
+    async def follow_update(event: ev.Event) -> None:
+        owner = case_owner.get(event.data.case_id)
+        if owner is not None and isinstance(event.data, (*CLOSING_UPDATES, ev.CaseReopened)):
+            status = "open" if isinstance(event.data, ev.CaseReopened) else "closed"
+            await forward_status(owner, event.data.case_id, status)
+
     @app.agent(customers_topic, name="follow-profiles")
     async def follow_profiles(stream):
         async for event, message in events_of(stream, expect=CUSTOMERS.carries, publisher=publisher, consumer="routing"):
-            async with dead_letter_on_error(publisher, message, consumer="routing"):
-                handlers.ingest_profile(event.data, directory=directory)
+            await handle_or_dead_letter(publisher, message, partial(ingest_profile, event), consumer="routing")
             yield event.id
 
     @app.agent(received_topic, name="recognise")
     async def recognise(stream):
         async for event, message in events_of(stream, expect=RECEIVED.carries, publisher=publisher, consumer="routing"):
             with case_context(event.subject):
-                async with dead_letter_on_error(publisher, message, consumer="routing"):
-                    recognised = handlers.recognise(event.data, directory=directory)
-                    await forward_complaint(recognised, message.value)
+                await handle_or_dead_letter(publisher, message, partial(recognise_one, event, message.value), consumer="routing")
             yield event.id
 
     @app.agent(updates_topic, name="follow-updates")
     async def follow_updates(stream):
         async for event, message in events_of(stream, expect=CASE_UPDATES.carries, publisher=publisher, consumer="routing"):
-            async with dead_letter_on_error(publisher, message, consumer="routing"):
-                owner = case_owner.get(event.data.case_id)
-                if owner is not None and isinstance(event.data, (*CLOSING_UPDATES, ev.CaseReopened)):
-                    status = "open" if isinstance(event.data, ev.CaseReopened) else "closed"
-                    await forward_status(owner, event.data.case_id, status)
+            await handle_or_dead_letter(publisher, message, partial(follow_update, event), consumer="routing")
             yield event.id
 
-    async def route_one(customer_key: str, value: bytes, headers: dict[str, bytes]) -> None:
+    async def route_one(message) -> None:
         """One record of the by-customer topic: a status change, or a complaint to route."""
+        customer_key, value, headers = message.key.decode(), message.value, dict(message.headers or ())
         if headers.get(KIND_HEADER) == b"status":
             change = json.loads(value)
             handlers.follow_status(customer_key=customer_key, case_id=change["case_id"], status=change["status"], histories=history)
@@ -117,8 +123,7 @@ def register(app: faust.App, settings: RoutingSettings, *, engine: handlers.Rout
     @app.agent(by_customer, name="route")
     async def route(stream):
         async for record in stream.events():
-            async with dead_letter_on_error(publisher, record.message, consumer="routing"):
-                await route_one(record.key.decode(), record.value, dict(record.message.headers or ()))
+            await handle_or_dead_letter(publisher, record.message, partial(route_one, record.message), consumer="routing")
             yield record.key
 
     return RoutingAgents(directory_table, case_owner, history, recognise, route, follow_profiles, follow_updates)
