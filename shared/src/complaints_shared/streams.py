@@ -28,7 +28,7 @@ from aiokafka.errors import KafkaError
 from faust.app.base import BootStrategy
 from faust.exceptions import ProducerSendError
 from mode import Service
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_never, wait_exponential
 
 from . import events as ev
@@ -262,6 +262,7 @@ class Publisher:
         self.prefix = settings.topic_prefix
         self.source = source
         self._topics: dict[str, faust.TopicT] = {}
+        self.offset_watch = OffsetWatch(app)
 
     def _wire(self, data: ev.Contract, event_id: str | None) -> tuple[ev.Event, str, bytes | None, bytes]:
         event = ev.envelope(data, source=self.source, event_id=event_id)
@@ -288,12 +289,47 @@ class Publisher:
                 await self.app.producer.send_and_wait(DEAD_LETTER.name(self.prefix), message.key, ev.encode(event), None, None, None)
 
 
+STREAM_OFFSET_GAPS = Counter(
+    "stream_offset_gaps_total", "Offsets an agent never saw between two records of a partition it kept", ["topic"]
+)
+
+
+class OffsetWatch:
+    """Notices when an agent's stream skips offsets of a partition it kept: the records in
+    between were neither seen nor dead-lettered, yet a commit will move past them.
+
+    Our topics are neither compacted nor transactional, so consecutive records of a partition
+    have consecutive offsets. Going back is normal (redelivery after a rebalance); the watch
+    forgets a partition when it is revoked, since another worker handles it meanwhile."""
+
+    def __init__(self, app: faust.App) -> None:
+        self.last: dict[tuple[str, int], int] = {}
+
+        @app.on_partitions_revoked.connect
+        def forget(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:  # noqa: ARG001 - Faust's signal signature
+            for tp in args[0] if args else kwargs.get("revoked", ()):
+                self.last.pop((tp.topic, tp.partition), None)
+
+    def seen(self, message) -> None:
+        key = (message.topic, message.partition)
+        last = self.last.get(key)
+        if last is not None and message.offset > last + 1:
+            STREAM_OFFSET_GAPS.labels(message.topic).inc(message.offset - last - 1)
+            log.warning(
+                "stream skipped offsets",
+                extra={"topic": message.topic, "partition": message.partition, "after": last, "next": message.offset},
+            )
+        self.last[key] = message.offset
+
+
 async def events_of(
     stream, *, expect: tuple[type[ev.Contract], ...], publisher: Publisher, consumer: str
 ) -> AsyncIterator[tuple[ev.Event, Any]]:
     """Decoded events of a Faust stream, with the raw Faust message; bad records dead-lettered."""
+    watch = publisher.offset_watch
     async for record in stream.events():
         message = record.message
+        watch.seen(message)
         try:
             event = ev.decode(message.value, expect=expect)
         except ev.EventDecodeError as exc:

@@ -123,6 +123,7 @@ def register(app: faust.App, settings: RoutingSettings, *, engine: handlers.Rout
     @app.agent(by_customer, name="route")
     async def route(stream):
         async for record in stream.events():
+            publisher.offset_watch.seen(record.message)
             await handle_or_dead_letter(publisher, record.message, partial(route_one, record.message), consumer="routing")
             yield record.key
 
