@@ -78,3 +78,44 @@ async def test_fifty_parallel_deliveries_of_one_sms_give_one_case(backend_env, r
     events = await records_on(backend_env["KAFKA_BOOTSTRAP_SERVERS"], topic)
     assert len(events) == 1
     assert events[0]["data"]["customer"]["phone"] == "+8613800138000"
+
+
+PART_TEXTS = ["택배가 일주일째 오지 않습니다. ", "고객센터는 전화를 받지 않습니다. ", "환불을 요청합니다."]
+
+
+def sms_part(place: int, parts: int = 3, reference: str = "42") -> dict:
+    return {"from": "+82 10-1234-5678", "to": "+8610955555", "text": PART_TEXTS[place - 1], "message_id": f"gw-{reference}-{place}",
+            "part": place, "parts": parts, "reference": reference}
+
+
+async def test_parts_of_one_sms_survive_a_restart_of_intake_and_become_one_complaint(backend_env):
+    """The parts are kept in the store, not in the process: the parts delivered to an intake
+    that then stopped are joined with the last part delivered to the next one."""
+    topic = IntakeSettings(**backend_env).topic(RECEIVED.key)
+    async with intake_client(backend_env) as http:
+        answers = [await http.post("/v1/complaints/sms", json=sms_part(place)) for place in (3, 1)]
+        again = await http.post("/v1/complaints/sms", json=sms_part(1))
+    assert [a.json()["status"] for a in (*answers, again)] == ["awaiting_parts"] * 3, [a.text for a in answers]
+    assert await records_on(backend_env["KAFKA_BOOTSTRAP_SERVERS"], topic) == []
+    async with intake_client(backend_env) as http:
+        last = await http.post("/v1/complaints/sms", json=sms_part(2))
+    assert last.status_code == 202 and last.json()["status"] == "accepted", last.text
+    [event] = await records_on(backend_env["KAFKA_BOOTSTRAP_SERVERS"], topic)
+    data = event["data"]
+    assert data["text"] == "".join(PART_TEXTS)
+    assert data["sms"] == {"to": "+8610955555", "segments": 3}
+    assert data["case_id"] == last.json()["case_id"] == answers[0].json()["case_id"]
+
+
+async def test_an_sms_whose_parts_never_all_come_is_recorded_after_the_wait(backend_env):
+    topic = IntakeSettings(**backend_env).topic(RECEIVED.key)
+    async with intake_client(backend_env, sms_parts_wait_seconds=0.5) as http:
+        first = await http.post("/v1/complaints/sms", json=sms_part(1, parts=2, reference="43"))
+        assert first.json()["status"] == "awaiting_parts", first.text
+        events: list = []
+        async with asyncio.timeout(30):  # the timer looks every 0.125 s; the bound only ends a broken run
+            while not events:
+                events = await records_on(backend_env["KAFKA_BOOTSTRAP_SERVERS"], topic)
+    [event] = events
+    assert event["data"]["text"] == PART_TEXTS[0] + "[…]"
+    assert event["data"]["case_id"] == first.json()["case_id"]

@@ -27,10 +27,11 @@ from .adapters.idempotency import InMemoryIdempotencyStore, MongoIdempotencyStor
 from .adapters.letter_jobs import InMemoryLetterJobs, LetterWorker, MongoLetterJobs
 from .adapters.ocr import read_scan
 from .adapters.publishing import BoundedPublisher
+from .adapters.sms_parts import InMemorySmsParts, MongoSmsParts, PartsTimer
 from .domain.case_states import CaseStates, RecentUpdates
 from .domain.idempotency import IdempotencyStore
 from .domain.letters import LetterJob, LetterJobs, OcrReading
-from .domain.sms import ResolvedCases
+from .domain.sms import ResolvedCases, SmsParts
 from .entrypoints.channels import ChannelSettings, LetterIntake, build_channels_router
 from .entrypoints.http import create_app
 from .entrypoints.raw_topic import raw_record_handler
@@ -58,6 +59,9 @@ class Intake:
     # E-mail: the SMTP listener, and the case-state memory the e-mail routes share
     smtp_server: asyncio.Server | None = None
     recent: RecentUpdates | None = None
+    # Multi-part SMS delivered part by part, and the timer publishing those that never complete
+    sms_parts: SmsParts | None = None
+    parts_timer: PartsTimer | None = None
 
     @contextlib.asynccontextmanager
     async def lifespan(self, _app: FastAPI) -> AsyncIterator[None]:
@@ -114,6 +118,8 @@ class Intake:
                 await consumer.stop()
             if self.letter_worker is not None:
                 await self.letter_worker.stop()
+            if self.parts_timer is not None:
+                await self.parts_timer.stop()
             if self.smtp_server is not None:  # no more mail before the producer goes
                 self.smtp_server.close()
                 await self.smtp_server.wait_closed()
@@ -138,6 +144,27 @@ class Intake:
         if settings.letter_ocr_worker:
             self.letter_worker = self.make_letter_worker(self.publisher)
             self.letter_worker.start()
+        sms_parts = MongoSmsParts(db[settings.sms_parts_collection], timeout_seconds=settings.store_timeout_seconds)
+        try:
+            await sms_parts.ensure_indexes()
+        except PyMongoError as exc:
+            log.warning("sms parts index not created", extra={"error": type(exc).__name__})
+        self.sms_parts = sms_parts
+        self.parts_timer = PartsTimer(self.publish_due_parts, every=min(5.0, max(0.05, settings.sms_parts_wait_seconds / 4)))
+        self.parts_timer.start()
+
+    async def publish_due_parts(self) -> int:
+        """Records the multi-part SMS whose wait ran out, as far as they came."""
+        settings = self.settings
+        assert self.sms_parts is not None
+        return await handlers.publish_due_parts(
+            publisher=self.get_publisher(), store=self.get_idempotency_store(), sms_parts=self.sms_parts, clock=self.clock,
+            window=settings.received_at_window(), default_region=settings.default_region,
+            wait=timedelta(seconds=settings.sms_parts_wait_seconds), patience=settings.channel_patience_seconds,
+        )
+
+    def get_sms_parts(self) -> SmsParts | None:
+        return self.sms_parts
 
     def make_letter_worker(self, publisher: Publisher) -> LetterWorker:
         settings = self.settings
@@ -218,6 +245,7 @@ class Intake:
             liveness={
                 "raw_topic_consumer": lambda: self.raw_loop is None or self.raw_loop.alive,
                 "letter_ocr_worker": lambda: self.letter_worker is None or self.letter_worker.alive,
+                "sms_parts_timer": lambda: self.parts_timer is None or self.parts_timer.alive,
             },
             max_body_bytes=settings.max_body_bytes,
             max_email_bytes=settings.max_email_bytes,
@@ -236,6 +264,7 @@ class Intake:
                     public_base_url=settings.public_base_url, max_scan_bytes=settings.max_scan_bytes,
                     letter_max_pages=settings.letter_max_pages, patience_seconds=settings.channel_patience_seconds,
                 ),
+                sms_parts_dep=self.get_sms_parts,
             )
         )
         return app
@@ -251,6 +280,7 @@ def bootstrap(
     resolved_cases: ResolvedCases | None = None,
     letter_jobs: LetterJobs | None = None,
     attachments: InMemoryAttachments | None = None,
+    sms_parts: SmsParts | None = None,
 ) -> FastAPI:
     """The real app; or, with a fake `publisher` (and an in-memory idempotency store and case
     states, that know no case, unless given), an app for unit tests that needs no broker, no
@@ -266,6 +296,7 @@ def bootstrap(
     intake.resolved_cases = resolved_cases or NoResolvedCases()
     intake.letter_jobs = letter_jobs or InMemoryLetterJobs()
     intake.attachments = attachments or InMemoryAttachments()
+    intake.sms_parts = sms_parts if sms_parts is not None else InMemorySmsParts()
     app = intake.app()
     app.router.lifespan_context = _no_lifespan
     return app

@@ -10,7 +10,7 @@ import time
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol, runtime_checkable
 
 from complaints_shared import events as ev
@@ -24,7 +24,20 @@ from .domain.email_messages import ReadEmail, UnreadableEmail, parse_email, read
 from .domain.idempotency import IdempotencyStore, KeyConflict, Replay, RequestInProgress, Scope, fingerprint
 from .domain.letters import LetterForm, LetterJob, LetterJobs, scan_content_type
 from .domain.phone_calls import CallRecord, call_complaint, call_details
-from .domain.sms import ResolvedCases, SmsMessage, satisfaction_score, sms_complaint, sms_details
+from .domain.phone_numbers import e164
+from .domain.scripts import script_language
+from .domain.sms import (
+    ResolvedCases,
+    SmsMessage,
+    SmsPart,
+    SmsParts,
+    joined_message,
+    part_group_key,
+    parts_message_id,
+    satisfaction_score,
+    sms_complaint,
+    sms_details,
+)
 
 
 class Publisher(Protocol):
@@ -254,6 +267,7 @@ class SmsOutcome:
     recorded: Recorded
     language: ev.Language | None
     score: int | None = None  # set when the SMS was a satisfaction score, not a complaint
+    awaiting_parts: int | None = None  # a part was kept; this many parts of its SMS have not come yet
 
 
 async def receive_sms(
@@ -268,9 +282,14 @@ async def receive_sms(
     window: ReceivedAtWindow,
     default_region: str,
     patience: float,
+    sms_parts: SmsParts | None = None,
 ) -> SmsOutcome:
     """An SMS becomes a complaint; a bare "1".."5" from a number whose latest case is resolved
-    is that case's satisfaction score instead (the answer to the satisfaction call-back)."""
+    is that case's satisfaction score instead (the answer to the satisfaction call-back). One
+    part of a multi-part SMS is kept until its SMS is whole (`receive_sms_part`)."""
+    if message.is_part and sms_parts is not None:
+        return await receive_sms_part(message, publisher=publisher, store=store, sms_parts=sms_parts, clock=clock, window=window,
+                                      default_region=default_region, patience=patience)
     command = sms_complaint(message, default_region=default_region)
     score = satisfaction_score(message.text)
     phone = command.customer.phone
@@ -292,6 +311,147 @@ async def receive_sms(
     )
     recorded = await record_waiting(submission, publisher=publisher, store=store, patience=patience)
     return SmsOutcome(recorded, command.language)
+
+
+async def _once(
+    store: IdempotencyStore, scope: Scope, request_print: str, answer: Recorded, *, patience: float, action: Callable[[], Awaitable[None]]
+) -> tuple[Recorded, bool]:
+    """Run `action` once per key (as `record_waiting` publishes once): a repeat of the same
+    request gets the first answer, after the first one's action is done. Returns the answer and
+    whether it is a replay."""
+    deadline = time.monotonic() + patience
+    pause = 0.005
+    while True:
+        try:
+            outcome = await store.claim(scope, request_print, asdict(answer))
+            break
+        except RequestInProgress:
+            if time.monotonic() + pause > deadline:
+                raise
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 0.2)
+    if isinstance(outcome, Replay):
+        return Recorded(**outcome.answer), True
+    try:
+        await action()
+    except BaseException:
+        await store.release(scope, outcome.token)
+        raise
+    await store.complete(scope, outcome.token)
+    return answer, False
+
+
+async def receive_sms_part(
+    message: SmsMessage,
+    *,
+    publisher: Publisher,
+    store: IdempotencyStore,
+    sms_parts: SmsParts,
+    clock: Callable[[], datetime],
+    window: ReceivedAtWindow,
+    default_region: str,
+    patience: float,
+) -> SmsOutcome:
+    """One part of a multi-part SMS a gateway delivered on its own. It is stored (durably)
+    before it is answered; the part that makes its SMS whole publishes the joined complaint
+    before it is answered. Every part is answered with the case the whole SMS gets (its ids
+    derive from the group's id). A part delivered again (same message id, or the same place in
+    the same SMS) is ignored. Groups that never complete: `publish_due_parts`."""
+    assert message.part is not None and message.parts is not None and message.reference is not None
+    now = clock()
+    window.check(message.received_at, now=now)
+    sender = e164(message.sender, default_region=default_region) or message.sender
+    key = part_group_key(sender, message.reference, message.parts)
+    group_id = await sms_parts.open_group(key, now=now)
+    case_id, event_id = case_identity(ev.Channel.SMS.value, parts_message_id(group_id))
+    missing = message.parts
+    late: Recorded | None = None
+
+    async def keep() -> None:
+        nonlocal missing, late
+        part = SmsPart(message.part or 1, message.text, message.message_id, message.received_at, now)
+        await sms_parts.add(group_id, part, key=key, message=message)
+        missing = (message.parts or 1) - len(await sms_parts.parts(group_id))
+        if missing == 0:
+            try:
+                await publish_sms_group(key, group_id, publisher=publisher, store=store, sms_parts=sms_parts, clock=clock,
+                                        window=window, default_region=default_region, patience=patience)
+            except KeyConflict:
+                # The wait ran out while this part travelled: its SMS was published without it.
+                # The part is not dropped: it is a complaint of its own.
+                alone = message.model_copy(update={"message_id": f"sms-late-part:{message.message_id}"[:200]})
+                submission = prepare_channel_complaint(sms_complaint(alone, default_region=default_region),
+                                                       details={"sms": sms_details(alone, default_region=default_region)},
+                                                       now=clock(), window=window)
+                late = await record_waiting(submission, publisher=publisher, store=store, patience=patience)
+
+    scope = Scope(("external_id", ev.Channel.SMS.value, message.message_id), field="message_id")
+    recorded, replayed = await _once(store, scope, fingerprint(message), Recorded(case_id, event_id), patience=patience, action=keep)
+    language = script_language(message.text)
+    if late is not None:
+        return SmsOutcome(late, language)
+    if replayed:
+        # A repeat of a part: its SMS is still being gathered if its group is the open one
+        # (a group is closed only once its complaint is recorded).
+        if recorded.case_id != case_id:
+            return SmsOutcome(recorded, language)
+        missing = message.parts - len(await sms_parts.parts(group_id))
+    return SmsOutcome(recorded, language, awaiting_parts=missing or None)
+
+
+async def publish_sms_group(
+    key: str,
+    group_id: str,
+    *,
+    publisher: Publisher,
+    store: IdempotencyStore,
+    sms_parts: SmsParts,
+    clock: Callable[[], datetime],
+    window: ReceivedAtWindow,
+    default_region: str,
+    patience: float,
+) -> Recorded | None:
+    """Publish the SMS the group's stored parts make (whole, or as far as it came), then
+    forget the group. Idempotent on the group's id: any process may do it, as often as it likes.
+    Raises KeyConflict when the group's complaint was published with other parts."""
+    first = await sms_parts.first_message(group_id)
+    stored = await sms_parts.parts(group_id)
+    if first is None or not stored or first.parts is None:
+        await sms_parts.close(key, group_id)  # opened by a repeat of a part of an SMS published already
+        return None
+    joined = joined_message(first, stored, parts=first.parts, group_id=group_id)
+    submission = prepare_channel_complaint(
+        sms_complaint(joined, default_region=default_region), details={"sms": sms_details(joined, default_region=default_region)},
+        now=clock(), window=window,
+    )
+    recorded = await record_waiting(submission, publisher=publisher, store=store, patience=patience)
+    await sms_parts.close(key, group_id)
+    return recorded
+
+
+async def publish_due_parts(
+    *,
+    publisher: Publisher,
+    store: IdempotencyStore,
+    sms_parts: SmsParts,
+    clock: Callable[[], datetime],
+    window: ReceivedAtWindow,
+    default_region: str,
+    wait: timedelta,
+    patience: float,
+) -> int:
+    """Publish the multi-part SMS whose first part came more than `wait` ago and that are still
+    not whole, as they are (a gap marks each missing part): late parts do not drop the message.
+    Returns how many were published."""
+    published = 0
+    for key, group_id in await sms_parts.due(opened_before=clock() - wait):
+        try:
+            if await publish_sms_group(key, group_id, publisher=publisher, store=store, sms_parts=sms_parts, clock=clock,
+                                       window=window, default_region=default_region, patience=patience) is not None:
+                published += 1
+        except KeyConflict:
+            await sms_parts.close(key, group_id)  # published already (with the parts it had then)
+    return published
 
 
 async def receive_call(

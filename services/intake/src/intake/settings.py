@@ -55,6 +55,12 @@ class IntakeSettings(ServiceSettings):
     channel_patience_seconds: float = Field(
         10.0, gt=0, le=60, description="How long a repeated SMS or call delivery waits for the first one's answer"
     )
+    sms_parts_wait_seconds: float = Field(
+        120.0, gt=0, le=86400,
+        description="How long the parts of a multi-part SMS delivered one by one wait for one another before the SMS is "
+        "recorded as far as it came",
+    )
+    sms_parts_collection: str = "intake_sms_parts"
     max_scan_bytes: int = Field(20 * 1024 * 1024, ge=1024, description="Largest letter scan accepted")
     letter_max_pages: int = Field(20, ge=1, le=500, description="Most pages a letter scan may have")
     letter_jobs_collection: str = "intake_letter_jobs"

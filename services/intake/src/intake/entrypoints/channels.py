@@ -5,14 +5,14 @@ problem handlers answer the errors raised here)."""
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from complaints_shared import events as ev
 from complaints_shared.web import Principal, problem, problem_responses, require
 from fastapi import APIRouter, Body, Depends, Header, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import APIKeyHeader
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 from twilio.request_validator import RequestValidator, get_signature_algorithm
@@ -24,7 +24,7 @@ from ..domain.complaints import InvalidField, ReceivedAtWindow
 from ..domain.idempotency import IdempotencyStore
 from ..domain.letters import InvalidScan, LetterForm, LetterJobs, letter_event_id
 from ..domain.phone_calls import CallRecord
-from ..domain.sms import ResolvedCases, SmsMessage, TwilioSms, reply_text
+from ..domain.sms import ResolvedCases, SmsMessage, SmsParts, TwilioSms, reply_text
 from .http import WRITE_RESPONSES, Accepted
 
 
@@ -80,6 +80,21 @@ SIGNATURE_RESPONSES = problem_responses(403, 413, 422, 503) | {
     200: {"description": "Recorded: TwiML telling the customer their case number", "content": {"application/xml": {"example": TWIML_EXAMPLE}}},
 }
 
+class SmsAccepted(Accepted):
+    """An SMS's answer. For one part of a multi-part SMS (`part`/`parts`/`reference`) that is
+    not whole yet, the part is stored and `status` is `awaiting_parts`: the case id is the one
+    the whole SMS will get, once its last part comes (or its wait ran out)."""
+
+    status: Literal["accepted", "awaiting_parts"] = "accepted"  # type: ignore[assignment]
+    parts_missing: int | None = Field(default=None, description="How many parts of the SMS have not come yet")
+    satisfaction: int | None = Field(default=None, description="The score recorded, when the SMS was a satisfaction score")
+
+
+SMS_PART_EXAMPLE = {
+    "case_id": "3f1c2b1e-8a63-5c55-9d4b-6a0d5f3e2c10", "event_id": "9b0e4f0a-5d0c-5b36-8f7e-2f6b1f0c9d11",
+    "status": "awaiting_parts", "case_url": "/v1/cases/3f1c2b1e-8a63-5c55-9d4b-6a0d5f3e2c10", "parts_missing": 1,
+}
+
 twilio_signature = APIKeyHeader(
     name="X-Twilio-Signature",
     scheme_name="twilioSignature",
@@ -124,6 +139,7 @@ def build_channels_router(
     clock: Callable[[], datetime],
     window: ReceivedAtWindow,
     settings: ChannelSettings,
+    sms_parts_dep: Callable[[], SmsParts | None] = lambda: None,
 ) -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["channels"])
     Publisher = Annotated[handlers.Publisher, Depends(publisher_dep)]
@@ -138,6 +154,7 @@ def build_channels_router(
         return await handlers.receive_sms(
             message, publisher=publisher, store=store, case_states=states, resolved_cases=resolved, recent=recent,
             clock=clock, window=window, default_region=settings.default_region, patience=settings.patience_seconds,
+            sms_parts=sms_parts_dep(),
         )
 
     @router.post(
@@ -186,13 +203,20 @@ def build_channels_router(
     @router.post(
         "/complaints/sms",
         status_code=202,
-        response_model=Accepted,
-        responses=WRITE_RESPONSES,
+        response_model=SmsAccepted,
+        responses=WRITE_RESPONSES | {202: {"description": "Recorded (or, for a part of a multi-part SMS, stored)", "content": {
+            "application/json": {"examples": {"part_stored": {"summary": "Part 1 of 2 stored", "value": SMS_PART_EXAMPLE}}}}}},
         summary="Record an SMS from any gateway (plain JSON)",
         description=(
             "The same `message_id` again gives the same case. A bare `1`..`5` from a number whose latest case is "
             "resolved records that case's satisfaction score instead (the answer then carries `satisfaction`). "
-            "`text` is one message: a gateway that joins the parts of a long SMS sends their count in `segments`."
+            "`text` is one message: a gateway that joins the parts of a long SMS sends their count in `segments`. "
+            "A gateway that does not join them sends each part with `part`, `parts` and `reference` (the UDH "
+            "concatenation reference): the parts of one SMS (same sender, reference and part count) are stored, and "
+            "joined in order into one complaint when the last one comes; a part delivered twice is ignored; an SMS "
+            "whose parts do not all come within `INTAKE_SMS_PARTS_WAIT_SECONDS` is recorded as far as it came. Each "
+            "part is answered once it is stored, with the case id the whole SMS gets (`status: awaiting_parts` until "
+            "the part that completes it, which is answered once the complaint is recorded)."
         ),
     )
     async def json_sms(
@@ -203,6 +227,8 @@ def build_channels_router(
             outcome = await receive_sms(message, publisher=publisher, store=store, states=states, resolved=resolved)
         except InvalidField as exc:
             return _invalid(exc.field, exc.message)
+        if outcome.awaiting_parts:
+            return _accepted(outcome.recorded, status="awaiting_parts", parts_missing=outcome.awaiting_parts)
         return _accepted(outcome.recorded, **({"satisfaction": outcome.score} if outcome.score else {}))
 
     @router.post(
