@@ -189,16 +189,3 @@ async def test_the_openapi_documents_the_ignored_answer_and_a_real_example(clien
     assert operation["responses"]["200"]["content"]["application/json"]["example"] == {"status": "ignored", "reason": "auto_reply"}
     examples = operation["requestBody"]["content"]["message/rfc822"]["examples"]
     assert set(examples) == {"complaint", "auto_reply"}
-
-
-async def test_a_raw_topic_mime_without_a_declared_language_keeps_the_detected_one(publisher):
-    from datetime import UTC, datetime, timedelta
-
-    from intake import handlers
-    from intake.domain.complaints import ReceivedAtWindow
-
-    mime = "From: b@example.com\nSubject: =?UTF-8?B?7KO87KCE7J6QIOuIhOyImA==?=\nMessage-ID: <raw-ko@x>\n\n주전자에서 물이 샙니다."
-    value = ev.RawComplaintSubmitted(channel=ev.Channel.EMAIL, mime=mime).model_dump_json().encode()
-    window = ReceivedAtWindow(max_future=timedelta(minutes=5), max_age=timedelta(days=90))
-    await handlers.normalise_raw(value, origin="raw/0/3", publisher=publisher, now=datetime.now(UTC), window=window)
-    assert publisher.events[0].data.language == ev.Language.KO

@@ -35,16 +35,6 @@ async def test_enveloped_raw_event_uses_the_envelope_id(publisher):
     assert recorded.case_id != ev.derived_id("case", "web", "adapter-evt-1")
 
 
-async def test_raw_mime_becomes_an_email_complaint(publisher):
-    mime = "From: b@example.com\nSubject: broken\nMessage-ID: <m1@x>\n\nThe hinge snapped after two days."
-    value = ev.RawComplaintSubmitted(channel=ev.Channel.EMAIL, mime=mime).model_dump_json().encode()
-    await handlers.normalise_raw(value, origin="raw/0/9", publisher=publisher, now=NOW, window=WINDOW)
-    data = publisher.events[0].data
-    assert data.text == "The hinge snapped after two days."
-    assert data.customer.email == "b@example.com"
-    assert data.external_id == "<m1@x>"
-
-
 @pytest.mark.parametrize(
     "value",
     [b"not json", b'{"channel": "sms"}', b'{"channel": "fax", "text": "x"}', b'{"specversion": "1.0", "type": "nope"}'],

@@ -102,7 +102,8 @@ class Intake:
             await consumer.start()
             loop = kafka.ConsumerLoop(
                 consumer,
-                raw_record_handler(publisher=self.publisher, clock=self.clock, window=settings.received_at_window()),
+                raw_record_handler(publisher=self.publisher, clock=self.clock, window=settings.received_at_window(),
+                                   receive_email=self.receive_email),
                 self.publisher,
                 name=group,
             )
@@ -194,15 +195,17 @@ class Intake:
         """The SMTP listener's port (the one it got, when configured as 0)."""
         return self.smtp_server.sockets[0].getsockname()[1] if self.smtp_server is not None else None
 
-    async def receive_email(self, raw: bytes, key_scope: tuple[str, ...]) -> handlers.EmailOutcome:
-        """One e-mail, from the webhook or the SMTP listener: the same handler and stores."""
+    async def receive_email(
+        self, raw: bytes, key_scope: tuple[str, ...], *, given: ev.RawComplaintSubmitted | None = None
+    ) -> handlers.EmailOutcome:
+        """One e-mail, from the webhook, the SMTP listener or the raw topic: the same handler and stores."""
         settings = self.settings
         if self.recent is None:
             self.recent = RecentUpdates(timedelta(seconds=settings.case_state_memory_seconds))
         return await handlers.receive_email(
             raw, publisher=self.get_publisher(), store=self.get_idempotency_store(), attachments=self.attachments,
             case_states=self.get_case_states(), recent=self.recent, clock=self.clock, window=settings.received_at_window(),
-            patience=settings.email_patience_seconds, mail_domain=settings.mail_domain, key_scope=key_scope,
+            patience=settings.email_patience_seconds, mail_domain=settings.mail_domain, key_scope=key_scope, given=given,
         )
 
     def get_email_receiver(self) -> handlers.ReceiveEmail:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import hashlib
 import json
 import time
@@ -20,7 +21,7 @@ from prometheus_client import Counter
 from .domain.case_states import CaseState, CaseStates, RecentUpdates, UnknownCase, check
 from .domain.case_updates import UPDATE_BODIES, CaseUpdateBody
 from .domain.complaints import ReceivedAtWindow, SubmitComplaint, case_identity, complaint_received
-from .domain.email_messages import ReadEmail, UnreadableEmail, parse_email, read_email
+from .domain.email_messages import ReadEmail, UnreadableEmail, read_email
 from .domain.idempotency import IdempotencyStore, KeyConflict, Replay, RequestInProgress, Scope, fingerprint
 from .domain.letters import LetterForm, LetterJob, LetterJobs, scan_content_type
 from .domain.phone_calls import CallRecord, call_complaint, call_details
@@ -182,18 +183,7 @@ def raw_submission(value: bytes) -> tuple[ev.RawComplaintSubmitted, str | None]:
 
 
 def command_from_raw(raw: ev.RawComplaintSubmitted) -> SubmitComplaint:
-    if raw.mime:
-        parsed = parse_email(raw.mime)
-        return parsed.model_copy(
-            update={
-                "channel": raw.channel,
-                "customer": raw.customer if raw.customer != ev.CustomerContact() else parsed.customer,
-                "external_id": raw.external_id or parsed.external_id,
-                "product": raw.product,
-                "language": raw.language or parsed.language,
-                "received_at": raw.received_at or parsed.received_at,
-            }
-        )
+    """A raw record's text complaint (one carrying an e-mail in `mime` goes to `receive_email`)."""
     if not raw.text:
         raise ValueError("text: either text or mime is required")
     return SubmitComplaint(
@@ -208,19 +198,53 @@ def command_from_raw(raw: ev.RawComplaintSubmitted) -> SubmitComplaint:
     )
 
 
-async def normalise_raw(
-    value: bytes, *, origin: str, publisher: Publisher, now: datetime, window: ReceivedAtWindow
-) -> Recorded:
-    """Turn one raw-topic record into `ComplaintReceived`.
+def with_raw_fields(command: SubmitComplaint, raw: ev.RawComplaintSubmitted) -> SubmitComplaint:
+    """An e-mail's complaint with what the raw record that carried it says besides (the
+    adapter's channel, contact, ids, product, language and time win over the mail's own)."""
+    return command.model_copy(
+        update={
+            "channel": raw.channel,
+            "customer": raw.customer if raw.customer != ev.CustomerContact() else command.customer,
+            "external_id": raw.external_id or command.external_id,
+            "product": raw.product,
+            "language": raw.language or command.language,
+            "received_at": raw.received_at or command.received_at,
+        }
+    )
 
-    Without an external id, the envelope's id or else the record's place (topic/partition/
-    offset) keys the ids, in a scope of their own: a redelivered record still yields the same
-    case, and no envelope id can meet a channel's external id. (Redelivery republishes under
-    the same ids; the consumers keep one.)
+
+class RawEmailReceiver(Protocol):
+    async def __call__(self, raw: bytes, key_scope: tuple[str, ...], *, given: ev.RawComplaintSubmitted | None = None) -> EmailOutcome: ...
+
+
+async def normalise_raw(
+    value: bytes,
+    *,
+    origin: str,
+    publisher: Publisher,
+    now: datetime,
+    window: ReceivedAtWindow,
+    receive_email: RawEmailReceiver | None = None,
+) -> Recorded | None:
+    """Turn one raw-topic record into `ComplaintReceived`; one carrying an e-mail (`mime`) goes
+    the way of `POST /v1/complaints/email` (`receive_email`): mail no person wrote is ignored
+    (None), a reply on a case is a follow-up, attachments are stored.
+
+    Without an external id (or Message-ID), the envelope's id or else the record's place
+    (topic/partition/offset) keys the ids, in a scope of their own: a redelivered record still
+    yields the same case, and no envelope id can meet a channel's external id. (Redelivery
+    republishes under the same ids; the consumers keep one.)
     """
     raw, envelope_id = raw_submission(value)
-    command = command_from_raw(raw)
     key_scope = ("raw-envelope", envelope_id) if envelope_id else ("raw-origin", origin)
+    if raw.mime is not None:
+        if receive_email is None:
+            raise ValueError("mime: this consumer takes no e-mail")
+        # A JSON string holds Unicode only: the message is 7-bit, or 8-bit UTF-8 (an adapter
+        # sends 8-bit mail of another charset with a 7-bit transfer encoding; docs/channels-email.md).
+        outcome = await receive_email(raw.mime.encode("utf-8"), key_scope, given=raw)
+        return outcome.recorded
+    command = command_from_raw(raw)
     submission = prepare_complaint(command, now=now, window=window, key_scope=key_scope)
     return await record(submission, publisher=publisher, store=None)
 
@@ -561,12 +585,16 @@ async def receive_email(
     patience: float,
     mail_domain: str | None = None,
     key_scope: tuple[str, ...] = (),
+    given: ev.RawComplaintSubmitted | None = None,
 ) -> EmailOutcome:
-    """One e-mail, from the webhook or the SMTP listener. Mail no person wrote is ignored; a
+    """One e-mail, from the webhook, the SMTP listener or the raw topic (`given`: the raw
+    record that carried it, whose fields win over the mail's). Mail no person wrote is ignored; a
     reply on a case is the customer's follow-up on it; anything else a complaint, with its
     attachments stored first (the event carries their references). Idempotent on Message-ID:
     a redelivery, or many at once, gets the first answer. Raises UnreadableEmail."""
     read = read_email(raw, mail_domain=mail_domain)
+    if given is not None and read.complaint is not None:
+        read = dataclasses.replace(read, complaint=with_raw_fields(read.complaint, given))
     if not key_scope and read.details.message_id is None:
         key_scope = ("email-sha256", hashlib.sha256(raw).hexdigest())  # no Message-ID: the same bytes are the same mail
     if read.ignored is not None:

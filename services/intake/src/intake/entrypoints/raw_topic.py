@@ -7,17 +7,30 @@ from complaints_shared import events as ev
 from pydantic import ValidationError
 
 from .. import handlers
+from ..adapters.publishing import PublishTimedOut
+from ..domain.case_states import CaseStatesUnavailable
+from ..domain.idempotency import RequestInProgress, StoreUnavailable
 
 
 class UnreadableRecord(ValueError):
     """A raw record intake cannot read; the message names fields, never their values."""
 
 
-def raw_record_handler(*, publisher, clock, window):
+class DependencyAway(ConnectionError):
+    """What the record needs (the idempotency store, archive, the broker's acknowledgement) did
+    not answer: the record is fine, so the loop waits and tries it again (a ConnectionError is
+    transient to it) rather than dead-lettering it."""
+
+
+def raw_record_handler(*, publisher, clock, window, receive_email: handlers.RawEmailReceiver | None = None):
     async def handle(record: ConsumerRecord) -> None:
         origin = f"{record.topic}/{record.partition}/{record.offset}"
         try:
-            await handlers.normalise_raw(record.value or b"", origin=origin, publisher=publisher, now=clock(), window=window)
+            await handlers.normalise_raw(
+                record.value or b"", origin=origin, publisher=publisher, now=clock(), window=window, receive_email=receive_email
+            )
+        except (StoreUnavailable, CaseStatesUnavailable, PublishTimedOut, RequestInProgress) as exc:
+            raise DependencyAway(type(exc).__name__) from exc
         except ValidationError as exc:
             # pydantic's own text quotes the refused input (a customer's name, the complaint's
             # start), and the consumer loop logs and dead-letters the reason: say only where
