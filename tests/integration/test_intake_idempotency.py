@@ -95,3 +95,32 @@ async def test_an_absent_store_is_store_unavailable_within_its_bound():
             await asyncio.wait_for(store.claim(SCOPE, "print-a", ANSWER), 10)
     finally:
         await client.close()
+
+
+async def test_concurrent_claims_travel_together_and_each_gets_its_own_outcome(collection):
+    """200 claims at once (150 keys, 50 of them claimed twice) are stored in a few bulk inserts,
+    not 200 round trips; every key still has exactly one holder, and the state updates of the
+    holders are stored (a later claim replays each answer)."""
+    inserts: list[int] = []
+    original = collection.insert_many
+
+    async def counting_insert_many(documents, **options):
+        inserts.append(len(documents))
+        return await original(documents, **options)
+
+    store = MongoIdempotencyStore(collection, stale_after=timedelta(seconds=30), timeout_seconds=5)
+    store.collection = type("Counting", (), {})()  # the store's collection, with insert_many counted
+    for name in ("insert_one", "find_one", "update_one", "bulk_write"):
+        setattr(store.collection, name, getattr(collection, name))
+    store.collection.insert_many = counting_insert_many
+    keys = [Scope(("external_id", "sms", f"batch-{i}"), field="external_id") for i in range(150)]
+    claims = keys + keys[:50]
+    outcomes = await asyncio.gather(*(store.claim(key, "print", {"case_id": key.key, "event_id": "e"}) for key in claims),
+                                    return_exceptions=True)
+    holders = {claims[i].key: o for i, o in enumerate(outcomes) if isinstance(o, Claimed)}
+    assert len(holders) == sum(isinstance(o, Claimed) for o in outcomes) == 150
+    assert all(isinstance(o, Claimed | RequestInProgress) for o in outcomes), outcomes
+    assert sum(inserts) == 200 and len(inserts) < 20, inserts
+    await asyncio.gather(*(store.complete(key, holders[key.key].token) for key in keys))
+    replays = await asyncio.gather(*(store.claim(key, "print", ANSWER) for key in keys))
+    assert replays == [Replay({"case_id": key.key, "event_id": "e"}) for key in keys]

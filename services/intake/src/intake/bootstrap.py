@@ -6,9 +6,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from complaints_shared import events as ev
 from complaints_shared import kafka, mongo
@@ -40,6 +41,7 @@ from .handlers import Publisher
 from .settings import IntakeSettings
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass
@@ -239,9 +241,9 @@ class Intake:
         recent = self.recent = RecentUpdates(timedelta(seconds=settings.case_state_memory_seconds))
         app = create_app(
             auth=auth,
-            publisher_dep=self.get_publisher,
-            store_dep=self.get_idempotency_store,
-            case_states_dep=self.get_case_states,
+            publisher_dep=on_the_loop(self.get_publisher),
+            store_dep=on_the_loop(self.get_idempotency_store),
+            case_states_dep=on_the_loop(self.get_case_states),
             recent=recent,
             clock=lambda: self.clock(),
             readiness={"kafka": broker_ready, "mongodb": store_ready},
@@ -255,12 +257,13 @@ class Intake:
             max_letter_bytes=settings.max_scan_bytes + 64 * 1024,  # the scan and the mailroom's form fields
             window=settings.received_at_window(),
             lifespan=self.lifespan,
-            receive_email_dep=self.get_email_receiver,
+            receive_email_dep=on_the_loop(self.get_email_receiver),
         )
         app.include_router(
             build_channels_router(
-                auth=auth, publisher_dep=self.get_publisher, store_dep=self.get_idempotency_store,
-                case_states_dep=self.get_case_states, resolved_cases_dep=self.get_resolved_cases, letters_dep=self.get_letters,
+                auth=auth, publisher_dep=on_the_loop(self.get_publisher), store_dep=on_the_loop(self.get_idempotency_store),
+                case_states_dep=on_the_loop(self.get_case_states), resolved_cases_dep=on_the_loop(self.get_resolved_cases),
+                letters_dep=self.get_letters,
                 recent=recent, clock=lambda: self.clock(), window=settings.received_at_window(),
                 settings=ChannelSettings(
                     default_region=settings.default_region, twilio_auth_token=settings.twilio_auth_token_value,
@@ -271,6 +274,17 @@ class Intake:
             )
         )
         return app
+
+
+def on_the_loop(get: Callable[[], T]) -> Callable[[], Awaitable[T]]:
+    """`get` as an async dependency. FastAPI runs a plain function dependency in a worker thread
+    (a hand-off and back for each request, a large share of a request's CPU under load); these
+    only read an attribute, so they run on the event loop."""
+
+    async def dependency() -> T:
+        return get()
+
+    return dependency
 
 
 def bootstrap(

@@ -5,6 +5,11 @@ One document per key: `_id` is the scope's key, so MongoDB's unique `_id` decide
 concurrent requests holds a key; the other finds the claim and is answered by `judge`. A
 take-over (of a failed or abandoned claim) is a conditional update on the previous holder's
 token, so two requests cannot both take one over.
+
+Under load the first insert of each claim and the state updates go in bulk (adapters/batches.py:
+the claims concurrent requests make travel together, one `insert_many` with unordered writes,
+each claim's outcome read from its own write result); a claim that finds its key taken goes the
+one-by-one way below. Each request still waits for its own claim to be stored before it publishes.
 """
 
 from __future__ import annotations
@@ -17,8 +22,9 @@ from typing import Any
 
 import pymongo
 from complaints_shared import events as ev
+from pymongo import UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError, PyMongoError
+from pymongo.errors import BulkWriteError, DuplicateKeyError, PyMongoError
 
 from ..domain.idempotency import (
     Claimed,
@@ -30,6 +36,7 @@ from ..domain.idempotency import (
     StoreUnavailable,
     judge,
 )
+from .batches import Batches
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +71,8 @@ class MongoIdempotencyStore:
         self.stale_after = stale_after
         self.timeout_seconds = timeout_seconds
         self.clock = clock
+        self.inserts: Batches[dict[str, Any], bool] = Batches(self._insert_many)
+        self.updates: Batches[tuple[str, str, str], None] = Batches(self._update_many)
 
     async def ensure_indexes(self, retention: timedelta) -> None:
         """Claims expire after `retention` (a TTL index on the time of the claim)."""
@@ -82,13 +91,16 @@ class MongoIdempotencyStore:
             "claimed_at": now,
         }
         try:
+            if await self.inserts.submit(claim):
+                return Claimed(token)
             with pymongo.timeout(self.timeout_seconds):
-                for _ in range(_CLAIM_ATTEMPTS):
-                    try:
-                        await self.collection.insert_one(claim)
-                        return Claimed(token)
-                    except DuplicateKeyError:
-                        pass
+                for attempt in range(_CLAIM_ATTEMPTS):
+                    if attempt > 0:
+                        try:
+                            await self.collection.insert_one(claim)
+                            return Claimed(token)
+                        except DuplicateKeyError:
+                            pass
                     existing = await self.collection.find_one({"_id": scope.key})
                     if existing is None:
                         continue  # expired or released between the two calls: try again
@@ -124,10 +136,28 @@ class MongoIdempotencyStore:
         # The event's fate is decided already; a store that fails here leaves a pending claim,
         # which a retry takes over once it is stale (and republishes under the same ids).
         try:
-            with pymongo.timeout(self.timeout_seconds):
-                await self.collection.update_one({"_id": scope.key, "token": token}, {"$set": {"state": state.value}})
+            await self.updates.submit((scope.key, token, state.value))
         except PyMongoError as exc:
             log.warning("idempotency claim not updated", extra={"state": state.value, "error": type(exc).__name__})
+
+    async def _insert_many(self, claims: list[dict[str, Any]]) -> list[bool]:
+        """Inserts the claims; for each, True if stored, False if its key was taken already."""
+        with pymongo.timeout(self.timeout_seconds):
+            try:
+                await self.collection.insert_many(claims, ordered=False)
+            except BulkWriteError as exc:
+                taken = {error["index"] for error in exc.details.get("writeErrors", []) if error.get("code") == 11000}
+                if any(error.get("code") != 11000 for error in exc.details.get("writeErrors", [])) or exc.details.get("writeConcernErrors"):
+                    raise
+                return [index not in taken for index in range(len(claims))]
+        return [True] * len(claims)
+
+    async def _update_many(self, updates: list[tuple[str, str, str]]) -> list[None]:
+        with pymongo.timeout(self.timeout_seconds):
+            await self.collection.bulk_write(
+                [UpdateOne({"_id": key, "token": token}, {"$set": {"state": state}}) for key, token, state in updates], ordered=False
+            )
+        return [None] * len(updates)
 
 
 class InMemoryIdempotencyStore:

@@ -2,7 +2,7 @@
 scanned letters. Mounted beside the routes of entrypoints/http.py, on the same app (its
 problem handlers answer the errors raised here)."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -133,7 +133,7 @@ def build_channels_router(
     publisher_dep,
     store_dep,
     case_states_dep,
-    resolved_cases_dep: Callable[[], ResolvedCases],
+    resolved_cases_dep: Callable[[], ResolvedCases] | Callable[[], Awaitable[ResolvedCases]],
     letters_dep: Callable[[], LetterIntake],
     recent: RecentUpdates,
     clock: Callable[[], datetime],
