@@ -2,7 +2,7 @@
 unique SMS (JSON route) go to it over 32 connections (bench/sms_intake.py's load), then it is
 stopped with SIGINT (a graceful stop writes the profile) and the top functions are printed.
 
-Usage: [PROFILE=0] python bench/intake_profile.py [N=3000] [route=json|complaints|email]
+Usage: [PROFILE=0] python bench/intake_profile.py [N=3000] [route=json|complaints|email|healthz]
 (PROFILE=0: no profile, only the rate and intake's CPU a request)
 """
 
@@ -40,6 +40,11 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def healthz_request(host: str, n: int, run: str) -> bytes:
+    """The floor: a route that does nothing (the HTTP stack and middleware alone)."""
+    return f"GET /healthz HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
+
+
 def main(n: int, route: str) -> None:
     with backends() as found, tempfile.TemporaryDirectory() as workdir:
         token = uuid.uuid4().hex[:8]
@@ -60,7 +65,7 @@ def main(n: int, route: str) -> None:
         try:
             wait_ready(intake)
             host = f"127.0.0.1:{port}"
-            make = {"json": json_request, "complaints": complaint_request, "email": email_request}[route]
+            make = {"json": json_request, "complaints": complaint_request, "email": email_request, "healthz": healthz_request}[route]
             asyncio.run(flat_out(port, [make(host, i, f"warm{token}") for i in range(300)]))
             requests = [make(host, i, f"{route}{token}") for i in range(n)]
             started, intake_cpu = time.process_time(), cpu_seconds(process.pid)

@@ -25,13 +25,13 @@ from .domain.email_messages import ReadEmail, UnreadableEmail, read_email
 from .domain.idempotency import IdempotencyStore, KeyConflict, Replay, RequestInProgress, Scope, fingerprint
 from .domain.letters import LetterForm, LetterJob, LetterJobs, scan_content_type
 from .domain.phone_calls import CallRecord, call_complaint, call_details
-from .domain.phone_numbers import e164
 from .domain.scripts import script_language
 from .domain.sms import (
     ResolvedCases,
     SmsMessage,
     SmsPart,
     SmsParts,
+    e164,
     joined_message,
     part_group_key,
     parts_message_id,
