@@ -160,3 +160,28 @@ async def test_the_openapi_documents_the_part_fields_with_an_example(http):
     assert any("reference" in example for example in schema["examples"])
     operation = spec["paths"][ROUTE]["post"]
     assert "awaiting_parts" in str(operation["responses"]["202"])
+
+
+class PartsThatFailToClose(InMemorySmsParts):
+    """The store went away just after a group was published: the group stays open."""
+
+    async def close(self, key: str, group_id: str) -> None:
+        return None
+
+
+async def test_a_part_of_an_sms_recorded_without_it_is_a_complaint_of_its_own(publisher, store, clock):
+    parts = PartsThatFailToClose()
+    app = bootstrap(IntakeSettings(COMPLAINTS_API_KEY=API_KEY), publisher=publisher, sms_parts=parts, idempotency=store, clock=clock)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://intake",
+                                 headers={"Authorization": f"Bearer {API_KEY}"}) as http:
+        await http.post(ROUTE, json=part(1, parts=2))
+        clock.now = NOW + timedelta(seconds=121)
+        published = await handlers.publish_due_parts(
+            publisher=publisher, store=store, sms_parts=parts, clock=clock, window=IntakeSettings().received_at_window(),
+            default_region="CN", wait=timedelta(seconds=120), patience=1,
+        )
+        last = await http.post(ROUTE, json=part(2, parts=2))  # finds the group still open, and whole now
+    assert published == 1
+    assert last.status_code == 202, last.text
+    assert [e.data.text for e in publisher.events] == [f"{PARTS[0]}{GAP}", PARTS[1]]
+    assert last.json()["case_id"] == publisher.events[1].data.case_id != publisher.events[0].data.case_id

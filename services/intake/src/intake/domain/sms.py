@@ -161,8 +161,6 @@ def joined_message(first: SmsMessage, stored: list[SmsPart], *, parts: int, grou
             pieces.append(by_place[place].text)
         elif not pieces or pieces[-1] != GAP:
             pieces.append(GAP)
-    while pieces and pieces[-1] == GAP and len(by_place) == parts:
-        pieces.pop()
     times = [p.received_at for p in stored if p.received_at is not None]
     received_at = min(times) if times else min(p.arrived_at for p in stored)
     # Not validated again: the joined text may be longer than one message (up to 255 parts).
