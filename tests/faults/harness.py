@@ -639,6 +639,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=REPO / ".local" / "faults.json", help="where the figures are written")
     parser.add_argument("--keep", action="store_true", help="keep the logs and data even when all is well")
     args = parser.parse_args(argv)
+    # A SIGTERM (a timeout, a `kill`) unwinds like Ctrl-C, so the services, Kafka and the store the
+    # harness started are stopped rather than left running with no parent.
+    signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
     faults = tuple(f.strip() for f in args.faults.split(",") if f.strip())
     # About 30 s per fault (kill, down, restart, readiness, gap): spread the complaints over that.
     rate = args.rate or max(1.0, args.complaints / (30.0 * len(faults) * args.repeat))
