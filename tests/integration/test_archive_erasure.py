@@ -19,6 +19,10 @@ from complaints_shared import events as ev
 from complaints_shared import mongo
 from complaints_shared.settings import ServiceSettings
 from complaints_shared.web import ApiKey, bearer_auth
+from gridfs.errors import NoFile
+from intake.adapters.attachments import AttachmentStore
+from intake.adapters.letter_jobs import MongoLetterJobs
+from intake.domain.letters import LetterForm, LetterJob
 
 pytestmark = pytest.mark.integration
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
@@ -130,7 +134,8 @@ async def test_erasure_removes_the_customers_data_everywhere_and_keeps_the_stati
 
     # The record: when, who, how many; never who the customer was.
     [kept] = [doc async for doc in repository.erasures.find({})]
-    assert set(kept) == {"_id", "at", "requested_by", "cases", "events", "raw_records", "case_ids", "event_ids", "raw_ids"}
+    assert set(kept) == {"_id", "at", "requested_by", "cases", "events", "raw_records", "attachments", "attachments_shared",
+                         "letter_jobs", "case_ids", "event_ids", "raw_ids", "attachment_references"}
     assert (kept["case_ids"], kept["event_ids"], kept["raw_ids"]) == (["p-1", "p-2"], ["dead-1", "profile-1"], ["complaints.raw.v1/0/1"])
 
     # Again: nothing more to erase, and recorded again.
@@ -172,3 +177,57 @@ async def test_a_rebuild_from_the_log_erases_again_what_the_live_archive_erased(
     finally:
         await client.drop_database(settings.mongodb_database)
         await client.close()
+
+
+async def test_erasure_deletes_the_files_they_sent_and_their_letters_ocr_jobs(http, repository):
+    """Attachments and letter scans are in intake's GridFS bucket, letters' OCR jobs in intake's
+    collection, all in the same database: the customer's go, the references stay marked erased, a
+    file another customer sent too (intake stores equal bytes once) stays, and so does their job."""
+    files = AttachmentStore(repository.db)
+    receipt = await files.put(b"receipt no. 4711, Li Wei", content_type="application/pdf", filename="li-wei-receipt.pdf")
+    leaflet = await files.put(b"the shop's leaflet", content_type="application/pdf", filename="leaflet.pdf")
+    scan = await files.put(b"\x89PNG a letter from Li Wei", content_type="image/png", filename="letter-li-wei.png")
+    letter = ev.LetterDetails(scan=scan, pages=2, postal_address="北京市朝阳区建国路 1 号", ocr_confidence=88.0)
+    await repository.store_batch([
+        envelope(ev.ComplaintReceived(case_id="p-9", channel="letter", text="热水壶漏水", received_at=T0, letter=letter,
+                                      attachments=(receipt, leaflet), customer=ev.CustomerContact(phone=PHONE, name=NAME)), "p-9-r", 0),
+        envelope(ev.ComplaintReceived(case_id="o-9", channel="email", text="包装破损", received_at=T0, attachments=(leaflet,),
+                                      customer=ev.CustomerContact(email="other@example.com")), "o-9-r", 0),
+    ])
+    jobs = MongoLetterJobs(repository.db["intake_letter_jobs"])
+    await jobs.add(LetterJob(case_id="p-9", scan=scan, form=LetterForm(sender_name=NAME, postal_address="北京市朝阳区建国路 1 号"),
+                             received_at=T0, fingerprint="f1"), now=T0)
+    await jobs.add(LetterJob(case_id="o-8", scan=leaflet, form=LetterForm(sender_name="王芳"), received_at=T0, fingerprint="f2"), now=T0)
+
+    answer = await http.post(f"/v1/customers/{PHONE}/erasure", headers={"Authorization": f"Bearer {SUPERVISOR_KEY}"})
+    assert answer.status_code == 200, answer.text
+    record = answer.json()
+    assert (record["attachments"], record["attachments_shared"], record["letter_jobs"]) == (2, 1, 1)
+
+    for gone in (receipt, scan):
+        with pytest.raises(NoFile):
+            await files.get(gone.reference)
+    assert await files.get(leaflet.reference) == b"the shop's leaflet"
+    assert await repository.db["attachments.chunks"].count_documents({}) == 1  # the leaflet's only
+    assert [job["_id"] async for job in repository.db["intake_letter_jobs"].find({})] == ["o-8"]
+
+    # The references stay, marked erased, with the type and size: no name, no hash, no address.
+    [received] = [entry for entry in (await repository.get_case("p-9"))["timeline"] if entry["event_id"] == "p-9-r"]
+    erased = lambda a: {"reference": a.reference, "content_type": a.content_type, "size": a.size, "erased": True}  # noqa: E731
+    assert received["data"]["attachments"] == [erased(receipt), erased(leaflet)]
+    assert received["data"]["letter"] == {"scan": erased(scan), "pages": 2, "ocr_confidence": 88.0, "needs_review": False}
+    stored = await everything_stored(repository)
+    stored += json.dumps([doc async for doc in repository.db["attachments.files"].find({})], default=str)
+    for personal in ("li-wei-receipt.pdf", "letter-li-wei.png", receipt.sha256, scan.sha256, "建国路"):
+        assert personal not in stored
+    [kept] = [doc async for doc in repository.erasures.find({})]
+    assert kept["attachment_references"] == sorted([receipt.reference, scan.reference])
+
+    # What the customer sends to the erased case later is erased as it arrives, its file too.
+    photo = await files.put(b"a photo of the kettle", content_type="image/jpeg", filename="li-wei-kettle.jpg")
+    await repository.store_batch([envelope(ev.CustomerFollowedUp(case_id="p-9", actor="customer", at=T0 + timedelta(hours=7),
+                                                                 text="see the photo", channel="email", attachments=(photo,)), "p-9-f2", 7)])
+    with pytest.raises(NoFile):
+        await files.get(photo.reference)
+    assert "li-wei-kettle.jpg" not in await everything_stored(repository)
+    assert await files.get(leaflet.reference) == b"the shop's leaflet"

@@ -53,7 +53,8 @@ class FakeRepository:
         return {"total": values, "groups": [{"key": "quality", **values}], "top_causes": [{"cause": "seal", "cases": 1}]}
 
     async def erase_customer(self, customer, *, requested_by, at):
-        return {"_id": "e1", "at": at, "requested_by": requested_by, "cases": 1, "events": 0, "raw_records": 0, "case_ids": ["c1"]}
+        return {"_id": "e1", "at": at, "requested_by": requested_by, "cases": 1, "events": 0, "raw_records": 0, "attachments": 1, "attachments_shared": 0,
+                "letter_jobs": 0, "case_ids": ["c1"]}
 
     async def summary(self):
         rates = {"cases": 2, "answer_rate": 0.5, "resolution_rate": 0.0, "acknowledged_on_time_rate": 1.0,

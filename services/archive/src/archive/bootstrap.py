@@ -33,7 +33,9 @@ class Archive:
         if settings.create_topics:
             await kafka.ensure_topics(settings)
         self.client = mongo.make_client(settings)
-        self.repository = CaseRepository(mongo.database(self.client, settings), read_timeout=settings.read_timeout_seconds)
+        self.repository = CaseRepository(mongo.database(self.client, settings), read_timeout=settings.read_timeout_seconds,
+                                         attachments_bucket=settings.attachments_bucket,
+                                         letter_jobs_collection=settings.letter_jobs_collection)
         await self.repository.ensure_indexes()
         producer = kafka.make_producer(settings)
         await producer.start()

@@ -43,7 +43,7 @@ class Replayed:
 async def rebuild(settings: ArchiveSettings, *, database: str, batch: int = 2000) -> Replayed:
     client = mongo.make_client(settings)
     try:
-        repository = CaseRepository(client[database])
+        repository = _repository(client[database], settings)
         for collection in (repository.cases, repository.events, repository.raw_inbound, repository.rollups):
             if await collection.find_one({}, {"_id": 1}) is not None:
                 raise NotEmpty(f"database {database!r} is not empty ({collection.name}): rebuild into a new one")
@@ -54,10 +54,14 @@ async def rebuild(settings: ArchiveSettings, *, database: str, batch: int = 2000
             done = await _replay(consumer, repository, settings.topic_prefix, batch)
         finally:
             await consumer.stop()
-        done.erasures = await reapply_erasures(CaseRepository(mongo.database(client, settings)), repository)
+        done.erasures = await reapply_erasures(_repository(mongo.database(client, settings), settings), repository)
         return done
     finally:
         await client.close()
+
+
+def _repository(db, settings: ArchiveSettings) -> CaseRepository:
+    return CaseRepository(db, attachments_bucket=settings.attachments_bucket, letter_jobs_collection=settings.letter_jobs_collection)
 
 
 async def _replay(consumer, repository: CaseRepository, prefix: str, batch: int) -> Replayed:

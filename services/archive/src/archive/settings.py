@@ -17,6 +17,9 @@ class ArchiveSettings(ServiceSettings):
     read_timeout_seconds: float = Field(
         2.0, gt=0, description="Each read API request's whole store time; past it the API answers 503 (the consumer waits longer)"
     )
+    attachments_bucket: str = Field("attachments", description="Intake's GridFS bucket of attachments and letter scans (erasure deletes from it)")
+    letter_jobs_collection: str = Field(
+        "intake_letter_jobs", description="Intake's letter OCR jobs (INTAKE_LETTER_JOBS_COLLECTION; erasure deletes from it)")
     api_keys: tuple[ApiKey, ...] = Field(
         (), validation_alias=AliasChoices("COMPLAINTS_API_KEYS"),
         description="Scoped keys, a JSON list of {name, sha256, roles, ...} (the same list intake reads): any reads; "

@@ -9,15 +9,20 @@ their case, and a redelivered event is recognised by its id in the timeline.
 from __future__ import annotations
 
 import base64
+import contextlib
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from bson import ObjectId
+from bson.errors import InvalidId
 from complaints_shared import events as ev
 from complaints_shared.lifecycle import OPEN, CaseStatus
 from complaints_shared.mongo import time_limit
+from gridfs import AsyncGridFSBucket
+from gridfs.errors import NoFile
 from pymongo import ASCENDING, DESCENDING, ReplaceOne, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
@@ -25,10 +30,15 @@ from pymongo.errors import BulkWriteError
 
 from ..domain import indicators as ind
 from ..domain.cases import case_id_of, customer_key, merge_timeline, project, timeline_entry
-from ..domain.erasure import erase_case
+from ..domain.erasure import attachment_references, erase_case
 from ..domain.listing import CaseFilter, Position
 
 DUPLICATE_KEY = 11000
+# Where intake keeps the files customers send (GridFS, references "gridfs:<id>") and its letters
+# waiting for OCR (one document per case, holding the letter's form fields): in the same database.
+ATTACHMENTS_BUCKET = "attachments"
+ATTACHMENT_REFERENCE_PREFIX = "gridfs:"
+LETTER_JOBS_COLLECTION = "intake_letter_jobs"
 PROFILE_TYPE = ev.type_name(ev.CustomerProfileUpdated)
 DEAD_LETTER_TYPE = ev.type_name(ev.EventDeadLettered)
 # Rounds of "read the cases, fold, write guarded by version" before a batch gives up (and is
@@ -94,9 +104,15 @@ async def insert_new(collection: AsyncCollection, documents: Sequence[dict[str, 
 
 
 class CaseRepository:
-    def __init__(self, db: AsyncDatabase, *, read_timeout: float | None = None) -> None:
-        """`read_timeout` bounds each read the API makes (the writes keep the client's timeouts)."""
+    def __init__(
+        self, db: AsyncDatabase, *, read_timeout: float | None = None, attachments_bucket: str = ATTACHMENTS_BUCKET,
+        letter_jobs_collection: str = LETTER_JOBS_COLLECTION,
+    ) -> None:
+        """`read_timeout` bounds each read the API makes (the writes keep the client's timeouts).
+        The bucket and the letter jobs are intake's: the archive only deletes from them (erasure)."""
         self.db = db
+        self.attachments = AsyncGridFSBucket(db, bucket_name=attachments_bucket)
+        self.letter_jobs = db[letter_jobs_collection]
         self.read_timeout = read_timeout
         self.cases = db["cases"]
         self.events = db["events"]
@@ -136,8 +152,10 @@ class CaseRepository:
             else:
                 by_case.setdefault(case_id, []).append(timeline_entry(event))
         fresh = await insert_new(self.events, caseless)
-        added, deltas = await self._fold_cases(by_case)
+        added, deltas, erased_files = await self._fold_cases(by_case)
         await self._roll_up(deltas)
+        if erased_files:
+            await self._delete_attachments(erased_files)
         return fresh + added
 
     async def store_event(self, event: ev.Event) -> bool:
@@ -148,9 +166,10 @@ class CaseRepository:
         """Keep a raw inbound record as the adapter sent it (it need not be an event)."""
         return await insert_new(self.raw_inbound, [RawRecord(topic, partition, offset, key, value, timestamp_ms).document()]) == 1
 
-    async def _fold_cases(self, by_case: dict[str, list[dict[str, Any]]]) -> tuple[int, dict[str, dict[str, Any]]]:
-        """Fold the fresh entries into their cases; answer how many entries were new and the
-        roll-up differences of the cases written.
+    async def _fold_cases(self, by_case: dict[str, list[dict[str, Any]]]) -> tuple[int, dict[str, dict[str, Any]], set[str]]:
+        """Fold the fresh entries into their cases; answer how many entries were new, the
+        roll-up differences of the cases written, and the files fresh entries of erased cases
+        refer to (to be deleted).
 
         Each case is replaced only if its version is still the one read (another archive process
         may own another topic's partition of the same case); the cases that lost the race are
@@ -158,10 +177,11 @@ class CaseRepository:
         """
         deltas: dict[str, dict[str, Any]] = {}
         new_entries = 0
+        erased_files: set[str] = set()
         pending = by_case
         for _round in range(WRITE_ROUNDS):
             if not pending:
-                return new_entries, deltas
+                return new_entries, deltas, erased_files
             stored = {doc["_id"]: doc async for doc in self.cases.find({"_id": {"$in": list(pending)}})}
             writes: list[tuple[str, ReplaceOne, Any, Any, int]] = []
             for case_id, fresh in pending.items():
@@ -179,6 +199,7 @@ class CaseRepository:
                     # An erased case stays erased: its stored entries were erased, a fresh one is
                     # erased as it arrives (a redelivered complaint is known by id and ignored).
                     case = erase_case(case, at=before["erased_at"]) | {"version": case["version"]}
+                    erased_files.update(*(attachment_references(entry) for entry in fresh))
                 # A new case matches no document and is inserted; a case written meanwhile by
                 # another process no longer matches its old version, and the upsert's insert then
                 # collides on _id: that is the conflict signal.
@@ -192,7 +213,7 @@ class CaseRepository:
             pending = {writes[index][0]: pending[writes[index][0]] for index in lost}
         if pending:
             raise CaseWriteConflict(f"{len(pending)} cases kept changing during {WRITE_ROUNDS} rounds")
-        return new_entries, deltas
+        return new_entries, deltas, erased_files
 
     async def _roll_up(self, deltas: dict[str, dict[str, Any]]) -> None:
         by_collection: dict[str, list[UpdateOne]] = {name: [] for name in ROLLUP_COLLECTIONS}
@@ -289,17 +310,27 @@ class CaseRepository:
 
     async def erase_customer(self, customer: str, *, requested_by: str, at: datetime) -> dict[str, Any]:
         """Remove a customer's contact data and text from their cases, the caseless events and the
-        raw records; keep the roll-ups; record the erasure (when, who, how many, which cases; never
-        who the customer was). Safe to repeat."""
+        raw records, and the files they sent (attachments, letter scans) and their letters' OCR
+        jobs from intake's store; keep the roll-ups; record the erasure (when, who, how many,
+        which cases; never who the customer was). Safe to repeat, also after a failure half-way:
+        the files and jobs go first, while the cases still say which they are."""
         identifiers = await self._identifiers_of(customer_key(customer))
-        case_ids = await self._erase_cases({"customer_keys": {"$in": sorted(identifiers)}}, at=at)
+        query = {"customer_keys": {"$in": sorted(identifiers)}}
+        theirs = [case async for case in self.cases.find(query, {"timeline": 1})]
+        their_case_ids = sorted(case["_id"] for case in theirs)
+        files = {reference for case in theirs for entry in case.get("timeline", ()) for reference in attachment_references(entry)}
+        deleted_files, shared_files = await self._delete_attachments(files, besides=their_case_ids)
+        letter_jobs = (await self.letter_jobs.delete_many({"_id": {"$in": their_case_ids}})).deleted_count if theirs else 0
+        case_ids = await self._erase_cases(query, at=at)
         event_ids = await self._erase_events(identifiers, at=at)
         raw_ids = await self._erase_raw_records(identifiers, at=at)
-        # The ids (case ids, event ids, topic/partition/offset) name no one, and let a rebuild
-        # from the log, which still holds the original records, erase the same documents again.
+        # The ids (case ids, event ids, topic/partition/offset, file references) name no one, and
+        # let a rebuild from the log, which still holds the original records, erase the same
+        # documents again.
         record = {"_id": str(uuid.uuid4()), "at": at, "requested_by": requested_by, "cases": len(case_ids),
-                  "events": len(event_ids), "raw_records": len(raw_ids), "case_ids": sorted(case_ids),
-                  "event_ids": sorted(event_ids), "raw_ids": sorted(raw_ids)}
+                  "events": len(event_ids), "raw_records": len(raw_ids), "attachments": len(deleted_files),
+                  "attachments_shared": len(shared_files), "letter_jobs": letter_jobs, "case_ids": sorted(case_ids),
+                  "event_ids": sorted(event_ids), "raw_ids": sorted(raw_ids), "attachment_references": sorted(deleted_files)}
         await self.erasures.insert_one(record)
         return record
 
@@ -312,7 +343,36 @@ class CaseRepository:
                                           {"$set": {"data": {}, "erased_at": at}, "$unset": {"subject": ""}})
         if record.get("raw_ids"):
             await self.raw_inbound.update_many({"_id": {"$in": record["raw_ids"]}}, {"$set": {"value": "", "key": None, "erased_at": at}})
+        # Files and letter jobs are kept beside the live database's cases: nothing to do unless
+        # this database holds them too.
+        await self._delete_attachments(set(record.get("attachment_references", ())), besides=record.get("case_ids", []))
+        if record.get("case_ids"):
+            await self.letter_jobs.delete_many({"_id": {"$in": record["case_ids"]}})
         await self.erasures.replace_one({"_id": record["_id"]}, record, upsert=True)
+
+    async def _delete_attachments(self, references: set[str], *, besides: Sequence[str] = ()) -> tuple[set[str], set[str]]:
+        """Delete the stored files of `references` (answers which were there and went) unless
+        another case that is not erased, outside `besides`, or another letter job refers to them:
+        intake stores equal bytes once, so two customers who sent the same file share it (answers
+        those kept too)."""
+        references = {reference for reference in references if _file_id(reference) is not None}
+        if not references:
+            return set(), set()
+        in_use = {"$in": sorted(references)}
+        shared: set[str] = set()
+        others = {"_id": {"$nin": list(besides)}, "erased_at": {"$exists": False},
+                  "$or": [{"timeline.data.attachments.reference": in_use}, {"timeline.data.letter.scan.reference": in_use}]}
+        async for case in self.cases.find(others, {"timeline": 1}):
+            for entry in case.get("timeline", ()):
+                shared |= attachment_references(entry) & references
+        async for job in self.letter_jobs.find({"_id": {"$nin": list(besides)}, "scan.reference": in_use}, {"scan": 1}):
+            shared.add(job["scan"]["reference"])
+        deleted: set[str] = set()
+        for reference in sorted(references - shared):
+            with contextlib.suppress(NoFile):  # gone already (an erasure repeated, or never stored here)
+                await self.attachments.delete(_file_id(reference))
+                deleted.add(reference)
+        return deleted, shared
 
     async def _identifiers_of(self, key: str) -> set[str]:
         """Every identifier the archive knows the customer by (a request names one: their cases
@@ -420,6 +480,16 @@ async def _bulk(collection: AsyncCollection, writes: list[Any]) -> set[int]:
             raise
         return {int(error["index"]) for error in errors}
     return set()
+
+
+def _file_id(reference: str) -> ObjectId | None:
+    """The GridFS id of an attachment reference (None: not a file of intake's store)."""
+    if not reference.startswith(ATTACHMENT_REFERENCE_PREFIX):
+        return None
+    try:
+        return ObjectId(reference.removeprefix(ATTACHMENT_REFERENCE_PREFIX))
+    except InvalidId:
+        return None
 
 
 def _regex_literal(text: str) -> str:

@@ -221,14 +221,14 @@ def build_router(*, auth, repository_dep, max_page_size: int, max_skip: int) -> 
 
     @router.post(
         "/customers/{customer}/erasure",
-        summary="Erase a customer's contact data and text from every case, event and raw record (PIPL, GDPR)",
+        summary="Erase a customer's contact data, text and files from every case, event, raw record and the attachment store (PIPL, GDPR)",
         description="`customer` is a customer id, an E.164 phone or an e-mail address; every other identifier their cases "
         "and profiles name is erased too. Statistics stay (the roll-ups do not change). The erasure is recorded without "
         "naming the customer. Needs the `supervisor` role. Repeating it is harmless (it finds nothing more).",
         response_model=Erasure,
         responses=problem_responses(403, 422) | {200: {"content": {"application/json": {"example": {
             "erasure_id": "5d0f3c1e-9a7b-4a53-8a55-6f3e1d2c4b10", "at": "2026-12-04T16:30:00Z", "requested_by": "dpo-tool",
-            "cases": 3, "events": 1, "raw_records": 2}}}}},
+            "cases": 3, "events": 1, "raw_records": 2, "attachments": 2, "attachments_shared": 0, "letter_jobs": 1}}}}},
     )
     async def erase_customer(
         repository: Repository,
@@ -238,7 +238,8 @@ def build_router(*, auth, repository_dep, max_page_size: int, max_skip: int) -> 
         require(principal.has_role(Role.SUPERVISOR), f"role:{Role.SUPERVISOR}")
         record = await repository.erase_customer(customer, requested_by=principal.name, at=ev.utcnow())
         log.info("customer erased", extra={"erasure_id": record["_id"], "cases": record["cases"], "events": record["events"],
-                                           "raw_records": record["raw_records"]})
+                                           "raw_records": record["raw_records"], "attachments": record["attachments"],
+                                           "letter_jobs": record["letter_jobs"]})
         return record
 
     @router.get("/analytics/summary", summary="Answer rate, resolution rate, timeliness, satisfaction", response_model=Summary)

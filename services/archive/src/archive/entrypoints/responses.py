@@ -228,3 +228,7 @@ class Erasure(BaseModel):
     cases: int = Field(description="Cases whose contact data and complaint text were removed")
     events: int = Field(description="Customer profiles and dead letters emptied in the event store")
     raw_records: int = Field(description="Raw inbound records emptied")
+    attachments: int = Field(0, description="Files they sent (attachments, letter scans) deleted from the attachment store")
+    attachments_shared: int = Field(
+        0, description="Files they sent that were kept: another customer's case holds the same bytes (stored once)")
+    letter_jobs: int = Field(0, description="Letters' OCR jobs (scan reference, sender, address, typed text) deleted")
