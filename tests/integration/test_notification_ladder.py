@@ -131,9 +131,9 @@ async def start_notification(env: dict[str, str], workdir, *, log_name: str | No
     return worker
 
 
-def worker_env(backend_env: dict[str, str], tmp_path, **settings: str) -> dict[str, str]:
+def worker_env(backend_env: dict[str, str], tmp_path, ladder_text: str = TEST_LADDER, **settings: str) -> dict[str, str]:
     ladder = tmp_path / "ladder.yaml"
-    ladder.write_text(TEST_LADDER)
+    ladder.write_text(ladder_text)
     return backend_env | {"COMPLAINTS_API_KEY": "k", "NOTIFICATION_LADDER_FILE": str(ladder)} | settings
 
 
@@ -312,3 +312,49 @@ async def test_notices_for_a_webhook_that_is_down_arrive_later_none_lost_none_do
     assert {ev.derived_id("notice", f"routed-{case}", "department:packaging", "case_assigned", "webhook") for case in cases} == set(received)
     assert sorted(n.case_id for n in sent) == sorted(cases)
     assert max(Counter(e.data.case_id for e in topics.notices if isinstance(e.data, ev.NotificationFailed)).values()) >= 2
+
+
+# The director a couple of seconds after the supervisor; a remedy unanswered for 3 s escalates.
+DIRECTOR_LADDER = """
+approval_window: PT3S
+default:
+  acknowledge:
+    - {level: supervisor, at: 1.0}
+    - {level: director, after: PT2S}
+  approve:
+    - {level: manager, at: 1.0}
+    - {level: director, after: PT2S}
+"""
+
+
+def case_update(data: ev.CaseUpdate) -> ev.Event:
+    return ev.envelope(data, source="/test")
+
+
+async def test_the_director_rung_and_an_unanswered_approval_are_case_escalated_events(backend_env, tmp_path):
+    settings = ServiceSettings(**backend_env)
+    await kafka.ensure_topics(settings)
+    worker = await start_notification(worker_env(backend_env, tmp_path, DIRECTOR_LADDER), tmp_path)
+    topics = Topics(settings)
+    await topics.consumer.start()
+    slipping = routed("to-director", priority=ev.Priority.P3, acknowledge_in=timedelta(seconds=2), resolve_in=timedelta(hours=1))
+    waiting = routed("unapproved", priority=ev.Priority.P3, acknowledge_in=timedelta(hours=1), resolve_in=timedelta(hours=2))
+    expected = [escalation_id("to-director", "acknowledge", "supervisor"), escalation_id("to-director", "acknowledge", "director"),
+                escalation_id("unapproved", "approve", "manager"), escalation_id("unapproved", "approve", "director")]
+    try:
+        await publish(settings, "routed", slipping, waiting)
+        await topics.wait_for(lambda: "unapproved" in {n.case_id for n in topics.sent("case_assigned")}, worker=worker, what="the assignment")
+        now = datetime.now(UTC)
+        await publish(settings, "case_updates", case_update(ev.CaseAcknowledged(case_id="unapproved", actor="agent-7", at=now)),
+                      case_update(ev.RemedyProposed(case_id="unapproved", actor="agent-7", at=now, remedy="A new lid")))
+        await topics.wait_for(lambda: set(expected) <= set(topics.escalation_ids()), worker=worker, what="the director and approve rungs")
+        await topics.wait_for(lambda: len(topics.sent("escalated_approve")) == 2, worker=worker, what="the approve rungs' notices")
+    finally:
+        await topics.consumer.stop()
+        worker.stop()
+    by_id = {event.id: event.data for _seen, event in topics.escalations}
+    assert [(by_id[i].deadline, by_id[i].level.value) for i in expected] == [
+        ("acknowledge", "supervisor"), ("acknowledge", "director"), ("approve", "manager"), ("approve", "director")]
+    assert by_id[expected[1]].due_at == slipping.data.deadlines.acknowledge_by + timedelta(seconds=2)
+    assert all(count == 1 for count in topics.escalation_ids().values())
+    assert sorted(n.recipient_role for n in topics.sent("escalated_approve")) == ["director:packaging", "manager:packaging"]

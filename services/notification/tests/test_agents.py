@@ -165,7 +165,7 @@ async def test_an_unmarked_escalation_is_published_again_after_a_restart_under_t
     assert first.id == second.id
 
 
-async def test_the_director_rung_goes_through_the_due_topic_and_is_notified_once(watch):
+async def test_the_director_rung_is_a_case_escalated_event_and_is_notified_once(watch):
     fake, notifier, works = FakePublisher(), FakeNotifier(), []
     senders = senders_for(fake, notifier)
     with watch.stream_iteration():
@@ -177,14 +177,46 @@ async def test_the_director_rung_goes_through_the_due_topic_and_is_notified_once
     assert manager.data.level == ev.EscalationLevel.MANAGER
     with watch.stream_iteration():
         await handlers.on_escalated(manager, watch=keeper.watch, senders=senders, ladder=LADDER, now=NOW)
-    # A day later the director: CaseEscalated has no such level, so it is notification's own work.
+    # A day later the director, as a CaseEscalated like every rung (archive counts it).
     keeper.clock = lambda: NOW + timedelta(days=1, minutes=1)
-    await keeper.tick()
-    [director] = [work for work in works if work.level == "director"]
+    assert await keeper.tick() == 2  # and the resolve deadline's manager
+    [director] = [event for event in escalation_events(fake) if event.data.level == ev.EscalationLevel.DIRECTOR]
+    assert director.data.deadline == "acknowledge" and director.id == ev.derived_id("escalated", "case-1", "acknowledge", "director")
+    assert works == []
     with watch.stream_iteration():
-        assert await handlers.on_due(director, watch=keeper.watch, senders=senders, ladder=LADDER, now=NOW + timedelta(days=1))
-        assert not await handlers.on_due(director, watch=keeper.watch, senders=senders, ladder=LADDER, now=NOW + timedelta(days=1))
+        assert await handlers.on_escalated(director, watch=keeper.watch, senders=senders, ladder=LADDER, now=NOW + timedelta(days=1))
+        assert not await handlers.on_escalated(director, watch=keeper.watch, senders=senders, ladder=LADDER, now=NOW + timedelta(days=1))
     assert [role for _c, role, _t in notifier.sent] == ["department:quality", "manager:quality", "director:quality"]
+
+
+async def test_an_unanswered_approval_escalates_as_a_case_escalated_event(watch):
+    fake, notifier, works = FakePublisher(), FakeNotifier(), []
+    senders = senders_for(fake, notifier)
+    with watch.stream_iteration():
+        await handlers.on_routed(routed_event(acknowledge_in=timedelta(hours=4)), watch=watch, senders=senders, now=NOW)
+        for n, update in enumerate((ev.CaseAcknowledged(case_id="case-1", actor="a", at=NOW),
+                                    ev.RemedyProposed(case_id="case-1", actor="a", at=NOW, remedy="a new lid"))):
+            await handlers.on_case_update(update_event(update, f"u{n}"), watch=watch, senders=senders, ladder=LADDER, now=NOW)
+    # The approval window is a day; the resolve deadline (24 h) falls at the same time.
+    keeper = keeper_for(watch, fake, works, lambda: NOW + timedelta(hours=24))
+    await keeper.tick()
+    approve = [event for event in escalation_events(fake) if event.data.deadline == "approve"]
+    assert [(event.data.level, event.id) for event in approve] == [
+        (ev.EscalationLevel.MANAGER, ev.derived_id("escalated", "case-1", "approve", "manager"))]
+    with watch.stream_iteration():
+        assert await handlers.on_escalated(approve[0], watch=keeper.watch, senders=senders, ladder=LADDER, now=NOW + timedelta(hours=24))
+    assert ("case-1", "manager:quality", "escalated_approve") in notifier.sent and works == []
+
+
+async def test_a_rung_left_on_the_due_topic_by_an_older_version_is_ignored_and_published_as_an_escalation(watch):
+    fake, notifier, works = FakePublisher(), FakeNotifier(), []
+    senders = senders_for(fake, notifier)
+    with watch.stream_iteration():
+        await handlers.on_routed(routed_event(), watch=watch, senders=senders, now=NOW)
+        old = handlers.DueWork(kind="rung", case_id="case-1", clock="acknowledge", level="supervisor", due_at=NOW + timedelta(hours=1))
+        assert not await handlers.on_due(old, watch=watch, senders=senders, ladder=LADDER, now=NOW + timedelta(hours=2))
+    assert await keeper_for(watch, fake, works, lambda: NOW + timedelta(hours=2)).tick() == 1
+    assert [event.data.level for event in escalation_events(fake)] == [ev.EscalationLevel.SUPERVISOR]
 
 
 async def test_key_accounts_also_reach_the_key_account_manager(watch):

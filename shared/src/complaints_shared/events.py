@@ -87,6 +87,7 @@ class EscalationLevel(StrEnum):
     AGENT = "agent"
     SUPERVISOR = "supervisor"
     MANAGER = "manager"
+    DIRECTOR = "director"
 
 
 TEXT_MAX = 20_000
@@ -357,13 +358,18 @@ CASE_UPDATES: tuple[type[CaseUpdate], ...] = (
 # --- escalations, notifications -----------------------------------------------------------
 
 
+# The clocks of a case that escalate: acknowledge-by, departmental-reply-by, resolve-by and,
+# while a proposed remedy waits for the supervisor, approve-by.
+EscalationDeadline = Literal["acknowledge", "department_reply", "resolve", "approve"]
+
+
 class CaseEscalated(Contract):
     """A deadline slipped and the case went one rung up the ladder."""
 
     event_type: ClassVar[str] = "case.escalated"
     case_id: str
     level: EscalationLevel
-    deadline: Literal["acknowledge", "department_reply", "resolve"]
+    deadline: EscalationDeadline
     due_at: datetime
     department: str
     escalated_at: datetime

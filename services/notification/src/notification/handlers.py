@@ -4,10 +4,9 @@ the escalation ladder, ask for approvals, keep the customer informed, retry fail
 `watch` is the Faust table of watched cases (a MutableMapping of case id → JSON dict in
 tests). A Faust table may only be written inside stream iteration (an agent handling an
 event): the timer (entrypoints/clocks.py) only reads it and publishes the work that came due —
-a `CaseEscalated` on the escalations topic, or a `DueWork` on notification's own due topic for
-what `CaseEscalated` cannot carry (the director's rung, the approve-by clock) and for deliveries
-to retry — and the agents consuming those write the table and send the notices. The timer's
-`publish` must return only after the broker acknowledged the event.
+a `CaseEscalated` on the escalations topic for every rung, or a `DueWork` on notification's own
+due topic for deliveries to retry — and the agents consuming those write the table and send
+the notices. The timer's `publish` must return only after the broker acknowledged the event.
 """
 
 from __future__ import annotations
@@ -48,8 +47,12 @@ REMEMBERED_UPDATES = 50
 
 
 class DueWork(BaseModel):
-    """Work the timer found due that `CaseEscalated` cannot carry (notification's due topic,
-    internal: not a public contract). Key: the case id."""
+    """Work the timer found due that is not an escalation (notification's due topic, internal:
+    not a public contract). Key: the case id.
+
+    `rung` is what the timer published for the director's rung and the approve-by clock before
+    `CaseEscalated` carried them: such a record, still on the topic after an upgrade, is
+    ignored (the rung is not marked, so the timer publishes it again as `CaseEscalated`)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -374,22 +377,13 @@ async def on_escalated(event: ev.Event, *, watch: Watch, senders: Senders, ladde
         return True
 
 
-async def on_due(work: DueWork, *, watch: Watch, senders: Senders, ladder: LadderConfig, now: datetime) -> bool:
-    """A rung `CaseEscalated` cannot carry, or a delivery to retry; returns whether it did anything."""
+async def on_due(work: DueWork, *, watch: Watch, senders: Senders, ladder: LadderConfig, now: datetime) -> bool:  # noqa: ARG001
+    """A delivery to retry; returns whether it did anything."""
     with case_context(work.case_id):
         case = _load(watch, work.case_id)
-        if case is None:
-            return False
-        if work.kind == "retry":
-            after = await retry_delivery(case, notice_id=work.notice_id or "", senders=senders, now=now)
-        else:
-            if case.closed or work.due_at is None:
-                return False
-            climbed = await climb(case, Escalation(work.clock or "", work.level, work.due_at),  # type: ignore[arg-type]
-                                  trigger_event_id=work.work_id, senders=senders, ladder=ladder, now=now)
-            if climbed is None:
-                return False
-            after = climbed
+        if case is None or work.kind != "retry":
+            return False  # a `rung` of an older version: the timer publishes it as CaseEscalated
+        after = await retry_delivery(case, notice_id=work.notice_id or "", senders=senders, now=now)
         if after == case:
             return False
         _store(watch, after)
@@ -403,11 +397,7 @@ def due_work(case: WatchedCase, now: datetime, *, ladder: LadderConfig) -> list[
     """What is due for the case now, as (work id, what to publish)."""
     due: list[tuple[str, ev.CaseEscalated | DueWork]] = []
     for escalation in due_escalations(case, now, ladder=ladder):
-        if escalation.is_event:
-            due.append(escalation_event(case, escalation, now))
-        else:
-            work = DueWork(kind="rung", case_id=case.case_id, clock=escalation.deadline, level=escalation.level, due_at=escalation.due_at)
-            due.append((work.work_id, work))
+        due.append(escalation_event(case, escalation, now))
     for notice_id, kept in case.pending.items():
         if datetime.fromisoformat(kept["next_at"]) <= now:
             work = DueWork(kind="retry", case_id=case.case_id, notice_id=notice_id, round=kept["round"])

@@ -26,12 +26,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Level = Literal["agent", "supervisor", "manager", "director"]
 LEVELS: tuple[Level, ...] = ("agent", "supervisor", "manager", "director")
-ClockName = Literal["acknowledge", "department_reply", "resolve", "approve"]
+ClockName = ev.EscalationDeadline
 CLOCKS: tuple[ClockName, ...] = ("acknowledge", "department_reply", "resolve", "approve")
-# What `CaseEscalated` can carry today; other rungs (director, approve-by) travel on
-# notification's own due topic (see handlers).
-EVENT_LEVELS = {level.value for level in ev.EscalationLevel}
-EVENT_DEADLINES = {"acknowledge", "department_reply", "resolve"}
 
 
 class Rung(BaseModel):
@@ -194,14 +190,9 @@ class WatchedCase:
 
 @dataclass(frozen=True)
 class Escalation:
-    deadline: str  # the clock
+    deadline: ClockName
     level: Level
     due_at: datetime
-
-    @property
-    def is_event(self) -> bool:
-        """Whether `CaseEscalated` can carry this rung (its level and deadline enums)."""
-        return self.level in EVENT_LEVELS and self.deadline in EVENT_DEADLINES
 
 
 def open_clocks(case: WatchedCase) -> list[tuple[ClockName, datetime, datetime]]:
