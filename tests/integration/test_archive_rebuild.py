@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import json
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ from archive.adapters.repository import CaseRepository
 from archive.bootstrap import Archive
 from archive.domain.indicators import SUMMED
 from archive.entrypoints.consumer import ARCHIVED_TOPICS
-from archive.rebuild import NotEmpty, rebuild
+from archive.rebuild import NoErasureSource, NotEmpty, rebuild
 from archive.settings import ArchiveSettings
 from complaints_shared import events as ev
 from complaints_shared import kafka, mongo
@@ -25,6 +27,9 @@ pytestmark = pytest.mark.integration
 _spec = importlib.util.spec_from_file_location("archive_scenario", Path(__file__).with_name("test_archive_indicators.py"))
 scenario_module = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(scenario_module)
+_erasure_spec = importlib.util.spec_from_file_location("archive_erasure", Path(__file__).with_name("test_archive_erasure.py"))
+erasure_module = importlib.util.module_from_spec(_erasure_spec)
+_erasure_spec.loader.exec_module(erasure_module)
 
 
 async def publish(settings: ArchiveSettings, events: list[ev.Event]) -> None:
@@ -32,7 +37,7 @@ async def publish(settings: ArchiveSettings, events: list[ev.Event]) -> None:
     await producer.start()
     try:
         for event in events:
-            await producer.send_and_wait(topic_of(type(event.data)).name(settings.topic_prefix), ev.encode(event), key=event.subject.encode())
+            await producer.send_and_wait(topic_of(type(event.data)).name(settings.topic_prefix), ev.encode(event), key=(event.subject or event.id).encode())
     finally:
         await producer.stop()
 
@@ -110,6 +115,70 @@ async def test_the_live_archive_restarted_mid_batch_and_a_rebuild_reach_the_same
         assert rebuilt_contents == live_contents
         with pytest.raises(NotEmpty):
             await rebuild(settings, database=rebuilt_name)
+    finally:
+        await client.drop_database(rebuilt_name)
+        await client.drop_database(settings.mongodb_database)
+        await client.close()
+
+
+async def test_a_rebuild_after_an_erasure_brings_none_of_the_customers_data_back(backend_env):
+    """The topics still hold everything the erasure removed: replayed into a new database, the
+    customer's text, contact and file names are gone all the same, the other customer's are there,
+    and the indicators are the live archive's."""
+    erasure = erasure_module
+    settings = ArchiveSettings(**backend_env, consumer_group=f"archive-{backend_env['MONGODB_DATABASE']}")
+    await kafka.ensure_topics(settings)
+    events = erasure.their_cases() + erasure.someone_elses_case()
+    dead = ev.EventDeadLettered(reason="bad", consumer="routing", source_topic="t", source_partition=0, source_offset=9,
+                                original_value=json.dumps({"phone": erasure.PHONE}), failed_at=erasure.T0)
+    events.append(erasure.envelope(dead, "dead-1", 0))
+    client = mongo.make_client(settings)
+    rebuilt_name = f"{settings.mongodb_database}_rebuilt"
+    try:
+        archive = Archive(settings)
+        async with archive.lifespan(None):  # type: ignore[arg-type]
+            await publish(settings, events)
+            producer = kafka.make_producer(settings)
+            await producer.start()
+            raw = {"channel": "email", "text": "热水壶漏水", "customer": {"email": erasure.EMAIL}}
+            await producer.send_and_wait(RAW.name(settings.topic_prefix), json.dumps(raw, ensure_ascii=False).encode(), key=b"r")
+            await producer.stop()
+            await caught_up(settings, archive)
+            live = CaseRepository(mongo.database(client, settings))
+            assert erasure.PHONE in await erasure.everything_stored(live)
+            record = await live.erase_customer(erasure.CUSTOMER_ID, requested_by="dpo-tool", at=ev.utcnow())
+            assert (record["cases"], record["events"], record["raw_records"]) == (2, 2, 1)
+            # After the erasure: the customer writes again, and the complaint is delivered again.
+            again = erasure.envelope(ev.CustomerFollowedUp(case_id="p-1", actor="customer", at=erasure.T0 + timedelta(hours=8),
+                                                           text="热水壶漏水, 我要退款", channel="sms"), "p-1-f2", 8)
+            await publish(settings, [again, events[0]])
+            await caught_up(settings, archive)
+        assert [value for value in erasure.PERSONAL if value in await erasure.everything_stored(live)] == []
+
+        replayed = await rebuild(settings, database=rebuilt_name)
+        assert replayed.erasures == 1
+        rebuilt = CaseRepository(client[rebuilt_name])
+        stored = await erasure.everything_stored(rebuilt)
+        assert [value for value in erasure.PERSONAL if value in stored] == []
+        assert "+8613900000000" in stored and "包装破损" in stored
+        day = date(2026, 11, 2)
+        assert await rebuilt.indicators(first_day=day, last_day=day, group_by="department") == \
+            await live.indicators(first_day=day, last_day=day, group_by="department")
+        for case_id in ("p-1", "p-2"):
+            live_case, rebuilt_case = await live.get_case(case_id), await rebuilt.get_case(case_id)
+            assert rebuilt_case["erased_at"] == live_case["erased_at"]
+            assert rebuilt_case["timeline"] == live_case["timeline"]
+
+        # An erasure made after the rebuild applied them (while switching over) reaches it by --erasures-only.
+        await live.erase_customer("+8613900000000", requested_by="dpo-tool", at=ev.utcnow())
+        assert (await rebuild(settings, database=rebuilt_name, erasures_only=True)).erasures == 2
+        assert "包装破损" not in await erasure.everything_stored(rebuilt)
+
+        # A rebuild that would apply no erasure because the live database is misnamed refuses to start.
+        elsewhere = f"{rebuilt_name}_2"
+        with pytest.raises(NoErasureSource):
+            await rebuild(settings, database=elsewhere, erasures_from=f"{settings.mongodb_database}_misnamed")
+        assert await client[elsewhere]["cases"].find_one({}) is None
     finally:
         await client.drop_database(rebuilt_name)
         await client.drop_database(settings.mongodb_database)

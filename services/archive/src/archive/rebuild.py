@@ -5,8 +5,11 @@ timelines and the roll-ups are what the live archive would have made of the same
 fold does not depend on arrival order, and storing is idempotent). The replay reads each
 partition up to its end offset at the start (records published meanwhile are left to the live
 archive), outside any consumer group; records the live archive dead-lettered are skipped and
-counted. The erasures recorded in the live database (MONGODB_DATABASE) are applied again, since
-the log still holds what they removed. Point the live archive at the rebuilt database once it is done.
+counted. The erasures recorded in the live database (MONGODB_DATABASE, or --erasures-from) are
+applied again, since the log still holds what they removed; a rebuild refuses to start when that
+database holds neither cases nor erasures (a wrong name would bring every erased customer back),
+unless --without-erasures says none was ever made. Point the live archive at the rebuilt database
+once it is done, then run it again with --erasures-only: erasures made meanwhile reach it too.
 """
 
 from __future__ import annotations
@@ -32,6 +35,10 @@ class NotEmpty(RuntimeError):
     """The target database already holds cases, events or roll-ups."""
 
 
+class NoErasureSource(RuntimeError):
+    """The database named as the live one holds no cases and no erasures: likely not the live one."""
+
+
 @dataclass
 class Replayed:
     records: int = 0
@@ -40,10 +47,24 @@ class Replayed:
     skipped: int = 0
 
 
-async def rebuild(settings: ArchiveSettings, *, database: str, batch: int = 2000) -> Replayed:
+async def rebuild(
+    settings: ArchiveSettings, *, database: str, batch: int = 2000, erasures_from: str | None = None,
+    without_erasures: bool = False, erasures_only: bool = False,
+) -> Replayed:
+    """Replay into `database`, then apply the erasures of `erasures_from` (the live database,
+    MONGODB_DATABASE by default) again; `erasures_only`: the erasures alone (after a switch-over)."""
     client = mongo.make_client(settings)
     try:
         repository = _repository(client[database], settings)
+        live = _repository(client[erasures_from or settings.mongodb_database], settings)
+        if live.db.name == database:
+            raise NoErasureSource(f"database {database!r} is the live one: rebuild into a new one")
+        if not without_erasures and await live.cases.find_one({}, {"_id": 1}) is None \
+                and await live.erasures.find_one({}, {"_id": 1}) is None:
+            raise NoErasureSource(f"database {live.db.name!r} holds no cases and no erasures: name the live database "
+                                  "(MONGODB_DATABASE or --erasures-from), or say --without-erasures if none was ever made")
+        if erasures_only:
+            return Replayed(erasures=0 if without_erasures else await reapply_erasures(live, repository))
         for collection in (repository.cases, repository.events, repository.raw_inbound, repository.rollups):
             if await collection.find_one({}, {"_id": 1}) is not None:
                 raise NotEmpty(f"database {database!r} is not empty ({collection.name}): rebuild into a new one")
@@ -54,7 +75,8 @@ async def rebuild(settings: ArchiveSettings, *, database: str, batch: int = 2000
             done = await _replay(consumer, repository, settings.topic_prefix, batch)
         finally:
             await consumer.stop()
-        done.erasures = await reapply_erasures(_repository(mongo.database(client, settings), settings), repository)
+        if not without_erasures:
+            done.erasures = await reapply_erasures(live, repository)
         return done
     finally:
         await client.close()
@@ -114,12 +136,17 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="archive rebuild", description=__doc__.splitlines()[0])
     parser.add_argument("--database", required=True, help="The empty MongoDB database to rebuild into")
     parser.add_argument("--batch", type=int, default=2000, help="Records stored at a time")
+    parser.add_argument("--erasures-from", help="The live database whose erasures are applied again (default: MONGODB_DATABASE)")
+    parser.add_argument("--without-erasures", action="store_true", help="Apply no erasure (none was ever made)")
+    parser.add_argument("--erasures-only", action="store_true",
+                        help="Replay nothing; apply the live database's erasures to DATABASE again (after switching to it)")
     args = parser.parse_args(argv)
     settings = ArchiveSettings()
     configure_logging(service=settings.service_name, level=settings.log_level, fmt=settings.log_format)
     try:
-        done = asyncio.run(rebuild(settings, database=args.database, batch=args.batch))
-    except NotEmpty as exc:
+        done = asyncio.run(rebuild(settings, database=args.database, batch=args.batch, erasures_from=args.erasures_from,
+                                   without_erasures=args.without_erasures, erasures_only=args.erasures_only))
+    except (NotEmpty, NoErasureSource) as exc:
         print(f"archive rebuild: {exc}")
         return 2
     print(f"archive rebuild: {done.records} records replayed into {args.database!r}: {done.stored} events new, "
