@@ -5,6 +5,8 @@ hand below; CJK department and category names included. A screenshot goes to the
 from __future__ import annotations
 
 import contextlib
+import importlib
+import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
@@ -20,8 +22,8 @@ from complaints_shared.web import bearer_auth
 from fastapi import FastAPI
 from processes import serving
 
-pytestmark = [pytest.mark.integration, pytest.mark.skipif(not shutil.which("/usr/bin/chromium"), reason="needs Debian's chromium")]
-playwright_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.integration
+CHROMIUM = "/usr/bin/chromium"
 KEY = "dashboard-key"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run"]
@@ -30,6 +32,34 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 D1 = (datetime.now(UTC).replace(day=1, hour=8, minute=0, second=0, microsecond=0) - timedelta(days=1)).replace(day=2)
 D2 = D1 + timedelta(days=1)
 QUALITY, LOGISTICS, PRODUCT, DELIVERY = "质量部", "物流部", "产品质量", "配送"
+
+
+def browser_tools(chromium: str = CHROMIUM, playwright_module: str = "playwright.sync_api", *, ci: bool | None = None):
+    """Playwright's sync API, once Debian's chromium is there. Missing either skips the test on a
+    developer's machine; in CI (`CI` set, as CI services do) it fails it: `make test` runs
+    scripts/ensure-system-tools, which installs chromium, so a skip there would hide a broken set-up."""
+    ci = bool(os.environ.get("CI")) if ci is None else ci
+    missing = None
+    if not shutil.which(chromium):
+        missing = f"Debian's chromium ({chromium}; scripts/ensure-system-tools installs it)"
+    else:
+        try:
+            return importlib.import_module(playwright_module)
+        except ImportError:
+            missing = f"the {playwright_module} module (the dev dependencies)"
+    if ci:
+        pytest.fail(f"the dashboard's browser test needs {missing}, and CI must not skip it")
+    pytest.skip(f"needs {missing}")
+
+
+def test_without_chromium_the_browser_test_fails_in_ci_and_skips_elsewhere(tmp_path):
+    absent = str(tmp_path / "chromium")
+    with pytest.raises(pytest.fail.Exception, match="CI must not skip"):
+        browser_tools(absent, ci=True)
+    with pytest.raises(pytest.skip.Exception, match="chromium"):
+        browser_tools(absent, ci=False)
+    with pytest.raises(pytest.fail.Exception, match="no_such_playwright"):
+        browser_tools(shutil.which("sh") or "/bin/sh", "no_such_playwright", ci=True)
 
 
 class Case:
@@ -130,9 +160,14 @@ SERIES = """id => {
 }"""
 
 
-def test_the_dashboard_shows_the_numbers_of_a_known_scenario(base_url, tmp_path):
+@pytest.fixture
+def playwright_api():
+    return browser_tools()
+
+
+def test_the_dashboard_shows_the_numbers_of_a_known_scenario(playwright_api, base_url, tmp_path):
     with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1500})
             requests: list[str] = []
