@@ -133,3 +133,22 @@ def test_the_method_through_intake_with_archive_as_the_system_of_record(platform
     assert closed.json()["version"] == version
     assert closed.headers["etag"] == f'"{version}"'
     assert closed.json()["allowed_actions"] == ["reopened", "note_added", "customer_followed_up"]
+
+
+def test_an_escalation_is_acknowledged_through_intake_and_kept_on_the_timeline_without_moving_the_case(platform):
+    settings, intake, archive = platform
+    with httpx.Client(base_url=intake.url, timeout=10) as http:
+        accepted = http.post("/v1/complaints", json={"channel": "web", "text": "The kettle leaks.", "external_id": "esc-1"}, headers=bearer(KEY))
+        assert accepted.status_code == 202, accepted.text
+        case_id = accepted.json()["case_id"]
+        archived_case(archive, case_id, until=lambda c: c["status"] == "received")
+        asyncio.run(publish_routed(settings, case_id, accepted.json()["event_id"]))
+        assigned = archived_case(archive, case_id, until=lambda c: c["status"] == "assigned")
+        assert "escalation_acknowledged" in assigned.json()["allowed_actions"]
+        taken = {"type": "escalation_acknowledged", "actor": "sup-1", "level": "supervisor", "deadline": "acknowledge"}
+        response = http.post(f"/v1/cases/{case_id}/events", json=taken, headers=bearer(SUPERVISOR_KEY))
+        assert response.status_code == 202, response.text
+    kept = archived_case(archive, case_id, until=lambda c: c["version"] == assigned.json()["version"] + 1).json()
+    assert kept["status"] == "assigned"
+    [entry] = [e for e in kept["timeline"] if e["type"] == "org.complaints.case.escalation_acknowledged.v1"]
+    assert (entry["data"]["level"], entry["data"]["deadline"], entry["data"]["actor"]) == ("supervisor", "acknowledge", "sup-1")

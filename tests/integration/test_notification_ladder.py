@@ -358,3 +358,32 @@ async def test_the_director_rung_and_an_unanswered_approval_are_case_escalated_e
     assert by_id[expected[1]].due_at == slipping.data.deadlines.acknowledge_by + timedelta(seconds=2)
     assert all(count == 1 for count in topics.escalation_ids().values())
     assert sorted(n.recipient_role for n in topics.sent("escalated_approve")) == ["director:packaging", "manager:packaging"]
+
+
+async def test_acknowledging_an_escalation_stops_the_next_rung_of_that_deadline(backend_env, tmp_path):
+    settings = ServiceSettings(**backend_env)
+    await kafka.ensure_topics(settings)
+    ladder = DIRECTOR_LADDER.replace("after: PT2S", "after: PT5S")
+    worker = await start_notification(worker_env(backend_env, tmp_path, ladder), tmp_path)
+    topics = Topics(settings)
+    await topics.consumer.start()
+    taken_up, ignored = (routed(case, priority=ev.Priority.P3, acknowledge_in=timedelta(seconds=3), resolve_in=timedelta(hours=1))
+                         for case in ("taken-up", "ignored"))
+    try:
+        await publish(settings, "routed", taken_up, ignored)
+        supervisor = escalation_id("taken-up", "acknowledge", "supervisor")
+        await topics.wait_for(lambda: any(n.trigger_event_id == supervisor for n in topics.sent("escalated_acknowledge")),
+                              worker=worker, what="the supervisor's notice")
+        await publish(settings, "case_updates", case_update(ev.EscalationAcknowledged(
+            case_id="taken-up", actor="sup-1", at=datetime.now(UTC), level=SUPERVISOR, deadline="acknowledge")))
+        # The case nobody took up climbs to the director; the other one's director rung falls at the same time.
+        director = escalation_id("ignored", "acknowledge", "director")
+        await topics.wait_for(lambda: any(n.trigger_event_id == director for n in topics.sent("escalated_acknowledge")),
+                              worker=worker, what="the director's notice of the case nobody took up")
+        settle = time.monotonic() + 2
+        await topics.wait_for(lambda: time.monotonic() > settle, worker=worker, what="a little longer")
+    finally:
+        await topics.consumer.stop()
+        worker.stop()
+    assert sorted(e.data.level.value for _s, e in topics.escalations if e.data.case_id == "taken-up") == ["supervisor"]
+    assert sorted(e.data.level.value for _s, e in topics.escalations if e.data.case_id == "ignored") == ["director", "supervisor"]

@@ -34,6 +34,7 @@ BODIES = {
     "reassigned": {"type": "reassigned", "actor": "sup-1", "department": "quality"},
     "note_added": {"type": "note_added", "actor": "agent-7", "note": "Called the customer."},
     "customer_followed_up": {"type": "customer_followed_up", "actor": "customer", "text": "Any news?", "channel": "email"},
+    "escalation_acknowledged": {"type": "escalation_acknowledged", "actor": "sup-1", "level": "supervisor", "deadline": "acknowledge"},
 }
 METHOD_PATH = ["acknowledged", "cause_found", "remedy_proposed", "remedy_approved", "resolved", "satisfaction_recorded", "closed"]
 REFUSED = [

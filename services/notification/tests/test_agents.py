@@ -362,3 +362,30 @@ async def test_an_old_complaint_read_from_the_start_of_the_topic_is_neither_watc
         await handlers.on_received(received_event(email="kim@customer.example"), watch=watch, senders=senders_for(fake, email),
                                    now=NOW + timedelta(days=2))
     assert "case-1" not in watch and email.sent == []
+
+
+async def test_an_acknowledged_escalation_stops_the_next_rung_even_one_already_published(watch):
+    fake, notifier, works = FakePublisher(), FakeNotifier(), []
+    senders = senders_for(fake, notifier)
+    keeper = keeper_for(watch, fake, works, lambda: NOW + timedelta(hours=1))
+    with watch.stream_iteration():
+        await handlers.on_routed(routed_event(), watch=keeper.watch, senders=senders, now=NOW)
+    await keeper.tick()
+    [supervisor] = escalation_events(fake)
+    with watch.stream_iteration():
+        await handlers.on_escalated(supervisor, watch=keeper.watch, senders=senders, ladder=LADDER, now=NOW + timedelta(hours=1))
+    # The manager's rung (4 h later) is published, then the supervisor says they have it.
+    keeper.clock = lambda: NOW + timedelta(hours=5)
+    await keeper.tick()
+    manager = escalation_events(fake)[-1]
+    assert manager.data.level == ev.EscalationLevel.MANAGER
+    taken = ev.EscalationAcknowledged(case_id="case-1", actor="sup-1", at=NOW + timedelta(hours=2), level=ev.EscalationLevel.SUPERVISOR,
+                                      deadline="acknowledge")
+    with watch.stream_iteration():
+        await handlers.on_case_update(update_event(taken, "taken"), watch=keeper.watch, senders=senders, ladder=LADDER, now=NOW)
+        assert not await handlers.on_escalated(manager, watch=keeper.watch, senders=senders, ladder=LADDER, now=NOW + timedelta(hours=5))
+    keeper.clock = lambda: NOW + timedelta(days=2)
+    await keeper.tick()
+    assert [e.data.level for e in escalation_events(fake) if e.data.deadline == "acknowledge"] == [ev.EscalationLevel.SUPERVISOR,
+                                                                                                    ev.EscalationLevel.MANAGER]
+    assert [role for _c, role, template in notifier.sent if template == "escalated_acknowledge"] == ["supervisor:quality"]

@@ -108,3 +108,20 @@ def test_rules_override_the_default_per_department_and_priority():
 def test_the_ladder_file_is_validated(config, problem):
     with pytest.raises(ValidationError, match=problem):
         LadderConfig.model_validate(config)
+
+
+def test_an_acknowledged_escalation_stops_that_clock_only_and_a_new_proposal_starts_the_approve_ladder_again():
+    case = mark_escalated(watched(), due_escalations(watched(), T0 + timedelta(hours=4), ladder=LADDER))
+    assert case.escalated == {"acknowledge": "supervisor"}
+    taken = apply_update(case, ev.EscalationAcknowledged(case_id="c1", actor="sup-1", at=T0 + timedelta(hours=4.5),
+                                                         level=ev.EscalationLevel.SUPERVISOR, deadline="acknowledge"), ladder=LADDER)
+    assert due(case, 8) == [("acknowledge", "manager")]
+    assert due(taken, 8) == [] and due(taken, 40) == [("department_reply", "manager")]
+    assert next_due(taken, ladder=LADDER) == T0 + timedelta(hours=24)  # the departmental reply's supervisor
+    assert WatchedCase.from_json(taken.to_json()) == taken
+    proposed = apply_update(taken, ev.RemedyProposed(case_id="c1", actor="a", at=T0, remedy="a lid"), ladder=LADDER)
+    approve_taken = apply_update(proposed, ev.EscalationAcknowledged(case_id="c1", actor="m", at=T0, level=ev.EscalationLevel.MANAGER,
+                                                                     deadline="approve"), ladder=LADDER)
+    assert ("approve", "manager") not in due(approve_taken, 24.5)
+    again = apply_update(approve_taken, ev.RemedyProposed(case_id="c1", actor="a", at=T0 + timedelta(hours=25), remedy="a refund"), ladder=LADDER)
+    assert ("approve", "manager") in due(again, 49) and again.escalation_acknowledged == {"acknowledge": "supervisor"}

@@ -339,6 +339,19 @@ class CustomerFollowedUp(CaseUpdate):
     attachments: tuple[Attachment, ...] = Field(default=(), max_length=50, description="Files the customer sent with it (references)")
 
 
+# The clocks of a case that escalate: acknowledge-by, departmental-reply-by, resolve-by and,
+# while a proposed remedy waits for the supervisor, approve-by.
+EscalationDeadline = Literal["acknowledge", "department_reply", "resolve", "approve"]
+
+
+class EscalationAcknowledged(CaseUpdate):
+    """The person an escalation reached has taken it up: no further rungs for that deadline."""
+
+    event_type: ClassVar[str] = "case.escalation_acknowledged"
+    level: EscalationLevel = Field(description="The rung whose escalation is acknowledged")
+    deadline: EscalationDeadline = Field(description="The clock that escalated")
+
+
 CASE_UPDATES: tuple[type[CaseUpdate], ...] = (
     CaseAcknowledged,
     CauseFound,
@@ -353,14 +366,10 @@ CASE_UPDATES: tuple[type[CaseUpdate], ...] = (
     CaseMerged,
     SatisfactionRecorded,
     CustomerFollowedUp,
+    EscalationAcknowledged,
 )
 
 # --- escalations, notifications -----------------------------------------------------------
-
-
-# The clocks of a case that escalate: acknowledge-by, departmental-reply-by, resolve-by and,
-# while a proposed remedy waits for the supervisor, approve-by.
-EscalationDeadline = Literal["acknowledge", "department_reply", "resolve", "approve"]
 
 
 class CaseEscalated(Contract):

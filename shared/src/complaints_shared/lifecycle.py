@@ -124,6 +124,9 @@ ACTIONS: dict[str, Action] = {
         _action("reassigned", OPEN, None, description="Staff moved the case to another department."),
         _action("note_added", ALL, None, description="An investigation note; allowed in every status."),
         _action("customer_followed_up", ALL, None, Role.CUSTOMER, description="The customer wrote again."),
+        # Side actions: they leave the case's status (and step) as it is.
+        _action("escalation_acknowledged", OPEN, None,
+                description="The person an escalation reached took it up: the ladder climbs no further for that deadline."),
     )
 }
 

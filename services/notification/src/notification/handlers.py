@@ -343,8 +343,9 @@ async def on_case_update(event: ev.Event, *, watch: Watch, senders: Senders, lad
 
 async def climb(case: WatchedCase, escalation: Escalation, *, trigger_event_id: str, senders: Senders, ladder: LadderConfig,
                 now: datetime) -> WatchedCase | None:
-    """Notify the rung's roles and mark it; None when the case reached it already."""
-    if has_reached(case, escalation.deadline, escalation.level):
+    """Notify the rung's roles and mark it; None when the case reached it already, or the
+    clock's escalation was acknowledged meanwhile (a rung published before that arrived)."""
+    if has_reached(case, escalation.deadline, escalation.level) or escalation.deadline in case.escalation_acknowledged:
         return None
     roles = [role_of(escalation.level, case.department)]
     if case.tier == ev.CustomerTier.KEY_ACCOUNT.value and LEVELS.index(escalation.level) >= LEVELS.index(ladder.key_account_from):

@@ -56,6 +56,15 @@ else:  # one model per update type, told apart by `type` (a discriminated union 
     AnyCaseUpdateBody = Annotated[Union[tuple(UPDATE_BODIES.values())], Field(discriminator="type")]  # noqa: UP007 - built from a tuple
 
 
+# The request examples of `POST /v1/cases/{case_id}/events` in the OpenAPI document.
+UPDATE_EXAMPLES: dict[str, dict[str, Any]] = {
+    "acknowledged": {"value": {"type": "acknowledged", "actor": "agent-17"}},
+    "escalation_acknowledged": {
+        "summary": "The person an escalation reached took it up (no further rungs for that deadline)",
+        "value": {"type": "escalation_acknowledged", "actor": "sup-3", "level": "supervisor", "deadline": "acknowledge"},
+    },
+}
+
 UNION_TAG_ERRORS = {"union_tag_invalid", "union_tag_not_found"}
 
 

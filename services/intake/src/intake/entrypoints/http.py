@@ -31,7 +31,7 @@ from ..domain.case_states import (
     UnknownCase,
     VersionMismatch,
 )
-from ..domain.case_updates import SERVER_SET, UPDATE_BODIES, AnyCaseUpdateBody, field_of
+from ..domain.case_updates import SERVER_SET, UPDATE_BODIES, UPDATE_EXAMPLES, AnyCaseUpdateBody, field_of
 from ..domain.complaints import InvalidField, ReceivedAtWindow, SubmitComplaint
 from ..domain.email_messages import UnreadableEmail
 from ..domain.idempotency import IdempotencyStore, KeyConflict, RequestInProgress, StoreUnavailable
@@ -224,7 +224,7 @@ def build_router(
     async def post_case_event(
         case_id: Annotated[str, Path(pattern=ev.CASE_ID_PATTERN)],
         body: Annotated[
-            AnyCaseUpdateBody, Body(openapi_examples={"acknowledged": {"value": {"type": "acknowledged", "actor": "agent-17"}}})
+            AnyCaseUpdateBody, Body(openapi_examples=UPDATE_EXAMPLES)
         ],
         publisher: Publisher,
         store: Store,

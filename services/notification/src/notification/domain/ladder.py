@@ -140,6 +140,8 @@ class WatchedCase:
     approve_by: datetime | None = None
     # clock name → highest level already escalated to
     escalated: dict[str, str] = field(default_factory=dict)
+    # clock name → the level whose escalation its recipient acknowledged: that clock climbs no further
+    escalation_acknowledged: dict[str, str] = field(default_factory=dict)
     # The customer as the channel saw them (personal data: never logged, never in an event).
     customer: dict[str, Any] | None = None
     customer_acknowledged: bool = False
@@ -228,6 +230,8 @@ def _reached_index(case: WatchedCase, clock: str) -> int:
 def _pending_rungs(case: WatchedCase, ladder: LadderConfig) -> list[tuple[ClockName, Rung, datetime]]:
     pending: list[tuple[ClockName, Rung, datetime]] = []
     for clock, start, deadline in open_clocks(case):
+        if clock in case.escalation_acknowledged:
+            continue  # the person it reached took it up
         reached = _reached_index(case, clock)
         rungs = ladder.rungs(clock, department=case.department, priority=case.priority)
         pending += [(clock, rung, at) for rung, at in rung_times(rungs, start, deadline) if LEVELS.index(rung.level) > reached]
@@ -274,10 +278,13 @@ def apply_update(case: WatchedCase, update: ev.CaseUpdate, *, ladder: LadderConf
         # The department answered in substance (the departmental reply is in); the approve-by
         # clock starts, on a ladder of its own (a new proposal starts it again).
         escalated = {clock: level for clock, level in case.escalated.items() if clock != "approve"}
+        taken_up = {clock: level for clock, level in case.escalation_acknowledged.items() if clock != "approve"}
         return replace(case, replied=case.replied or case.acknowledged, approve_from=update.at,
-                       approve_by=update.at + ladder.approval_window, escalated=escalated)
+                       approve_by=update.at + ladder.approval_window, escalated=escalated, escalation_acknowledged=taken_up)
     if isinstance(update, ev.RemedyApproved | ev.RemedyRejected):
         return replace(case, approve_from=None, approve_by=None)
+    if isinstance(update, ev.EscalationAcknowledged):
+        return replace(case, escalation_acknowledged=case.escalation_acknowledged | {update.deadline: update.level.value})
     if isinstance(update, ev.CaseNoteAdded) and case.acknowledged:
         return replace(case, replied=True)
     if isinstance(update, ev.CaseReassigned):

@@ -10,7 +10,7 @@ from typing import Any
 import faust
 from complaints_shared import events as ev
 from complaints_shared.logging import case_context
-from complaints_shared.streams import Publisher, events_of, handle_or_dead_letter
+from complaints_shared.streams import Publisher, events_of, handle_or_dead_letter, records_of
 from complaints_shared.topics import CASE_UPDATES, ESCALATIONS, RECEIVED, ROUTED, notification_due_topic
 from faust.types.tables import TableT
 from pydantic import ValidationError
@@ -124,8 +124,7 @@ def register(
 
     @app.agent(due_topic, name="due")
     async def due(stream):
-        async for record in stream.events():
-            message = record.message
+        async for message in records_of(stream, publisher=publisher):
             await handle_or_dead_letter(publisher, message, partial(handle_due, message.value, now=clock()), consumer="notification")
             yield message.offset
 
