@@ -23,10 +23,12 @@ from pathlib import Path
 from typing import Any
 
 import faust
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
-from aiokafka.errors import KafkaError
+from aiokafka.errors import KafkaError, KafkaTimeoutError
 from faust.app.base import BootStrategy
 from faust.exceptions import ProducerSendError
+from faust.types import TP, Message
 from mode import Service
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_never, wait_exponential
@@ -262,7 +264,14 @@ class Publisher:
         self.prefix = settings.topic_prefix
         self.source = source
         self._topics: dict[str, faust.TopicT] = {}
+        self.bootstrap_servers = settings.kafka_bootstrap_servers
         self.offset_watch = OffsetWatch(app)
+
+    def acknowledge(self, topic: str, partition: int, offsets: Iterable[int]) -> None:
+        """Tell Faust's consumer these offsets are done (records fetched outside its stream)."""
+        tp = TP(topic, partition)
+        for offset in offsets:
+            self.app.consumer.ack(Message(topic, partition, offset, 0.0, 0, None, None, None, None, tp=tp))
 
     def _wire(self, data: ev.Contract, event_id: str | None) -> tuple[ev.Event, str, bytes | None, bytes]:
         event = ev.envelope(data, source=self.source, event_id=event_id)
@@ -290,17 +299,22 @@ class Publisher:
 
 
 STREAM_OFFSET_GAPS = Counter(
-    "stream_offset_gaps_total", "Offsets an agent never saw between two records of a partition it kept", ["topic"]
+    "stream_offset_gaps_total", "Records an agent's stream skipped in a partition it kept (then fetched and handled)", ["topic"]
 )
 
 
 class OffsetWatch:
-    """Notices when an agent's stream skips offsets of a partition it kept: the records in
-    between were neither seen nor dead-lettered, yet a commit will move past them.
+    """Notices when an agent's stream skips offsets of a partition it kept.
 
-    Our topics are neither compacted nor transactional, so consecutive records of a partition
-    have consecutive offsets. Going back is normal (redelivery after a rebalance); the watch
-    forgets a partition when it is revoked, since another worker handles it meanwhile."""
+    Seen in the long fault run: after the broker came back and the worker's session had
+    expired, Faust rejoined the group, got the same partitions back, and its streams went on
+    3-4 records further in every partition: records fetched before the rejoin were never
+    handed to the agent, and later commits moved past them (the lost complaints) or stopped
+    at them for good (a partition whose commit stayed behind). Our topics are neither
+    compacted nor transactional, so consecutive records of a partition have consecutive
+    offsets and a skip is never legitimate. Going back is normal (redelivery after a
+    rebalance); the watch forgets a partition when it is revoked, since another worker
+    handles it meanwhile."""
 
     def __init__(self, app: faust.App) -> None:
         self.last: dict[tuple[str, int], int] = {}
@@ -310,26 +324,68 @@ class OffsetWatch:
             for tp in args[0] if args else kwargs.get("revoked", ()):
                 self.last.pop((tp.topic, tp.partition), None)
 
-    def seen(self, message) -> None:
+    def seen(self, message) -> range | None:
+        """Record `message`; the offsets skipped just before it, if any."""
         key = (message.topic, message.partition)
         last = self.last.get(key)
-        if last is not None and message.offset > last + 1:
-            STREAM_OFFSET_GAPS.labels(message.topic).inc(message.offset - last - 1)
-            log.warning(
-                "stream skipped offsets",
-                extra={"topic": message.topic, "partition": message.partition, "after": last, "next": message.offset},
-            )
         self.last[key] = message.offset
+        if last is None or message.offset <= last + 1:
+            return None
+        skipped = range(last + 1, message.offset)
+        STREAM_OFFSET_GAPS.labels(message.topic).inc(len(skipped))
+        log.warning(
+            "stream skipped offsets; fetching them",
+            extra={"topic": message.topic, "partition": message.partition, "after": last, "next": message.offset},
+        )
+        return skipped
+
+
+async def fetch_records(bootstrap_servers: str, topic: str, partition: int, offsets: range) -> list[ConsumerRecord]:
+    """The records at `offsets` of one partition, read by a consumer of no group (nothing is
+    committed); retried while the broker is away."""
+    async for attempt in _until_the_broker_answers("stream", "fetching skipped records"):
+        with attempt:
+            consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=None, enable_auto_commit=False)
+            await consumer.start()
+            try:
+                tp = TopicPartition(topic, partition)
+                consumer.assign([tp])
+                consumer.seek(tp, offsets.start)
+                records: list[ConsumerRecord] = []
+                while not records or records[-1].offset < offsets.stop - 1:
+                    batch = await consumer.getmany(tp, timeout_ms=10_000, max_records=len(offsets))
+                    if not batch:
+                        raise KafkaTimeoutError(f"no records at {topic}/{partition}/{offsets.start}")
+                    records += [r for r in batch.get(tp, []) if r.offset in offsets]
+                return records
+            finally:
+                await consumer.stop()
+    raise AssertionError("unreachable: the retrying re-raises")
+
+
+async def records_of(stream, *, publisher: Publisher) -> AsyncIterator[Any]:
+    """The messages of a Faust stream, with any records the stream skipped fetched and handed
+    over first, in offset order (handlers are idempotent on the event id, so a record that was
+    handled after all costs a duplicate, never a loss). Once the agent has handled them they are
+    acknowledged to Faust, so its commits move past records that were handled, not past records
+    never seen, and do not stop behind them for good."""
+    watch = publisher.offset_watch
+    async for record in stream.events():
+        message = record.message
+        skipped = watch.seen(message)
+        if skipped:
+            missed = await fetch_records(publisher.bootstrap_servers, message.topic, message.partition, skipped)
+            for missed_record in missed:
+                yield missed_record
+            publisher.acknowledge(message.topic, message.partition, [r.offset for r in missed])
+        yield message
 
 
 async def events_of(
     stream, *, expect: tuple[type[ev.Contract], ...], publisher: Publisher, consumer: str
 ) -> AsyncIterator[tuple[ev.Event, Any]]:
     """Decoded events of a Faust stream, with the raw Faust message; bad records dead-lettered."""
-    watch = publisher.offset_watch
-    async for record in stream.events():
-        message = record.message
-        watch.seen(message)
+    async for message in records_of(stream, publisher=publisher):
         try:
             event = ev.decode(message.value, expect=expect)
         except ev.EventDecodeError as exc:

@@ -19,7 +19,7 @@ from typing import Any
 import faust
 from complaints_shared import events as ev
 from complaints_shared.logging import case_context
-from complaints_shared.streams import Publisher, events_of, handle_or_dead_letter
+from complaints_shared.streams import Publisher, events_of, handle_or_dead_letter, records_of
 from complaints_shared.topics import CASE_UPDATES, CUSTOMERS, RECEIVED
 from faust.types.tables import GlobalTableT, TableT
 from prometheus_client import Counter, Histogram
@@ -122,9 +122,8 @@ def register(app: faust.App, settings: RoutingSettings, *, engine: handlers.Rout
 
     @app.agent(by_customer, name="route")
     async def route(stream):
-        async for record in stream.events():
-            publisher.offset_watch.seen(record.message)
-            await handle_or_dead_letter(publisher, record.message, partial(route_one, record.message), consumer="routing")
-            yield record.key
+        async for message in records_of(stream, publisher=publisher):
+            await handle_or_dead_letter(publisher, message, partial(route_one, message), consumer="routing")
+            yield message.key
 
     return RoutingAgents(directory_table, case_owner, history, recognise, route, follow_profiles, follow_updates)
