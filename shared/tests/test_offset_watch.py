@@ -35,3 +35,13 @@ async def test_a_revoked_partition_is_forgotten():
     await app.on_partitions_revoked.send({TP("watch.received", 3)})
     watch.seen(record(40))  # another worker had the partition meanwhile
     assert gaps() == before
+
+
+def test_the_first_record_after_an_assignment_is_compared_with_the_committed_offset():
+    app = faust.App("offset-watch-committed-test")
+    watch = OffsetWatch(app)
+    app.consumer._committed_offset[TP("watch.fresh", 2)] = 4  # records up to 3 handled
+    assert watch.seen(record(4, partition=2, topic="watch.fresh")) is None
+    app.consumer._committed_offset[TP("watch.fresh", 1)] = 4
+    assert watch.seen(record(6, partition=1, topic="watch.fresh")) == range(4, 6)
+    assert watch.seen(record(0, partition=0, topic="watch.fresh")) is None  # nothing committed yet

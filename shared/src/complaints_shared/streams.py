@@ -317,6 +317,7 @@ class OffsetWatch:
     handles it meanwhile."""
 
     def __init__(self, app: faust.App) -> None:
+        self.app = app
         self.last: dict[tuple[str, int], int] = {}
 
         @app.on_partitions_revoked.connect
@@ -328,6 +329,11 @@ class OffsetWatch:
         """Record `message`; the offsets skipped just before it, if any."""
         key = (message.topic, message.partition)
         last = self.last.get(key)
+        if last is None:
+            # The first record of a partition since it was assigned starts where the group's
+            # committed offset does (the first loss seen was the first record after a restart).
+            committed = self.committed(message.topic, message.partition)
+            last = None if committed is None else committed - 1
         self.last[key] = message.offset
         if last is None or message.offset <= last + 1:
             return None
@@ -338,6 +344,14 @@ class OffsetWatch:
             extra={"topic": message.topic, "partition": message.partition, "after": last, "next": message.offset},
         )
         return skipped
+
+    def committed(self, topic: str, partition: int) -> int | None:
+        """The group's committed offset of the partition as Faust's consumer knows it."""
+        try:
+            offsets = self.app.consumer._committed_offset  # type: ignore[attr-defined]  # not in Faust's public types
+        except Exception:  # noqa: BLE001 - no consumer yet (unit tests)
+            return None
+        return offsets.get(TP(topic, partition))
 
 
 async def fetch_records(bootstrap_servers: str, topic: str, partition: int, offsets: range) -> list[ConsumerRecord]:
