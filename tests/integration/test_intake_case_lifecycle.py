@@ -152,3 +152,25 @@ def test_an_escalation_is_acknowledged_through_intake_and_kept_on_the_timeline_w
     assert kept["status"] == "assigned"
     [entry] = [e for e in kept["timeline"] if e["type"] == "org.complaints.case.escalation_acknowledged.v1"]
     assert (entry["data"]["level"], entry["data"]["deadline"], entry["data"]["actor"]) == ("supervisor", "acknowledge", "sup-1")
+
+
+def test_a_case_awaits_the_customer_through_intake_until_they_answer(platform):
+    settings, intake, archive = platform
+    with httpx.Client(base_url=intake.url, timeout=10) as http:
+        accepted = http.post("/v1/complaints", json={"channel": "web", "text": "The lid cracked.", "external_id": "wait-1"}, headers=bearer(KEY))
+        assert accepted.status_code == 202, accepted.text
+        case_id, events_url = accepted.json()["case_id"], f"/v1/cases/{accepted.json()['case_id']}/events"
+        archived_case(archive, case_id, until=lambda c: c["status"] == "received")
+        asyncio.run(publish_routed(settings, case_id, accepted.json()["event_id"]))
+        archived_case(archive, case_id, until=lambda c: c["status"] == "assigned")
+        asked = http.post(events_url, json={"type": "customer_info_requested", "actor": "agent-1", "question": "Which batch?"},
+                          headers=bearer(AGENT_KEY))
+        assert asked.status_code == 202, asked.text
+        waiting = archived_case(archive, case_id, until=lambda c: c.get("awaiting_customer") is True).json()
+        assert waiting["status"] == "assigned" and waiting["awaiting_customer_since"]
+        answered = http.post(events_url, json={"type": "customer_followed_up", "actor": "customer", "text": "B-12", "channel": "web"},
+                             headers=bearer(KEY))
+        assert answered.status_code == 202, answered.text
+    done = archived_case(archive, case_id, until=lambda c: c.get("awaiting_customer") is False).json()
+    assert done["status"] == "assigned" and done["awaited_customer_seconds"] > 0 and done["awaiting_customer_since"] is None
+    assert [e["type"].split(".")[3] for e in done["timeline"]][-2:] == ["customer_info_requested", "customer_followed_up"]

@@ -387,3 +387,33 @@ async def test_acknowledging_an_escalation_stops_the_next_rung_of_that_deadline(
         worker.stop()
     assert sorted(e.data.level.value for _s, e in topics.escalations if e.data.case_id == "taken-up") == ["supervisor"]
     assert sorted(e.data.level.value for _s, e in topics.escalations if e.data.case_id == "ignored") == ["director", "supervisor"]
+
+
+async def test_the_clocks_pause_while_the_customer_is_asked_and_move_on_by_the_pause(backend_env, tmp_path):
+    settings = ServiceSettings(**backend_env)
+    await kafka.ensure_topics(settings)
+    worker = await start_notification(worker_env(backend_env, tmp_path, DIRECTOR_LADDER), tmp_path)
+    topics = Topics(settings)
+    await topics.consumer.start()
+    waiting = routed("asked", priority=ev.Priority.P3, acknowledge_in=timedelta(seconds=4), resolve_in=timedelta(hours=1))
+    supervisor = escalation_id("asked", "acknowledge", "supervisor")
+    try:
+        await publish(settings, "routed", waiting)
+        await topics.wait_for(lambda: len(topics.sent("case_assigned")) == 1, worker=worker, what="the assignment")
+        asked_at = datetime.now(UTC)
+        await publish(settings, "case_updates", case_update(ev.CustomerInfoRequested(case_id="asked", actor="agent-7", at=asked_at,
+                                                                                    question="Which batch is printed on the box?")))
+        # Past the acknowledge deadline while the customer is asked: nothing fires.
+        past_deadline = waiting.data.deadlines.acknowledge_by + timedelta(seconds=2)
+        await topics.wait_for(lambda: datetime.now(UTC) > past_deadline, worker=worker, what="the deadline passing")
+        assert supervisor not in topics.escalation_ids()
+        answered_at = datetime.now(UTC)
+        await publish(settings, "case_updates", case_update(ev.CustomerFollowedUp(case_id="asked", actor="customer", at=answered_at,
+                                                                                 text="B-1234", channel=ev.Channel.SMS)))
+        await topics.wait_for(lambda: supervisor in topics.escalation_ids(), worker=worker, what="the supervisor after the pause")
+    finally:
+        await topics.consumer.stop()
+        worker.stop()
+    escalated = next(event.data for _seen, event in topics.escalations if event.id == supervisor)
+    assert escalated.due_at == waiting.data.deadlines.acknowledge_by + (answered_at - asked_at)
+    assert timedelta(0) <= escalated.escalated_at - escalated.due_at < timedelta(seconds=2)

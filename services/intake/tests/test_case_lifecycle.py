@@ -35,6 +35,8 @@ BODIES = {
     "note_added": {"type": "note_added", "actor": "agent-7", "note": "Called the customer."},
     "customer_followed_up": {"type": "customer_followed_up", "actor": "customer", "text": "Any news?", "channel": "email"},
     "escalation_acknowledged": {"type": "escalation_acknowledged", "actor": "sup-1", "level": "supervisor", "deadline": "acknowledge"},
+    "customer_info_requested": {"type": "customer_info_requested", "actor": "agent-7", "question": "Which batch is on the box?"},
+    "customer_info_received": {"type": "customer_info_received", "actor": "agent-7", "note": "Batch B-12, by phone."},
 }
 METHOD_PATH = ["acknowledged", "cause_found", "remedy_proposed", "remedy_approved", "resolved", "satisfaction_recorded", "closed"]
 REFUSED = [

@@ -49,7 +49,8 @@ def test_the_case_update_body_is_a_union_of_the_update_types_by_type():
     mapping = body["discriminator"]["mapping"]
     assert set(mapping) == {"acknowledged", "cause_found", "note_added", "reassigned", "remedy_proposed", "remedy_approved",
                             "remedy_rejected", "resolved", "closed", "reopened", "merged", "satisfaction_recorded",
-                            "customer_followed_up", "escalation_acknowledged"}
+                            "customer_followed_up", "escalation_acknowledged",
+                            "customer_info_requested", "customer_info_received"}
     # Every action of the lifecycle can be posted, and nothing else.
     assert set(mapping) == set(lifecycle.ACTIONS)
     reassigned = document["components"]["schemas"][mapping["reassigned"].rsplit("/", 1)[-1]]

@@ -389,3 +389,25 @@ async def test_an_acknowledged_escalation_stops_the_next_rung_even_one_already_p
     assert [e.data.level for e in escalation_events(fake) if e.data.deadline == "acknowledge"] == [ev.EscalationLevel.SUPERVISOR,
                                                                                                     ev.EscalationLevel.MANAGER]
     assert [role for _c, role, template in notifier.sent if template == "escalated_acknowledge"] == ["supervisor:quality"]
+
+
+async def test_asking_the_customer_sends_them_the_question_and_pauses_the_timer_until_they_answer(watch):
+    fake, staff, mail = FakePublisher(), FakeNotifier(), FakeNotifier(medium="email")
+    senders = senders_for(fake, staff, mail)
+    keeper = keeper_for(watch, fake, [], lambda: NOW + timedelta(minutes=10))
+    asked = ev.CustomerInfoRequested(case_id="case-1", actor="agent-7", at=NOW + timedelta(minutes=10), question="Which batch?")
+    answered = ev.CustomerFollowedUp(case_id="case-1", actor="customer", at=NOW + timedelta(hours=3), text="B-12", channel=ev.Channel.EMAIL)
+    with watch.stream_iteration():
+        await handlers.on_received(received_event(email="lin@customer.example"), watch=keeper.watch, senders=senders, now=NOW)
+        await handlers.on_routed(routed_event(), watch=keeper.watch, senders=senders, now=NOW)
+        for _ in range(2):  # redelivered: one question
+            await handlers.on_case_update(update_event(asked, "asked"), watch=keeper.watch, senders=senders, ladder=LADDER, now=NOW)
+    [question] = [notice for notice in mail.notices if notice.template == "info_request"]
+    assert (question.to, question.fields, question.in_reply_to) == ("lin@customer.example", {"question": "Which batch?"}, "<abc@customer.example>")
+    assert keeper.schedule.earliest() is None  # nothing to fire while the customer is asked
+    keeper.clock = lambda: NOW + timedelta(hours=3)
+    assert await keeper.tick() == 0
+    with watch.stream_iteration():
+        await handlers.on_case_update(update_event(answered, "answered"), watch=keeper.watch, senders=senders, ladder=LADDER, now=NOW)
+    # Paused 2 h 50 min: the 80 % warning of the one-hour window falls at 48 min + 2 h 50 min.
+    assert keeper.schedule.earliest() == (NOW + timedelta(minutes=48 + 170)).timestamp()

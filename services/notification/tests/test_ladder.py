@@ -125,3 +125,29 @@ def test_an_acknowledged_escalation_stops_that_clock_only_and_a_new_proposal_sta
     assert ("approve", "manager") not in due(approve_taken, 24.5)
     again = apply_update(approve_taken, ev.RemedyProposed(case_id="c1", actor="a", at=T0 + timedelta(hours=25), remedy="a refund"), ladder=LADDER)
     assert ("approve", "manager") in due(again, 49) and again.escalation_acknowledged == {"acknowledge": "supervisor"}
+
+
+def test_clocks_pause_while_the_case_waits_on_the_customer_and_move_on_by_the_pause():
+    asked = apply_update(watched(), ev.CustomerInfoRequested(case_id="c1", actor="a", at=T0 + timedelta(hours=1), question="Batch?"),
+                         ladder=LADDER)
+    assert asked.paused_since == T0 + timedelta(hours=1)
+    assert due(asked, 100) == [] and next_due(asked, ladder=LADDER) is None
+    again = apply_update(asked, ev.CustomerInfoRequested(case_id="c1", actor="a", at=T0 + timedelta(hours=2), question="A photo?"), ladder=LADDER)
+    assert again.paused_since == T0 + timedelta(hours=1)  # asked twice: paused since the first question
+    answered = apply_update(again, ev.CustomerFollowedUp(case_id="c1", actor="customer", at=T0 + timedelta(hours=11), text="B-12",
+                                                         channel=ev.Channel.EMAIL), ladder=LADDER)
+    assert answered.paused_since is None and WatchedCase.from_json(answered.to_json()) == answered
+    # Paused 10 h: every window moved on by 10 h (the 80 % warning of the 4 h window at 13.2 h).
+    assert (answered.acknowledge_by, answered.resolve_by) == (T0 + timedelta(hours=14), T0 + timedelta(hours=58))
+    assert next_due(answered, ladder=LADDER) == T0 + timedelta(hours=13.2)
+    assert due(answered, 14) == [("acknowledge", "supervisor")]
+    # Staff recording the answer resume them too.
+    received = apply_update(asked, ev.CustomerInfoReceived(case_id="c1", actor="a", at=T0 + timedelta(hours=3)), ladder=LADDER)
+    assert received.acknowledge_by == T0 + timedelta(hours=6)
+
+
+def test_the_approval_clock_keeps_running_while_the_customer_is_asked():
+    proposed = apply_update(watched(acknowledged=True, replied=True),
+                            ev.RemedyProposed(case_id="c1", actor="a", at=T0, remedy="a lid"), ladder=LADDER)
+    asked = apply_update(proposed, ev.CustomerInfoRequested(case_id="c1", actor="a", at=T0, question="Address?"), ladder=LADDER)
+    assert due(asked, 24) == [("approve", "manager")]

@@ -352,6 +352,21 @@ class EscalationAcknowledged(CaseUpdate):
     deadline: EscalationDeadline = Field(description="The clock that escalated")
 
 
+class CustomerInfoRequested(CaseUpdate):
+    """Staff asked the customer for something the case needs: its clocks pause until the
+    customer answers (`CustomerFollowedUp`) or staff record the answer (`CustomerInfoReceived`)."""
+
+    event_type: ClassVar[str] = "case.customer_info_requested"
+    question: str = Field(min_length=1, max_length=2000, description="What the customer is asked (sent to them)")
+
+
+class CustomerInfoReceived(CaseUpdate):
+    """Staff got the customer's answer another way (a call, a letter): the case's clocks resume."""
+
+    event_type: ClassVar[str] = "case.customer_info_received"
+    note: str = Field(default="", max_length=TEXT_MAX)
+
+
 CASE_UPDATES: tuple[type[CaseUpdate], ...] = (
     CaseAcknowledged,
     CauseFound,
@@ -367,6 +382,8 @@ CASE_UPDATES: tuple[type[CaseUpdate], ...] = (
     SatisfactionRecorded,
     CustomerFollowedUp,
     EscalationAcknowledged,
+    CustomerInfoRequested,
+    CustomerInfoReceived,
 )
 
 # --- escalations, notifications -----------------------------------------------------------

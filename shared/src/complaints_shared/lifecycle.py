@@ -127,6 +127,12 @@ ACTIONS: dict[str, Action] = {
         # Side actions: they leave the case's status (and step) as it is.
         _action("escalation_acknowledged", OPEN, None,
                 description="The person an escalation reached took it up: the ladder climbs no further for that deadline."),
+        # Waiting on the customer is not a step of the method: the case stays where it is and
+        # its clocks pause (see notification); the customer's answer or staff resume them.
+        _action("customer_info_requested", OPEN, None,
+                description="Staff asked the customer for information: the case's clocks pause."),
+        _action("customer_info_received", OPEN, None,
+                description="Staff got the customer's answer another way: the case's clocks resume."),
     )
 }
 

@@ -327,6 +327,11 @@ async def on_case_update(event: ev.Event, *, watch: Watch, senders: Senders, lad
                                  trigger_event_id=event.id, now=now,
                                  fields=_staff_fields(after, senders, remedy=update.remedy,
                                                       approve_by=after.approve_by.isoformat() if after.approve_by else ""))
+        elif isinstance(update, ev.CustomerInfoRequested) and case.paused_since is None:
+            # The question goes to the customer on their channel; their reply (intake files it on
+            # the case as CustomerFollowedUp) resumes the clocks.
+            after = await notify_customer(after, senders=senders, template="info_request", trigger_event_id=event.id, now=now,
+                                          fields={"question": update.question}, callback_purpose="info_request")
         elif isinstance(update, ev.RemedyRejected):
             after = await notify(after, senders=senders, role=f"department:{after.department}", template="remedy_rejected",
                                  trigger_event_id=event.id, now=now, fields=_staff_fields(after, senders, reason=update.reason))

@@ -208,7 +208,26 @@ def _action(case: dict[str, Any], action: str, data: dict[str, Any]) -> str | No
         case["merged_into"] = data["into_case_id"]
     elif action == "reassigned":
         _reassigned(case, data)
+    elif action == "customer_info_requested":
+        _awaiting_customer(case, at)
+    elif action in RESUMES and case.get("awaiting_customer"):
+        _customer_answered(case, at)
     return None
+
+
+# What ends the wait on the customer (the clocks' pause, as notification counts it).
+RESUMES = frozenset({"customer_followed_up", "customer_info_received"})
+
+
+def _awaiting_customer(case: dict[str, Any], at: datetime) -> None:
+    if not case.get("awaiting_customer"):
+        case.update(awaiting_customer=True, awaiting_customer_since=at)
+
+
+def _customer_answered(case: dict[str, Any], at: datetime) -> None:
+    waited = max((at - case["awaiting_customer_since"]).total_seconds(), 0.0)
+    case.update(awaiting_customer=False, awaiting_customer_since=None,
+                awaited_customer_seconds=case.get("awaited_customer_seconds", 0.0) + waited)
 
 
 def _reassigned(case: dict[str, Any], data: dict[str, Any]) -> None:

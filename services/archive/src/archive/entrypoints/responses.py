@@ -73,6 +73,9 @@ class CaseOverview(BaseModel):
     reopened: int = Field(default=0, description="How many times the case was reopened")
     flagged: int = Field(default=0, description="Timeline entries the lifecycle did not allow where they fell (kept, flagged)")
     satisfaction: int | None = None
+    awaiting_customer: bool | None = Field(default=None, description="Staff asked the customer and wait for the answer (clocks paused)")
+    awaiting_customer_since: datetime | None = None
+    awaited_customer_seconds: float | None = Field(default=None, description="How long the case waited on the customer in all, answered waits")
     erased_at: datetime | None = Field(default=None, description="When the customer's data was erased from the case")
     created_at: datetime | None = Field(default=None, description="When the archive first wrote the case")
     updated_at: datetime | None = Field(default=None, description="When the archive last wrote the case")

@@ -63,6 +63,14 @@ UPDATE_EXAMPLES: dict[str, dict[str, Any]] = {
         "summary": "The person an escalation reached took it up (no further rungs for that deadline)",
         "value": {"type": "escalation_acknowledged", "actor": "sup-3", "level": "supervisor", "deadline": "acknowledge"},
     },
+    "customer_info_requested": {
+        "summary": "Ask the customer for information: the case's clocks pause until they answer",
+        "value": {"type": "customer_info_requested", "actor": "agent-17", "question": "Which batch number is printed on the box?"},
+    },
+    "customer_info_received": {
+        "summary": "The customer answered another way (a call): the clocks resume",
+        "value": {"type": "customer_info_received", "actor": "agent-17", "note": "Batch B-1234, told us by phone."},
+    },
 }
 
 UNION_TAG_ERRORS = {"union_tag_invalid", "union_tag_not_found"}

@@ -138,6 +138,10 @@ class WatchedCase:
     # While a remedy waits for the supervisor: the approve-by clock.
     approve_from: datetime | None = None
     approve_by: datetime | None = None
+    # While the case waits on the customer (CustomerInfoRequested): since when. The acknowledge,
+    # departmental-reply and resolve clocks stand still meanwhile; when the customer answers,
+    # their windows (start and deadline) move on by the pause.
+    paused_since: datetime | None = None
     # clock name → highest level already escalated to
     escalated: dict[str, str] = field(default_factory=dict)
     # clock name → the level whose escalation its recipient acknowledged: that clock climbs no further
@@ -150,7 +154,7 @@ class WatchedCase:
     # The last case updates handled (event ids): a redelivered one sends no notice twice.
     handled_updates: list[str] = field(default_factory=list)
 
-    _TIMES = ("acknowledge_by", "resolve_by", "department_reply_by", "opened_at", "approve_from", "approve_by")
+    _TIMES = ("acknowledge_by", "resolve_by", "department_reply_by", "opened_at", "approve_from", "approve_by", "paused_since")
 
     def to_json(self) -> dict[str, Any]:
         # Not dataclasses.asdict: its deep copy made each table write cost ~0.2 ms. The values
@@ -203,6 +207,9 @@ def open_clocks(case: WatchedCase) -> list[tuple[ClockName, datetime, datetime]]
         return []
     start = case.opened_at
     clocks: list[tuple[ClockName, datetime, datetime]] = []
+    if case.paused_since is not None:
+        # Waiting on the customer: only the supervisor's approval keeps running.
+        return [("approve", case.approve_from or case.approve_by, case.approve_by)] if case.approve_by is not None else []
     if not case.acknowledged:
         clocks.append(("acknowledge", start or case.acknowledge_by, case.acknowledge_by))
     if case.department_reply_by is not None and not case.replied:
@@ -285,11 +292,29 @@ def apply_update(case: WatchedCase, update: ev.CaseUpdate, *, ladder: LadderConf
         return replace(case, approve_from=None, approve_by=None)
     if isinstance(update, ev.EscalationAcknowledged):
         return replace(case, escalation_acknowledged=case.escalation_acknowledged | {update.deadline: update.level.value})
+    if isinstance(update, ev.CustomerInfoRequested):
+        return case if case.paused_since is not None else replace(case, paused_since=update.at)
+    if isinstance(update, ev.CustomerFollowedUp | ev.CustomerInfoReceived):
+        return resumed(case, update.at)
     if isinstance(update, ev.CaseNoteAdded) and case.acknowledged:
         return replace(case, replied=True)
     if isinstance(update, ev.CaseReassigned):
         return replace(case, department=update.department, priority=update.priority.value if update.priority else case.priority)
     return case
+
+
+def resumed(case: WatchedCase, at: datetime) -> WatchedCase:
+    """The case's clocks running again after waiting on the customer since `paused_since`:
+    the windows of acknowledge-by, departmental-reply-by and resolve-by move on by the pause."""
+    if case.paused_since is None:
+        return case
+    pause = max(at - case.paused_since, timedelta(0))
+
+    def moved(moment: datetime | None) -> datetime | None:
+        return moment + pause if moment is not None else None
+
+    return replace(case, paused_since=None, opened_at=moved(case.opened_at), acknowledge_by=moved(case.acknowledge_by),
+                   department_reply_by=moved(case.department_reply_by), resolve_by=moved(case.resolve_by))
 
 
 def escalation_id(case_id: str, deadline: str, level: str) -> str:
