@@ -417,3 +417,56 @@ async def test_the_clocks_pause_while_the_customer_is_asked_and_move_on_by_the_p
     escalated = next(event.data for _seen, event in topics.escalations if event.id == supervisor)
     assert escalated.due_at == waiting.data.deadlines.acknowledge_by + (answered_at - asked_at)
     assert timedelta(0) <= escalated.escalated_at - escalated.due_at < timedelta(seconds=2)
+
+
+BUSINESS_LADDER = """
+default:
+  acknowledge:
+    - {level: supervisor, at: 1.0}
+    - {level: manager, after: PT4S, after_business: true}
+rules:
+  - departments: [quality]
+    clocks:
+      acknowledge:
+        - {level: supervisor, at: 1.0}
+        - {level: manager, after: PT4S}
+"""
+
+
+def office_closing_at(closing: datetime) -> str:
+    """A calendar file whose office closes at `closing` today: in a zone where it is about noon
+    now (so the day does not end before the test does), open every day from midnight."""
+    offset = 12 - closing.hour  # hours east of UTC; Etc/GMT names count the other way
+    zone = "Etc/GMT" if offset == 0 else f"Etc/GMT{-offset:+d}"
+    local = closing + timedelta(hours=offset)
+    return (f"timezone: {zone}\nworking_days: [mon, tue, wed, thu, fri, sat, sun]\n"
+            f'working_hours: {{start: "00:00", end: "{local:%H:%M:%S}"}}\n')
+
+
+async def test_an_after_business_rung_waits_for_the_office_to_open_again(backend_env, tmp_path):
+    settings = ServiceSettings(**backend_env)
+    await kafka.ensure_topics(settings)
+    now = datetime.now(UTC)
+    acknowledge_in = timedelta(seconds=12)  # the worker starts first
+    calendar = tmp_path / "calendar.yaml"
+    # The office closes 2 s after the acknowledge deadline: of the manager's 4 working seconds,
+    # 2 fall today and 2 tomorrow.
+    calendar.write_text(office_closing_at((now + acknowledge_in + timedelta(seconds=2)).replace(microsecond=0)))
+    worker = await start_notification(worker_env(backend_env, tmp_path, BUSINESS_LADDER, NOTIFICATION_CALENDAR_FILE=str(calendar)), tmp_path)
+    topics = Topics(settings)
+    await topics.consumer.start()
+    office = routed("office-hours", priority=ev.Priority.P3, acknowledge_in=acknowledge_in, resolve_in=timedelta(hours=1), at=now)
+    wall = ev.envelope(routed("wall-clock", priority=ev.Priority.P3, acknowledge_in=acknowledge_in, resolve_in=timedelta(hours=1), at=now)
+                       .data.model_copy(update={"department": "quality"}), source="/test", event_id="routed-wall-clock")
+    try:
+        await publish(settings, "routed", office, wall)
+        wall_manager = escalation_id("wall-clock", "acknowledge", "manager")
+        await topics.wait_for(lambda: wall_manager in topics.escalation_ids(), worker=worker, what="the wall-clock manager")
+        settle = time.monotonic() + 2
+        await topics.wait_for(lambda: time.monotonic() > settle, worker=worker, what="a little longer")
+    finally:
+        await topics.consumer.stop()
+        worker.stop()
+    levels = {(event.data.case_id, event.data.level.value): event.data for _seen, event in topics.escalations}
+    assert set(levels) == {("office-hours", "supervisor"), ("wall-clock", "supervisor"), ("wall-clock", "manager")}
+    assert levels["wall-clock", "manager"].due_at == wall.data.deadlines.acknowledge_by + timedelta(seconds=4)

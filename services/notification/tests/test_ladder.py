@@ -2,6 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from complaints_shared import events as ev
+from complaints_shared.business_calendar import BusinessCalendar
 from notification.domain.ladder import (
     DEFAULT_LADDER_FILE,
     LadderConfig,
@@ -151,3 +152,30 @@ def test_the_approval_clock_keeps_running_while_the_customer_is_asked():
                             ev.RemedyProposed(case_id="c1", actor="a", at=T0, remedy="a lid"), ladder=LADDER)
     asked = apply_update(proposed, ev.CustomerInfoRequested(case_id="c1", actor="a", at=T0, question="Address?"), ladder=LADDER)
     assert due(asked, 24) == [("approve", "manager")]
+
+
+OFFICE = BusinessCalendar.from_values(timezone="UTC", working_days=["mon", "tue", "wed", "thu", "fri"], start="09:00", end="18:00")
+BUSINESS_LADDER = {"default": {"acknowledge": [{"level": "supervisor", "at": 1.0},
+                                               {"level": "manager", "after": "PT4H", "after_business": True},
+                                               {"level": "director", "after": "PT4H"}]}}
+
+
+def test_after_business_counts_only_working_time_of_the_calendar():
+    ladder = LadderConfig.model_validate(BUSINESS_LADDER).with_calendar(OFFICE)
+    friday = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
+    case = watched(opened_at=friday, acknowledge_by=friday + timedelta(hours=8), department_reply_by=None,
+                   resolve_by=friday + timedelta(days=30), escalated={"acknowledge": "supervisor"})
+    # The supervisor at 17:00 on Friday; 4 working hours later is Monday 12:00; the director 4 h (wall clock) after that.
+    assert next_due(case, ladder=ladder) == datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+    manager = mark_escalated(case, due_escalations(case, datetime(2026, 12, 7, 12, 0, tzinfo=UTC), ladder=ladder))
+    assert manager.escalated == {"acknowledge": "manager"}
+    assert next_due(manager, ladder=ladder) == datetime(2026, 12, 7, 16, 0, tzinfo=UTC)
+    assert due_escalations(case, datetime(2026, 12, 4, 21, 0, tzinfo=UTC), ladder=ladder) == []  # wall clock would say 21:00
+
+
+def test_a_ladder_counting_working_time_needs_a_calendar():
+    with pytest.raises(ValueError, match="NOTIFICATION_CALENDAR_FILE"):
+        LadderConfig.model_validate(BUSINESS_LADDER).with_calendar(None)
+    assert LADDER.with_calendar(None).calendar is None
+    with pytest.raises(ValidationError, match="goes with `after`"):
+        LadderConfig.model_validate({"default": {"acknowledge": [{"level": "supervisor", "at": 1.0, "after_business": True}]}})

@@ -10,6 +10,7 @@ import faust
 import httpx
 from complaints_shared import events as ev
 from complaints_shared import kafka
+from complaints_shared.business_calendar import BusinessCalendar
 from complaints_shared.streams import Publisher, add_operations_pages, hold_until_topics_exist, make_app
 from complaints_shared.topics import ALL_TOPICS, notification_internal_topics
 
@@ -60,7 +61,8 @@ def bootstrap(
     settings = settings or NotificationSettings()
     app = make_app(settings, app_id=settings.app_id, data_dir=settings.data_dir)
     publisher = Publisher(app, settings, source="/services/notification")
-    ladder = LadderConfig.load(settings.ladder_file)
+    calendar = BusinessCalendar.from_file(settings.calendar_file) if settings.calendar_file else None
+    ladder = LadderConfig.load(settings.ladder_file).with_calendar(calendar)
     retry = handlers.RetryPolicy(
         attempts=settings.delivery_attempts, first=timedelta(seconds=settings.retry_first_seconds),
         longest=timedelta(seconds=settings.retry_max_seconds), give_up_after=timedelta(hours=settings.give_up_after_hours),

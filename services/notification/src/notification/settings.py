@@ -19,6 +19,9 @@ class NotificationSettings(ServiceSettings):
     check_interval_seconds: float = 1.0
     # The escalation ladder per department and priority (see config/ladder.yaml).
     ladder_file: Path = DEFAULT_LADDER_FILE
+    # The business calendar the ladder's `after_business` rungs count working time in: a file
+    # shaped like routing's calendar.yaml (its calendar keys are read; the SLA table is not).
+    calendar_file: Path | None = None
     data_dir: Path = Path(".local/notification")
 
     # Where notices go: any of log, webhook, email, sms (NOTIFICATION_CHANNELS='["log","email"]').

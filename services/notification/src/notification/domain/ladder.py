@@ -22,7 +22,8 @@ from typing import Any, Literal
 
 import yaml
 from complaints_shared import events as ev
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from complaints_shared.business_calendar import BusinessCalendar
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 Level = Literal["agent", "supervisor", "manager", "director"]
 LEVELS: tuple[Level, ...] = ("agent", "supervisor", "manager", "director")
@@ -39,6 +40,9 @@ class Rung(BaseModel):
     level: Level
     at: float | None = Field(default=None, ge=0.0, le=10.0)
     after: timedelta | None = None
+    # `after` counts only working time of the business calendar (NOTIFICATION_CALENDAR_FILE):
+    # "PT4H" on a Friday at 17:00 falls on Monday at 12:00 with 09:00-18:00 office hours.
+    after_business: bool = False
 
     @model_validator(mode="after")
     def _one_anchor(self) -> Rung:
@@ -46,6 +50,8 @@ class Rung(BaseModel):
             raise ValueError("a rung has either `at` (a fraction of the window) or `after` (a duration), not both")
         if self.after is not None and self.after <= timedelta(0):
             raise ValueError("`after` must be positive")
+        if self.after_business and self.after is None:
+            raise ValueError("`after_business` goes with `after`")
         return self
 
 
@@ -91,11 +97,31 @@ class LadderConfig(BaseModel):
     default: dict[ClockName, ClockRungs]
     # Later rules win over earlier ones, clock by clock.
     rules: tuple[LadderRule, ...] = ()
+    # The business calendar `after_business` rungs count in (not in the file: see `with_calendar`).
+    _calendar: BusinessCalendar | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _climbing(self) -> LadderConfig:
         _check_rungs(self.default)
         return self
+
+    @property
+    def calendar(self) -> BusinessCalendar | None:
+        return self._calendar
+
+    @property
+    def needs_calendar(self) -> bool:
+        every = [*self.default.values(), *(steps for rule in self.rules for steps in rule.clocks.values())]
+        return any(rung.after_business for steps in every for rung in steps)
+
+    def with_calendar(self, calendar: BusinessCalendar | None) -> LadderConfig:
+        """The ladder counting `after_business` rungs in `calendar`; refuses a ladder that has
+        such rungs without one."""
+        if calendar is None and self.needs_calendar:
+            raise ValueError("the ladder has `after_business` rungs: set NOTIFICATION_CALENDAR_FILE (e.g. routing's calendar.yaml)")
+        ladder = self.model_copy()
+        ladder._calendar = calendar
+        return ladder
 
     def rungs(self, clock: ClockName, *, department: str, priority: str) -> ClockRungs:
         chosen = self.default.get(clock, ())
@@ -220,11 +246,16 @@ def open_clocks(case: WatchedCase) -> list[tuple[ClockName, datetime, datetime]]
     return clocks
 
 
-def rung_times(rungs: ClockRungs, start: datetime, deadline: datetime) -> list[tuple[Rung, datetime]]:
+def rung_times(rungs: ClockRungs, start: datetime, deadline: datetime, calendar: BusinessCalendar | None = None) -> list[tuple[Rung, datetime]]:
     times: list[tuple[Rung, datetime]] = []
     previous = start
     for rung in rungs:
-        previous = start + (deadline - start) * rung.at if rung.at is not None else previous + rung.after  # type: ignore[operator]
+        if rung.at is not None:
+            previous = start + (deadline - start) * rung.at
+        elif rung.after_business and calendar is not None:
+            previous = calendar.add_business_time(previous, rung.after)  # type: ignore[arg-type]
+        else:
+            previous = previous + rung.after  # type: ignore[operator]
         times.append((rung, previous))
     return times
 
@@ -241,7 +272,7 @@ def _pending_rungs(case: WatchedCase, ladder: LadderConfig) -> list[tuple[ClockN
             continue  # the person it reached took it up
         reached = _reached_index(case, clock)
         rungs = ladder.rungs(clock, department=case.department, priority=case.priority)
-        pending += [(clock, rung, at) for rung, at in rung_times(rungs, start, deadline) if LEVELS.index(rung.level) > reached]
+        pending += [(clock, rung, at) for rung, at in rung_times(rungs, start, deadline, ladder.calendar) if LEVELS.index(rung.level) > reached]
     return pending
 
 

@@ -34,11 +34,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
+from complaints_shared.business_calendar import BusinessCalendar as SharedCalendar
+from complaints_shared.business_calendar import aware as _aware
 from complaints_shared.events import Deadlines
 
 from .configuration import CalendarConfig, validated
@@ -59,44 +60,14 @@ DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "config" / "calen
 
 Clock = Literal["business", "calendar"]
 _CLOCKS = ("business", "calendar")
-_DAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
-_DAY_NAMES = {v: k.capitalize() for k, v in _DAYS.items()}
-_MAX_DAYS_SCAN = 366 * 5
-
-
-def _aware(dt: datetime, what: str) -> datetime:
-    if dt.tzinfo is None or dt.utcoffset() is None:
-        raise ValueError(f"{what} must be timezone-aware")
-    return dt
-
-
-def _parse_time(value: Any) -> time:
-    if isinstance(value, time):
-        return value
-    if isinstance(value, int):  # YAML 1.1 reads 09:00 unquoted as sexagesimal minutes
-        return time(value // 60, value % 60)
-    return time.fromisoformat(str(value))
 
 
 # --- the calendar -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class BusinessCalendar:
-    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
-    working_days: frozenset[int] = frozenset({0, 1, 2, 3, 4})  # Monday = 0
-    start: time = time(9, 0)
-    end: time = time(18, 0)
-    holidays: frozenset[date] = frozenset()
-    extra_working_days: frozenset[date] = frozenset()
-    country_holidays: Any = None  # a `holidays` package calendar (supports `date in ...`), optional
-    description: str = ""
-
-    def __post_init__(self) -> None:
-        if self.end <= self.start:
-            raise ValueError("working hours must end after they start (same day)")
-        if not self.working_days and not self.extra_working_days:
-            raise ValueError("no working days")
+class BusinessCalendar(SharedCalendar):
+    """The shared business calendar (complaints_shared.business_calendar), read from routing's
+    validated calendar configuration."""
 
     @classmethod
     def from_config(cls, path: str | Path | None = None) -> BusinessCalendar:
@@ -109,106 +80,10 @@ class BusinessCalendar:
 
     @classmethod
     def from_settings(cls, cfg: CalendarConfig) -> BusinessCalendar:
-        days = frozenset(_DAYS[d.lower()[:3]] for d in cfg.working_days)
-        country = cfg.holiday_country
-        country_holidays = None
-        if country:
-            try:
-                import holidays as holidays_pkg  # optional dependency
-            except ImportError as exc:  # pragma: no cover - depends on the environment
-                raise ValueError("holiday_country needs the `holidays` package") from exc
-            country_holidays = holidays_pkg.country_holidays(str(country))
-        return cls(
-            timezone=ZoneInfo(cfg.timezone),
-            working_days=days,
-            start=_parse_time(cfg.working_hours.start),
-            end=_parse_time(cfg.working_hours.end),
-            holidays=frozenset(cfg.holidays),
-            extra_working_days=frozenset(cfg.extra_working_days),
-            country_holidays=country_holidays,
+        return cls.from_values(
+            timezone=cfg.timezone, working_days=cfg.working_days, start=cfg.working_hours.start, end=cfg.working_hours.end,
+            holidays=cfg.holidays, extra_working_days=cfg.extra_working_days, holiday_country=cfg.holiday_country,
         )
-
-    # -- questions --
-
-    @property
-    def day_length(self) -> timedelta:
-        return datetime.combine(date.min, self.end) - datetime.combine(date.min, self.start)
-
-    def is_working_day(self, day: date) -> bool:
-        if day in self.extra_working_days:
-            return True
-        if day.weekday() not in self.working_days or day in self.holidays:
-            return False
-        return not (self.country_holidays is not None and day in self.country_holidays)
-
-    def is_business_time(self, dt: datetime) -> bool:
-        local = _aware(dt, "dt").astimezone(self.timezone)
-        return self.is_working_day(local.date()) and self.start <= local.time() < self.end
-
-    def _hours_of(self, day: date) -> tuple[datetime, datetime]:
-        return (
-            datetime.combine(day, self.start, tzinfo=self.timezone),
-            datetime.combine(day, self.end, tzinfo=self.timezone),
-        )
-
-    # -- arithmetic --
-
-    def add_business_time(self, start: datetime, delta: timedelta) -> datetime:
-        """`start` plus `delta` of working time, in UTC. Time outside working hours does not
-        count; a start outside working hours begins at the next opening. A deadline that falls
-        exactly at closing time is returned as closing time. Zero delta returns `start`."""
-        _aware(start, "start")
-        if delta < timedelta(0):
-            raise ValueError("delta must not be negative")
-        if delta == timedelta(0):
-            return start.astimezone(UTC)
-        remaining = delta
-        cursor = start.astimezone(UTC)
-        day = start.astimezone(self.timezone).date()
-        for _ in range(_MAX_DAYS_SCAN):
-            if self.is_working_day(day):
-                opens, closes = (t.astimezone(UTC) for t in self._hours_of(day))
-                if cursor < opens:
-                    cursor = opens
-                if cursor < closes:
-                    available = closes - cursor  # UTC arithmetic: real elapsed time
-                    if remaining <= available:
-                        return cursor + remaining
-                    remaining -= available
-            day += timedelta(days=1)
-        raise ValueError(f"no end within {_MAX_DAYS_SCAN} days: check working days and holidays")
-
-    def add_business_days(self, start: datetime, days: float) -> datetime:
-        """`days` working days later: days x the length of a working day, in working time."""
-        return self.add_business_time(start, self.day_length * days)
-
-    def business_time_between(self, start: datetime, end: datetime) -> timedelta:
-        """Working time between two instants (zero if `end` is not after `start`)."""
-        _aware(start, "start")
-        _aware(end, "end")
-        total = timedelta(0)
-        if end <= start:
-            return total
-        day = start.astimezone(self.timezone).date()
-        last = end.astimezone(self.timezone).date()
-        while day <= last:
-            if self.is_working_day(day):
-                opens, closes = (t.astimezone(UTC) for t in self._hours_of(day))
-                lo, hi = max(opens, start), min(closes, end)
-                if hi > lo:
-                    total += hi - lo
-            day += timedelta(days=1)
-        return total
-
-    def describe(self) -> str:
-        if self.description:
-            return self.description
-        days = sorted(self.working_days)
-        if len(days) > 1 and days == list(range(days[0], days[-1] + 1)):
-            span = f"{_DAY_NAMES[days[0]]}-{_DAY_NAMES[days[-1]]}"
-        else:
-            span = ",".join(_DAY_NAMES[d] for d in days)
-        return f"{span} {self.start:%H:%M}-{self.end:%H:%M} {self.timezone.key}, holidays excluded"
 
 
 # --- durations and the SLA table ----------------------------------------------------------
