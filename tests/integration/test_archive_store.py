@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from archive.adapters.repository import CaseRepository, case_write_guard
 from archive.domain.listing import CaseFilter
 from complaints_shared import events as ev
 from complaints_shared.lifecycle import CaseStatus
@@ -102,3 +104,30 @@ async def test_raw_records_are_kept_verbatim_once(repository):
     assert await repository.store_raw(value=b"\xff\xfe", **(kwargs | {"offset": 42})) is True
     stored = await repository.raw_inbound.find_one({"_id": "complaints.raw.v1/2/42"})
     assert stored["encoding"] == "base64"
+
+
+async def test_two_archive_processes_writing_the_same_cases_lose_no_event(repository):
+    """Two processes own different topics' partitions of the same cases: each write is guarded by the
+    version it read, so the one that loses the race reads and folds again; no event is lost."""
+    other = CaseRepository(repository.db)
+    ids = [f"race-{n}" for n in range(40)]
+    complaints = [received(case_id) for case_id in ids]
+    decisions = [routed(case_id) for case_id in ids]
+    actions = [update(ev.CaseAcknowledged, case_id, 1) for case_id in ids] + [update(ev.CaseNoteAdded, case_id, 2, note="n")
+                                                                             for case_id in ids]
+    for _round in range(3):  # the same events again: redeliveries change nothing
+        await asyncio.gather(*(store.store_batch(batch) for store, batch in
+                               ((repository, complaints), (other, decisions), (repository, actions[:40]), (other, actions[40:]))))
+    for case_id in ids:
+        case = await repository.get_case(case_id)
+        assert (len(case["timeline"]), case["version"], case["status"]) == (4, 4, "acknowledged"), case_id
+
+
+async def test_the_case_write_guard_is_served_by_a_unique_index(repository):
+    """The local store (mongo-java-server) uses an index only when the query's fields are exactly a
+    unique index's keys, and scans the collection otherwise: a guard on _id and version without that
+    index made each case write cost a scan, and archiving slower with every case stored."""
+    indexes = await repository.cases.index_information()
+    unique_keys = [{field for field, _ in index["key"]} for index in indexes.values() if index.get("unique") or index["key"] == [("_id", 1)]]
+    assert set(case_write_guard("c1", 3)) in unique_keys
+    assert case_write_guard("c1", None) == {"_id": "c1", "version": None}

@@ -54,6 +54,17 @@ ROLLUP_PREFIXES = (
 ROLLUP_COLLECTIONS = tuple(name for _, name in ROLLUP_PREFIXES)
 
 
+def case_write_guard(case_id: str, version: int | None) -> dict[str, Any]:
+    """What a case write matches: the case as it was read (no document yet: `version` None)."""
+    return {"_id": case_id, "version": version}
+
+
+# The guard's fields as a unique index (unique anyway: _id is). MongoDB serves the guard from the
+# _id index; the local store (mongo-java-server) uses an index only when a query's fields are
+# exactly a unique index's keys, and without this one scanned every case for every case written.
+CASE_WRITE_GUARD_INDEX = [("_id", ASCENDING), ("version", ASCENDING)]
+
+
 class CaseWriteConflict(RuntimeError):
     """Cases kept changing under this writer; the batch is retried (nothing was committed)."""
 
@@ -124,6 +135,7 @@ class CaseRepository:
         self.erasures = db["erasures"]
 
     async def ensure_indexes(self) -> None:
+        await self.cases.create_index(CASE_WRITE_GUARD_INDEX, unique=True, name="case_write_guard")
         await self.cases.create_index([("department", ASCENDING), ("status", ASCENDING)])
         await self.cases.create_index([("received_at", DESCENDING)])
         await self.cases.create_index([("priority", ASCENDING)])
@@ -203,7 +215,7 @@ class CaseRepository:
                 # A new case matches no document and is inserted; a case written meanwhile by
                 # another process no longer matches its old version, and the upsert's insert then
                 # collides on _id: that is the conflict signal.
-                guard = {"_id": case_id, "version": before.get("version")}
+                guard = case_write_guard(case_id, before.get("version"))
                 writes.append((case_id, ReplaceOne(guard, case, upsert=True), before.get("rolled_up"), case["rolled_up"], added))
             lost = await _bulk(self.cases, [write for _, write, *_ in writes])
             for index, (_case_id, _write, rolled_before, rolled_after, added) in enumerate(writes):
@@ -397,7 +409,7 @@ class CaseRepository:
                 return erased
             for case in pending:
                 # Guarded by the version read: a case the consumer rewrote meanwhile is read again.
-                result = await self.cases.replace_one({"_id": case["_id"], "version": case.get("version")}, erase_case(case, at=at))
+                result = await self.cases.replace_one(case_write_guard(case["_id"], case.get("version")), erase_case(case, at=at))
                 if result.matched_count:
                     erased.add(case["_id"])
         raise CaseWriteConflict("cases kept changing during the erasure")
