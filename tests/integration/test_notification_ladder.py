@@ -470,3 +470,54 @@ async def test_an_after_business_rung_waits_for_the_office_to_open_again(backend
     levels = {(event.data.case_id, event.data.level.value): event.data for _seen, event in topics.escalations}
     assert set(levels) == {("office-hours", "supervisor"), ("wall-clock", "supervisor"), ("wall-clock", "manager")}
     assert levels["wall-clock", "manager"].due_at == wall.data.deadlines.acknowledge_by + timedelta(seconds=4)
+
+
+def noon_zone(moment: datetime) -> tuple[str, datetime]:
+    """A time zone where it is about noon at `moment` (a test's few seconds stay on one local day), and `moment` there."""
+    offset = 12 - moment.hour
+    return ("Etc/GMT" if offset == 0 else f"Etc/GMT{-offset:+d}"), moment + timedelta(hours=offset)
+
+
+async def test_a_daily_digest_per_department_goes_out_at_its_time_once_across_a_restart(backend_env, tmp_path, smtp_sink):
+    smtp_port, inbox = smtp_sink
+    settings = ServiceSettings(**backend_env)
+    await kafka.ensure_topics(settings)
+    digest_time = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=25)
+    zone, local = noon_zone(digest_time)
+    env = worker_env(backend_env, tmp_path, NOTIFICATION_CHANNELS='["email"]', NOTIFICATION_SMTP_PORT=str(smtp_port),
+                     NOTIFICATION_DEFAULT_ADDRESS="desk@corp.example", NOTIFICATION_DIGEST_AT=f"{local:%H:%M:%S}",
+                     NOTIFICATION_DIGEST_TIMEZONE=zone,
+                     NOTIFICATION_ROLE_ADDRESSES=json.dumps({"department:packaging": "packaging@corp.example",
+                                                             "department:quality": "quality@corp.example"}))
+    worker = await start_notification(env, tmp_path)
+    topics = Topics(settings)
+    await topics.consumer.start()
+    cases = [routed(f"digest-{n}", priority=ev.Priority.P3, acknowledge_in=timedelta(hours=1), resolve_in=timedelta(days=2)) for n in range(3)]
+    quality = ev.envelope(routed("digest-q", priority=ev.Priority.P3, acknowledge_in=timedelta(hours=1), resolve_in=timedelta(days=2))
+                          .data.model_copy(update={"department": "quality"}), source="/test", event_id="routed-digest-q")
+    digests = lambda: [(rcpt, m) for rcpt, m in inbox.messages if m["Subject"].startswith("Daily complaints digest")]  # noqa: E731
+    try:
+        await publish(settings, "routed", *cases, quality)
+        await topics.wait_for(lambda: len(topics.sent("case_assigned")) == 4, worker=worker, what="the assignments")
+        assert datetime.now(UTC) < digest_time, "the worker took too long to start for this test's digest time"
+        await topics.wait_for(lambda: len(digests()) == 2, worker=worker, what="the two digests")
+        sent_at = time.time()
+        worker.process.send_signal(signal.SIGKILL)
+        worker.process.wait(10)
+        worker = await start_notification(env, tmp_path, log_name="notification-restarted.log", port=worker.port)
+        # The restarted worker rebuilds its schedule with today's digest in it (its time passed), and finds both marked.
+        looked = lambda: [json.loads(line) for line in worker.log_path.read_text().splitlines()  # noqa: E731
+                          if '"digests published"' in line]
+        await topics.wait_for(lambda: bool(looked()), worker=worker, what="the restarted worker's look at today's digest")
+        assert looked()[0]["departments"] == 0
+        settle = time.monotonic() + 2
+        await topics.wait_for(lambda: time.monotonic() > settle, worker=worker, what="a few seconds after the restart")
+    finally:
+        await topics.consumer.stop()
+        worker.stop()
+    assert sent_at - digest_time.timestamp() < 3
+    assert len(digests()) == 2  # none again after the restart
+    by_recipient = {tuple(rcpt): message.get_content() for rcpt, message in digests()}
+    assert set(by_recipient) == {("packaging@corp.example",), ("quality@corp.example",)}
+    assert "open:                 3" in by_recipient["packaging@corp.example",] and "new (last 24 h):      3" in by_recipient["packaging@corp.example",]
+    assert "open:                 1" in by_recipient["quality@corp.example",]

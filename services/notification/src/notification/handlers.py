@@ -22,6 +22,7 @@ from complaints_shared.logging import case_context
 from pydantic import BaseModel, ConfigDict
 
 from .adapters.notifiers import CUSTOMER, DeliveryFailed, Notice, Notifier
+from .domain.digest import department_counts, digest_id, mark_key, watched_cases
 from .domain.ladder import (
     LEVELS,
     Escalation,
@@ -56,18 +57,24 @@ class DueWork(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    kind: Literal["rung", "retry"]
-    case_id: str
+    kind: Literal["rung", "retry", "digest"]
+    case_id: str  # a digest: its mark's key, digest:<department>
     clock: str | None = None
     level: str | None = None
     due_at: datetime | None = None
     notice_id: str | None = None
     round: int | None = None
+    # A department's daily digest: its local day and counts.
+    department: str | None = None
+    day: str | None = None
+    counts: dict[str, int] | None = None
 
     @property
     def work_id(self) -> str:
         if self.kind == "rung":
             return escalation_id(self.case_id, self.clock or "", self.level or "")
+        if self.kind == "digest":
+            return digest_id(self.department or "", self.day or "")
         return ev.derived_id("retry", self.notice_id or "", str(self.round))
 
 
@@ -384,7 +391,9 @@ async def on_escalated(event: ev.Event, *, watch: Watch, senders: Senders, ladde
 
 
 async def on_due(work: DueWork, *, watch: Watch, senders: Senders, ladder: LadderConfig, now: datetime) -> bool:  # noqa: ARG001
-    """A delivery to retry; returns whether it did anything."""
+    """A delivery to retry, or a department's digest; returns whether it did anything."""
+    if work.kind == "digest":
+        return await send_digest(work, watch=watch, senders=senders)
     with case_context(work.case_id):
         case = _load(watch, work.case_id)
         if case is None or work.kind != "retry":
@@ -394,6 +403,43 @@ async def on_due(work: DueWork, *, watch: Watch, senders: Senders, ladder: Ladde
             return False
         _store(watch, after)
         return True
+
+
+# --- the daily digest ---------------------------------------------------------------------------
+
+
+def digest_sent(watch: Mapping[str, Any], department: str, day: str) -> bool:
+    mark = watch.get(mark_key(department))
+    return mark is not None and mark.get("day") == day
+
+
+async def send_digest(work: DueWork, *, watch: Watch, senders: Senders) -> bool:
+    """Send a department's digest through the staff channels to `department:<name>`, once a day.
+
+    A digest names no case, so no NotificationSent/NotificationFailed is published for it
+    (archive would take the digest for a case): each channel retries in place, a channel that
+    still fails is logged, and the day is marked either way.
+    """
+    department, day = work.department or "", work.day or ""
+    if digest_sent(watch, department, day):
+        return False
+    fields = {"department": department, "day": day} | {name: str(n) for name, n in (work.counts or {}).items()}
+    notice = Notice(case_id=f"digest-{department}-{day}", recipient_role=f"department:{department}", template="digest", fields=fields,
+                    notice_id=work.work_id)
+    for notifier in senders.staff():
+        try:
+            await notifier.send(notice)
+        except Exception as exc:  # noqa: BLE001 - one channel down must not stop the others
+            reason, _attempts = _reason(exc)
+            log.warning("digest not delivered", extra={"medium": notifier.medium, "department": department, "error": reason[:300]})
+    watch[mark_key(department)] = {"day": day, "counts": work.counts or {}}
+    return True
+
+
+def digest_work(table: Mapping[str, Any], now: datetime, day: str) -> list[DueWork]:
+    """The digests due for `day` that are not marked sent: one per department with open cases."""
+    return [DueWork(kind="digest", case_id=mark_key(department), department=department, day=day, counts=counts)
+            for department, counts in department_counts(watched_cases(table), now).items() if not digest_sent(table, department, day)]
 
 
 # --- the timer's side ---------------------------------------------------------------------------

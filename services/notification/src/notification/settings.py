@@ -1,5 +1,7 @@
+from datetime import time
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from complaints_shared.settings import ServiceSettings
 from pydantic import SecretStr, model_validator
@@ -22,6 +24,9 @@ class NotificationSettings(ServiceSettings):
     # The business calendar the ladder's `after_business` rungs count working time in: a file
     # shaped like routing's calendar.yaml (its calendar keys are read; the SLA table is not).
     calendar_file: Path | None = None
+    # The daily digest per department: local time ("08:00") and time zone; none: no digest.
+    digest_at: str | None = None
+    digest_timezone: str = "UTC"
     data_dir: Path = Path(".local/notification")
 
     # Where notices go: any of log, webhook, email, sms (NOTIFICATION_CHANNELS='["log","email"]').
@@ -55,6 +60,19 @@ class NotificationSettings(ServiceSettings):
     retry_first_seconds: float = 30.0
     retry_max_seconds: float = 900.0
     give_up_after_hours: float = 48.0
+
+    @model_validator(mode="after")
+    def _digest_time(self) -> "NotificationSettings":
+        if self.digest_at is not None:
+            try:
+                time.fromisoformat(self.digest_at)
+            except ValueError:
+                raise ValueError(f"NOTIFICATION_DIGEST_AT: {self.digest_at!r} is not a time of day such as 08:00") from None
+        try:
+            ZoneInfo(self.digest_timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"NOTIFICATION_DIGEST_TIMEZONE: no time zone {self.digest_timezone!r}") from None
+        return self
 
     @model_validator(mode="after")
     def _channels_configured(self) -> "NotificationSettings":

@@ -31,7 +31,8 @@ log = logging.getLogger("notification.notices")
 
 CUSTOMER = "customer"
 # Fields a log line may carry: no customer text, no remedy or reason written by staff.
-LOGGABLE_FIELDS = ("priority", "category", "department", "deadline", "level", "due_at", "acknowledge_by", "purpose")
+LOGGABLE_FIELDS = ("priority", "category", "department", "deadline", "level", "due_at", "acknowledge_by", "purpose",
+                   "day", "new", "open", "overdue", "escalated", "awaiting_approval")
 
 
 @dataclass(frozen=True)

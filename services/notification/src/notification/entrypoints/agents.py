@@ -16,6 +16,7 @@ from faust.types.tables import TableT
 from pydantic import ValidationError
 
 from .. import handlers
+from ..domain.digest import DigestPlan
 from ..domain.ladder import LadderConfig
 from ..settings import NotificationSettings
 from .clocks import ClockKeeper, work_record
@@ -69,6 +70,7 @@ def register(
         clock=clock,
         ready=lambda: not app.rebalancing and app.tables.actives_ready,
         idle_seconds=settings.check_interval_seconds,
+        digest=DigestPlan.parse(settings.digest_at, settings.digest_timezone) if settings.digest_at else None,
     )
     watch = keeper.watch  # the table, rescheduling each case it writes
 

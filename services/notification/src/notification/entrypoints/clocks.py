@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .. import handlers
+from ..domain.digest import DigestPlan, is_mark
 from ..domain.ladder import LadderConfig, WatchedCase
 from ..domain.schedule import Schedule
 
@@ -23,6 +24,8 @@ log = logging.getLogger(__name__)
 # A case whose publishing failed (a broker hiccup) is looked at again this much later.
 RETRY_LOOK = timedelta(seconds=1)
 REBUILD_SLICE = 2000
+# The schedule's entry for the daily digest, beside the case ids (no case id starts with a NUL).
+DIGEST_ENTRY = "\x00digest"
 
 
 class ScheduledWatch(MutableMapping[str, Any]):
@@ -55,9 +58,9 @@ class ScheduledWatch(MutableMapping[str, Any]):
 class ClockKeeper:
     def __init__(
         self, *, table: MutableMapping[str, Any], ladder: LadderConfig, publish: handlers.Publish, publish_work: handlers.PublishWork,
-        clock: Callable[[], datetime], ready: Callable[[], bool], idle_seconds: float = 1.0,
+        clock: Callable[[], datetime], ready: Callable[[], bool], idle_seconds: float = 1.0, digest: DigestPlan | None = None,
     ) -> None:
-        self.table, self.ladder, self.publish, self.publish_work = table, ladder, publish, publish_work
+        self.table, self.ladder, self.publish, self.publish_work, self.digest = table, ladder, publish, publish_work, digest
         self.clock, self.ready, self.idle_seconds = clock, ready, idle_seconds
         self.schedule = Schedule()
         self.in_flight: dict[str, set[str]] = {}  # case id → work ids published, not marked yet
@@ -67,6 +70,8 @@ class ClockKeeper:
 
     # --- kept up to date by the agents' writes ----------------------------------------------
     def written(self, case_id: str, value: Any) -> None:
+        if is_mark(case_id):
+            return  # a digest's mark, not a case
         if value is None:
             self.schedule.set(case_id, None)
             self.in_flight.pop(case_id, None)
@@ -85,9 +90,13 @@ class ClockKeeper:
     async def rebuild(self) -> int:
         """The schedule from the table (after partitions were assigned and the table recovered).
         About 50 µs a case: it lets the event loop run (heartbeats, the web server) between slices."""
-        entries = []
+        entries: list[tuple[str, datetime | None]] = []
+        if self.digest is not None:
+            # Today's digest, even if its time passed (a worker that was down then sends it now;
+            # departments marked for today are skipped).
+            entries.append((DIGEST_ENTRY, self.digest.today(self.clock())))
         for n, (case_id, value) in enumerate(list(self.table.items())):
-            if value is not None:
+            if value is not None and not is_mark(case_id):
                 entries.append((case_id, handlers.next_look(WatchedCase.from_json(value), ladder=self.ladder)))
             if n % REBUILD_SLICE == REBUILD_SLICE - 1:
                 await asyncio.sleep(0)
@@ -107,11 +116,27 @@ class ClockKeeper:
         if self.stale:
             await self.rebuild()
         now = self.clock()
-        cases = [WatchedCase.from_json(value) for case_id in self.schedule.pop_due(now) if (value := self.table.get(case_id)) is not None]
+        due = self.schedule.pop_due(now)
+        digests = await self._publish_digests(now) if DIGEST_ENTRY in due else 0
+        cases = [WatchedCase.from_json(value) for case_id in due if case_id != DIGEST_ENTRY and (value := self.table.get(case_id)) is not None]
         # Concurrently: one acknowledged send at a time capped the timer at a broker round trip
         # per escalation (p99 7 s late with 67 rungs a second among 100,000 clocks).
         made = await asyncio.gather(*(self._publish_due(case, now) for case in cases))
-        return sum(made)
+        return sum(made) + digests
+
+    async def _publish_digests(self, now: datetime) -> int:
+        """Each department's digest for today (not marked sent yet), then tomorrow's time."""
+        assert self.digest is not None
+        try:
+            works = handlers.digest_work(self.table, now, self.digest.day_of(now))
+            await asyncio.gather(*(self.publish_work(work) for work in works))
+        except Exception:  # noqa: BLE001 - the broker may be away: try again shortly
+            log.exception("publishing the digests failed")
+            self.schedule.set(DIGEST_ENTRY, now + RETRY_LOOK)
+            return 0
+        self.schedule.set(DIGEST_ENTRY, self.digest.next_after(now))
+        log.info("digests published", extra={"departments": len(works)})
+        return len(works)
 
     async def _publish_due(self, case: WatchedCase, now: datetime) -> int:
         try:
