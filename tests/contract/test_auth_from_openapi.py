@@ -46,7 +46,8 @@ class FakeRepository:
         return {"total": indicators({}), "groups": []}
 
     async def erase_customer(self, customer, *, requested_by, at):
-        return {"_id": "e1", "at": at, "requested_by": requested_by, "cases": 0, "events": 0, "raw_records": 0}
+        return {"_id": "e1", "at": at, "requested_by": requested_by, "cases": 0, "events": 0, "raw_records": 0,
+                "attachments": 0, "attachments_shared": 0, "letter_jobs": 0}
 
     async def summary(self):
         rates = {"cases": 0, "answer_rate": None, "resolution_rate": None, "acknowledged_on_time_rate": None,

@@ -149,10 +149,10 @@ def notification_internal_topics(app_id: str = NOTIFICATION_APP_ID) -> tuple[Top
 
 
 def notification_due_topic(app_id: str = NOTIFICATION_APP_ID) -> TopicSpec:
-    """Notification's timer → its own agent: rungs `CaseEscalated` cannot carry (director,
-    approve-by) and deliveries to retry. Co-partitioned with the watched-cases table."""
+    """Notification's timer → its own agent: deliveries to retry (every rung is a
+    `CaseEscalated` now). Co-partitioned with the watched-cases table."""
     return TopicSpec(
-        f"{app_id}.due", f"{app_id}-due", "Notification's due work: rungs and delivery retries.", (),
+        f"{app_id}.due", f"{app_id}-due", "Notification's due work: delivery retries.", (),
         partitions=ROUTED.partitions, retention_ms=7 * DAY_MS,
     )
 
