@@ -5,7 +5,7 @@ from notification.adapters import templates
 from notification.adapters.notifiers import LogNotifier, Notice
 
 LANGUAGES = ("zh-Hans", "zh-Hant", "ko", "en")
-CUSTOMER_NOTICES = ("acknowledgement", "resolution", "satisfaction_request")
+CUSTOMER_NOTICES = ("acknowledgement", "resolution", "satisfaction_request", "info_request")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -13,7 +13,8 @@ CUSTOMER_NOTICES = ("acknowledgement", "resolution", "satisfaction_request")
 def test_every_customer_notice_has_its_own_file_per_language_naming_the_case(template, language):
     assert templates.environment().get_template(f"{template}.{language}.j2")
     notice = Notice(case_id="case-5", recipient_role="customer", template=template, language=language,
-                    fields={"resolution": "A new lid", "acknowledge_by": "2026-12-05 09:00 UTC", "their_subject": ""})
+                    fields={"resolution": "A new lid", "acknowledge_by": "2026-12-05 09:00 UTC", "their_subject": "",
+                            "question": "Which batch number is on the lid?"})
     assert "case-5" in notice.body() and "case-5" in notice.short_text() and notice.subject().endswith("[Case case-5]")
 
 
