@@ -42,7 +42,7 @@ def parse_time(value: Any) -> time:
 
 
 class WorkingHours(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     # "09:00"; YAML 1.1 reads 09:00 unquoted as sexagesimal minutes (an int), which is read so too
     start: dt.time | int | str = "09:00"

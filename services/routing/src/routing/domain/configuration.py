@@ -9,9 +9,9 @@ durations) and never sees a raw mapping.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, TypeVar
 
+from complaints_shared.business_calendar import CalendarFile
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .normalise import normalise
@@ -264,12 +264,6 @@ class ValidityConfig(_Config):
 Duration = str | dict[str, str]
 
 
-class WorkingHoursConfig(_Config):
-    # "09:00"; YAML 1.1 reads 09:00 unquoted as sexagesimal minutes (an int), which is read so too
-    start: dt.time | int | str = "09:00"
-    end: dt.time | int | str = "18:00"
-
-
 class SlaConfig(_Config):
     clock: str = "business"
     acknowledge: Duration
@@ -289,14 +283,11 @@ class TriageDeadlinesConfig(_Config):
     acknowledge: Duration = "2h"
 
 
-class CalendarConfig(_Config):
+class CalendarConfig(CalendarFile, _Config):
+    """The shared calendar keys (complaints_shared.business_calendar) plus routing's deadlines;
+    unknown keys are errors here, as in the rest of routing's configuration."""
+
     version: str = "unversioned"
-    timezone: str = "Asia/Shanghai"
-    working_days: list[str] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
-    working_hours: WorkingHoursConfig = Field(default_factory=WorkingHoursConfig)
-    holidays: list[dt.date] = Field(default_factory=list)
-    extra_working_days: list[dt.date] = Field(default_factory=list)
-    holiday_country: str | None = None
     sla: dict[str, SlaConfig] = Field(default_factory=dict)
     categories: dict[str, CategoryDeadlinesConfig] = Field(default_factory=dict)
     triage: TriageDeadlinesConfig = Field(default_factory=TriageDeadlinesConfig)
