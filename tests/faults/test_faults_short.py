@@ -11,6 +11,7 @@ from faults.harness import Config, run
 pytestmark = pytest.mark.integration
 
 
+@pytest.mark.timeout(1500)  # runs for minutes by design; the default bound is for hangs
 def test_no_acknowledged_complaint_is_lost_or_doubled_under_faults(tmp_path):
     # Under 5 minutes on 2 cores: about 30 s of start-up, 20-30 s per fault, 90 s at most to settle.
     report = run(Config(complaints=300, rate=2.0, repeat=1, gap_seconds=2, converge_seconds=90, workdir=tmp_path / "faults"))

@@ -116,6 +116,7 @@ def _routed(follower: TopicFollower) -> dict[str, set[str]]:
     return routed
 
 
+@pytest.mark.timeout(1500)  # runs for minutes by design; the default bound is for hangs
 def test_routing_loses_nothing_when_workers_are_killed_again_and_again(backend_env, tmp_path):
     settings = ServiceSettings(**backend_env)
     asyncio.run(kafka.ensure_topics(settings))

@@ -12,7 +12,7 @@ import pytest
 from complaints_shared import events as ev
 from intake import handlers
 from intake.adapters.idempotency import InMemoryIdempotencyStore
-from intake.adapters.sms_parts import InMemorySmsParts
+from intake.adapters.sms_parts import InMemorySmsParts, PartsTimer
 from intake.bootstrap import bootstrap
 from intake.domain.sms import GAP
 from intake.settings import IntakeSettings
@@ -185,3 +185,33 @@ async def test_a_part_of_an_sms_recorded_without_it_is_a_complaint_of_its_own(pu
     assert last.status_code == 202, last.text
     assert [e.data.text for e in publisher.events] == [f"{PARTS[0]}{GAP}", PARTS[1]]
     assert last.json()["case_id"] == publisher.events[1].data.case_id != publisher.events[0].data.case_id
+
+
+async def test_the_parts_timer_stops_even_when_a_round_loses_the_cancel():
+    """Python 3.11's wait_for returns normally when a cancel lands as the operation it waits on
+    completes (pymongo awaits one in every send): the timer stopped in that moment must still
+    stop. Before the stop flag, `stop()` waited for it for ever (a hang seen in CI)."""
+    entered = asyncio.Event()
+    rounds = 0
+
+    async def round_that_loses_the_first_cancel() -> int:
+        nonlocal rounds
+        rounds += 1
+        entered.set()
+        if rounds > 1:
+            await asyncio.sleep(30)  # a later round: what the timer did next, before the flag
+            return 0
+        try:
+            await asyncio.sleep(30)
+        except asyncio.CancelledError:
+            return 0  # what the stdlib's wait_for does in that moment
+        return 0
+
+    timer = PartsTimer(round_that_loses_the_first_cancel, every=0.01)
+    timer.start()
+    await entered.wait()
+    stopping = asyncio.create_task(timer.stop())
+    # asyncio.wait, not a timeout: cancelling the waiter would cancel the timer once more.
+    done, _pending = await asyncio.wait({stopping}, timeout=5)
+    assert stopping in done, f"the timer still runs after 5 s ({rounds} rounds)"
+    assert not timer.alive and rounds == 1

@@ -201,7 +201,8 @@ class LetterWorker:
 
     async def process(self, job: LetterJob) -> bool:
         """Read one job and publish its complaint; True when it is done."""
-        keep_lease = asyncio.create_task(self._keep_lease(job.case_id))
+        done = asyncio.Event()  # not only the cancel: Python 3.11's wait_for (in pymongo) can lose one
+        keep_lease = asyncio.create_task(self._keep_lease(job.case_id, done))
         try:
             reading: OcrReading | None = None
             try:
@@ -226,14 +227,17 @@ class LetterWorker:
                                            "needs_review": bool(complaint.letter and complaint.letter.needs_review)})
             return True
         finally:
+            done.set()
             keep_lease.cancel()
 
     async def _retry_later(self, job: LetterJob) -> None:
         with contextlib.suppress(PyMongoError):  # else the lease runs out: retried all the same
             await self.jobs.retry_at(job.case_id, self.clock() + self.retry_wait)
 
-    async def _keep_lease(self, case_id: str) -> None:
-        while True:
-            await asyncio.sleep(self.lease.total_seconds() / 3)
+    async def _keep_lease(self, case_id: str, done: asyncio.Event) -> None:
+        while not done.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(done.wait(), self.lease.total_seconds() / 3)
+                return
             with contextlib.suppress(PyMongoError):
                 await self.jobs.extend(case_id, until=self.clock() + self.lease)

@@ -175,6 +175,7 @@ class PartsTimer:
         self.publish_due = publish_due
         self.every = every
         self.task: asyncio.Task[None] | None = None
+        self.stopping = False
 
     def start(self) -> None:
         self.task = asyncio.create_task(self._run(), name="sms-parts-timer")
@@ -184,13 +185,16 @@ class PartsTimer:
         return self.task is not None and not self.task.done()
 
     async def stop(self) -> None:
+        self.stopping = True
         if self.task is not None:
+            # The flag ends the loop even when the cancel is lost: Python 3.11's wait_for (which
+            # pymongo awaits) returns normally when a cancel lands as its operation completes.
             self.task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self.task
 
     async def _run(self) -> None:
-        while True:
+        while not self.stopping:
             try:
                 published = await self.publish_due()
                 if published:
