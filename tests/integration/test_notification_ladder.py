@@ -505,11 +505,12 @@ async def test_a_daily_digest_per_department_goes_out_at_its_time_once_across_a_
         worker.process.send_signal(signal.SIGKILL)
         worker.process.wait(10)
         worker = await start_notification(env, tmp_path, log_name="notification-restarted.log", port=worker.port)
-        # The restarted worker rebuilds its schedule with today's digest in it (its time passed), and finds both marked.
+        # The restarted worker rebuilds its schedule with today's digest in it (its time passed) and
+        # publishes its parts again; the agent finds the day sent.
         looked = lambda: [json.loads(line) for line in worker.log_path.read_text().splitlines()  # noqa: E731
-                          if '"digests published"' in line]
+                          if '"digest parts published"' in line]
         await topics.wait_for(lambda: bool(looked()), worker=worker, what="the restarted worker's look at today's digest")
-        assert looked()[0]["departments"] == 0
+        assert looked()[0]["partitions"] == 6  # one worker: every partition
         settle = time.monotonic() + 2
         await topics.wait_for(lambda: time.monotonic() > settle, worker=worker, what="a few seconds after the restart")
     finally:
@@ -521,3 +522,52 @@ async def test_a_daily_digest_per_department_goes_out_at_its_time_once_across_a_
     assert set(by_recipient) == {("packaging@corp.example",), ("quality@corp.example",)}
     assert "open:                 3" in by_recipient["packaging@corp.example",] and "new (last 24 h):      3" in by_recipient["packaging@corp.example",]
     assert "open:                 1" in by_recipient["quality@corp.example",]
+
+
+# --- two workers in one group (the production overlay runs two) ------------------------------
+# Faust's in-memory table also holds the partitions a worker keeps as a standby or held before a
+# rebalance: those cases are not the worker's to time or count.
+
+CASES = 12  # over the six partitions of the routed topic: both workers own some
+
+
+async def test_two_workers_escalate_each_case_once_and_send_one_digest_per_department(backend_env, tmp_path, smtp_sink):
+    smtp_port, inbox = smtp_sink
+    settings = ServiceSettings(**backend_env)
+    await kafka.ensure_topics(settings)
+    digest_time = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=100)
+    zone, local = noon_zone(digest_time)
+    env = worker_env(backend_env, tmp_path, NOTIFICATION_CHANNELS='["email"]', NOTIFICATION_SMTP_PORT=str(smtp_port),
+                     NOTIFICATION_DEFAULT_ADDRESS="desk@corp.example", NOTIFICATION_DIGEST_AT=f"{local:%H:%M:%S}",
+                     NOTIFICATION_DIGEST_TIMEZONE=zone)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = await start_notification(env, tmp_path / "a")
+    topics = Topics(settings)
+    await topics.consumer.start()
+    second = None
+    # Deadlines a little ahead: the second worker joins (a rebalance) while every clock is pending.
+    cases = [routed(f"two-workers-{n}", priority=ev.Priority.P3, acknowledge_in=timedelta(seconds=40), resolve_in=timedelta(days=2))
+             for n in range(CASES)]
+    expected = {ev.derived_id("escalated", case.subject, "acknowledge", level) for case in cases for level in ("agent", "supervisor", "manager")}
+    digests = lambda: [m for _rcpt, m in inbox.messages if m["Subject"].startswith("Daily complaints digest")]  # noqa: E731
+    try:
+        await publish(settings, "routed", *cases)
+        await topics.wait_for(lambda: len(topics.sent("case_assigned")) == CASES, worker=first, what="the assignments")
+        second = await start_notification(env, tmp_path / "b")
+        await topics.wait_for(lambda: expected <= set(topics.escalation_ids()), worker=second, what="every rung of every case", seconds=90)
+        assert datetime.now(UTC) < digest_time, "the workers took too long to start for this test's digest time"
+        await topics.wait_for(lambda: len(digests()) >= 1, worker=second, what="the digest", seconds=120)
+        settle = time.monotonic() + 5  # time for a second digest or a repeated rung to show
+        await topics.wait_for(lambda: time.monotonic() > settle, worker=second, what="a few seconds more")
+    finally:
+        await topics.consumer.stop()
+        first.stop()
+        if second is not None:
+            second.stop()
+    repeated = {event_id: n for event_id, n in topics.escalation_ids().items() if n > 1}
+    assert not repeated, f"{len(repeated)} rungs published more than once"
+    assert set(topics.escalation_ids()) == expected
+    [digest] = digests()
+    body = digest.get_content()
+    assert f"open:                 {CASES}" in body and f"escalated:            {CASES}" in body, body

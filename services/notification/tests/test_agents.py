@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from complaints_shared import events as ev
 from complaints_shared.testing import FakePublisher
+from complaints_shared.topics import ROUTED
+from faust.types import TP
 from notification import handlers
 from notification.bootstrap import bootstrap
 from notification.domain.ladder import DEFAULT_LADDER_FILE, LadderConfig
@@ -239,7 +241,7 @@ async def test_an_escalation_of_a_case_not_watched_is_ignored(watch):
     assert not handled and notifier.sent == [] and fake.published == [] and "elsewhere" not in watch
 
 
-async def test_timer_tick_on_a_real_table_publishes_and_the_escalations_agent_notifies_once(service):
+async def test_timer_tick_on_a_real_table_publishes_and_the_escalations_agent_notifies_once(service, monkeypatch):
     """The timer's tick reads the real Faust table from outside any stream (writing it there
     raised TypeError and crashed the worker); the agent marks the rung and notifies."""
     notification, fake, notifier = service
@@ -247,6 +249,11 @@ async def test_timer_tick_on_a_real_table_publishes_and_the_escalations_agent_no
         await agent.put(ev.encode(routed_event(acknowledge_in=timedelta(hours=-1))), key=b"case-1")
     assert await notification.agents.check_once() == 0  # table not recovered yet: no tick
     notification.app.tables.on_actives_ready()  # what the worker does once the table is recovered
+    assert await notification.agents.check_once() == 0  # and not its partition: no tick either
+    # What the worker's assignment says once it holds the partitions (all of them, alone).
+    routed = NotificationSettings(COMPLAINTS_TOPIC_PREFIX="unit.").topic(ROUTED.key)  # as the fixture configured it
+    monkeypatch.setattr(notification.app.assignor, "assigned_actives", lambda: {TP(routed, partition) for partition in range(6)})
+    notification.agents.keeper.partitions_changed()
     assert await notification.agents.check_once() == 1
     assert await notification.agents.check_once() == 0  # published by this process already
     [escalation] = escalation_events(fake)

@@ -12,7 +12,7 @@ the notices. The timer's `publish` must return only after the broker acknowledge
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -22,7 +22,7 @@ from complaints_shared.logging import case_context
 from pydantic import BaseModel, ConfigDict
 
 from .adapters.notifiers import CUSTOMER, DeliveryFailed, Notice, Notifier
-from .domain.digest import department_counts, digest_id, mark_key, watched_cases
+from .domain.digest import PARTS_KEY, added_up, complete, department_counts, digest_id, gather_part, mark_key, part_id
 from .domain.ladder import (
     LEVELS,
     Escalation,
@@ -57,8 +57,8 @@ class DueWork(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    kind: Literal["rung", "retry", "digest"]
-    case_id: str  # a digest: its mark's key, digest:<department>
+    kind: Literal["rung", "retry", "digest", "digest_part"]
+    case_id: str  # a digest: its mark's key, digest:<department>; a digest part: digest:
     clock: str | None = None
     level: str | None = None
     due_at: datetime | None = None
@@ -68,6 +68,10 @@ class DueWork(BaseModel):
     department: str | None = None
     day: str | None = None
     counts: dict[str, int] | None = None
+    # One partition's part of the day's digests: department → counts, and how many parts make the whole.
+    partition: int | None = None
+    partitions: int | None = None
+    departments: dict[str, dict[str, int]] | None = None
 
     @property
     def work_id(self) -> str:
@@ -75,6 +79,8 @@ class DueWork(BaseModel):
             return escalation_id(self.case_id, self.clock or "", self.level or "")
         if self.kind == "digest":
             return digest_id(self.department or "", self.day or "")
+        if self.kind == "digest_part":
+            return part_id(self.day or "", self.partition or 0)
         return ev.derived_id("retry", self.notice_id or "", str(self.round))
 
 
@@ -391,9 +397,12 @@ async def on_escalated(event: ev.Event, *, watch: Watch, senders: Senders, ladde
 
 
 async def on_due(work: DueWork, *, watch: Watch, senders: Senders, ladder: LadderConfig, now: datetime) -> bool:  # noqa: ARG001
-    """A delivery to retry, or a department's digest; returns whether it did anything."""
+    """A delivery to retry, a department's digest or a part of the day's digests; returns
+    whether it did anything."""
     if work.kind == "digest":
         return await send_digest(work, watch=watch, senders=senders)
+    if work.kind == "digest_part":
+        return await gather_digest_part(work, watch=watch, senders=senders)
     with case_context(work.case_id):
         case = _load(watch, work.case_id)
         if case is None or work.kind != "retry":
@@ -436,10 +445,29 @@ async def send_digest(work: DueWork, *, watch: Watch, senders: Senders) -> bool:
     return True
 
 
-def digest_work(table: Mapping[str, Any], now: datetime, day: str) -> list[DueWork]:
-    """The digests due for `day` that are not marked sent: one per department with open cases."""
-    return [DueWork(kind="digest", case_id=mark_key(department), department=department, day=day, counts=counts)
-            for department, counts in department_counts(watched_cases(table), now).items() if not digest_sent(table, department, day)]
+async def gather_digest_part(work: DueWork, *, watch: Watch, senders: Senders) -> bool:
+    """Keep one partition's part of the day's digests; when every partition's part has come,
+    send each department's digest with the parts added up (once: the day is marked sent)."""
+    day, partitions = work.day or "", work.partitions or 1
+    gathered = watch.get(PARTS_KEY)
+    if gathered is not None and gathered.get("day") == day and gathered.get("sent"):
+        return False
+    gathered = gather_part(gathered, day=day, partition=work.partition or 0, counts=work.departments or {})
+    if complete(gathered, partitions):
+        for department, counts in added_up(gathered).items():
+            await send_digest(DueWork(kind="digest", case_id=mark_key(department), department=department, day=day, counts=counts),
+                              watch=watch, senders=senders)
+        gathered = {**gathered, "sent": True}
+    watch[PARTS_KEY] = gathered
+    return True
+
+
+def digest_parts(cases_by_partition: Mapping[int, Iterable[WatchedCase]], *, now: datetime, day: str, partitions: int) -> list[DueWork]:
+    """One part of `day`'s digests per partition this worker owns (a partition without open
+    cases too: the whole is known only when every partition has answered)."""
+    return [DueWork(kind="digest_part", case_id=PARTS_KEY, day=day, partition=partition, partitions=partitions,
+                    departments=department_counts(cases, now))
+            for partition, cases in sorted(cases_by_partition.items())]
 
 
 # --- the timer's side ---------------------------------------------------------------------------

@@ -3,8 +3,13 @@ awaiting the supervisor's approval, counted from the watch (notification's own t
 day at a configured local time.
 
 A department's digest is sent once a day: its id is derived from (department, day), and the
-agent that sends it marks the day in the table under `digest:<department>`, which the timer
-and the agent both check first (across restarts).
+agent that sends it marks the day in the table under `digest:<department>`, which the agent
+checks first (across restarts).
+
+With several workers each holds some of the table's partitions: at the digest's time each
+worker counts the cases of the partitions it owns, one *part* per partition, and sends the parts
+to one place (the table key `digest:`, so one worker's agent); once every partition's part has
+come, that agent sends one digest per department with the parts added up.
 """
 
 from __future__ import annotations
@@ -23,6 +28,10 @@ from .ladder import WatchedCase
 MARK_PREFIX = "digest:"  # table keys of the marks, beside the case ids
 COUNTS = ("new", "open", "overdue", "escalated", "awaiting_approval")
 NEW_WITHIN = timedelta(days=1)
+
+
+# Where the parts of a day's digests are gathered: no department has an empty name.
+PARTS_KEY = MARK_PREFIX
 
 
 def is_mark(key: str) -> bool:
@@ -90,5 +99,26 @@ def department_counts(cases: Iterable[WatchedCase], now: datetime) -> dict[str, 
     return {department: {name: found[name] for name in COUNTS} for department, found in sorted(counts.items())}
 
 
-def watched_cases(table: Mapping[str, Any]) -> Iterable[WatchedCase]:
-    return (WatchedCase.from_json(value) for key, value in list(table.items()) if value is not None and not is_mark(key))
+def part_id(day: str, partition: int) -> str:
+    return ev.derived_id("digest-part", day, str(partition))
+
+
+def gather_part(gathered: Mapping[str, Any] | None, *, day: str, partition: int, counts: Mapping[str, Mapping[str, int]]) -> dict[str, Any]:
+    """The day's parts with this partition's counts in (again: a part published twice, or by the
+    partition's next owner after a rebalance, replaces the earlier one). A new day starts afresh."""
+    if gathered is None or gathered.get("day") != day:
+        gathered = {"day": day, "parts": {}, "sent": False}
+    return {**gathered, "parts": {**gathered["parts"], str(partition): {d: dict(c) for d, c in counts.items()}}}
+
+
+def complete(gathered: Mapping[str, Any], partitions: int) -> bool:
+    return len(gathered["parts"]) >= partitions
+
+
+def added_up(gathered: Mapping[str, Any]) -> dict[str, dict[str, int]]:
+    """department → counts over all the parts."""
+    total: dict[str, Counter[str]] = {}
+    for part in gathered["parts"].values():
+        for department, counts in part.items():
+            total.setdefault(department, Counter()).update(counts)
+    return {department: {name: found[name] for name in COUNTS} for department, found in sorted(total.items())}

@@ -19,7 +19,7 @@ from .. import handlers
 from ..domain.digest import DigestPlan
 from ..domain.ladder import LadderConfig
 from ..settings import NotificationSettings
-from .clocks import ClockKeeper, work_record
+from .clocks import ClockKeeper, Ownership, work_record
 
 
 @dataclass
@@ -71,6 +71,10 @@ def register(
         ready=lambda: not app.rebalancing and app.tables.actives_ready,
         idle_seconds=settings.check_interval_seconds,
         digest=DigestPlan.parse(settings.digest_at, settings.digest_timezone) if settings.digest_at else None,
+        # The table is co-partitioned with its source topics: the routed topic's partitions
+        # this worker is assigned are the table's partitions it owns.
+        ownership=Ownership(ROUTED.partitions, lambda: {tp.partition for tp in app.assignor.assigned_actives()
+                                                        if tp.topic == routed_topic.get_topic_name()}),
     )
     watch = keeper.watch  # the table, rescheduling each case it writes
 

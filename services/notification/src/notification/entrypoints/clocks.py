@@ -10,10 +10,14 @@ due for them; the agents that consume it write the table, which schedules the ne
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable, Iterator, MutableMapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+
+from aiokafka.partitioner import DefaultPartitioner
 
 from .. import handlers
 from ..domain.digest import DigestPlan, is_mark
@@ -26,6 +30,26 @@ RETRY_LOOK = timedelta(seconds=1)
 REBUILD_SLICE = 2000
 # The schedule's entry for the daily digest, beside the case ids (no case id starts with a NUL).
 DIGEST_ENTRY = "\x00digest"
+
+
+@dataclass(frozen=True)
+class Ownership:
+    """Which of the table's partitions this worker owns now. Faust's in-memory table also holds
+    the cases of partitions it keeps as a standby or held before a rebalance: their clocks and
+    their digest counts are their owner's (timing them here sent each of their rungs twice)."""
+
+    partitions: int = 1
+    owned: Callable[[], set[int]] = field(default=lambda: {0})
+
+    def partition_of(self, case_id: str) -> int:
+        return _partition_of(case_id, self.partitions)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _partition_of(case_id: str, partitions: int) -> int:
+    # As the producers placed the case's records (the table's keys follow their records).
+    # Cached: aiokafka's murmur2 is pure Python, about 40 µs a key.
+    return int(DefaultPartitioner()(case_id.encode(), list(range(partitions)), []))
 
 
 class ScheduledWatch(MutableMapping[str, Any]):
@@ -59,8 +83,10 @@ class ClockKeeper:
     def __init__(
         self, *, table: MutableMapping[str, Any], ladder: LadderConfig, publish: handlers.Publish, publish_work: handlers.PublishWork,
         clock: Callable[[], datetime], ready: Callable[[], bool], idle_seconds: float = 1.0, digest: DigestPlan | None = None,
+        ownership: Ownership | None = None,
     ) -> None:
         self.table, self.ladder, self.publish, self.publish_work, self.digest = table, ladder, publish, publish_work, digest
+        self.ownership = ownership or Ownership()
         self.clock, self.ready, self.idle_seconds = clock, ready, idle_seconds
         self.schedule = Schedule()
         self.in_flight: dict[str, set[str]] = {}  # case id → work ids published, not marked yet
@@ -95,9 +121,8 @@ class ClockKeeper:
             # Today's digest, even if its time passed (a worker that was down then sends it now;
             # departments marked for today are skipped).
             entries.append((DIGEST_ENTRY, self.digest.today(self.clock())))
-        for n, (case_id, value) in enumerate(list(self.table.items())):
-            if value is not None and not is_mark(case_id):
-                entries.append((case_id, handlers.next_look(WatchedCase.from_json(value), ladder=self.ladder)))
+        for n, (case_id, case) in enumerate(self.owned_cases()):
+            entries.append((case_id, handlers.next_look(case, ladder=self.ladder)))
             if n % REBUILD_SLICE == REBUILD_SLICE - 1:
                 await asyncio.sleep(0)
         self.schedule.rebuild(entries)
@@ -105,6 +130,14 @@ class ClockKeeper:
         self.stale = False
         log.info("clock schedule rebuilt", extra={"cases": len(entries), "scheduled": len(self.schedule)})
         return len(self.schedule)
+
+    def owned_cases(self) -> Iterator[tuple[str, WatchedCase]]:
+        """The cases of the partitions this worker owns now (see `Ownership`)."""
+        owned = self.ownership.owned()
+        everything = owned >= set(range(self.ownership.partitions))  # one worker: no partition to work out
+        for case_id, value in list(self.table.items()):
+            if value is not None and not is_mark(case_id) and (everything or self.ownership.partition_of(case_id) in owned):
+                yield case_id, WatchedCase.from_json(value)
 
     # --- the timer ------------------------------------------------------------------------------
     async def tick(self) -> int:
@@ -125,17 +158,21 @@ class ClockKeeper:
         return sum(made) + digests
 
     async def _publish_digests(self, now: datetime) -> int:
-        """Each department's digest for today (not marked sent yet), then tomorrow's time."""
+        """Today's digest parts of the partitions owned here (the agent that gathers them sends
+        each department's digest once all partitions have answered), then tomorrow's time."""
         assert self.digest is not None
         try:
-            works = handlers.digest_work(self.table, now, self.digest.day_of(now))
+            by_partition: dict[int, list[WatchedCase]] = {partition: [] for partition in self.ownership.owned()}
+            for case_id, case in self.owned_cases():
+                by_partition[self.ownership.partition_of(case_id)].append(case)
+            works = handlers.digest_parts(by_partition, now=now, day=self.digest.day_of(now), partitions=self.ownership.partitions)
             await asyncio.gather(*(self.publish_work(work) for work in works))
         except Exception:  # noqa: BLE001 - the broker may be away: try again shortly
             log.exception("publishing the digests failed")
             self.schedule.set(DIGEST_ENTRY, now + RETRY_LOOK)
             return 0
         self.schedule.set(DIGEST_ENTRY, self.digest.next_after(now))
-        log.info("digests published", extra={"departments": len(works)})
+        log.info("digest parts published", extra={"partitions": len(works)})
         return len(works)
 
     async def _publish_due(self, case: WatchedCase, now: datetime) -> int:
