@@ -446,13 +446,15 @@ def read_store(platform: Platform) -> Snapshot:
         dead: dict[str, list[str]] = defaultdict(list)
         # Archive keeps a case's events in its timeline (each event id once); only events that
         # belong to no case, such as dead letters, are in the `events` collection.
-        for event in db["events"].find({"type": DEAD_LETTERED}, {"data": 1}):
+        for event in db["events"].find({"type": DEAD_LETTERED}, {"data": 1}).batch_size(500):
             data = event["data"]
             dead[f"{data['source_topic']}/{data['source_partition']}/{data['source_offset']}"].append(data["consumer"])
         archived_time: dict[str, float] = {}
         repeats: dict[str, int] = {}
         projection = {"created_at": 1, "timeline.event_id": 1, "timeline.type": 1, "timeline.at": 1, "timeline.data": 1}
-        for case in db["cases"].find({}, projection):
+        # In batches: mongo-java-server answers a getMore with everything left in one message,
+        # which pymongo refuses past 48 MB (20,000 cases with their timelines: 68 MB).
+        for case in db["cases"].find({}, projection).batch_size(500):
             case_id = case["_id"]
             if case.get("created_at") is not None:
                 archived_time[case_id] = case["created_at"].timestamp()
