@@ -179,3 +179,31 @@ def test_a_ladder_counting_working_time_needs_a_calendar():
     assert LADDER.with_calendar(None).calendar is None
     with pytest.raises(ValidationError, match="goes with `after`"):
         LadderConfig.model_validate({"default": {"acknowledge": [{"level": "supervisor", "at": 1.0, "after_business": True}]}})
+
+
+def test_a_pause_moves_a_working_time_deadline_by_the_working_time_it_lasted():
+    """Asked at 17:00 on Tuesday, answered at 10:00 on Wednesday: 17 hours passed, two of them
+    working hours. The acknowledge deadline (working time, Tuesday 18:00: one working hour was
+    left) moves by two working hours to Wednesday 11:00; the resolve deadline, counted around
+    the clock, moves by the 17 hours."""
+    case = watched(acknowledge_by=T0 + timedelta(hours=9), working_time=["acknowledge"])
+    ladder = LADDER.with_calendar(OFFICE)
+    asked = apply_update(case, ev.CustomerInfoRequested(case_id="c1", actor="a", at=T0 + timedelta(hours=8), question="Batch?"), ladder=ladder)
+    answered = apply_update(asked, ev.CustomerInfoReceived(case_id="c1", actor="a", at=T0 + timedelta(hours=25)), ladder=ladder)
+    assert answered.acknowledge_by == datetime(2026, 11, 25, 11, 0, tzinfo=UTC)
+    assert answered.resolve_by == T0 + timedelta(hours=48 + 17)
+    assert WatchedCase.from_json(answered.to_json()) == answered
+    # Without the calendar every deadline moves by the time the pause lasted.
+    plain = apply_update(apply_update(case, ev.CustomerInfoRequested(case_id="c1", actor="a", at=T0 + timedelta(hours=8), question="?"),
+                                      ladder=LADDER), ev.CustomerInfoReceived(case_id="c1", actor="a", at=T0 + timedelta(hours=25)), ladder=LADDER)
+    assert plain.acknowledge_by == T0 + timedelta(hours=9 + 17)
+
+
+def test_the_routed_deadlines_say_which_run_in_working_time():
+    routed = ev.ComplaintRouted(
+        case_id="c1", received_event_id="r1", validity=ev.Validity.VALID, category="quality", department="quality",
+        priority=ev.Priority.P2, confidence=0.9, rules_version="t", routed_at=T0,
+        deadlines=ev.Deadlines(acknowledge_by=T0 + timedelta(hours=4), resolve_by=T0 + timedelta(days=2), working_time=("acknowledge", "resolve")),
+    )
+    watchedcase = WatchedCase.from_routed(routed)
+    assert watchedcase is not None and watchedcase.working_time == ["acknowledge", "resolve"]

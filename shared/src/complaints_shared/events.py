@@ -204,6 +204,11 @@ class Deadlines(Contract):
     department_reply_by: datetime | None = Field(
         default=None, description="Departmental reply deadline (quality and packaging: 24 h)"
     )
+    working_time: tuple[Literal["acknowledge", "department_reply", "resolve"], ...] = Field(
+        default=(),
+        description="The deadlines counted in the business calendar's working time; the others run around the clock. "
+        "A pause (waiting on the customer) moves a working-time deadline by the working time it lasted.",
+    )
 
 
 class ComplaintRouted(Contract):

@@ -168,6 +168,9 @@ class WatchedCase:
     # departmental-reply and resolve clocks stand still meanwhile; when the customer answers,
     # their windows (start and deadline) move on by the pause.
     paused_since: datetime | None = None
+    # The deadlines routing counted in working time (the others run around the clock): a pause
+    # moves them by the working time it lasted, when the business calendar is configured.
+    working_time: list[str] = field(default_factory=list)
     # clock name → highest level already escalated to
     escalated: dict[str, str] = field(default_factory=dict)
     # clock name → the level whose escalation its recipient acknowledged: that clock climbs no further
@@ -207,7 +210,7 @@ class WatchedCase:
         return replace(
             self, department=routed.department, priority=routed.priority.value, acknowledge_by=routed.deadlines.acknowledge_by,
             resolve_by=routed.deadlines.resolve_by, department_reply_by=routed.deadlines.department_reply_by,
-            opened_at=routed.routed_at, tier=routed.customer_tier.value, routed=True,
+            opened_at=routed.routed_at, tier=routed.customer_tier.value, routed=True, working_time=list(routed.deadlines.working_time),
         )
 
     @classmethod
@@ -326,7 +329,7 @@ def apply_update(case: WatchedCase, update: ev.CaseUpdate, *, ladder: LadderConf
     if isinstance(update, ev.CustomerInfoRequested):
         return case if case.paused_since is not None else replace(case, paused_since=update.at)
     if isinstance(update, ev.CustomerFollowedUp | ev.CustomerInfoReceived):
-        return resumed(case, update.at)
+        return resumed(case, update.at, calendar=ladder.calendar)
     if isinstance(update, ev.CaseNoteAdded) and case.acknowledged:
         return replace(case, replied=True)
     if isinstance(update, ev.CaseReassigned):
@@ -334,18 +337,26 @@ def apply_update(case: WatchedCase, update: ev.CaseUpdate, *, ladder: LadderConf
     return case
 
 
-def resumed(case: WatchedCase, at: datetime) -> WatchedCase:
+def resumed(case: WatchedCase, at: datetime, *, calendar: BusinessCalendar | None = None) -> WatchedCase:
     """The case's clocks running again after waiting on the customer since `paused_since`:
-    the windows of acknowledge-by, departmental-reply-by and resolve-by move on by the pause."""
+    the windows of acknowledge-by, departmental-reply-by and resolve-by move on by the pause:
+    by the working time it lasted for a deadline routing counted in working time (with the
+    business calendar configured), else by the time it lasted."""
     if case.paused_since is None:
         return case
     pause = max(at - case.paused_since, timedelta(0))
+    worked = calendar.business_time_between(case.paused_since, at) if calendar is not None else None
 
-    def moved(moment: datetime | None) -> datetime | None:
-        return moment + pause if moment is not None else None
+    def moved(moment: datetime | None, clock: str) -> datetime | None:
+        if moment is None:
+            return None
+        if calendar is not None and worked is not None and clock in case.working_time:
+            return calendar.add_business_time(moment, worked) if worked else moment
+        return moment + pause
 
-    return replace(case, paused_since=None, opened_at=moved(case.opened_at), acknowledge_by=moved(case.acknowledge_by),
-                   department_reply_by=moved(case.department_reply_by), resolve_by=moved(case.resolve_by))
+    return replace(case, paused_since=None, opened_at=moved(case.opened_at, "acknowledge"),
+                   acknowledge_by=moved(case.acknowledge_by, "acknowledge"),
+                   department_reply_by=moved(case.department_reply_by, "department_reply"), resolve_by=moved(case.resolve_by, "resolve"))
 
 
 def escalation_id(case_id: str, deadline: str, level: str) -> str:

@@ -254,20 +254,28 @@ class DeadlinePolicy:
         _aware(received_at, "received_at")
         sla = self._sla(priority)
         rule, _ = self.rule_for(category)
-        ack = self._add(received_at, sla.acknowledge, sla.clock)
-        resolve = self._add(received_at, sla.resolve, sla.clock)
+
+        def due(spec: DeadlineSpec) -> tuple[datetime, Clock]:
+            # The moment and the clock it was counted on (the earliest spec wins, with its clock).
+            return self._add(received_at, spec, sla.clock), spec.clock or sla.clock
+
+        ack = due(sla.acknowledge)
+        resolve = due(sla.resolve)
         if rule.acknowledge is not None:
-            ack = min(ack, self._add(received_at, rule.acknowledge, sla.clock))
+            ack = min(ack, due(rule.acknowledge))
         if triage:
-            ack = min(ack, self._add(received_at, self.triage_acknowledge, sla.clock))
+            ack = min(ack, due(self.triage_acknowledge))
         if rule.resolve is not None:
-            resolve = min(resolve, self._add(received_at, rule.resolve, sla.clock))
+            resolve = min(resolve, due(rule.resolve))
         dept = None
         if rule.department_reply is not None:
-            dept = min(self._add(received_at, rule.department_reply, sla.clock), resolve)
+            dept = min(due(rule.department_reply), resolve)
         # Nothing is answered before it is acknowledged: acknowledge by the earliest deadline.
         ack = min(ack, resolve, dept or resolve)
-        deadlines = Deadlines(acknowledge_by=ack, resolve_by=resolve, department_reply_by=dept)
+        clocks = {"acknowledge": ack, "resolve": resolve} | ({"department_reply": dept} if dept else {})
+        working_time = tuple(name for name, (_at, clock) in clocks.items() if clock == "business")
+        deadlines = Deadlines(acknowledge_by=ack[0], resolve_by=resolve[0], department_reply_by=dept[0] if dept else None,
+                              working_time=working_time)
         key = (priority, category, triage)
         explanation = self._explanations.get(key)
         if explanation is None:
