@@ -106,6 +106,7 @@ class Sent:
     case_id: str | None = None
     attempts: int = 0
     last_error: str = ""
+    given_up: bool = False  # the client stopped trying (a 4xx, or its deadline)
 
 
 @dataclass
@@ -141,6 +142,7 @@ class Report:
     dead_letters_found: int
     dead_letters_missing: list[str]
     dead_letters_unexpected: list[str]
+    unacknowledged_reasons: dict[str, int] = field(default_factory=dict)  # the last answer each got, shortened
     faults: list[FaultRecord] = field(default_factory=list)
     exits: dict[str, list[int | None]] = field(default_factory=dict)
     seconds: float = 0.0
@@ -156,6 +158,7 @@ class Report:
     def table(self) -> str:
         rows = [
             ("sent", self.sent), ("acknowledged (2xx)", self.acknowledged), ("never acknowledged", self.unacknowledged),
+            *((f"  {reason}", n) for reason, n in sorted(self.unacknowledged_reasons.items())),
             ("archived", self.archived), ("routed", self.routed), ("lost", self.lost),
             ("  not archived", len(self.lost_archive)), ("  not routed", len(self.lost_routing)),
             ("duplicated", self.duplicated),
@@ -346,11 +349,16 @@ class Sender:
                         item.acknowledged_at = time.time()
                         return
                     item.last_error = f"{response.status_code} {response.text[:200]}"
-                    if response.status_code not in (429, 500, 502, 503, 504):
+                    # 409 with Retry-After: the same key is being recorded right now (an earlier
+                    # attempt this client gave up on): intake asks for a retry, as a client should.
+                    retry = response.status_code in (429, 500, 502, 503, 504) or "Retry-After" in response.headers
+                    if not retry:
+                        item.given_up = True
                         return  # a 4xx: retrying the same request cannot help
                 except httpx.HTTPError as exc:
                     item.last_error = repr(exc)[:200]
                 time.sleep(0.5)
+        item.given_up = True
 
     def _run(self) -> None:
         started = time.monotonic()
@@ -523,6 +531,7 @@ def reconcile(sender: Sender, snapshot: Snapshot, bad_places: list[str], now: da
         sent=sender.posted,
         acknowledged=len(acked),
         unacknowledged=sender.posted - len(acked),
+        unacknowledged_reasons=dict(Counter((s.last_error or "no answer yet")[:40] for s in sender.sent if s.case_id is None)),
         archived=sum(1 for c in cases if snapshot.received.get(c)),
         routed=sum(1 for c in cases if snapshot.routed.get(c)),
         lost=len(set(lost_archive) | set(lost_routing)),
@@ -592,7 +601,7 @@ def run(config: Config, *, say=print) -> Report:
         say(f"faults done; {sender.posted} of {config.complaints} posted, waiting for the rest")
         sender.done.wait()
         deadline = time.monotonic() + config.ack_deadline_seconds + 15
-        while any(s.acknowledged_at is None and not s.last_error.startswith("4") for s in sender.sent):
+        while any(s.acknowledged_at is None and not s.given_up for s in sender.sent):
             if time.monotonic() > deadline:
                 break
             time.sleep(0.5)  # the posting threads retry until acknowledged or their own deadline
