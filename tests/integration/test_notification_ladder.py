@@ -482,17 +482,24 @@ def noon_zone(moment: datetime) -> tuple[str, datetime]:
     return ("Etc/GMT" if offset == 0 else f"Etc/GMT{-offset:+d}"), moment + timedelta(hours=offset)
 
 
+def digest_env(backend_env: dict[str, str], tmp_path, smtp_port: int, *, in_seconds: int, **settings: str) -> tuple[dict[str, str], datetime]:
+    """A worker's environment with the daily digest `in_seconds` from now (local time of a zone
+    where it is about noon), e-mailed to the SMTP sink; and the digest's time."""
+    digest_time = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=in_seconds)
+    zone, local = noon_zone(digest_time)
+    env = worker_env(backend_env, tmp_path, NOTIFICATION_CHANNELS='["email"]', NOTIFICATION_SMTP_PORT=str(smtp_port),
+                     NOTIFICATION_DEFAULT_ADDRESS="desk@corp.example", NOTIFICATION_DIGEST_AT=f"{local:%H:%M:%S}",
+                     NOTIFICATION_DIGEST_TIMEZONE=zone, **settings)
+    return env, digest_time
+
+
 async def test_a_daily_digest_per_department_goes_out_at_its_time_once_across_a_restart(backend_env, tmp_path, smtp_sink):
     smtp_port, inbox = smtp_sink
     settings = ServiceSettings(**backend_env)
     await kafka.ensure_topics(settings)
-    digest_time = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=25)
-    zone, local = noon_zone(digest_time)
-    env = worker_env(backend_env, tmp_path, NOTIFICATION_CHANNELS='["email"]', NOTIFICATION_SMTP_PORT=str(smtp_port),
-                     NOTIFICATION_DEFAULT_ADDRESS="desk@corp.example", NOTIFICATION_DIGEST_AT=f"{local:%H:%M:%S}",
-                     NOTIFICATION_DIGEST_TIMEZONE=zone,
-                     NOTIFICATION_ROLE_ADDRESSES=json.dumps({"department:packaging": "packaging@corp.example",
-                                                             "department:quality": "quality@corp.example"}))
+    env, digest_time = digest_env(backend_env, tmp_path, smtp_port, in_seconds=40,
+                                  NOTIFICATION_ROLE_ADDRESSES=json.dumps({"department:packaging": "packaging@corp.example",
+                                                                          "department:quality": "quality@corp.example"}))
     worker = await start_notification(env, tmp_path)
     topics = Topics(settings)
     await topics.consumer.start()
@@ -539,11 +546,7 @@ async def test_two_workers_escalate_each_case_once_and_send_one_digest_per_depar
     smtp_port, inbox = smtp_sink
     settings = ServiceSettings(**backend_env)
     await kafka.ensure_topics(settings)
-    digest_time = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=100)
-    zone, local = noon_zone(digest_time)
-    env = worker_env(backend_env, tmp_path, NOTIFICATION_CHANNELS='["email"]', NOTIFICATION_SMTP_PORT=str(smtp_port),
-                     NOTIFICATION_DEFAULT_ADDRESS="desk@corp.example", NOTIFICATION_DIGEST_AT=f"{local:%H:%M:%S}",
-                     NOTIFICATION_DIGEST_TIMEZONE=zone)
+    env, digest_time = digest_env(backend_env, tmp_path, smtp_port, in_seconds=100)
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     first = await start_notification(env, tmp_path / "a")
