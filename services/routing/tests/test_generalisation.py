@@ -1,0 +1,69 @@
+"""Evidence that carries across industries (issue 12, third round, rules 2026.12.04-4).
+
+`data/unseen_industries_blind3.jsonl` (40 complaints, 10 per language, from trades in no other
+set: dry cleaning, opticians, bicycles, jewellery, fitters, pest control, florists, camping gear,
+shoe repair, photo studios) was written and committed before any change of this round and scored
+first with rules 2026.12.04-3: department 33/40, category 33/40, priority 38/40, P1 3/4, one false
+P1. The lexicon terms added after it say what happened (came back shrunk, came off, nobody came,
+waiting for a part, taken twice, pictured) rather than naming a trade, so the other checks here use
+other trades' nouns; each of them was wrong with rules 2026.12.04-3 (seen failing).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from routing.domain.classification import Classifier
+from routing.evaluation.metrics import classify_record, read_jsonl
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def clf() -> Classifier:
+    return Classifier.from_config()
+
+
+def test_third_blind_set_of_unseen_industries(clf):
+    records = read_jsonl([DATA / "unseen_industries_blind3.jsonl"])
+    assert len(records) == 40 and {r["language"] for r in records} == {"en", "ko", "zh-Hans", "zh-Hant"}
+    decisions = [(r, classify_record(clf, r)) for r in records]
+    department = sum((c.best_guess_department or c.department) == r["expected"]["department"] for r, c in decisions)
+    category = sum(c.category == r["expected"]["category"] for r, c in decisions)
+    hazards = [(r, c) for r, c in decisions if r["expected"]["priority"] == "P1"]
+    assert [r["id"] for r, c in hazards if c.priority != "P1"] == []
+    assert [r["id"] for r, c in decisions if r["expected"]["priority"] != "P1" and c.priority == "P1"] == []
+    assert all(c.motive == "safety_care" for _r, c in hazards)
+    assert department >= 39 and category >= 39  # 40 and 40 with 2026.12.04-4 (33 and 33 at first run)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "department"),
+    [
+        # an installation visit that never happened is a delivery failure, not a repair
+        ("en", "Your engineers were booked to fit our new boiler on the 12th. Nobody came and nobody rang.", "logistics"),
+        # a part that came off, a zip fraying: a defect, whatever the product
+        ("en", "The suitcase handle came off the first time I used it and the zip is already fraying.", "quality"),
+        # `charge*` matched "charger": a phone that won't charge is not a billing complaint
+        ("en", "My new phone won't charge at all and the charger gets no response.", "quality"),
+        # what the page pictured against what came: a description that does not match
+        ("en", "The sofa on your website was pictured in dark green velvet; what came was a pale grey fabric, nothing like the photo.", "marketing"),
+        # came back shrunk and blotchy after a service: a quality complaint (Mandarin and Cantonese)
+        ("zh-Hans", "送洗的羽绒服拿回来缩水了，还发花，送洗前是好好的。", "quality"),
+        ("zh-Hant", "件大褸送去乾洗，攞返嚟縮到細咗一個碼，袖口仲甩咗線。", "quality"),
+    ],
+)
+def test_what_happened_decides_the_department_in_any_trade(clf, language, text, department):
+    c = clf.classify(text=text, language=language, channel="web")
+    assert (c.best_guess_department or c.department) == department
+
+
+def test_a_bulging_gas_canister_by_a_child_is_p1(clf):
+    c = clf.classify(text="露營用的卡式爐用到一半，瓦斯罐那邊變得非常燙，罐身還鼓了起來，旁邊就是小孩。", language="zh-Hant", channel="phone")
+    assert c.priority == "P1" and c.motive == "safety_care"
+
+
+def test_a_glasses_nose_pad_that_came_off_is_not_a_structural_failure(clf):
+    c = clf.classify(text="안경 맞춘 지 열흘 만에 코받침이 떨어져 나가고 렌즈 가장자리에 금이 갔어요.", language="ko", channel="sms")
+    assert c.priority != "P1"
