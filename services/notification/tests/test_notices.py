@@ -19,7 +19,7 @@ def test_every_customer_notice_has_its_own_file_per_language_naming_the_case(tem
 
 
 def test_a_language_without_a_file_falls_back_to_english_and_an_unknown_notice_to_the_generic_one():
-    assert Notice(case_id="c", recipient_role="supervisor:quality", template="approval_request", language="ko",
+    assert Notice(case_id="c", recipient_role="supervisor:quality", template="approval_request", language="fr",
                   fields={"priority": "P2"}).subject() == "[P2] Approve or reject the remedy: case c"
     assert Notice(case_id="c", recipient_role="department:quality", template="case_assigned",
                   fields={"priority": "P2"}).subject() == "[P2] case assigned: case c"

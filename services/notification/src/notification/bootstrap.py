@@ -70,7 +70,7 @@ def bootstrap(
     senders = handlers.Senders(
         build_notifiers(settings) if notifiers is None else notifiers,
         lambda data, event_id: publisher.publish(data, event_id),  # attached to the event in hand
-        retry, settings.case_link,
+        retry, settings.case_link, settings.staff_language, settings.staff_languages,
     )
     agents = register(app, settings, publisher=publisher, senders=senders, ladder=ladder, clock=clock)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, MutableMapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -106,6 +106,12 @@ class Senders:
     publish: Publish
     retry: RetryPolicy = RetryPolicy()
     case_link: str = "{case_id}"
+    # The language of staff notices about a department's cases (NOTIFICATION_STAFF_LANGUAGE(S)).
+    staff_language: str = "en"
+    staff_languages: Mapping[str, str] = field(default_factory=dict)
+
+    def staff_language_of(self, department: str) -> str:
+        return self.staff_languages.get(department, self.staff_language)
 
     def staff(self) -> list[Notifier]:
         return [notifier for notifier in self.notifiers if notifier.medium in STAFF_MEDIA]
@@ -159,7 +165,8 @@ async def notify(
     notifiers: Sequence[Notifier] | None = None,
 ) -> WatchedCase:
     """Send one staff notice through every staff medium; failed deliveries are kept on the case."""
-    notice = Notice(case_id=case.case_id, recipient_role=role, template=template, fields=fields)
+    notice = Notice(case_id=case.case_id, recipient_role=role, template=template, fields=fields,
+                    language=senders.staff_language_of(case.department))
     for notifier in senders.staff() if notifiers is None else notifiers:
         case = await _send(case, notice, notifier, senders=senders, trigger_event_id=trigger_event_id, now=now)
     return case
@@ -434,7 +441,7 @@ async def send_digest(work: DueWork, *, watch: Watch, senders: Senders) -> bool:
         return False
     fields = {"department": department, "day": day} | {name: str(n) for name, n in (work.counts or {}).items()}
     notice = Notice(case_id=f"digest-{department}-{day}", recipient_role=f"department:{department}", template="digest", fields=fields,
-                    notice_id=work.work_id)
+                    language=senders.staff_language_of(department), notice_id=work.work_id)
     for notifier in senders.staff():
         try:
             await notifier.send(notice)

@@ -3,8 +3,9 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from complaints_shared.events import Language
 from complaints_shared.settings import ServiceSettings
-from pydantic import SecretStr, model_validator
+from pydantic import SecretStr, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from .domain.ladder import DEFAULT_LADDER_FILE
@@ -51,6 +52,11 @@ class NotificationSettings(ServiceSettings):
     sms_account: str | None = None
     sms_token: SecretStr | None = None
     sms_from: str = "complaints"
+    # The language of staff notices (escalations, approval requests, digests, ...): the company's,
+    # not the customer's, whose notices follow their complaint. One of en, zh-Hans, zh-Hant, ko;
+    # staff_languages overrides it per department ('{"logistics": "ko"}').
+    staff_language: str = Language.EN.value
+    staff_languages: dict[str, str] = {}
     # Where staff open a case (approval requests, escalations): {case_id} is filled in.
     case_link: str = "http://127.0.0.1:8000/v1/cases/{case_id}"
 
@@ -60,6 +66,16 @@ class NotificationSettings(ServiceSettings):
     retry_first_seconds: float = 30.0
     retry_max_seconds: float = 900.0
     give_up_after_hours: float = 48.0
+
+    @field_validator("staff_language")
+    @classmethod
+    def _staff_language(cls, value: str) -> str:
+        return _language("NOTIFICATION_STAFF_LANGUAGE", value)
+
+    @field_validator("staff_languages")
+    @classmethod
+    def _staff_languages(cls, value: dict[str, str]) -> dict[str, str]:
+        return {department: _language(f"NOTIFICATION_STAFF_LANGUAGES[{department!r}]", language) for department, language in value.items()}
 
     @model_validator(mode="after")
     def _digest_time(self) -> "NotificationSettings":
@@ -89,3 +105,11 @@ class NotificationSettings(ServiceSettings):
     @property
     def message_id_domain(self) -> str:
         return self.mail_domain or self.mail_from.rpartition("@")[2] or "localhost"
+
+
+def _language(variable: str, value: str) -> str:
+    """The language tag as the templates spell it (zh-hans → zh-Hans); an unknown one is refused."""
+    known = {language.value.casefold(): language.value for language in Language}
+    if (tag := known.get(value.strip().casefold())) is None:
+        raise ValueError(f"{variable}: {value!r} is not one of {', '.join(known.values())}")
+    return tag

@@ -1,7 +1,10 @@
 """Notice texts: Jinja2 files under notification/templates/, one per notice and language
 (`acknowledgement.zh-Hans.j2`), each with a `subject` and a `body` block and, for notices a
 customer may get by text message, an `sms` block. A language without its own file falls back to
-English; a notice without a file of its own uses `escalated` (for escalated_*) or `generic`."""
+English; a notice without a file of its own uses `escalated` (for escalated_*) or `generic`, in
+the language if it has one. Staff notices come in the staff's language (NOTIFICATION_STAFF_LANGUAGE),
+a customer's in their complaint's. Labels the templates of a language share (deadlines, rungs,
+departments) are in `_labels.<language>.j2`."""
 
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ def environment() -> jinja2.Environment:
 
 def _template(name: str, language: str) -> jinja2.Template:
     family = "escalated" if name.startswith("escalated_") else "generic"
-    candidates = [f"{name}.{language}.j2", f"{name}.{DEFAULT_LANGUAGE}.j2", f"{family}.{DEFAULT_LANGUAGE}.j2"]
+    candidates = [f"{name}.{language}.j2", f"{name}.{DEFAULT_LANGUAGE}.j2", f"{family}.{language}.j2", f"{family}.{DEFAULT_LANGUAGE}.j2"]
     return environment().select_template(candidates)
 
 
