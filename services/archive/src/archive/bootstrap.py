@@ -35,8 +35,11 @@ class Archive:
         self.client = mongo.make_client(settings)
         self.repository = CaseRepository(mongo.database(self.client, settings), read_timeout=settings.read_timeout_seconds,
                                          attachments_bucket=settings.attachments_bucket,
-                                         letter_jobs_collection=settings.letter_jobs_collection)
+                                         letter_jobs_collection=settings.letter_jobs_collection,
+                                         rollup_recovery_after=settings.rollup_recovery_after_seconds)
         await self.repository.ensure_indexes()
+        # Roll-up deltas a writer that died left pending (old enough to be sure it stopped).
+        await self.repository.recover_stale_rollups()
         producer = kafka.make_producer(settings)
         await producer.start()
         publisher = kafka.EventPublisher(producer, topic_prefix=settings.topic_prefix, source="/services/archive")
@@ -46,7 +49,7 @@ class Archive:
         await consumer.start()
         loop = BatchConsumerLoop(
             consumer, self.repository, publisher, name=group, prefix=settings.topic_prefix,
-            max_batch=settings.max_batch,
+            max_batch=settings.max_batch, recover_every=settings.rollup_recovery_after_seconds / 2,
         )
         self.loop = loop
         loop.start()

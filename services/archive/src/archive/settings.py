@@ -17,6 +17,10 @@ class ArchiveSettings(ServiceSettings):
     read_timeout_seconds: float = Field(
         2.0, gt=0, description="Each read API request's whole store time; past it the API answers 503 (the consumer waits longer)"
     )
+    rollup_recovery_after_seconds: float = Field(
+        60.0, gt=0, description="Roll-up deltas a batch left pending (it stopped between writing its cases and the roll-ups) "
+                                "are applied by any archive process once this old; a batch taking half this long leaves "
+                                "them to that. Far beyond a batch's time")
     attachments_bucket: str = Field("attachments", description="Intake's GridFS bucket of attachments and letter scans (erasure deletes from it)")
     letter_jobs_collection: str = Field(
         "intake_letter_jobs", description="Intake's letter OCR jobs (INTAKE_LETTER_JOBS_COLLECTION; erasure deletes from it)")

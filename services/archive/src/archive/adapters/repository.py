@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import logging
+import time
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bson import ObjectId
@@ -33,6 +35,7 @@ from ..domain.cases import case_id_of, customer_key, merge_timeline, project, ti
 from ..domain.erasure import attachment_references, erase_case
 from ..domain.listing import CaseFilter, Position
 
+log = logging.getLogger(__name__)
 DUPLICATE_KEY = 11000
 # Where intake keeps the files customers send (GridFS, references "gridfs:<id>") and its letters
 # waiting for OCR (one document per case, holding the letter's form fields): in the same database.
@@ -53,6 +56,18 @@ ROLLUP_PREFIXES = (
 )
 ROLLUP_COLLECTIONS = tuple(name for _, name in ROLLUP_PREFIXES)
 
+# Roll-ups exactly once across crashes. A case is written together with its pending roll-up
+# delta (one atomic replace), the batch's summed deltas are added to each bucket at most once
+# (the bucket remembers the last APPLIED_BATCHES_KEPT batch ids that moved it), then the pending
+# deltas are cleared. A batch that stopped anywhere in between leaves pending deltas behind;
+# they are applied again, guarded by the same batch id, by this process's next batch, or by any
+# process once older than `rollup_recovery_after` (start-up, the consumer's sweep, a later
+# batch touching the case). A batch older than that at the point of applying leaves it to them.
+PENDING = "rollup_pending"
+APPLIED = "applied"
+APPLIED_BATCHES_KEPT = 256
+ROLLUP_RECOVERY_AFTER = 60.0  # seconds; far beyond a batch's time, which is seconds at most
+
 
 def case_write_guard(case_id: str, version: int | None) -> dict[str, Any]:
     """What a case write matches: the case as it was read (no document yet: `version` None)."""
@@ -67,6 +82,16 @@ CASE_WRITE_GUARD_INDEX = [("_id", ASCENDING), ("version", ASCENDING)]
 
 class CaseWriteConflict(RuntimeError):
     """Cases kept changing under this writer; the batch is retried (nothing was committed)."""
+
+
+class RollUpsLeftToRecovery(CaseWriteConflict):
+    """The batch took so long that another process may already recover its pending roll-ups:
+    it leaves them to recovery (this process's retry of the batch applies them at once)."""
+
+
+def new_batch_id() -> str:
+    # 96 random bits: two batches sharing an id among a bucket's last few hundred is never.
+    return uuid.uuid4().hex[:24]
 
 
 @dataclass(frozen=True)
@@ -117,7 +142,7 @@ async def insert_new(collection: AsyncCollection, documents: Sequence[dict[str, 
 class CaseRepository:
     def __init__(
         self, db: AsyncDatabase, *, read_timeout: float | None = None, attachments_bucket: str = ATTACHMENTS_BUCKET,
-        letter_jobs_collection: str = LETTER_JOBS_COLLECTION,
+        letter_jobs_collection: str = LETTER_JOBS_COLLECTION, rollup_recovery_after: float = ROLLUP_RECOVERY_AFTER,
     ) -> None:
         """`read_timeout` bounds each read the API makes (the writes keep the client's timeouts).
         The bucket and the letter jobs are intake's: the archive only deletes from them (erasure)."""
@@ -125,6 +150,10 @@ class CaseRepository:
         self.attachments = AsyncGridFSBucket(db, bucket_name=attachments_bucket)
         self.letter_jobs = db[letter_jobs_collection]
         self.read_timeout = read_timeout
+        self.rollup_recovery_after = rollup_recovery_after
+        # Batches of this process that stopped after writing cases and before clearing their
+        # pending roll-ups: over for sure (the call raised), so recovered by the next batch.
+        self.unfinished_batches: set[str] = set()
         self.cases = db["cases"]
         self.events = db["events"]
         self.raw_inbound = db["raw_inbound"]
@@ -141,6 +170,8 @@ class CaseRepository:
         await self.cases.create_index([("priority", ASCENDING)])
         await self.cases.create_index([("listed_at", DESCENDING), ("_id", DESCENDING)])
         await self.cases.create_index([("customer_keys", ASCENDING)])
+        await self.cases.create_index([(f"{PENDING}.batch", ASCENDING)])
+        await self.cases.create_index([(f"{PENDING}.at", ASCENDING)])
         await self.cause_rollups.create_index([("day", ASCENDING)])
         await self.rollup_summaries.create_index([("level", ASCENDING), ("period", ASCENDING)])
         await self.cause_summaries.create_index([("level", ASCENDING), ("period", ASCENDING)])
@@ -153,7 +184,10 @@ class CaseRepository:
     async def store_batch(self, events: Sequence[ev.Event], raws: Sequence[RawRecord] = ()) -> int:
         """Store a batch: raw records and events in the log, each case refolded once, the roll-ups
         moved by the difference. Idempotent on event ids and raw record places; answers how many
-        events were new to the log. Safe to repeat after a failure anywhere in it."""
+        events were new to the log. Safe to repeat after a failure anywhere in it: the roll-ups
+        move exactly once (see PENDING)."""
+        if self.unfinished_batches:
+            await self.recover_batches(set(self.unfinished_batches))
         await insert_new(self.raw_inbound, [raw.document() for raw in raws])
         by_case: dict[str, list[dict[str, Any]]] = {}
         caseless: list[dict[str, Any]] = []
@@ -164,11 +198,54 @@ class CaseRepository:
             else:
                 by_case.setdefault(case_id, []).append(timeline_entry(event))
         fresh = await insert_new(self.events, caseless)
-        added, deltas, erased_files = await self._fold_cases(by_case)
-        await self._roll_up(deltas)
-        if erased_files:
-            await self._delete_attachments(erased_files)
-        return fresh + added
+        batch, started = new_batch_id(), time.monotonic()
+        self.unfinished_batches.add(batch)
+        folded = await self._fold_cases(by_case, batch=batch)
+        if time.monotonic() - started > self.rollup_recovery_after / 2:
+            raise RollUpsLeftToRecovery(f"the batch took over {self.rollup_recovery_after / 2:g} s")
+        await self._roll_up(folded.deltas, batch=batch)
+        await self._clear_pending(batch, folded.written)
+        self.unfinished_batches.discard(batch)
+        if folded.stale_batches:
+            await self.recover_batches(folded.stale_batches)
+        if folded.erased_files:
+            await self._delete_attachments(folded.erased_files)
+        return fresh + folded.added
+
+    async def recover_batches(self, batches: set[str]) -> None:
+        """Apply the pending roll-up deltas of batches that stopped part-way (each at most once
+        per bucket, whatever part of it was applied before), then clear them. Only for batches
+        that are over: a batch still writing cases would have part of its deltas applied twice."""
+        for batch in sorted(batches):
+            deltas: dict[str, dict[str, Any]] = {}
+            written = []
+            async for case in self.cases.find({f"{PENDING}.batch": batch}, {PENDING: 1}):
+                written.append(case["_id"])
+                for entry in case[PENDING]:
+                    if entry["batch"] == batch:
+                        ind.add_difference(deltas, entry.get("before"), entry.get("after"))
+            if written:
+                log.info("recovering the roll-ups of an unfinished batch", extra={"batch": batch, "cases": len(written)})
+                await self._roll_up(deltas, batch=batch)
+                await self._clear_pending(batch, written)
+            self.unfinished_batches.discard(batch)
+
+    async def recover_stale_rollups(self, *, older_than: float | None = None) -> int:
+        """Recover every batch whose pending roll-up deltas are older than `older_than` seconds
+        (default: `rollup_recovery_after`), and this process's own unfinished ones; answers how
+        many batches. At start-up and now and then (a writer that died leaves them behind)."""
+        cutoff = ev.utcnow() - timedelta(seconds=self.rollup_recovery_after if older_than is None else older_than)
+        stale = set(self.unfinished_batches)
+        async for case in self.cases.find({f"{PENDING}.at": {"$lte": cutoff}}, {PENDING: 1}):
+            stale.update(entry["batch"] for entry in case[PENDING] if entry["at"] <= cutoff)
+        await self.recover_batches(stale)
+        return len(stale)
+
+    async def _clear_pending(self, batch: str, case_ids: Sequence[str]) -> None:
+        # By _id alone (the local store uses no index for a query on more fields); the version is
+        # left as it is: clearing changes nothing a reader or the next writer relies on.
+        if case_ids:
+            await self.cases.update_many({"_id": {"$in": list(case_ids)}}, {"$pull": {PENDING: {"batch": batch}}})
 
     async def store_event(self, event: ev.Event) -> bool:
         """Store one event (see `store_batch`); False when it had been stored before."""
@@ -178,22 +255,21 @@ class CaseRepository:
         """Keep a raw inbound record as the adapter sent it (it need not be an event)."""
         return await insert_new(self.raw_inbound, [RawRecord(topic, partition, offset, key, value, timestamp_ms).document()]) == 1
 
-    async def _fold_cases(self, by_case: dict[str, list[dict[str, Any]]]) -> tuple[int, dict[str, dict[str, Any]], set[str]]:
-        """Fold the fresh entries into their cases; answer how many entries were new, the
-        roll-up differences of the cases written, and the files fresh entries of erased cases
-        refer to (to be deleted).
+    async def _fold_cases(self, by_case: dict[str, list[dict[str, Any]]], *, batch: str) -> Folded:
+        """Fold the fresh entries into their cases, each written with its roll-up difference
+        pending under `batch` (besides the ones still pending from earlier batches); answer what
+        was written (see Folded).
 
         Each case is replaced only if its version is still the one read (another archive process
         may own another topic's partition of the same case); the cases that lost the race are
         read and folded again.
         """
-        deltas: dict[str, dict[str, Any]] = {}
-        new_entries = 0
-        erased_files: set[str] = set()
+        folded = Folded()
+        stale_before = ev.utcnow() - timedelta(seconds=self.rollup_recovery_after)
         pending = by_case
         for _round in range(WRITE_ROUNDS):
             if not pending:
-                return new_entries, deltas, erased_files
+                return folded
             stored = {doc["_id"]: doc async for doc in self.cases.find({"_id": {"$in": list(pending)}})}
             writes: list[tuple[str, ReplaceOne, Any, Any, int]] = []
             for case_id, fresh in pending.items():
@@ -203,6 +279,10 @@ class CaseRepository:
                     continue  # a redelivery: nothing changes
                 case = project(case_id, timeline)
                 case["rolled_up"] = ind.contribution(case)
+                earlier = list(before.get(PENDING, ()))
+                folded.stale_batches.update(entry["batch"] for entry in earlier if entry["at"] <= stale_before)
+                case[PENDING] = [*earlier, {"batch": batch, "at": now_pending(), "before": before.get("rolled_up"),
+                                            "after": case["rolled_up"]}]
                 # When the archive wrote the case first and last (the only fields a rebuild does
                 # not reproduce; the fault harness measures archiving delays by created_at).
                 now = ev.utcnow()
@@ -211,42 +291,56 @@ class CaseRepository:
                     # An erased case stays erased: its stored entries were erased, a fresh one is
                     # erased as it arrives (a redelivered complaint is known by id and ignored).
                     case = erase_case(case, at=before["erased_at"]) | {"version": case["version"]}
-                    erased_files.update(*(attachment_references(entry) for entry in fresh))
+                    folded.erased_files.update(*(attachment_references(entry) for entry in fresh))
                 # A new case matches no document and is inserted; a case written meanwhile by
                 # another process no longer matches its old version, and the upsert's insert then
                 # collides on _id: that is the conflict signal.
                 guard = case_write_guard(case_id, before.get("version"))
                 writes.append((case_id, ReplaceOne(guard, case, upsert=True), before.get("rolled_up"), case["rolled_up"], added))
             lost = await _bulk(self.cases, [write for _, write, *_ in writes])
-            for index, (_case_id, _write, rolled_before, rolled_after, added) in enumerate(writes):
+            for index, (case_id, _write, rolled_before, rolled_after, added) in enumerate(writes):
                 if index not in lost:
-                    ind.add_difference(deltas, rolled_before, rolled_after)
-                    new_entries += added
+                    ind.add_difference(folded.deltas, rolled_before, rolled_after)
+                    folded.added += added
+                    folded.written.append(case_id)
             pending = {writes[index][0]: pending[writes[index][0]] for index in lost}
         if pending:
             raise CaseWriteConflict(f"{len(pending)} cases kept changing during {WRITE_ROUNDS} rounds")
-        return new_entries, deltas, erased_files
+        return folded
 
-    async def _roll_up(self, deltas: dict[str, dict[str, Any]]) -> None:
-        by_collection: dict[str, list[UpdateOne]] = {name: [] for name in ROLLUP_COLLECTIONS}
+    async def _roll_up(self, deltas: dict[str, dict[str, Any]], *, batch: str) -> None:
+        """Add the batch's deltas to its buckets, each bucket at most once: a bucket that holds
+        the batch id among its last APPLIED_BATCHES_KEPT has had them (an earlier attempt)."""
+        by_collection: dict[str, dict[str, UpdateOne]] = {name: {} for name in ROLLUP_COLLECTIONS}
         for bucket_id, bucket in deltas.items():
             if not (inc := ind.nonzero(bucket["inc"])):
                 continue
             prefix, name = next((p, n) for p, n in ROLLUP_PREFIXES if bucket_id.startswith(p))
             key = bucket["key"]
-            by_collection[name].append(UpdateOne(
-                {"_id": bucket_id.removeprefix(prefix)},
-                {"$inc": inc, "$setOnInsert": key | {"month": key.get("month") or key["day"][:7]}},
+            stored_id = bucket_id.removeprefix(prefix)
+            by_collection[name][stored_id] = UpdateOne(
+                {"_id": stored_id, APPLIED: {"$ne": batch}},
+                {"$inc": inc, "$setOnInsert": key | {"month": key.get("month") or key["day"][:7]},
+                 "$push": {APPLIED: {"$each": [batch], "$slice": -APPLIED_BATCHES_KEPT}}},
                 upsert=True,
-            ))
+            )
         for name, writes in by_collection.items():
-            await self._upsert_buckets(self.db[name], writes)
+            await self._upsert_buckets(self.db[name], writes, batch=batch)
 
-    async def _upsert_buckets(self, collection: AsyncCollection, writes: list[UpdateOne]) -> None:
+    async def _upsert_buckets(self, collection: AsyncCollection, writes: dict[str, UpdateOne], *, batch: str) -> None:
         for _attempt in range(3):
-            lost = await _bulk(collection, writes)
-            # Two upserts of a new bucket at once: one inserts, the other collides; again, it updates.
-            writes = [writes[index] for index in sorted(lost)]
+            bucket_ids = list(writes)
+            lost = await _bulk(collection, list(writes.values()))
+            if not lost:
+                return
+            # An upsert collides when its bucket holds the batch already (the filter then matches
+            # nothing, and the insert finds the _id taken: applied before), or when two upserts of
+            # a new bucket ran at once (one inserted; again, the other updates).
+            lost_ids = [bucket_ids[index] for index in sorted(lost)]
+            # Read by _id alone and looked at here: the local store uses no index for more fields.
+            had_it = {doc["_id"] async for doc in collection.find({"_id": {"$in": lost_ids}}, {APPLIED: 1})
+                      if batch in doc.get(APPLIED, ())}
+            writes = {bucket_id: writes[bucket_id] for bucket_id in lost_ids if bucket_id not in had_it}
             if not writes:
                 return
         raise CaseWriteConflict("roll-up buckets kept colliding")
@@ -271,7 +365,7 @@ class CaseRepository:
                 {"listed_at": after.listed_at, "_id": {"$lt": after.case_id}},
             ]})
         query: dict[str, Any] = {"$and": clauses} if clauses else {}
-        hidden = {"timeline": 0, "text": 0, "contact": 0, "rolled_up": 0, "search_text": 0, "customer_keys": 0}
+        hidden = {"timeline": 0, "text": 0, "contact": 0, "rolled_up": 0, PENDING: 0, "search_text": 0, "customer_keys": 0}
         cursor = self.cases.find(query, hidden).sort([("listed_at", DESCENDING), ("_id", DESCENDING)])
         with time_limit(self.read_timeout):
             return await cursor.skip(skip).limit(limit).to_list(length=limit)
@@ -478,6 +572,26 @@ class CaseRepository:
             "by_priority": {_key(row["_id"]): _rates(row) for row in facets["by_priority"]},
             "by_status": {_key(row["_id"]): row["n"] for row in by_status},
         }
+
+
+@dataclass
+class Folded:
+    """What folding a batch into its cases wrote: how many entries were new, the roll-up
+    differences of the cases written (pending on them under the batch id), which cases, the
+    earlier batches seen pending long enough to be recovered, and the files fresh entries of
+    erased cases refer to (to be deleted)."""
+
+    added: int = 0
+    deltas: dict[str, dict[str, Any]] = field(default_factory=dict)
+    written: list[str] = field(default_factory=list)
+    stale_batches: set[str] = field(default_factory=set)
+    erased_files: set[str] = field(default_factory=set)
+
+
+def now_pending() -> datetime:
+    # Whole milliseconds, as the store keeps them: the recovery cut-off compares stored times.
+    now = ev.utcnow()
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
 async def _bulk(collection: AsyncCollection, writes: list[Any]) -> set[int]:

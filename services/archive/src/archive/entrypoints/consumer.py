@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass, field
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
@@ -70,19 +71,33 @@ class BatchConsumerLoop(kafka.ManagedLoop):
     prefix: str = ""
     max_batch: int = 2000
     retry_wait_max: float = 10.0
+    recover_every: float = 30.0  # seconds between sweeps for roll-ups a dead writer left pending
     processed: int = 0
     dead_lettered: int = 0
     _stopping: bool = False
     _task: asyncio.Task | None = None
 
     async def run(self) -> None:
+        recovered_at = time.monotonic()
         while not self._stopping:
+            if time.monotonic() - recovered_at >= self.recover_every:
+                await self._recover_stale_rollups()
+                recovered_at = time.monotonic()
             batches = await self.consumer.getmany(timeout_ms=500, max_records=self.max_batch)
             records = [record for partition_records in batches.values() for record in partition_records]
             if not records:
                 continue
             await self._store_retrying(records)
             await self._commit_offsets({tp: partition_records[-1].offset + 1 for tp, partition_records in batches.items() if partition_records})
+
+    async def _recover_stale_rollups(self) -> None:
+        try:
+            await self.store.recover_stale_rollups()
+        except Exception as exc:
+            if not is_transient(exc):
+                raise
+            # The store is away: the next sweep, or the next batch to fail over it, tries again.
+            log.warning("roll-up recovery postponed", extra={"consumer": self.name, "error": type(exc).__name__})
 
     async def _store_retrying(self, records: list[ConsumerRecord]) -> None:
         async for attempt in self._retrying("the batch"):
