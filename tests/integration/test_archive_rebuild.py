@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from aiokafka import TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
-from archive.adapters.repository import APPLIED, CaseRepository
+from archive.adapters.repository import APPLIED, PENDING, CaseRepository
 from archive.bootstrap import Archive
 from archive.domain.indicators import SUMMED
 from archive.entrypoints.consumer import ARCHIVED_TOPICS
@@ -69,8 +69,9 @@ async def contents(repository: CaseRepository) -> dict[str, list[dict]]:
     found = {}
     for name in ("cases", "events", "raw_inbound", "rollups", "rollup_summaries", "cause_rollups", "cause_summaries"):
         # When the archive wrote a case is the one thing a rebuild does not reproduce.
-        # Nor which batches moved a roll-up bucket (the ids guarding against applying one twice).
-        hidden = {"created_at": 0, "updated_at": 0} | ({} if name in ("cases", "events", "raw_inbound") else {APPLIED: 0})
+        # Nor which batches moved a roll-up bucket or a case (the ids guarding against applying
+        # a roll-up delta twice).
+        hidden = {"created_at": 0, "updated_at": 0} | {"cases": {PENDING: 0}, "events": {}, "raw_inbound": {}}.get(name, {APPLIED: 0})
         documents = await repository.db[name].find({}, hidden).sort("_id", 1).to_list(None)
         if name not in ("cases", "events", "raw_inbound"):
             # A count every case left is a zero, or absent (a bucket all cases left: none).

@@ -10,8 +10,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from archive.adapters.repository import APPLIED, PENDING, ROLLUP_COLLECTIONS, CaseRepository
+from archive.adapters.repository import APPLIED, ROLLUP_COLLECTIONS, CaseRepository
+from archive.bootstrap import Archive
 from archive.domain.indicators import SUMMED
+from archive.settings import ArchiveSettings
 from complaints_shared import events as ev
 
 pytestmark = pytest.mark.integration
@@ -59,23 +61,26 @@ async def indicators(repository: CaseRepository) -> list[dict]:
             for group_by in ("department", "category", "channel", "day") for summaries in (True, False)]
 
 
-@pytest.fixture
-async def rebuilt(repository):
-    """The scenario stored once, into an empty database of its own (what a rebuild makes of it)."""
+async def stored_once(repository: CaseRepository, events: list[ev.Event]) -> CaseRepository:
+    """The events stored once, into an empty database of its own (what a rebuild makes of them)."""
     other = CaseRepository(repository.db.client[f"{repository.db.name}_rebuilt"])
     await other.ensure_indexes()
-    events = scenario_module.scenario()
     for start in range(0, len(events), 7):
         await other.store_batch(events[start : start + 7])
-    yield other
-    await repository.db.client.drop_database(other.db.name)
+    return other
+
+
+@pytest.fixture
+async def rebuilt(repository):
+    yield await stored_once(repository, scenario_module.scenario())
+    await repository.db.client.drop_database(f"{repository.db.name}_rebuilt")
 
 
 def batches() -> list[list[ev.Event]]:
-    """The scenario in three batches, each touching most cases (so later batches refold cases an
-    interrupted one wrote)."""
+    """The scenario in four batches, each touching most cases (so later batches refold cases an
+    interrupted one wrote, twice)."""
     events = scenario_module.scenario()
-    return [events[0::3], events[1::3], events[2::3]]
+    return [events[0::4], events[1::4], events[2::4], events[3::4]]
 
 
 # Each write of store_batch, and how far into it the store dies.
@@ -84,23 +89,23 @@ CRASH_POINTS = [
     pytest.param("_upsert_buckets", 1, id="after-the-first-roll-up-collection"),
     pytest.param("_upsert_buckets", 3, id="after-three-roll-up-collections"),
     pytest.param("_roll_up", 1, id="after-every-roll-up"),
-    pytest.param("_clear_pending", 1, id="after-clearing-the-pending-deltas"),
 ]
 
 
 @pytest.mark.parametrize(("step", "calls"), CRASH_POINTS)
 async def test_the_same_process_retrying_the_batch_moves_the_rollups_once(repository, rebuilt, step, calls):
-    first, second, third = batches()
+    first, second, third, fourth = batches()
     await repository.store_batch(first)
     dying_after(repository, step, calls=calls)
     with pytest.raises(StoreDied):
         await repository.store_batch(second)
     await repository.store_batch(second)  # the consumer's retry: the same records again
     await repository.store_batch(third)
+    await repository.store_batch(fourth)
 
     assert await rollups(repository) == await rollups(rebuilt)
     assert await indicators(repository) == await indicators(rebuilt)
-    assert await repository.cases.count_documents({f"{PENDING}.batch": {"$exists": True}}) == 0
+    assert await repository.rollup_batches.count_documents({}) == 0  # none left unfinished
 
 
 @pytest.mark.parametrize(("step", "calls"), CRASH_POINTS)
@@ -108,7 +113,7 @@ async def test_a_restarted_process_recovers_what_the_dead_one_left_pending(repos
     """The process dies (kill -9) mid-batch; a new one gets the batch again, and the next one,
     which refolds the same cases while the dead batch's deltas are still pending; at start-up (or
     its periodic sweep) once they are old enough, it applies them, once."""
-    first, second, third = batches()
+    first, second, third, fourth = batches()
     await repository.store_batch(first)
     dying_after(repository, step, calls=calls)
     with pytest.raises(StoreDied):
@@ -117,6 +122,7 @@ async def test_a_restarted_process_recovers_what_the_dead_one_left_pending(repos
     restarted = CaseRepository(repository.db)  # knows nothing of the dead process's batches
     await restarted.store_batch(second)  # redelivered: nothing new in the timelines
     await restarted.store_batch(third)
+    await restarted.store_batch(fourth)
     if step in ("_fold_cases", "_upsert_buckets"):
         # The dead batch is too young to be taken over yet (it could be a slow writer still at work).
         assert await rollups(restarted) != await rollups(rebuilt)
@@ -124,24 +130,44 @@ async def test_a_restarted_process_recovers_what_the_dead_one_left_pending(repos
 
     assert await rollups(restarted) == await rollups(rebuilt)
     assert await indicators(restarted) == await indicators(rebuilt)
-    assert await restarted.cases.count_documents({f"{PENDING}.batch": {"$exists": True}}) == 0
+    assert await restarted.rollup_batches.count_documents({}) == 0
+    assert await restarted.rollup_batches.count_documents({}) == 0
     await restarted.recover_stale_rollups(older_than=0)  # again: nothing moves twice
     assert await rollups(restarted) == await rollups(rebuilt)
 
 
 async def test_a_later_batch_touching_the_case_recovers_a_dead_batch_once_it_is_old(repository, rebuilt):
-    first, second, third = batches()
+    first, second, third, fourth = batches()
     await repository.store_batch(first)
     dying_after(repository, "_upsert_buckets", calls=2)
     with pytest.raises(StoreDied):
         await repository.store_batch(second)
-    # The dead writer's deltas have been pending for an hour (longer than rollup_recovery_after).
-    an_hour_ago = ev.utcnow() - timedelta(hours=1)
-    await repository.cases.update_many({}, {"$set": {f"{PENDING}.$[].at": an_hour_ago}})
+    # The dead writer's batch started an hour ago (longer ago than rollup_recovery_after).
+    assert await repository.rollup_batches.count_documents({}) == 1
+    await repository.rollup_batches.update_many({}, {"$set": {"at": ev.utcnow() - timedelta(hours=1)}})
 
     restarted = CaseRepository(repository.db)
     await restarted.store_batch(second)
     await restarted.store_batch(third)
+    await restarted.store_batch(fourth)
 
     assert await rollups(restarted) == await rollups(rebuilt)
     assert await indicators(restarted) == await indicators(rebuilt)
+    assert await restarted.rollup_batches.count_documents({}) == 0
+
+
+async def test_the_archive_starting_up_recovers_a_dead_batch_before_consuming(repository, backend_env):
+    first, second, *_ = batches()
+    await repository.store_batch(first)
+    dying_after(repository, "_fold_cases")
+    with pytest.raises(StoreDied):
+        await repository.store_batch(second)
+    await repository.rollup_batches.update_many({}, {"$set": {"at": ev.utcnow() - timedelta(hours=1)}})
+    try:
+        clean = await stored_once(repository, first + second)
+        settings = ArchiveSettings(**backend_env, consumer_group=f"archive-{backend_env['MONGODB_DATABASE']}")
+        async with Archive(settings).lifespan(None):  # type: ignore[arg-type]
+            assert await repository.rollup_batches.count_documents({}) == 0
+            assert await rollups(repository) == await rollups(clean)
+    finally:
+        await repository.db.client.drop_database(f"{repository.db.name}_rebuilt")

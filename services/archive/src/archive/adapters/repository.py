@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import json
 import logging
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -56,13 +57,15 @@ ROLLUP_PREFIXES = (
 )
 ROLLUP_COLLECTIONS = tuple(name for _, name in ROLLUP_PREFIXES)
 
-# Roll-ups exactly once across crashes. A case is written together with its pending roll-up
-# delta (one atomic replace), the batch's summed deltas are added to each bucket at most once
-# (the bucket remembers the last APPLIED_BATCHES_KEPT batch ids that moved it), then the pending
-# deltas are cleared. A batch that stopped anywhere in between leaves pending deltas behind;
-# they are applied again, guarded by the same batch id, by this process's next batch, or by any
-# process once older than `rollup_recovery_after` (start-up, the consumer's sweep, a later
-# batch touching the case). A batch older than that at the point of applying leaves it to them.
+# Roll-ups exactly once across crashes. A batch that writes cases first records itself
+# (rollup_batches: its id, when it started); each case is written together with its roll-up
+# delta pending under the batch id (one atomic replace); the batch's summed deltas are added to
+# the buckets, each bucket keeping the last APPLIED_BATCHES_KEPT batch ids that moved it; last,
+# the batch's record goes. A batch whose record is still there after `rollup_recovery_after`
+# stopped part-way: its deltas are summed again from the cases that have them pending and added
+# to the buckets that do not hold its id (by this process's next batch at once; by any process
+# at start-up, in the consumer's sweep, or when a batch refolds one of its cases). A case's
+# pending delta of a batch without a record has been applied: the next write of the case drops it.
 PENDING = "rollup_pending"
 APPLIED = "applied"
 APPLIED_BATCHES_KEPT = 256
@@ -90,8 +93,8 @@ class RollUpsLeftToRecovery(CaseWriteConflict):
 
 
 def new_batch_id() -> str:
-    # 96 random bits: two batches sharing an id among a bucket's last few hundred is never.
-    return uuid.uuid4().hex[:24]
+    # 64 random bits: two batches sharing an id among a bucket's last few hundred is never.
+    return uuid.uuid4().hex[:16]
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,7 @@ class CaseRepository:
         self.rollup_summaries = db["rollup_summaries"]
         self.cause_summaries = db["cause_summaries"]
         self.erasures = db["erasures"]
+        self.rollup_batches = db["rollup_batches"]
 
     async def ensure_indexes(self) -> None:
         await self.cases.create_index(CASE_WRITE_GUARD_INDEX, unique=True, name="case_write_guard")
@@ -171,7 +175,6 @@ class CaseRepository:
         await self.cases.create_index([("listed_at", DESCENDING), ("_id", DESCENDING)])
         await self.cases.create_index([("customer_keys", ASCENDING)])
         await self.cases.create_index([(f"{PENDING}.batch", ASCENDING)])
-        await self.cases.create_index([(f"{PENDING}.at", ASCENDING)])
         await self.cause_rollups.create_index([("day", ASCENDING)])
         await self.rollup_summaries.create_index([("level", ASCENDING), ("period", ASCENDING)])
         await self.cause_summaries.create_index([("level", ASCENDING), ("period", ASCENDING)])
@@ -198,13 +201,16 @@ class CaseRepository:
             else:
                 by_case.setdefault(case_id, []).append(timeline_entry(event))
         fresh = await insert_new(self.events, caseless)
+        if not by_case:
+            return fresh
         batch, started = new_batch_id(), time.monotonic()
+        # Before any case names the batch: a case's pending delta of a batch without a record
+        # has been applied (the record goes last).
+        await self.rollup_batches.insert_one({"_id": batch, "at": _store_time(ev.utcnow())})
         self.unfinished_batches.add(batch)
         folded = await self._fold_cases(by_case, batch=batch)
-        if time.monotonic() - started > self.rollup_recovery_after / 2:
-            raise RollUpsLeftToRecovery(f"the batch took over {self.rollup_recovery_after / 2:g} s")
-        await self._roll_up(folded.deltas, batch=batch)
-        await self._clear_pending(batch, folded.written)
+        await self._roll_up(folded.deltas, batch=batch, started=started)
+        await self.rollup_batches.delete_one({"_id": batch})
         self.unfinished_batches.discard(batch)
         if folded.stale_batches:
             await self.recover_batches(folded.stale_batches)
@@ -213,51 +219,42 @@ class CaseRepository:
         return fresh + folded.added
 
     async def recover_batches(self, batches: set[str]) -> None:
-        """Apply the pending roll-up deltas of batches that stopped part-way (each at most once
-        per bucket, whatever part of it was applied before), then clear them. Only for batches
-        that are over: a batch still writing cases would have part of its deltas applied twice."""
+        """Apply the pending roll-up deltas of batches that stopped part-way (to each bucket that
+        does not hold the batch id yet, whatever part was applied before), then drop their
+        records. Only for batches that are over: one still writing cases would lose the rest."""
         for batch in sorted(batches):
             deltas: dict[str, dict[str, Any]] = {}
-            written = []
-            async for case in self.cases.find({f"{PENDING}.batch": batch}, {PENDING: 1}):
-                written.append(case["_id"])
-                for entry in case[PENDING]:
-                    if entry["batch"] == batch:
-                        ind.add_difference(deltas, entry.get("before"), entry.get("after"))
-            if written:
-                log.info("recovering the roll-ups of an unfinished batch", extra={"batch": batch, "cases": len(written)})
-                await self._roll_up(deltas, batch=batch)
-                await self._clear_pending(batch, written)
+            cases = 0
+            async for case in self.cases.find({f"{PENDING}.batch": batch}, {PENDING: 1, "rolled_up": 1}):
+                cases += 1
+                for before, after in pending_differences(case, batch):
+                    ind.add_difference(deltas, before, after)
+            log.info("recovering the roll-ups of an unfinished batch", extra={"batch": batch, "cases": cases})
+            await self._roll_up(deltas, batch=batch, recovering=True)
+            await self.rollup_batches.delete_one({"_id": batch})
             self.unfinished_batches.discard(batch)
 
     async def recover_stale_rollups(self, *, older_than: float | None = None) -> int:
-        """Recover every batch whose pending roll-up deltas are older than `older_than` seconds
-        (default: `rollup_recovery_after`), and this process's own unfinished ones; answers how
-        many batches. At start-up and now and then (a writer that died leaves them behind)."""
+        """Recover the batches that started more than `older_than` seconds ago (default:
+        `rollup_recovery_after`) and never finished, and this process's own unfinished ones;
+        answers how many. At start-up and now and then: a writer that died leaves them behind."""
         cutoff = ev.utcnow() - timedelta(seconds=self.rollup_recovery_after if older_than is None else older_than)
         stale = set(self.unfinished_batches)
-        async for case in self.cases.find({f"{PENDING}.at": {"$lte": cutoff}}, {PENDING: 1}):
-            stale.update(entry["batch"] for entry in case[PENDING] if entry["at"] <= cutoff)
+        stale.update([record["_id"] async for record in self.rollup_batches.find({"at": {"$lte": cutoff}}, {"_id": 1})])
         await self.recover_batches(stale)
         return len(stale)
-
-    async def _clear_pending(self, batch: str, case_ids: Sequence[str]) -> None:
-        # By _id alone (the local store uses no index for a query on more fields); the version is
-        # left as it is: clearing changes nothing a reader or the next writer relies on.
-        if case_ids:
-            await self.cases.update_many({"_id": {"$in": list(case_ids)}}, {"$pull": {PENDING: {"batch": batch}}})
-
-    async def store_event(self, event: ev.Event) -> bool:
-        """Store one event (see `store_batch`); False when it had been stored before."""
-        return await self.store_batch([event]) == 1
 
     async def store_raw(self, *, topic: str, partition: int, offset: int, key: bytes | None, value: bytes, timestamp_ms: int) -> bool:
         """Keep a raw inbound record as the adapter sent it (it need not be an event)."""
         return await insert_new(self.raw_inbound, [RawRecord(topic, partition, offset, key, value, timestamp_ms).document()]) == 1
 
+    async def store_event(self, event: ev.Event) -> bool:
+        """Store one event (see `store_batch`); False when it had been stored before."""
+        return await self.store_batch([event]) == 1
+
     async def _fold_cases(self, by_case: dict[str, list[dict[str, Any]]], *, batch: str) -> Folded:
         """Fold the fresh entries into their cases, each written with its roll-up difference
-        pending under `batch` (besides the ones still pending from earlier batches); answer what
+        pending under `batch`, besides the ones of earlier batches still unfinished; answer what
         was written (see Folded).
 
         Each case is replaced only if its version is still the one read (another archive process
@@ -265,12 +262,14 @@ class CaseRepository:
         read and folded again.
         """
         folded = Folded()
-        stale_before = ev.utcnow() - timedelta(seconds=self.rollup_recovery_after)
         pending = by_case
         for _round in range(WRITE_ROUNDS):
             if not pending:
                 return folded
             stored = {doc["_id"]: doc async for doc in self.cases.find({"_id": {"$in": list(pending)}})}
+            unfinished = await self._unfinished_of(stored.values())
+            stale_before = ev.utcnow() - timedelta(seconds=self.rollup_recovery_after)
+            folded.stale_batches.update(name for name, at in unfinished.items() if at <= stale_before)
             writes: list[tuple[str, ReplaceOne, Any, Any, int]] = []
             for case_id, fresh in pending.items():
                 before = stored.get(case_id) or {}
@@ -279,10 +278,8 @@ class CaseRepository:
                     continue  # a redelivery: nothing changes
                 case = project(case_id, timeline)
                 case["rolled_up"] = ind.contribution(case)
-                earlier = list(before.get(PENDING, ()))
-                folded.stale_batches.update(entry["batch"] for entry in earlier if entry["at"] <= stale_before)
-                case[PENDING] = [*earlier, {"batch": batch, "at": now_pending(), "before": before.get("rolled_up"),
-                                            "after": case["rolled_up"]}]
+                case[PENDING] = [*still_pending(before.get(PENDING, ()), unfinished),
+                                 {"batch": batch, "before": _packed(before.get("rolled_up"))}]
                 # When the archive wrote the case first and last (the only fields a rebuild does
                 # not reproduce; the fault harness measures archiving delays by created_at).
                 now = ev.utcnow()
@@ -298,19 +295,29 @@ class CaseRepository:
                 guard = case_write_guard(case_id, before.get("version"))
                 writes.append((case_id, ReplaceOne(guard, case, upsert=True), before.get("rolled_up"), case["rolled_up"], added))
             lost = await _bulk(self.cases, [write for _, write, *_ in writes])
-            for index, (case_id, _write, rolled_before, rolled_after, added) in enumerate(writes):
+            for index, (_case_id, _write, rolled_before, rolled_after, added) in enumerate(writes):
                 if index not in lost:
                     ind.add_difference(folded.deltas, rolled_before, rolled_after)
                     folded.added += added
-                    folded.written.append(case_id)
             pending = {writes[index][0]: pending[writes[index][0]] for index in lost}
         if pending:
             raise CaseWriteConflict(f"{len(pending)} cases kept changing during {WRITE_ROUNDS} rounds")
         return folded
 
-    async def _roll_up(self, deltas: dict[str, dict[str, Any]], *, batch: str) -> None:
-        """Add the batch's deltas to its buckets, each bucket at most once: a bucket that holds
-        the batch id among its last APPLIED_BATCHES_KEPT has had them (an earlier attempt)."""
+    async def _unfinished_of(self, cases: Iterable[Mapping[str, Any]]) -> dict[str, datetime]:
+        """The batches the cases have roll-up deltas pending of that are not over (they still
+        have their record), and when each started; the others' deltas have been applied."""
+        named = {entry["batch"] for case in cases for entry in case.get(PENDING, ())}
+        if not named:
+            return {}
+        return {record["_id"]: record["at"] async for record in self.rollup_batches.find({"_id": {"$in": sorted(named)}})}
+
+    async def _roll_up(self, deltas: dict[str, dict[str, Any]], *, batch: str, started: float | None = None,
+                       recovering: bool = False) -> None:
+        """Add the batch's deltas to its buckets, each bucket remembering the batch among its
+        last APPLIED_BATCHES_KEPT. The batch itself adds them once (`started`: when; one that
+        took half of `rollup_recovery_after` leaves them to recovery, which may be at work by
+        then); `recovering`, each bucket that does not hold the batch yet gets them."""
         by_collection: dict[str, dict[str, UpdateOne]] = {name: {} for name in ROLLUP_COLLECTIONS}
         for bucket_id, bucket in deltas.items():
             if not (inc := ind.nonzero(bucket["inc"])):
@@ -318,28 +325,39 @@ class CaseRepository:
             prefix, name = next((p, n) for p, n in ROLLUP_PREFIXES if bucket_id.startswith(p))
             key = bucket["key"]
             stored_id = bucket_id.removeprefix(prefix)
+            # Only recovery asks the store whether the batch is there: the local store reads every
+            # bucket for a query on more than _id.
+            guard = {"_id": stored_id, APPLIED: {"$ne": batch}} if recovering else {"_id": stored_id}
             by_collection[name][stored_id] = UpdateOne(
-                {"_id": stored_id, APPLIED: {"$ne": batch}},
+                guard,
                 {"$inc": inc, "$setOnInsert": key | {"month": key.get("month") or key["day"][:7]},
                  "$push": {APPLIED: {"$each": [batch], "$slice": -APPLIED_BATCHES_KEPT}}},
                 upsert=True,
             )
         for name, writes in by_collection.items():
-            await self._upsert_buckets(self.db[name], writes, batch=batch)
+            if started is not None and time.monotonic() - started > self.rollup_recovery_after / 2:
+                raise RollUpsLeftToRecovery(f"the batch took over {self.rollup_recovery_after / 2:g} s")
+            await self._upsert_buckets(self.db[name], writes, batch=batch, recovering=recovering)
 
-    async def _upsert_buckets(self, collection: AsyncCollection, writes: dict[str, UpdateOne], *, batch: str) -> None:
+    async def _upsert_buckets(self, collection: AsyncCollection, writes: dict[str, UpdateOne], *, batch: str,
+                              recovering: bool) -> None:
+        if recovering and writes:
+            # Read by _id alone: the buckets that hold the batch already are left out.
+            had_it = {doc["_id"] async for doc in collection.find({"_id": {"$in": list(writes)}}, {APPLIED: 1})
+                      if batch in doc.get(APPLIED, ())}
+            writes = {bucket_id: write for bucket_id, write in writes.items() if bucket_id not in had_it}
         for _attempt in range(3):
             bucket_ids = list(writes)
             lost = await _bulk(collection, list(writes.values()))
             if not lost:
                 return
-            # An upsert collides when its bucket holds the batch already (the filter then matches
-            # nothing, and the insert finds the _id taken: applied before), or when two upserts of
-            # a new bucket ran at once (one inserted; again, the other updates).
+            # Two upserts of a new bucket at once: one inserts, the other collides (again, it
+            # updates); recovering, a bucket that got the batch meanwhile collides too.
             lost_ids = [bucket_ids[index] for index in sorted(lost)]
-            # Read by _id alone and looked at here: the local store uses no index for more fields.
-            had_it = {doc["_id"] async for doc in collection.find({"_id": {"$in": lost_ids}}, {APPLIED: 1})
-                      if batch in doc.get(APPLIED, ())}
+            had_it = set()
+            if recovering:
+                had_it = {doc["_id"] async for doc in collection.find({"_id": {"$in": lost_ids}}, {APPLIED: 1})
+                          if batch in doc.get(APPLIED, ())}
             writes = {bucket_id: writes[bucket_id] for bucket_id in lost_ids if bucket_id not in had_it}
             if not writes:
                 return
@@ -577,21 +595,45 @@ class CaseRepository:
 @dataclass
 class Folded:
     """What folding a batch into its cases wrote: how many entries were new, the roll-up
-    differences of the cases written (pending on them under the batch id), which cases, the
-    earlier batches seen pending long enough to be recovered, and the files fresh entries of
-    erased cases refer to (to be deleted)."""
+    differences of the cases written (pending on them under the batch id), the earlier batches
+    seen unfinished long enough to be recovered, and the files fresh entries of erased cases
+    refer to (to be deleted)."""
 
     added: int = 0
     deltas: dict[str, dict[str, Any]] = field(default_factory=dict)
-    written: list[str] = field(default_factory=list)
     stale_batches: set[str] = field(default_factory=set)
     erased_files: set[str] = field(default_factory=set)
 
 
-def now_pending() -> datetime:
-    # Whole milliseconds, as the store keeps them: the recovery cut-off compares stored times.
-    now = ev.utcnow()
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+def still_pending(entries: Sequence[Mapping[str, Any]], unfinished: Container[str]) -> list[Mapping[str, Any]]:
+    """The pending roll-up entries of a case to keep: those of unfinished batches, and the one
+    after each of them (its `before` is what the unfinished batch left the case at)."""
+    return [entry for index, entry in enumerate(entries)
+            if entry["batch"] in unfinished or (index > 0 and entries[index - 1]["batch"] in unfinished)]
+
+
+def pending_differences(case: Mapping[str, Any], batch: str) -> list[tuple[Any, Any]]:
+    """The (before, after) contributions of the case's writes by `batch` still pending: an entry
+    keeps the contribution before its write; after it is the next entry's, or the case's own."""
+    entries = case.get(PENDING, ())
+    befores = [_unpacked(entry["before"]) for entry in entries]
+    afters = [*befores[1:], case.get("rolled_up")]
+    return [(before, after) for entry, before, after in zip(entries, befores, afters, strict=True) if entry["batch"] == batch]
+
+
+def _packed(contribution: Mapping[str, Any] | None) -> str:
+    # One string, not a nested document: the local store takes markedly longer to write a case
+    # for every nested field (a contribution has some twenty).
+    return json.dumps(contribution, separators=(",", ":"), sort_keys=True)
+
+
+def _unpacked(packed: str) -> dict[str, Any] | None:
+    return json.loads(packed)
+
+
+def _store_time(moment: datetime) -> datetime:
+    # Whole milliseconds, as the store keeps them.
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 async def _bulk(collection: AsyncCollection, writes: list[Any]) -> set[int]:
