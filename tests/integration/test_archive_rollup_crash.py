@@ -171,3 +171,25 @@ async def test_the_archive_starting_up_recovers_a_dead_batch_before_consuming(re
             assert await rollups(repository) == await rollups(clean)
     finally:
         await repository.db.client.drop_database(f"{repository.db.name}_rebuilt")
+
+
+async def test_a_recovery_that_fails_does_not_fail_the_batch_and_is_tried_again(repository, rebuilt):
+    first, second, third, fourth = batches()
+    await repository.store_batch(first)
+    dying_after(repository, "_fold_cases")
+    with pytest.raises(StoreDied):
+        await repository.store_batch(second)
+    real = repository.recover_batches
+
+    async def store_gone_again(batches: set[str]) -> None:
+        repository.recover_batches = real  # type: ignore[method-assign]
+        raise StoreDied("the store went away again")
+
+    repository.recover_batches = store_gone_again  # type: ignore[method-assign]
+    await repository.store_batch(second)  # stored all the same; the dead batch is still to recover
+    assert len(repository.unfinished_batches) == 1
+    await repository.store_batch(third)
+    await repository.store_batch(fourth)
+
+    assert repository.unfinished_batches == set()
+    assert await rollups(repository) == await rollups(rebuilt)

@@ -190,7 +190,7 @@ class CaseRepository:
         events were new to the log. Safe to repeat after a failure anywhere in it: the roll-ups
         move exactly once (see PENDING)."""
         if self.unfinished_batches:
-            await self.recover_batches(set(self.unfinished_batches))
+            await self._recover_in_passing(set(self.unfinished_batches))
         await insert_new(self.raw_inbound, [raw.document() for raw in raws])
         by_case: dict[str, list[dict[str, Any]]] = {}
         caseless: list[dict[str, Any]] = []
@@ -213,7 +213,7 @@ class CaseRepository:
         await self.rollup_batches.delete_one({"_id": batch})
         self.unfinished_batches.discard(batch)
         if folded.stale_batches:
-            await self.recover_batches(folded.stale_batches)
+            await self._recover_in_passing(folded.stale_batches)
         if folded.erased_files:
             await self._delete_attachments(folded.erased_files)
         return fresh + folded.added
@@ -233,6 +233,14 @@ class CaseRepository:
             await self._roll_up(deltas, batch=batch, recovering=True)
             await self.rollup_batches.delete_one({"_id": batch})
             self.unfinished_batches.discard(batch)
+
+    async def _recover_in_passing(self, batches: set[str]) -> None:
+        # Not this batch's own work: a failure here must not fail (and at length dead-letter) the
+        # batch's records. The batches stay unfinished; the next batch or the sweep tries again.
+        try:
+            await self.recover_batches(batches)
+        except Exception:
+            log.exception("roll-up recovery failed; tried again later", extra={"batches": len(batches)})
 
     async def recover_stale_rollups(self, *, older_than: float | None = None) -> int:
         """Recover the batches that started more than `older_than` seconds ago (default:

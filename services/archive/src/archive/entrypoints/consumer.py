@@ -93,11 +93,9 @@ class BatchConsumerLoop(kafka.ManagedLoop):
     async def _recover_stale_rollups(self) -> None:
         try:
             await self.store.recover_stale_rollups()
-        except Exception as exc:
-            if not is_transient(exc):
-                raise
-            # The store is away: the next sweep, or the next batch to fail over it, tries again.
-            log.warning("roll-up recovery postponed", extra={"consumer": self.name, "error": type(exc).__name__})
+        except Exception as exc:  # noqa: BLE001 - the batches wait for the next sweep; consuming goes on
+            log.warning("roll-up recovery postponed", extra={"consumer": self.name, "error": type(exc).__name__},
+                        exc_info=not is_transient(exc))
 
     async def _store_retrying(self, records: list[ConsumerRecord]) -> None:
         async for attempt in self._retrying("the batch"):
