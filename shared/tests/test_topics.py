@@ -4,11 +4,13 @@ readiness of a worker (assignment and recovery)."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from types import SimpleNamespace
 
 import faust
 import pytest
+from complaints_shared import streams
 from complaints_shared.settings import ServiceSettings
 from complaints_shared.streams import TopicGate, app_topics, assignment_ready, make_app, recovery_ready, source_topics
 from complaints_shared.topics import (
@@ -109,6 +111,51 @@ def test_the_gate_finds_topics_the_registry_lacks_or_gets_wrong(tmp_path):
 
     app, settings = _routing_like(tmp_path / "other", history_partitions=3)
     assert TopicGate(app, settings, (*ALL_TOPICS, *routing_internal_topics())).unregistered() == ["staging.routing-customer-history-changelog"]
+
+
+def _gate_waiting(tmp_path: Path, monkeypatch, *, create_topics: bool, polls_missing: int) -> TopicGate:
+    """A gate whose broker lists the topics only after `polls_missing` polls."""
+    app, _ = _routing_like(tmp_path)
+    settings = ServiceSettings(topic_prefix=PREFIX, create_topics=create_topics)
+    polls = []
+
+    async def ensure_topics(*args, **kwargs) -> None:
+        pass
+
+    async def missing_topics(settings, names) -> list[str]:
+        polls.append(1)
+        return ["staging.complaint.received.v1"] if len(polls) <= polls_missing else []
+
+    monkeypatch.setattr(streams, "ensure_topics", ensure_topics)
+    monkeypatch.setattr(streams, "missing_topics", missing_topics)
+    gate = TopicGate(app, settings, (*ALL_TOPICS, *routing_internal_topics()))
+    gate.poll_seconds = 0.01
+    return gate
+
+
+def _waiting_levels(caplog) -> list[str]:
+    return [record.levelname for record in caplog.records if record.getMessage() == "waiting for topics before joining the consumer group"]
+
+
+async def test_a_gate_waiting_for_topics_it_just_created_says_so_quietly_and_warns_only_when_it_lasts(tmp_path, monkeypatch, caplog):
+    caplog.set_level(logging.INFO, logger="complaints_shared.streams")
+    gate = _gate_waiting(tmp_path, monkeypatch, create_topics=True, polls_missing=3)
+    await gate.on_start()
+    # A first start: leaders for new topics take a moment; one INFO line, no warning.
+    assert gate.passed and _waiting_levels(caplog) == ["INFO"]
+
+    caplog.clear()
+    gate = _gate_waiting(tmp_path / "slow", monkeypatch, create_topics=True, polls_missing=20)
+    gate.warn_after_seconds = 0.05
+    await gate.on_start()
+    assert gate.passed and _waiting_levels(caplog) == ["INFO", "WARNING"]
+
+
+async def test_a_gate_that_may_not_create_topics_warns_at_once(tmp_path, monkeypatch, caplog):
+    caplog.set_level(logging.INFO, logger="complaints_shared.streams")
+    gate = _gate_waiting(tmp_path, monkeypatch, create_topics=False, polls_missing=2)
+    await gate.on_start()
+    assert gate.passed and _waiting_levels(caplog) == ["WARNING"]
 
 
 class _Consumer:

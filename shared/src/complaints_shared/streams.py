@@ -132,6 +132,9 @@ class TopicGate(Service):
 
     poll_seconds = 1.0
     log_every_seconds = 30.0
+    # Topics this worker (or a sibling starting beside it) has just created have no leaders for
+    # a moment: a normal first start waits a second or two. Only a wait this long is a warning.
+    warn_after_seconds = 15.0
 
     def __init__(self, app: faust.App, settings: ServiceSettings, specs: Iterable[TopicSpec], **kwargs) -> None:
         super().__init__(**kwargs)
@@ -153,7 +156,8 @@ class TopicGate(Service):
             # A programming error (the tests compare the registry with the app): fail loudly
             # rather than join without these topics.
             raise RuntimeError(f"topics used by {self.app.conf.id} but not in the topic registry (or other partitions): {unregistered}")
-        last_logged: tuple[float, list[str] | str] | None = None
+        last_logged: tuple[float, list[str] | str, int] | None = None
+        started = time.monotonic()
         while not self.should_stop:
             try:
                 if self.settings.create_topics:
@@ -166,13 +170,17 @@ class TopicGate(Service):
                 log.info("all topics present", extra={"topics": len(self.specs)})
                 return
             now = time.monotonic()
-            # Rate-limited: a waiting worker logs when what it waits for changes, and every 30 s.
-            if last_logged is None or last_logged[1] != missing or now - last_logged[0] >= self.log_every_seconds:
-                log.warning(
+            # Without topic creation an operator has to act, so that is a warning at once.
+            level = logging.WARNING if not self.settings.create_topics or now - started >= self.warn_after_seconds else logging.INFO
+            # Rate-limited: a waiting worker logs when what it waits for (or how worrying it is)
+            # changes, and every 30 s.
+            if last_logged is None or last_logged[1:] != (missing, level) or now - last_logged[0] >= self.log_every_seconds:
+                log.log(
+                    level,
                     "waiting for topics before joining the consumer group",
                     extra={"missing": missing, "create_topics": self.settings.create_topics},
                 )
-                last_logged = (now, missing)
+                last_logged = (now, missing, level)
             await self.sleep(self.poll_seconds)
 
     async def check(self) -> bool:

@@ -119,7 +119,7 @@ class ClockKeeper:
         entries: list[tuple[str, datetime | None]] = []
         if self.digest is not None:
             # Today's digest, even if its time passed (a worker that was down then sends it now;
-            # departments marked for today are skipped).
+            # the agent gathering the parts ignores a day's parts once that day's digest went out).
             entries.append((DIGEST_ENTRY, self.digest.today(self.clock())))
         for n, (case_id, case) in enumerate(self.owned_cases()):
             entries.append((case_id, handlers.next_look(case, ladder=self.ladder)))
