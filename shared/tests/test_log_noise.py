@@ -138,6 +138,19 @@ def test_a_refused_offset_lookup_on_a_new_topic_is_logged_at_info_and_other_erro
     assert {r.levelname for r in (other_error, other_message, other_logger)} == {"ERROR"}
 
 
+def test_forgetting_the_group_coordinator_is_info_and_a_refused_heartbeat_stays_a_warning():
+    def record(msg, *args):
+        return logging.makeLogRecord(
+            {"name": "aiokafka.consumer.group_coordinator", "levelno": logging.WARNING, "levelname": "WARNING", "msg": msg, "args": args}
+        )
+
+    forgotten = record("Marking the coordinator dead (node %s)for group %s.", 1, "archive")
+    heartbeat = record("Heartbeat failed for group %s: coordinator (node %s) is either not started or not valid", "archive", 1)
+    demote = KnownTransientToInfo()
+    assert demote.filter(forgotten) and demote.filter(heartbeat)
+    assert (forgotten.levelname, heartbeat.levelname) == ("INFO", "WARNING")
+
+
 def test_configure_logging_keeps_the_transient_error_in_the_log_at_info(monkeypatch):
     lines = json_log_lines(monkeypatch, lambda: logging.getLogger("aiokafka.consumer.fetcher").error(
         "Failed fetch offsets from %s: %s", 1, "[Error 6] NotLeaderForPartitionError: x"))
