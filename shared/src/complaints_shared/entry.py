@@ -22,7 +22,10 @@ def serve_http(settings: ServiceSettings, build_app: Callable[[Any], Any], *, gr
     import uvicorn
 
     configure_logging(service=settings.service_name, level=settings.log_level, fmt=settings.log_format)
-    uvicorn.run(build_app(settings), host=settings.host, port=settings.port, log_config=None, timeout_graceful_shutdown=grace_seconds)
+    # No access log: configure_logging keeps uvicorn.access at WARNING or above, so its INFO lines
+    # never show, but uvicorn would still build each one's arguments (and ask the logger) a request.
+    uvicorn.run(build_app(settings), host=settings.host, port=settings.port, log_config=None, access_log=False,
+                timeout_graceful_shutdown=grace_seconds)
     return 0
 
 

@@ -3,6 +3,8 @@ the channels receive: Simplified and Traditional Chinese, Korean and English).""
 
 from __future__ import annotations
 
+import functools
+
 from complaints_shared import events as ev
 
 
@@ -16,9 +18,9 @@ def script_language(text: str) -> ev.Language | None:
             hangul += 1
         elif "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf":
             han += 1
-            in_gb, in_big5 = _encodes(char, "gb2312"), _encodes(char, "big5")
-            simplified += in_gb and not in_big5
-            traditional += in_big5 and not in_gb
+            variant = _han_variant(char)
+            simplified += variant < 0
+            traditional += variant > 0
         elif char.isascii() and char.isalpha():
             latin += 1
     if hangul and hangul >= han:
@@ -28,6 +30,13 @@ def script_language(text: str) -> ev.Language | None:
     if latin:
         return ev.Language.EN
     return None
+
+
+@functools.lru_cache(maxsize=32768)  # about every Han character in use; two encode attempts each otherwise
+def _han_variant(char: str) -> int:
+    """-1: only in GB2312 (simplified); 1: only in Big5 (traditional); 0: both or neither."""
+    in_gb, in_big5 = _encodes(char, "gb2312"), _encodes(char, "big5")
+    return (in_big5 and not in_gb) - (in_gb and not in_big5)
 
 
 def _encodes(char: str, codec: str) -> bool:
