@@ -12,12 +12,16 @@ from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import pytest
+from aiokafka import TopicPartition
+from aiokafka.errors import KafkaTimeoutError
+from archive.adapters.erasure_log import KafkaErasureLog
 from archive.adapters.repository import CaseRepository
 from archive.entrypoints.http import create_app
 from archive.rebuild import reapply_erasures
 from complaints_shared import events as ev
-from complaints_shared import mongo
+from complaints_shared import kafka, mongo
 from complaints_shared.settings import ServiceSettings
+from complaints_shared.topics import ERASURES
 from complaints_shared.web import ApiKey, bearer_auth
 from gridfs.errors import NoFile
 from intake.adapters.attachments import AttachmentStore
@@ -84,11 +88,41 @@ async def seed(repository) -> None:
 
 
 @pytest.fixture
-async def http(repository):
+async def erasure_log(backend_env):
+    """The erasures topic on the real broker, as the live archive appends to it."""
+    settings = ServiceSettings(**backend_env, service_name="archive-test")
+    await kafka.ensure_topics(settings, (ERASURES,))
+    producer = kafka.make_producer(settings)
+    await producer.start()
+    yield KafkaErasureLog(kafka.EventPublisher(producer, topic_prefix=settings.topic_prefix, source="/services/archive"))
+    await producer.stop()
+
+
+async def logged_erasures(backend_env) -> list:
+    """The records on the erasures topic: (key, value as text)."""
+    settings = ServiceSettings(**backend_env, service_name="archive-test")
+    consumer = kafka.make_consumer(settings, group_id=None, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        partition = TopicPartition(ERASURES.name(settings.topic_prefix), 0)
+        consumer.assign([partition])
+        await consumer.seek_to_beginning(partition)
+        end = (await consumer.end_offsets([partition]))[partition]
+        records = []
+        while len(records) < end:
+            records += (await consumer.getmany(partition, timeout_ms=1000)).get(partition, [])
+        return [(record.key.decode(), record.value.decode()) for record in records]
+    finally:
+        await consumer.stop()
+
+
+@pytest.fixture
+async def http(repository, erasure_log):
     await seed(repository)
     keys = [ApiKey(name=name, sha256=hashlib.sha256(key.encode()).hexdigest(), roles=roles)
             for name, key, roles in (("agent-tool", AGENT_KEY, frozenset({"agent"})), ("dpo-tool", SUPERVISOR_KEY, frozenset({"supervisor"})))]
-    app = create_app(auth=bearer_auth(lambda: None, lambda: keys), repository_dep=lambda: repository, readiness={}, max_page_size=50)
+    app = create_app(auth=bearer_auth(lambda: None, lambda: keys), repository_dep=lambda: repository, readiness={}, max_page_size=50,
+                     erasure_log_dep=lambda: erasure_log)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://a") as client:
         yield client
 
@@ -100,7 +134,7 @@ async def everything_stored(repository) -> str:
     return json.dumps(documents, default=str, ensure_ascii=False)
 
 
-async def test_erasure_removes_the_customers_data_everywhere_and_keeps_the_statistics(http, repository, caplog):
+async def test_erasure_removes_the_customers_data_everywhere_and_keeps_the_statistics(http, repository, caplog, backend_env):
     before = await repository.indicators(first_day=date(2026, 11, 2), last_day=date(2026, 11, 2), group_by="department")
     stored = await everything_stored(repository)
     assert all(value in stored for value in PERSONAL)
@@ -138,6 +172,14 @@ async def test_erasure_removes_the_customers_data_everywhere_and_keeps_the_stati
                          "letter_jobs", "case_ids", "event_ids", "raw_ids", "attachment_references"}
     assert (kept["case_ids"], kept["event_ids"], kept["raw_ids"]) == (["p-1", "p-2"], ["dead-1", "profile-1"], ["complaints.raw.v1/0/1"])
 
+    # And on the erasures topic, keyed by the erasure id: the same ids and counts, no one's name or address.
+    [(key, value)] = await logged_erasures(backend_env)
+    logged = ev.decode(value, expect=ERASURES.carries)
+    assert key == logged.id == record["erasure_id"] and logged.data.requested_by == "dpo-tool"
+    assert (logged.data.case_ids, logged.data.event_ids, logged.data.raw_ids) == (("p-1", "p-2"), ("dead-1", "profile-1"),
+                                                                                 ("complaints.raw.v1/0/1",))
+    assert [v for v in (*PERSONAL, "+8613800138000", "li.wei", "C-10042") if v in value] == []
+
     # Again: nothing more to erase, and recorded again.
     again = (await http.post(f"/v1/customers/{PHONE}/erasure", headers={"Authorization": f"Bearer {SUPERVISOR_KEY}"})).json()
     assert (again["cases"], again["events"], again["raw_records"]) == (0, 0, 0)
@@ -148,6 +190,25 @@ async def test_only_a_supervisor_may_erase(http, repository):
     refused = await http.post(f"/v1/customers/{PHONE}/erasure", headers={"Authorization": f"Bearer {AGENT_KEY}"})
     assert refused.status_code == 403 and refused.json()["missing_right"] == "role:supervisor"
     assert (await http.post(f"/v1/customers/{PHONE}/erasure")).status_code == 401
+    assert PHONE in await everything_stored(repository)
+    assert await repository.erasures.count_documents({}) == 0
+
+
+async def test_an_erasure_the_broker_does_not_acknowledge_erases_nothing_and_answers_503(repository, erasure_log):
+    """Publish first, erase after: without the broker's acknowledgement nothing is erased (a rebuild would bring it back)."""
+    await seed(repository)
+
+    class BrokerAway:
+        async def append(self, erased):
+            raise KafkaTimeoutError()
+
+    keys = [ApiKey(name="dpo-tool", sha256=hashlib.sha256(SUPERVISOR_KEY.encode()).hexdigest(), roles=frozenset({"supervisor"}))]
+    app = create_app(auth=bearer_auth(lambda: None, lambda: keys), repository_dep=lambda: repository, readiness={}, max_page_size=50,
+                     erasure_log_dep=BrokerAway)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://a") as client:
+        answer = await client.post(f"/v1/customers/{PHONE}/erasure", headers={"Authorization": f"Bearer {SUPERVISOR_KEY}"})
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "5"
+    assert answer.headers["content-type"].startswith("application/problem+json")
     assert PHONE in await everything_stored(repository)
     assert await repository.erasures.count_documents({}) == 0
 

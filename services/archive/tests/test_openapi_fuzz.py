@@ -52,7 +52,10 @@ class FakeRepository:
         values = indicators({"recorded": 3, "received": 2, "acknowledged": 1, "acknowledged_on_time": 1, "tta_2": 1})
         return {"total": values, "groups": [{"key": "quality", **values}], "top_causes": [{"cause": "seal", "cases": 1}]}
 
-    async def erase_customer(self, customer, *, requested_by, at):
+    async def apply_erasure(self, record):
+        return True
+
+    async def plan_erasure(self, customer, *, requested_by, at):
         return {"_id": "e1", "at": at, "requested_by": requested_by, "cases": 1, "events": 0, "raw_records": 0, "attachments": 1, "attachments_shared": 0,
                 "letter_jobs": 0, "case_ids": ["c1"]}
 
@@ -62,12 +65,19 @@ class FakeRepository:
         return {"overall": rates, "by_department": {"quality": rates}, "by_priority": {"P3": rates}, "by_status": {"acknowledged": 2}}
 
 
+class FakeErasureLog:
+    async def append(self, erased):
+        pass
+
+
 async def _ready():
     return True
 
 
 REPOSITORY = FakeRepository()
-app = create_app(auth=bearer_auth(lambda: KEY), repository_dep=lambda: REPOSITORY, readiness={"mongodb": _ready}, max_page_size=100)
+ERASURE_LOG = FakeErasureLog()
+app = create_app(auth=bearer_auth(lambda: KEY), repository_dep=lambda: REPOSITORY, readiness={"mongodb": _ready}, max_page_size=100,
+                 erasure_log_dep=lambda: ERASURE_LOG)
 schema = schemathesis.openapi.from_asgi("/openapi.json", app).include(path_regex="^/v1/")
 
 

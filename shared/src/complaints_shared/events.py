@@ -596,3 +596,36 @@ def from_object(obj: Any, *, expect: tuple[type[Contract], ...] | None = None) -
         first = exc.errors(include_input=False)[0]
         where = ".".join(str(p) for p in first["loc"])
         raise EventDecodeError(f"{where}: {first['msg']}") from exc
+
+
+# --- erasures (compacted, kept forever; archive publishes, archive applies) ---------------
+
+
+class CustomerErased(Contract):
+    """A customer's data was erased (PIPL art. 47, GDPR art. 17), named only by what was erased.
+
+    Kept forever on a compacted topic (key: the erasure id), so a rebuild from the log erases the
+    same documents again even when the archive's database is lost. Carries no personal data, not
+    even the identifier the request named: only ids (cases, events, raw records' topic/partition/
+    offset, stored files) and counts, which name no one and replay identically.
+    """
+
+    event_type: ClassVar[str] = "customer.erased"
+    erasure_id: str = Field(min_length=1, max_length=200, description="Also the event id and the record key")
+    erased_at: datetime
+    requested_by: ShortText = Field(description="The name of the API key that asked (a tool or a role, not the customer)")
+    case_ids: tuple[CaseId, ...] = ()
+    event_ids: tuple[Annotated[str, Field(max_length=200)], ...] = Field(default=(), description="Profiles and dead letters naming the customer")
+    raw_ids: tuple[Annotated[str, Field(max_length=400)], ...] = Field(default=(), description="Raw records as topic/partition/offset")
+    attachment_references: tuple[Annotated[str, Field(max_length=300)], ...] = Field(
+        default=(), description="Stored files (attachments, letter scans) to delete")
+    cases: int = Field(0, ge=0)
+    events: int = Field(0, ge=0)
+    raw_records: int = Field(0, ge=0)
+    attachments: int = Field(0, ge=0)
+    attachments_shared: int = Field(0, ge=0, description="Files also sent by another customer, kept")
+    letter_jobs: int = Field(0, ge=0)
+
+
+ALL_EVENTS = (*ALL_EVENTS, CustomerErased)
+EVENT_CLASSES[type_name(CustomerErased)] = CustomerErased

@@ -169,3 +169,16 @@ def topic_of(model: type[ev.Contract]) -> TopicSpec:
         if model in spec.carries:
             return spec
     raise KeyError(model.__name__)
+
+
+ERASURES = TopicSpec(
+    "erasures",
+    "complaints.erasures.v1",
+    "Customer erasures, by the ids of what each erased (no personal data). Compacted, kept forever, "
+    "so a rebuild erases them again. Key: erasure id.",
+    (ev.CustomerErased,),
+    partitions=1,  # a few a day at most; one partition replays them in the order they were made
+    compacted=True,
+)
+ALL_TOPICS = (*ALL_TOPICS, ERASURES)
+BY_KEY[ERASURES.key] = ERASURES

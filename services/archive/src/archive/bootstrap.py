@@ -12,6 +12,7 @@ from complaints_shared.web import bearer_auth
 from fastapi import FastAPI
 from pymongo import AsyncMongoClient
 
+from .adapters.erasure_log import KafkaErasureLog
 from .adapters.repository import CaseRepository
 from .entrypoints.consumer import ARCHIVED_TOPICS, BatchConsumerLoop
 from .entrypoints.http import create_app
@@ -26,6 +27,7 @@ class Archive:
     repository: CaseRepository | None = None
     client: AsyncMongoClient | None = None
     loop: BatchConsumerLoop | None = None
+    erasure_log: KafkaErasureLog | None = None
 
     @contextlib.asynccontextmanager
     async def lifespan(self, _app: FastAPI) -> AsyncIterator[None]:
@@ -43,6 +45,7 @@ class Archive:
         producer = kafka.make_producer(settings)
         await producer.start()
         publisher = kafka.EventPublisher(producer, topic_prefix=settings.topic_prefix, source="/services/archive")
+        self.erasure_log = KafkaErasureLog(publisher)
         topics = [spec.name(settings.topic_prefix) for spec in ARCHIVED_TOPICS]
         group = settings.group_name(settings.consumer_group)
         consumer = kafka.make_consumer(settings, *topics, group_id=group)
@@ -66,6 +69,10 @@ class Archive:
         assert self.repository is not None, "repository used before start-up"
         return self.repository
 
+    def get_erasure_log(self) -> KafkaErasureLog:
+        assert self.erasure_log is not None, "erasure log used before start-up"
+        return self.erasure_log
+
     def app(self) -> FastAPI:
         settings = self.settings
 
@@ -78,6 +85,7 @@ class Archive:
         return create_app(
             auth=bearer_auth(settings.api_key_value, settings.api_keys_value),
             repository_dep=self.get_repository,
+            erasure_log_dep=self.get_erasure_log,
             readiness={"kafka": broker_ready, "mongodb": database_ready},
             liveness={"consumer": lambda: self.loop is None or self.loop.alive},
             max_page_size=settings.max_page_size,

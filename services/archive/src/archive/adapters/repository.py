@@ -440,56 +440,60 @@ class CaseRepository:
 
     # --- erasure --------------------------------------------------------------------------------
 
-    async def erase_customer(self, customer: str, *, requested_by: str, at: datetime) -> dict[str, Any]:
-        """Remove a customer's contact data and text from their cases, the caseless events and the
-        raw records, and the files they sent (attachments, letter scans) and their letters' OCR
-        jobs from intake's store; keep the roll-ups; record the erasure (when, who, how many,
-        which cases; never who the customer was). Safe to repeat, also after a failure half-way:
-        the files and jobs go first, while the cases still say which they are."""
+    async def plan_erasure(self, customer: str, *, requested_by: str, at: datetime) -> dict[str, Any]:
+        """What erasing a customer removes, found by reading only: their cases, the caseless events
+        (profiles, dead letters) and raw records naming any identifier they are known by, the files
+        they sent (attachments, letter scans; those another customer sent too are kept) and their
+        letters' OCR jobs. Answers the erasure's record: when, who asked, the counts and the ids —
+        never who the customer was. `apply_erasure` erases by those ids."""
         identifiers = await self._identifiers_of(customer_key(customer))
-        query = {"customer_keys": {"$in": sorted(identifiers)}}
+        query = {"customer_keys": {"$in": sorted(identifiers)}, "erased_at": {"$exists": False}}
         theirs = [case async for case in self.cases.find(query, {"timeline": 1})]
-        their_case_ids = sorted(case["_id"] for case in theirs)
+        case_ids = sorted(case["_id"] for case in theirs)
         files = {reference for case in theirs for entry in case.get("timeline", ()) for reference in attachment_references(entry)}
-        deleted_files, shared_files = await self._delete_attachments(files, besides=their_case_ids)
-        letter_jobs = (await self.letter_jobs.delete_many({"_id": {"$in": their_case_ids}})).deleted_count if theirs else 0
-        case_ids = await self._erase_cases(query, at=at)
-        event_ids = await self._erase_events(identifiers, at=at)
-        raw_ids = await self._erase_raw_records(identifiers, at=at)
-        # The ids (case ids, event ids, topic/partition/offset, file references) name no one, and
-        # let a rebuild from the log, which still holds the original records, erase the same
-        # documents again.
-        record = {"_id": str(uuid.uuid4()), "at": at, "requested_by": requested_by, "cases": len(case_ids),
-                  "events": len(event_ids), "raw_records": len(raw_ids), "attachments": len(deleted_files),
-                  "attachments_shared": len(shared_files), "letter_jobs": letter_jobs, "case_ids": sorted(case_ids),
-                  "event_ids": sorted(event_ids), "raw_ids": sorted(raw_ids), "attachment_references": sorted(deleted_files)}
-        await self.erasures.insert_one(record)
-        return record
+        files = {reference for reference in files if _file_id(reference) is not None}
+        shared_files = await self._shared_files(files, besides=case_ids)
+        letter_jobs = await self.letter_jobs.count_documents({"_id": {"$in": case_ids}}) if case_ids else 0
+        event_ids = sorted(await self._erasable_events(identifiers))
+        raw_ids = sorted(await self._ids(self.raw_inbound, {"erased_at": {"$exists": False}, "value": _any_of(identifiers)}))
+        deleted_files = sorted(files - shared_files)
+        return {"_id": str(uuid.uuid4()), "at": at, "requested_by": requested_by, "cases": len(case_ids),
+                "events": len(event_ids), "raw_records": len(raw_ids), "attachments": len(deleted_files),
+                "attachments_shared": len(shared_files), "letter_jobs": letter_jobs, "case_ids": case_ids,
+                "event_ids": event_ids, "raw_ids": raw_ids, "attachment_references": deleted_files}
 
-    async def reapply_erasure(self, record: dict[str, Any]) -> None:
-        """Erase again the documents an erasure recorded elsewhere erased (after a rebuild), and keep its record."""
+    async def apply_erasure(self, record: Mapping[str, Any]) -> bool:
+        """Erase the documents an erasure's record names, by id, then keep the record. Idempotent on
+        the erasure id (the record goes last, so a kept record means all was done; answers False
+        then); repeating it after a failure half-way erases the rest. The ids name no one, so the
+        same erasure replays identically: from the API, the erasures topic, or into a rebuilt
+        database, whose cases the log brought back."""
+        if await self.erasures.find_one({"_id": record["_id"]}, {"_id": 1}) is not None:
+            return False
         at = record["at"]
-        await self._erase_cases({"_id": {"$in": record.get("case_ids", [])}, "erased_at": {"$exists": False}}, at=at)
+        case_ids = list(record.get("case_ids", ()))
+        # Files and jobs first, while the cases still say which files they refer to; those a case
+        # outside this erasure still names stay (the other customer's).
+        await self._delete_attachments(set(record.get("attachment_references", ())), besides=case_ids)
+        if case_ids:
+            await self.letter_jobs.delete_many({"_id": {"$in": case_ids}})
+        await self._erase_cases({"_id": {"$in": case_ids}, "erased_at": {"$exists": False}}, at=at)
         if record.get("event_ids"):
-            await self.events.update_many({"_id": {"$in": record["event_ids"]}},
+            # The envelope's subject of a profile is the customer number too.
+            await self.events.update_many({"_id": {"$in": list(record["event_ids"])}, "erased_at": {"$exists": False}},
                                           {"$set": {"data": {}, "erased_at": at}, "$unset": {"subject": ""}})
         if record.get("raw_ids"):
-            await self.raw_inbound.update_many({"_id": {"$in": record["raw_ids"]}}, {"$set": {"value": "", "key": None, "erased_at": at}})
-        # Files and letter jobs are kept beside the live database's cases: nothing to do unless
-        # this database holds them too.
-        await self._delete_attachments(set(record.get("attachment_references", ())), besides=record.get("case_ids", []))
-        if record.get("case_ids"):
-            await self.letter_jobs.delete_many({"_id": {"$in": record["case_ids"]}})
-        await self.erasures.replace_one({"_id": record["_id"]}, record, upsert=True)
+            await self.raw_inbound.update_many({"_id": {"$in": list(record["raw_ids"])}, "erased_at": {"$exists": False}},
+                                               {"$set": {"value": "", "key": None, "erased_at": at}})
+        await self.erasures.replace_one({"_id": record["_id"]}, dict(record), upsert=True)
+        return True
 
-    async def _delete_attachments(self, references: set[str], *, besides: Sequence[str] = ()) -> tuple[set[str], set[str]]:
-        """Delete the stored files of `references` (answers which were there and went) unless
-        another case that is not erased, outside `besides`, or another letter job refers to them:
-        intake stores equal bytes once, so two customers who sent the same file share it (answers
-        those kept too)."""
-        references = {reference for reference in references if _file_id(reference) is not None}
+    async def _shared_files(self, references: set[str], *, besides: Sequence[str]) -> set[str]:
+        """Those of `references` another case that is not erased, outside `besides`, or another
+        letter job refers to: intake stores equal bytes once, so two customers who sent the same
+        file share it."""
         if not references:
-            return set(), set()
+            return set()
         in_use = {"$in": sorted(references)}
         shared: set[str] = set()
         others = {"_id": {"$nin": list(besides)}, "erased_at": {"$exists": False},
@@ -499,6 +503,15 @@ class CaseRepository:
                 shared |= attachment_references(entry) & references
         async for job in self.letter_jobs.find({"_id": {"$nin": list(besides)}, "scan.reference": in_use}, {"scan": 1}):
             shared.add(job["scan"]["reference"])
+        return shared
+
+    async def _delete_attachments(self, references: set[str], *, besides: Sequence[str] = ()) -> tuple[set[str], set[str]]:
+        """Delete the stored files of `references` (answers which were there and went) unless
+        another case that is not erased, outside `besides`, or another letter job refers to them:
+        intake stores equal bytes once, so two customers who sent the same file share it (answers
+        those kept too)."""
+        references = {reference for reference in references if _file_id(reference) is not None}
+        shared = await self._shared_files(references, besides=besides)
         deleted: set[str] = set()
         for reference in sorted(references - shared):
             with contextlib.suppress(NoFile):  # gone already (an erasure repeated, or never stored here)
@@ -534,24 +547,14 @@ class CaseRepository:
                     erased.add(case["_id"])
         raise CaseWriteConflict("cases kept changing during the erasure")
 
-    async def _erase_events(self, identifiers: set[str], *, at: datetime) -> list[str]:
+    async def _erasable_events(self, identifiers: set[str]) -> list[str]:
         values = sorted(identifiers)
         profiles = await self._ids(self.events, {"type": PROFILE_TYPE, "erased_at": {"$exists": False}, "$or": [
             {"data.customer_id": {"$in": values}}, {"data.phones": {"$in": values}}, {"data.emails": {"$in": values}}]})
         # A dead letter keeps the failed record's text, which may name the customer anywhere.
         dead_letters = await self._ids(self.events, {"type": DEAD_LETTER_TYPE, "erased_at": {"$exists": False},
                                                      "data.original_value": _any_of(identifiers)})
-        if profiles or dead_letters:
-            # The envelope's subject of a profile is the customer number too.
-            await self.events.update_many({"_id": {"$in": profiles + dead_letters}},
-                                          {"$set": {"data": {}, "erased_at": at}, "$unset": {"subject": ""}})
         return profiles + dead_letters
-
-    async def _erase_raw_records(self, identifiers: set[str], *, at: datetime) -> list[str]:
-        ids = await self._ids(self.raw_inbound, {"erased_at": {"$exists": False}, "value": _any_of(identifiers)})
-        if ids:
-            await self.raw_inbound.update_many({"_id": {"$in": ids}}, {"$set": {"value": "", "key": None, "erased_at": at}})
-        return ids
 
     @staticmethod
     async def _ids(collection: AsyncCollection, query: dict[str, Any]) -> list[str]:

@@ -21,6 +21,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from complaints_shared import events as ev
+
 from .cases import ACTION_OF_TYPE, NOTICE_TYPES, RECEIVED_TYPE, ROUTED_TYPE
 
 # What a complaint's timeline entry keeps.
@@ -81,3 +83,19 @@ def erase_case(case: Mapping[str, Any], *, at: datetime) -> dict[str, Any]:
     erased["erased_at"] = at
     erased["version"] = int(case.get("version", 0)) + 1
     return erased
+
+
+# The fields of an erasure's record (the `erasures` collection) the event carries under other names.
+RECORD_TO_EVENT = {"_id": "erasure_id", "at": "erased_at"}
+
+
+def erasure_event(record: Mapping[str, Any]) -> ev.CustomerErased:
+    """The erasure as the event kept forever on the erasures topic: the record's ids and counts."""
+    return ev.CustomerErased.model_validate({RECORD_TO_EVENT.get(name, name): value for name, value in record.items()})
+
+
+def erasure_record(event: ev.CustomerErased) -> dict[str, Any]:
+    """The record an erasure event stands for (what `plan_erasure` answered when it was made)."""
+    event_to_record = {field: name for name, field in RECORD_TO_EVENT.items()}
+    return {event_to_record.get(name, name): list(value) if isinstance(value, tuple) else value
+            for name, value in event.model_dump(mode="python").items()}

@@ -9,6 +9,7 @@ import logging
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Literal
 
+from aiokafka.errors import KafkaError
 from complaints_shared import events as ev
 from complaints_shared import mongo
 from complaints_shared.lifecycle import CaseStatus, Role, Step
@@ -18,9 +19,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import AfterValidator, AwareDatetime
 
+from .. import handlers
 from ..adapters.repository import CaseRepository
 from ..domain.indicators import DEFINITIONS, GROUPINGS
 from ..domain.listing import CURSOR_MAX, SEARCH_MAX, BadCursor, CaseFilter, decode_cursor, encode_cursor, position_of
+from ..handlers import ErasureLog
 from .dashboard import dashboard_router
 from .exports import CASE_LIST_EXAMPLE, CSV_COLUMNS, CSV_EXAMPLE, cases_csv
 from .reports import month_before, month_days, report_csv, report_html
@@ -85,9 +88,15 @@ def _invalid(parameter: str, message: str) -> RequestValidationError:
     return RequestValidationError([{"type": "value_error", "loc": ("query", parameter), "msg": message, "input": None}])
 
 
-def build_router(*, auth, repository_dep, max_page_size: int, max_skip: int) -> APIRouter:
+def _no_erasure_log() -> ErasureLog:
+    # An erasure the log does not keep would come back with the next rebuild: refuse it.
+    raise HTTPException(503, "this archive has no erasure log (the erasures topic): erasure is unavailable")
+
+
+def build_router(*, auth, repository_dep, max_page_size: int, max_skip: int, erasure_log_dep=None) -> APIRouter:
     router = APIRouter(prefix="/v1", dependencies=[Depends(auth)], responses=problem_responses(401, 503))
     Repository = Annotated[CaseRepository, Depends(repository_dep)]
+    ErasureLogDep = Annotated[ErasureLog, Depends(erasure_log_dep or _no_erasure_log)]
 
     @router.get(
         "/cases/{case_id}",
@@ -224,7 +233,10 @@ def build_router(*, auth, repository_dep, max_page_size: int, max_skip: int) -> 
         summary="Erase a customer's contact data, text and files from every case, event, raw record and the attachment store (PIPL, GDPR)",
         description="`customer` is a customer id, an E.164 phone or an e-mail address; every other identifier their cases "
         "and profiles name is erased too. Statistics stay (the roll-ups do not change). The erasure is recorded without "
-        "naming the customer. Needs the `supervisor` role. Repeating it is harmless (it finds nothing more).",
+        "naming the customer, by the ids of what it erased, in the archive and on the compacted topic "
+        "`complaints.erasures.v1` (kept forever, so a rebuild from the topics erases the same again); the answer comes "
+        "once the broker acknowledged it and the store was erased. Needs the `supervisor` role. Repeating it is harmless "
+        "(it finds nothing more).",
         response_model=Erasure,
         responses=problem_responses(403, 422) | {200: {"content": {"application/json": {"example": {
             "erasure_id": "5d0f3c1e-9a7b-4a53-8a55-6f3e1d2c4b10", "at": "2026-12-04T16:30:00Z", "requested_by": "dpo-tool",
@@ -232,11 +244,19 @@ def build_router(*, auth, repository_dep, max_page_size: int, max_skip: int) -> 
     )
     async def erase_customer(
         repository: Repository,
+        erasure_log: ErasureLogDep,
         principal: Annotated[Principal, Depends(auth)],
         customer: Annotated[str, Path(min_length=1, max_length=320, pattern=CUSTOMER_PATTERN, examples=["+8613800138000"])],
     ) -> dict:
         require(principal.has_role(Role.SUPERVISOR), f"role:{Role.SUPERVISOR}")
-        record = await repository.erase_customer(customer, requested_by=principal.name, at=ev.utcnow())
+        try:
+            record = await handlers.erase_customer(customer, requested_by=principal.name, at=ev.utcnow(), store=repository,
+                                                   erasure_log=erasure_log)
+        except KafkaError as exc:
+            # Not acknowledged by the broker: nothing was erased yet; the request may simply be repeated.
+            log.warning("erasure log unavailable", extra={"error": type(exc).__name__})
+            raise HTTPException(503, f"the erasure log did not acknowledge the erasure ({type(exc).__name__}); nothing "
+                                     "was erased, retry", headers={"Retry-After": str(RETRY_AFTER_SECONDS)}) from exc
         log.info("customer erased", extra={"erasure_id": record["_id"], "cases": record["cases"], "events": record["events"],
                                            "raw_records": record["raw_records"], "attachments": record["attachments"],
                                            "letter_jobs": record["letter_jobs"]})
@@ -261,12 +281,14 @@ def install_store_unavailable_handler(app: FastAPI) -> None:
 
 
 def create_app(
-    *, auth, repository_dep, readiness, max_page_size: int, max_skip: int = 100_000, liveness=None, lifespan=None
+    *, auth, repository_dep, readiness, max_page_size: int, max_skip: int = 100_000, liveness=None, lifespan=None,
+    erasure_log_dep=None,
 ) -> FastAPI:
     app = FastAPI(title="Complaints archive", version="0.1.0", lifespan=lifespan)
     install_problem_handlers(app)
     install_store_unavailable_handler(app)
     app.include_router(health_router(readiness, liveness))
     app.include_router(dashboard_router())
-    app.include_router(build_router(auth=auth, repository_dep=repository_dep, max_page_size=max_page_size, max_skip=max_skip))
+    app.include_router(build_router(auth=auth, repository_dep=repository_dep, max_page_size=max_page_size, max_skip=max_skip,
+                                   erasure_log_dep=erasure_log_dep))
     return app
