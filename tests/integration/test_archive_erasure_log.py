@@ -125,3 +125,19 @@ async def test_an_erasure_published_but_not_applied_is_applied_by_the_consumer(b
     finally:
         await replay.drop_database(client, settings.mongodb_database)
         await client.close()
+
+
+async def test_cases_an_erasure_named_before_they_were_stored_are_erased_as_they_arrive(repository):
+    """A consumer reading the erasures topic ahead of the others (a new database, a new group):
+    the cases the erasure names are erased when they arrive, and fold to the same state."""
+    record = {"_id": "e-1", "at": erasure.T0, "requested_by": "dpo-tool", "cases": 2, "events": 0, "raw_records": 0,
+              "attachments": 0, "attachments_shared": 0, "letter_jobs": 0, "case_ids": ["p-1", "p-2"], "event_ids": [],
+              "raw_ids": [], "attachment_references": []}
+    assert await repository.apply_erasure(record) is True
+    assert await repository.apply_erasure(record) is False  # known by its id: applied once
+    await repository.store_batch(erasure.their_cases() + erasure.someone_elses_case())
+    for case_id in ("p-1", "p-2"):
+        case = await repository.get_case(case_id)
+        assert (case["contact"], case["text"], case["status"], case["erased_at"]) == ({}, "", "investigating", erasure.T0)
+        assert [value for value in erasure.PERSONAL if value in json.dumps(case, default=str, ensure_ascii=False)] == []
+    assert (await repository.get_case("o-1"))["text"] == "包装破损"

@@ -181,6 +181,7 @@ class CaseRepository:
         await self.events.create_index([("subject", ASCENDING)])
         await self.events.create_index([("type", ASCENDING)])
         await self.rollups.create_index([("day", ASCENDING)])
+        await self.erasures.create_index([("case_ids", ASCENDING)])
 
     # --- writes ---------------------------------------------------------------------------------
 
@@ -275,6 +276,7 @@ class CaseRepository:
             if not pending:
                 return folded
             stored = {doc["_id"]: doc async for doc in self.cases.find({"_id": {"$in": list(pending)}})}
+            erased_earlier = await self._erased_before_stored([case_id for case_id in pending if case_id not in stored])
             unfinished = await self._unfinished_of(stored.values())
             stale_before = ev.utcnow() - timedelta(seconds=self.rollup_recovery_after)
             folded.stale_batches.update(name for name, at in unfinished.items() if at <= stale_before)
@@ -292,10 +294,10 @@ class CaseRepository:
                 # not reproduce; the fault harness measures archiving delays by created_at).
                 now = ev.utcnow()
                 case["created_at"], case["updated_at"] = before.get("created_at", now), now
-                if before.get("erased_at"):
+                if erased_at := before.get("erased_at") or erased_earlier.get(case_id):
                     # An erased case stays erased: its stored entries were erased, a fresh one is
                     # erased as it arrives (a redelivered complaint is known by id and ignored).
-                    case = erase_case(case, at=before["erased_at"]) | {"version": case["version"]}
+                    case = erase_case(case, at=erased_at) | {"version": case["version"]}
                     folded.erased_files.update(*(attachment_references(entry) for entry in fresh))
                 # A new case matches no document and is inserted; a case written meanwhile by
                 # another process no longer matches its old version, and the upsert's insert then
@@ -487,6 +489,17 @@ class CaseRepository:
                                                {"$set": {"value": "", "key": None, "erased_at": at}})
         await self.erasures.replace_one({"_id": record["_id"]}, dict(record), upsert=True)
         return True
+
+    async def _erased_before_stored(self, case_ids: list[str]) -> dict[str, datetime]:
+        """Cases an erasure named before they were stored here (a consumer reading the erasures
+        topic ahead of the others into a new database): when each was erased."""
+        if not case_ids:
+            return {}
+        found: dict[str, datetime] = {}
+        async for record in self.erasures.find({"case_ids": {"$in": case_ids}}, {"case_ids": 1, "at": 1}).sort("at", 1):
+            for case_id in set(record["case_ids"]) & set(case_ids):
+                found.setdefault(case_id, record["at"])
+        return found
 
     async def _shared_files(self, references: set[str], *, besides: Sequence[str]) -> set[str]:
         """Those of `references` another case that is not erased, outside `besides`, or another
