@@ -49,10 +49,21 @@ class FakeRepository:
         return {"_id": "e1", "at": at, "requested_by": requested_by, "cases": 0, "events": 0, "raw_records": 0,
                 "attachments": 0, "attachments_shared": 0, "letter_jobs": 0}
 
+    async def plan_erasure(self, customer, *, requested_by, at):
+        return await self.erase_customer(customer, requested_by=requested_by, at=at)
+
+    async def apply_erasure(self, record):
+        return True
+
     async def summary(self):
         rates = {"cases": 0, "answer_rate": None, "resolution_rate": None, "acknowledged_on_time_rate": None,
                  "resolved_on_time_rate": None, "satisfaction_avg": None, "escalations": 0}
         return {"overall": rates, "by_department": {}, "by_priority": {}, "by_status": {}}
+
+
+class FakeErasureLog:
+    async def append(self, erased):
+        pass
 
 
 def intake_app() -> FastAPI:
@@ -62,6 +73,7 @@ def intake_app() -> FastAPI:
 def archive_app() -> FastAPI:
     archive = Archive(ArchiveSettings(COMPLAINTS_API_KEY=KEY))
     archive.repository = FakeRepository()  # type: ignore[assignment] - the read API only reads
+    archive.erasure_log = FakeErasureLog()  # type: ignore[assignment] - erasures are kept on Kafka first
     return archive.app()
 
 

@@ -11,17 +11,20 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pymongo
 import pytest
 import schemathesis
+from archive.adapters.erasure_log import KafkaErasureLog
 from archive.adapters.repository import CaseRepository
 from archive.bootstrap import Archive
 from archive.entrypoints.http import create_app
 from archive.settings import ArchiveSettings
 from complaints_shared import events as ev
-from complaints_shared import mongo
+from complaints_shared import kafka, mongo
+from complaints_shared.topics import ERASURES
 from complaints_shared.web import bearer_auth
 from fastapi import FastAPI
 from hypothesis import HealthCheck, settings
@@ -65,7 +68,7 @@ def case_events(case_id: str, hours: float) -> list[ev.Event]:
 def read_api(backend_env: dict[str, str]) -> FastAPI:
     """The read API over a real store with three archived cases (seeded idempotently on each start)."""
     settings = ArchiveSettings(**backend_env, COMPLAINTS_API_KEY=KEY)
-    holder: dict[str, CaseRepository] = {}
+    holder: dict[str, Any] = {}
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -76,16 +79,23 @@ def read_api(backend_env: dict[str, str]) -> FastAPI:
             for event in case_events(f"case-{n}", hours=n):
                 await repository.store_event(event)
         holder["repository"] = repository
+        # Erasures go to the erasures topic on the real broker first.
+        await kafka.ensure_topics(settings, (ERASURES,))
+        producer = kafka.make_producer(settings)
+        await producer.start()
+        holder["erasure_log"] = KafkaErasureLog(kafka.EventPublisher(producer, topic_prefix=settings.topic_prefix, source="/t"))
         try:
             yield
         finally:
+            await producer.stop()
             await client.close()
 
     async def ready() -> bool:
         return True
 
     return create_app(auth=bearer_auth(settings.api_key_value), repository_dep=lambda: holder["repository"],
-                      readiness={"mongodb": ready}, max_page_size=settings.max_page_size, max_skip=settings.max_skip, lifespan=lifespan)
+                      readiness={"mongodb": ready}, max_page_size=settings.max_page_size, max_skip=settings.max_skip, lifespan=lifespan,
+                      erasure_log_dep=lambda: holder["erasure_log"])
 
 
 @pytest.fixture
