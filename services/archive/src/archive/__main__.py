@@ -2,7 +2,8 @@
 
     python -m archive serve                          the all-topics consumer and the read API
     python -m archive rebuild --database NAME        replay every topic into an empty database, then apply the erasures again
-    python -m archive rebuild --database NAME --erasures-only   apply the live database's erasures to NAME again
+                                                     (those of the erasures topic and of the live database)
+    python -m archive rebuild --database NAME --erasures-only   apply the erasures topic's and the live database's erasures to NAME again
 """
 
 from __future__ import annotations
