@@ -614,7 +614,9 @@ class CustomerErased(Contract):
     erasure_id: str = Field(min_length=1, max_length=200, description="Also the event id and the record key")
     erased_at: datetime
     requested_by: ShortText = Field(description="The name of the API key that asked (a tool or a role, not the customer)")
-    case_ids: tuple[CaseId, ...] = ()
+    # Not CaseId: routing's, notification's and escalation events name cases by any string, and an
+    # erasure must be recordable whatever case the archive holds.
+    case_ids: tuple[Annotated[str, Field(max_length=1000)], ...] = ()
     event_ids: tuple[Annotated[str, Field(max_length=200)], ...] = Field(default=(), description="Profiles and dead letters naming the customer")
     raw_ids: tuple[Annotated[str, Field(max_length=400)], ...] = Field(default=(), description="Raw records as topic/partition/offset")
     attachment_references: tuple[Annotated[str, Field(max_length=300)], ...] = Field(
