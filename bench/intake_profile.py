@@ -2,8 +2,10 @@
 unique SMS (JSON route) go to it over 32 connections (bench/sms_intake.py's load), then it is
 stopped with SIGINT (a graceful stop writes the profile) and the top functions are printed.
 
-Usage: [PROFILE=0] python bench/intake_profile.py [N=3000] [route=json|complaints|email|healthz]
-(PROFILE=0: no profile, only the rate and intake's CPU a request)
+Usage: [PROFILE=0] [PACED=50,200,400] python bench/intake_profile.py [N=3000] [route=json|complaints|email|healthz]
+(PROFILE=0: no profile, only the rate and intake's CPU a request; PACED: instead of flat out,
+N requests at each of these rates (open loop, sms_intake.paced), with p50/p99 and the CPU a
+request at that rate)
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from backends import backends
 from processes import ServiceProcess, free_port, wait_ready
-from sms_intake import KEY, complaint_request, flat_out, json_request
+from sms_intake import KEY, complaint_request, flat_out, json_request, paced
 
 
 def email_request(host: str, n: int, run: str) -> bytes:
@@ -67,12 +69,21 @@ def main(n: int, route: str) -> None:
             host = f"127.0.0.1:{port}"
             make = {"json": json_request, "complaints": complaint_request, "email": email_request, "healthz": healthz_request}[route]
             asyncio.run(flat_out(port, [make(host, i, f"warm{token}") for i in range(300)]))
-            requests = [make(host, i, f"{route}{token}") for i in range(n)]
-            started, intake_cpu = time.process_time(), cpu_seconds(process.pid)
-            seconds, statuses = asyncio.run(flat_out(port, requests))
-            intake_cpu = cpu_seconds(process.pid) - intake_cpu
-            print(f"{route}: {n} in {seconds:.2f} s = {n / seconds:,.0f}/s; statuses {statuses}; intake CPU {intake_cpu:.1f} s "
-                  f"({intake_cpu / n * 1000:.2f} ms a request{', under cProfile' if profiled else ''}); load client CPU {time.process_time() - started:.1f} s")
+            for rate in [float(r) for r in os.environ.get("PACED", "").split(",") if r]:
+                requests = [make(host, i, f"{route}{rate:g}{token}") for i in range(n)]
+                intake_cpu = cpu_seconds(process.pid)
+                latencies, statuses = asyncio.run(paced(port, requests, rate))
+                intake_cpu = cpu_seconds(process.pid) - intake_cpu
+                latencies.sort()
+                print(f"{route} paced at {rate:g}/s: p50 {latencies[n // 2] * 1000:.1f} ms, p99 {latencies[int(n * 0.99)] * 1000:.1f} ms, "
+                      f"max {latencies[-1] * 1000:.1f} ms; statuses {statuses}; intake CPU {intake_cpu / n * 1000:.2f} ms a request")
+            if not os.environ.get("PACED"):
+                requests = [make(host, i, f"{route}{token}") for i in range(n)]
+                started, intake_cpu = time.process_time(), cpu_seconds(process.pid)
+                seconds, statuses = asyncio.run(flat_out(port, requests))
+                intake_cpu = cpu_seconds(process.pid) - intake_cpu
+                print(f"{route}: {n} in {seconds:.2f} s = {n / seconds:,.0f}/s; statuses {statuses}; intake CPU {intake_cpu:.1f} s "
+                      f"({intake_cpu / n * 1000:.2f} ms a request{', under cProfile' if profiled else ''}); load client CPU {time.process_time() - started:.1f} s")
         finally:
             process.send_signal(signal.SIGINT)
             process.wait(60)
