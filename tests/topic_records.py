@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 
 
 async def records_on(bootstrap_servers: str, topic: str) -> list[dict[str, Any]]:
@@ -28,3 +29,15 @@ async def records_on(bootstrap_servers: str, topic: str) -> list[dict[str, Any]]
         return found
     finally:
         await consumer.stop()
+
+
+async def group_committed_all(admin: AIOKafkaAdminClient, consumer: AIOKafkaConsumer, group_id: str, topic: str) -> bool:
+    """Whether `group_id` committed every record `topic` holds now. A Faust worker flushes what
+    handling a record produced (its table writes, its events) before it commits the record, so
+    a committed record's effects are on the broker: a crash after this does not redo them."""
+    await consumer._client.force_metadata_update()  # noqa: SLF001 - aiokafka has no public refresh
+    partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+    ends = await consumer.end_offsets(partitions)
+    committed = await admin.list_consumer_group_offsets(group_id, partitions=partitions)
+    # An empty partition has nothing to commit (its committed offset reads -1).
+    return all(end == 0 or (tp in committed and committed[tp].offset >= end) for tp, end in ends.items())

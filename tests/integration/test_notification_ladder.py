@@ -5,11 +5,12 @@ speaking the Twilio Messages API. The ladder is a test file with deadlines of se
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import signal
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import Message
@@ -17,12 +18,15 @@ from email.message import Message
 import pytest
 from aiohttp import web
 from aiokafka import AIOKafkaConsumer
+from aiokafka.admin import AIOKafkaAdminClient
 from aiosmtpd.controller import Controller
 from complaints_shared import events as ev
 from complaints_shared import kafka
 from complaints_shared.mail_threads import case_id_from_message_ids, case_id_from_subject
 from complaints_shared.settings import ServiceSettings
+from complaints_shared.topics import notification_due_topic
 from processes import ServiceProcess, free_port, start_service, wait_ready
+from topic_records import group_committed_all
 
 pytestmark = pytest.mark.integration
 
@@ -79,6 +83,25 @@ def routed(case_id: str, *, priority: ev.Priority, acknowledge_in: timedelta, re
     return ev.envelope(data, source="/test", event_id=f"routed-{case_id}")
 
 
+async def _met(result: bool | Awaitable[bool]) -> bool:
+    return await result if inspect.isawaitable(result) else result
+
+
+async def handled_and_committed(settings: ServiceSettings, topic: str) -> bool:
+    """Whether notification's group committed every record on `topic`: what handling them did
+    (the table's record of a notice sent) is on the broker, so a restart does not redo it.
+    Killed before that, the worker sends the notice again after its restart (at least once)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers, group_id=None)
+    await admin.start()
+    await consumer.start()
+    try:
+        return await group_committed_all(admin, consumer, f"{settings.topic_prefix}notification", topic)
+    finally:
+        await consumer.stop()
+        await admin.close()
+
+
 class Topics:
     """The escalations and notifications topics, read from the beginning outside any group."""
 
@@ -98,9 +121,10 @@ class Topics:
                 else:
                     self.notices.append(event)
 
-    async def wait_for(self, condition: Callable[[], bool], *, worker: ServiceProcess, what: str, seconds: float = WAIT_SECONDS) -> None:
+    async def wait_for(self, condition: Callable[[], bool | Awaitable[bool]], *, worker: ServiceProcess, what: str,
+                       seconds: float = WAIT_SECONDS) -> None:
         deadline = time.monotonic() + seconds
-        while not condition():
+        while not await _met(condition()):
             if worker.process.poll() is not None:
                 pytest.fail(f"notification exited with {worker.process.returncode} waiting for {what}:\n{worker.log_tail()}")
             if time.monotonic() > deadline:
@@ -257,6 +281,8 @@ async def test_a_timer_pending_when_the_worker_is_killed_fires_once_after_the_re
     try:
         await publish(settings, "routed", pending)
         await topics.wait_for(lambda: len(topics.sent("case_assigned")) == 1, worker=worker, what="the case's assignment notice")
+        await topics.wait_for(lambda: handled_and_committed(settings, settings.topic("routed")), worker=worker,
+                              what="the routed event committed")
         worker.process.send_signal(signal.SIGKILL)
         worker.process.wait(10)
         assert warning not in topics.escalation_ids()  # its 80 % warning falls 48 s after routing
@@ -513,6 +539,8 @@ async def test_a_daily_digest_per_department_goes_out_at_its_time_once_across_a_
         assert datetime.now(UTC) < digest_time, "the worker took too long to start for this test's digest time"
         await topics.wait_for(lambda: len(digests()) == 2, worker=worker, what="the two digests")
         sent_at = time.time()
+        await topics.wait_for(lambda: handled_and_committed(settings, notification_due_topic().name(settings.topic_prefix)),
+                              worker=worker, what="the digest parts committed")
         worker.process.send_signal(signal.SIGKILL)
         worker.process.wait(10)
         worker = await start_notification(env, tmp_path, log_name="notification-restarted.log", port=worker.port)

@@ -20,12 +20,13 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 from complaints_shared import events as ev
 from complaints_shared import kafka
 from complaints_shared.settings import ServiceSettings
 from processes import ServiceProcess, start_service, wait_ready
+from topic_records import group_committed_all
 
 pytestmark = pytest.mark.integration
 
@@ -90,13 +91,7 @@ class Topics:
             await self.poll()
 
     async def all_escalations_committed(self, admin: AIOKafkaAdminClient, group_id: str) -> bool:
-        """Whether the worker's group committed every escalation on the topic: Faust flushes
-        what handling them produced (notices, table writes) before it commits."""
-        partitions = [TopicPartition(self.escalations_topic, p) for p in self.consumer.partitions_for_topic(self.escalations_topic)]
-        ends = await self.consumer.end_offsets(partitions)
-        committed = await admin.list_consumer_group_offsets(group_id, partitions=partitions)
-        # An empty partition has nothing to commit (its committed offset reads -1).
-        return all(end == 0 or (tp in committed and committed[tp].offset >= end) for tp, end in ends.items())
+        return await group_committed_all(admin, self.consumer, group_id, self.escalations_topic)
 
     def escalation_ids(self) -> Counter[str]:
         return Counter(event.id for event in self.escalations)

@@ -88,6 +88,28 @@ async def test_routed_case_is_watched_and_its_department_notified(service):
     assert isinstance(sent, ev.NotificationSent) and sent.trigger_event_id == "routed-case-1"
 
 
+@pytest.mark.parametrize(("medium", "flushes"), [("email", 1), ("log", 0)])
+async def test_a_delivery_to_a_person_waits_for_the_tables_record_of_it_on_the_broker(medium, flushes, monkeypatch):
+    notifier = FakeNotifier(medium=medium)
+    notification = bootstrap(NotificationSettings(COMPLAINTS_TOPIC_PREFIX="unit."), notifiers=[notifier], clock=lambda: NOW)
+    notification.app.finalize()
+    notification.app.conf.store = "memory://"
+    notification.app.flow_control.resume()
+    fake = FakePublisher()
+    notification.publisher.publish = fake.publish
+    flushed: list[int] = []
+
+    async def flush() -> None:
+        flushed.append(notification.senders.deliveries.count)
+
+    monkeypatch.setattr(notification.app.producer, "flush", flush)
+    async with notification.agents.watch_routed.test_context() as agent:
+        await agent.put(ev.encode(routed_event()), key=b"case-1")
+        await agent.put(ev.encode(routed_event()), key=b"case-1")  # redelivered: nothing sent, nothing to wait for
+    assert notifier.sent == [("case-1", "department:quality", "case_assigned")]
+    assert flushed == [1] * flushes
+
+
 async def test_spam_is_not_watched(service):
     notification, fake, notifier = service
     async with notification.agents.watch_routed.test_context() as agent:

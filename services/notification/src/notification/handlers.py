@@ -98,6 +98,19 @@ class RetryPolicy:
         return now + min(self.first * (2 ** (round_ - 1)), self.longest)
 
 
+@dataclass
+class Deliveries:
+    """How many notices this process delivered to a person's channel (every medium but the
+    log). The agents compare it before and after an event: a delivery makes them put the
+    table's record of it on the broker at once (see entrypoints/agents.py)."""
+
+    count: int = 0
+
+    def delivered(self, medium: str) -> None:
+        if medium != "log":
+            self.count += 1
+
+
 @dataclass(frozen=True)
 class Senders:
     """The notifiers, where their outcomes are published, and how failed deliveries come back."""
@@ -109,6 +122,7 @@ class Senders:
     # The language of staff notices about a department's cases (NOTIFICATION_STAFF_LANGUAGE(S)).
     staff_language: str = "en"
     staff_languages: Mapping[str, str] = field(default_factory=dict)
+    deliveries: Deliveries = field(default_factory=Deliveries)
 
     def staff_language_of(self, department: str) -> str:
         return self.staff_languages.get(department, self.staff_language)
@@ -156,6 +170,7 @@ async def _send(case: WatchedCase, notice: Notice, notifier: Notifier, *, sender
                 "in_reply_to": notice.in_reply_to, "references": list(notice.references), "attempts": attempts,
                 "first_failed_at": now.isoformat(), "round": 1, "next_at": next_at.isoformat()}
         return replace(case, pending=case.pending | {notice_id: kept})
+    senders.deliveries.delivered(notifier.medium)
     await senders.publish(ev.NotificationSent(**common, sent_at=now), notice_id)
     return case
 
@@ -243,6 +258,7 @@ async def retry_delivery(case: WatchedCase, *, notice_id: str, senders: Senders,
         await senders.publish(ev.NotificationFailed(**common, error=f"{reason} (retrying from {next_at.isoformat()})"[:2000],
                                                     attempts=attempts, failed_at=now), failed_id)
         return replace(case, pending=rest | {notice_id: kept | {"attempts": attempts, "round": round_, "next_at": next_at.isoformat()}})
+    senders.deliveries.delivered(kept["medium"])
     await senders.publish(ev.NotificationSent(**common, sent_at=now), notice_id)
     return replace(case, pending=rest)
 
@@ -448,6 +464,8 @@ async def send_digest(work: DueWork, *, watch: Watch, senders: Senders) -> bool:
         except Exception as exc:  # noqa: BLE001 - one channel down must not stop the others
             reason, _attempts = _reason(exc)
             log.warning("digest not delivered", extra={"medium": notifier.medium, "department": department, "error": reason[:300]})
+        else:
+            senders.deliveries.delivered(notifier.medium)
     watch[mark_key(department)] = {"day": day, "counts": work.counts or {}}
     return True
 

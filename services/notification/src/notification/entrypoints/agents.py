@@ -37,6 +37,20 @@ class NotificationAgents:
     check_once: Callable[[], Awaitable[int]]
 
 
+async def handle_then_record(
+    handle: Callable[[], Awaitable[Any]], *, deliveries: handlers.Deliveries, flush: Callable[[], Awaitable[None]]
+) -> None:
+    """Handle one event; when that delivered a notice to someone, wait until the broker has the
+    table's record of it (Faust sends table writes from a buffer, and before this its record
+    could trail the delivery until the next commit). A worker killed after the delivery and
+    before that record is on the broker delivers the notice again after its restart (at least
+    once, never lost); the wait narrows that window to one round trip to the broker."""
+    before = deliveries.count
+    await handle()
+    if deliveries.count != before:
+        await flush()
+
+
 def register(
     app: faust.App,
     settings: NotificationSettings,
@@ -62,6 +76,10 @@ def register(
         key, value = work_record(work)
         await app.producer.send_and_wait(due_topic.get_topic_name(), key, value, None, None, None)
 
+    async def handle(message: Any, handler: Callable[[], Awaitable[Any]]) -> None:
+        await handle_then_record(partial(handle_or_dead_letter, publisher, message, handler, consumer="notification"),
+                                 deliveries=senders.deliveries, flush=lambda: app.producer.flush())
+
     keeper = ClockKeeper(
         table=table,
         ladder=ladder,
@@ -85,39 +103,25 @@ def register(
     @app.agent(received_topic, name="watch-received")
     async def watch_received(stream):
         async for event, message in events_of(stream, expect=RECEIVED.carries, publisher=publisher, consumer="notification"):
-            await handle_or_dead_letter(
-                publisher, message, partial(handlers.on_received, event, watch=watch, senders=senders, now=clock()), consumer="notification"
-            )
+            await handle(message, partial(handlers.on_received, event, watch=watch, senders=senders, now=clock()))
             yield event.id
 
     @app.agent(routed_topic, name="watch-routed")
     async def watch_routed(stream):
         async for event, message in events_of(stream, expect=ROUTED.carries, publisher=publisher, consumer="notification"):
-            await handle_or_dead_letter(
-                publisher, message, partial(handlers.on_routed, event, watch=watch, senders=senders, now=clock()), consumer="notification"
-            )
+            await handle(message, partial(handlers.on_routed, event, watch=watch, senders=senders, now=clock()))
             yield event.id
 
     @app.agent(updates_topic, name="follow-updates")
     async def follow_updates(stream):
         async for event, message in events_of(stream, expect=CASE_UPDATES.carries, publisher=publisher, consumer="notification"):
-            await handle_or_dead_letter(
-                publisher,
-                message,
-                partial(handlers.on_case_update, event, watch=watch, senders=senders, ladder=ladder, now=clock()),
-                consumer="notification",
-            )
+            await handle(message, partial(handlers.on_case_update, event, watch=watch, senders=senders, ladder=ladder, now=clock()))
             yield event.id
 
     @app.agent(escalations_topic, name="escalate")
     async def escalate(stream):
         async for event, message in events_of(stream, expect=ESCALATIONS.carries, publisher=publisher, consumer="notification"):
-            await handle_or_dead_letter(
-                publisher,
-                message,
-                partial(handlers.on_escalated, event, watch=watch, senders=senders, ladder=ladder, now=clock()),
-                consumer="notification",
-            )
+            await handle(message, partial(handlers.on_escalated, event, watch=watch, senders=senders, ladder=ladder, now=clock()))
             yield event.id
 
     async def handle_due(value: bytes, *, now) -> None:
@@ -131,7 +135,7 @@ def register(
     @app.agent(due_topic, name="due")
     async def due(stream):
         async for message in records_of(stream, publisher=publisher):
-            await handle_or_dead_letter(publisher, message, partial(handle_due, message.value, now=clock()), consumer="notification")
+            await handle(message, partial(handle_due, message.value, now=clock()))
             yield message.offset
 
     @app.task
