@@ -41,3 +41,25 @@ async def group_committed_all(admin: AIOKafkaAdminClient, consumer: AIOKafkaCons
     committed = await admin.list_consumer_group_offsets(group_id, partitions=partitions)
     # An empty partition has nothing to commit (its committed offset reads -1).
     return all(end == 0 or (tp in committed and committed[tp].offset >= end) for tp, end in ends.items())
+
+
+async def group_positions(bootstrap_servers: str, group_id: str, topics: list[str]) -> str:
+    """Each topic's end offsets beside the group's committed offsets, a line per topic: where a
+    stuck consumer stopped (for a failing test's message)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=None)
+    await admin.start()
+    await consumer.start()
+    try:
+        committed = await admin.list_consumer_group_offsets(group_id)
+        await consumer._client.force_metadata_update()  # noqa: SLF001 - aiokafka has no public refresh
+        lines = []
+        for topic in topics:
+            tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+            ends = await consumer.end_offsets(tps) if tps else {}
+            lines.append(f"{topic}: end {[ends[tp] for tp in tps]}, {group_id} committed "
+                         f"{[committed[tp].offset if tp in committed else None for tp in tps]}")
+        return "\n".join(lines)
+    finally:
+        await consumer.stop()
+        await admin.close()

@@ -24,6 +24,7 @@ from complaints_shared import kafka
 from complaints_shared.settings import ServiceSettings
 from following import TopicFollower
 from processes import ServiceProcess, start_service, wait_ready
+from topic_records import group_positions
 from waiting import wait_for
 
 pytestmark = pytest.mark.integration
@@ -88,25 +89,9 @@ class SteadyPublisher:
 
 
 async def _positions(settings: ServiceSettings) -> str:
-    """Each topic's end offsets beside each routing group's committed offsets: where it stuck."""
-    from aiokafka import AIOKafkaConsumer, TopicPartition
-    from aiokafka.admin import AIOKafkaAdminClient
-
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
-    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers)
-    await admin.start()
-    await consumer.start()
-    try:
-        lines = []
-        for topic, group in ((settings.topic("received"), "routing"), (f"{settings.topic_prefix}routing-by-customer", "routing")):
-            tps = [TopicPartition(topic, p) for p in range(6)]
-            ends = await consumer.end_offsets(tps)
-            committed = await admin.list_consumer_group_offsets(f"{settings.topic_prefix}{group}")
-            lines.append(f"{topic}: end {[ends[tp] for tp in tps]}, {group} committed {[committed.get(tp).offset if committed.get(tp) else None for tp in tps]}")
-        return "\n".join(lines)
-    finally:
-        await consumer.stop()
-        await admin.close()
+    """Each topic's end offsets beside routing's committed offsets: where it stuck."""
+    return await group_positions(settings.kafka_bootstrap_servers, f"{settings.topic_prefix}routing",
+                                 [settings.topic("received"), f"{settings.topic_prefix}routing-by-customer"])
 
 
 def _routed(follower: TopicFollower) -> dict[str, set[str]]:

@@ -20,6 +20,7 @@ from complaints_shared import kafka
 from complaints_shared.settings import ServiceSettings
 from following import TopicFollower
 from processes import ServiceProcess, start_service, wait_ready
+from topic_records import group_positions
 from waiting import wait_for
 
 pytestmark = pytest.mark.integration
@@ -58,6 +59,11 @@ def _routed_ids(follower: TopicFollower) -> dict[str, set[str]]:
     return routed
 
 
+def _positions(settings: ServiceSettings) -> str:
+    return asyncio.run(group_positions(settings.kafka_bootstrap_servers, f"{settings.topic_prefix}routing",
+                                       [settings.topic("received"), f"{settings.topic_prefix}routing-by-customer"]))
+
+
 def _logs(*workers: ServiceProcess) -> str:
     return "\n".join(f"--- {w.log_path.name} (exit {w.process.poll()}):\n{w.log_tail(60)}" for w in workers)
 
@@ -87,7 +93,8 @@ def test_killed_worker_loses_nothing(backend_env, tmp_path):
                 lambda: len(_routed_ids(follower)) >= N, timeout=ALL_ROUTED_WITHIN,
                 message=lambda: f"{N - len(_routed_ids(follower))} of {N} complaints not routed "
                 f"({routed_before_kill} routed before the kill; follower error: {follower.error!r}); never routed: "
-                f"{sorted(set(_complaint(i)[0] for i in range(N)) - set(_routed_ids(follower)))[:20]}\n{_logs(*workers)}",
+                f"{sorted(set(_complaint(i)[0] for i in range(N)) - set(_routed_ids(follower)))[:20]}\n{_positions(settings)}\n"
+                f"{_logs(*workers)}",
             )
         finally:
             for worker in workers:

@@ -33,6 +33,10 @@ class ServiceSettings(BaseSettings):
         10, validation_alias=_plain("STREAM_PRODUCER_LINGER_MS"),
         description="Faust services: how long the producer gathers messages into one batch",
     )
+    stream_stall_seconds: float = Field(
+        60.0, gt=0, validation_alias=_plain("STREAM_STALL_SECONDS"),
+        description="Faust services: how long an agent may wait for records its partitions hold before the worker seeks them again",
+    )
     log_level: str = Field("INFO", validation_alias=_plain("LOG_LEVEL"))
     log_format: str = Field("json", validation_alias=_plain("LOG_FORMAT"), description="json or text")
 

@@ -36,7 +36,7 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_never, wait_ex
 from . import events as ev
 from .kafka import dead_letter_envelope, ensure_topics
 from .settings import ServiceSettings
-from .topics import DEAD_LETTER, TopicSpec, topic_of
+from .topics import ALL_TOPICS, DEAD_LETTER, TopicSpec, topic_of
 
 log = logging.getLogger(__name__)
 
@@ -274,6 +274,9 @@ class Publisher:
         self._topics: dict[str, faust.TopicT] = {}
         self.bootstrap_servers = settings.kafka_bootstrap_servers
         self.offset_watch = OffsetWatch(app)
+        # Compaction leaves gaps, possibly up to the end: a compacted topic's stream is not watched.
+        self.stall_watch = StallWatch(app, self.offset_watch, stalled_after=settings.stream_stall_seconds,
+                                      unwatched={spec.name(self.prefix) for spec in ALL_TOPICS if spec.compacted})
 
     def acknowledge(self, topic: str, partition: int, offsets: Iterable[int]) -> None:
         """Tell Faust's consumer these offsets are done (records fetched outside its stream)."""
@@ -362,6 +365,110 @@ class OffsetWatch:
         return offsets.get(TP(topic, partition))
 
 
+STREAM_STALLS = Counter(
+    "stream_stalls_total", "Times an agent's stream waited for records its assigned partitions held and the worker sought them again", ["topic"]
+)
+
+
+def _stream_topics(stream: Any) -> tuple[str, ...]:
+    channel = getattr(stream, "channel", None)
+    return tuple(getattr(channel, "topics", ()) or ())
+
+
+class StallWatch:
+    """Notices an agent's stream that waits for records the broker holds for it, and gets it going.
+
+    Seen once in ten `make test` runs (test_crash_recovery): a routing worker restarted after
+    kill -9 skipped records of every by-customer partition (fetched by `records_of`), took one
+    more record of each, and then none for 180 s while 300 waited — no error, no rebalance, no
+    recovery. Faust hands a stream only the records of partitions it counts as active (it
+    takes partitions out while it recovers tables and under buffer pressure); a partition
+    left out is never fetched again. Whatever the cause, this is what it looks like from
+    outside: the stream has waited `stalled_after` seconds for its next record while a
+    partition of its topic assigned to this worker holds records past the last one handed
+    over. Then the watch logs Faust's view of the partitions and does what Faust's own
+    recovery does to resume: seek to the committed offsets, resume the partitions and the flow.
+    Handlers are idempotent on the event id: a record handed over again is a duplicate, never a loss.
+    """
+
+    def __init__(
+        self, app: faust.App, offsets: OffsetWatch, *, stalled_after: float, unwatched: Iterable[str] = (),
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.app, self.offsets, self.stalled_after, self.clock = app, offsets, stalled_after, clock
+        self.unwatched = frozenset(unwatched)
+        self.waiting_since: dict[str, float] = {}  # topic → when its stream began waiting for a record
+        self.ready_since: float | None = None  # waiting counts from here: not while rebalancing or recovering
+
+        @app.timer(max(1.0, stalled_after / 4), name=f"{app.conf.id}-stall-watch")
+        async def watch_for_stalls() -> None:
+            await self.check()
+
+        @app.on_partitions_assigned.connect
+        def reassigned(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:  # noqa: ARG001 - Faust's signal signature
+            self.ready_since = None
+
+    def waiting(self, topics: Iterable[str]) -> None:
+        now = self.clock()
+        for topic in topics:
+            if topic not in self.unwatched:
+                self.waiting_since.setdefault(topic, now)
+
+    def delivered(self, topics: Iterable[str]) -> None:
+        for topic in topics:
+            self.waiting_since.pop(topic, None)
+
+    def next_offset(self, tp: TP) -> int:
+        last = self.offsets.last.get((tp.topic, tp.partition))
+        if last is not None:
+            return last + 1
+        committed = self.offsets.committed(tp.topic, tp.partition)
+        return committed if committed is not None and committed >= 0 else 0
+
+    async def stalled(self) -> list[TP]:
+        """The assigned partitions whose stream has waited too long while they hold records."""
+        if self.app.rebalancing or not recovery_ready(self.app):
+            self.ready_since = None
+            return []
+        now = self.clock()
+        if self.ready_since is None:
+            self.ready_since = now
+        topics = {topic for topic, since in self.waiting_since.items() if now - max(since, self.ready_since) >= self.stalled_after}
+        assigned = [tp for tp in self.app.consumer.assignment() if tp.topic in topics]
+        if not assigned:
+            return []
+        ends = await self.app.consumer.highwaters(*assigned)
+        starts = await self.app.consumer.earliest_offsets(*assigned)
+        return [tp for tp in assigned if ends.get(tp, 0) > max(self.next_offset(tp), starts.get(tp, 0))]
+
+    async def check(self) -> list[TP]:
+        stalled = await self.stalled()
+        if not stalled:
+            return []
+        consumer: Any = self.app.consumer  # Faust's partition bookkeeping is not in its public types
+        log.error(
+            "stream stalled: records wait on the broker and none reach the agent; seeking to the committed offsets",
+            extra={
+                "partitions": sorted(f"{tp.topic}/{tp.partition}@{self.next_offset(tp)}" for tp in stalled),
+                "active": sorted(f"{tp.topic}/{tp.partition}" for tp in stalled if tp in consumer._get_active_partitions()),
+                "paused": sorted(f"{tp.topic}/{tp.partition}" for tp in stalled if tp in consumer._paused_partitions),
+                "buffered": sorted(f"{tp.topic}/{tp.partition}" for tp in stalled if tp in consumer._buffered_partitions),
+                "flow_active": consumer.flow_active,
+            },
+        )
+        for tp in stalled:
+            STREAM_STALLS.labels(tp.topic).inc()
+        await consumer.perform_seek()
+        consumer.resume_partitions(stalled)
+        consumer.resume_flow()
+        self.app.flow_control.resume()
+        now = self.clock()
+        for tp in stalled:
+            self.offsets.last.pop((tp.topic, tp.partition), None)  # from the committed offset again
+            self.waiting_since[tp.topic] = now  # its clock starts again
+        return stalled
+
+
 async def fetch_records(bootstrap_servers: str, topic: str, partition: int, offsets: range) -> list[ConsumerRecord]:
     """The records at `offsets` of one partition, read by a consumer of no group (nothing is
     committed); retried while the broker is away."""
@@ -391,8 +498,10 @@ async def records_of(stream, *, publisher: Publisher) -> AsyncIterator[Any]:
     handled after all costs a duplicate, never a loss). Once the agent has handled them they are
     acknowledged to Faust, so its commits move past records that were handled, not past records
     never seen, and do not stop behind them for good."""
-    watch = publisher.offset_watch
+    watch, stalls, topics = publisher.offset_watch, publisher.stall_watch, _stream_topics(stream)
+    stalls.waiting(topics)
     async for record in stream.events():
+        stalls.delivered(topics)
         message = record.message
         skipped = watch.seen(message)
         if skipped:
@@ -401,6 +510,7 @@ async def records_of(stream, *, publisher: Publisher) -> AsyncIterator[Any]:
                 yield missed_record
             publisher.acknowledge(message.topic, message.partition, [r.offset for r in missed])
         yield message
+        stalls.waiting(topics)
 
 
 async def events_of(

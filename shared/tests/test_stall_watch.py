@@ -1,0 +1,132 @@
+"""StallWatch: an agent's stream that waits while its partitions hold records is sought back to
+the committed offsets and resumed. Faust's consumer is a stand-in here; the real worker is in
+tests/integration/test_stream_stall.py."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import faust
+from complaints_shared.streams import OffsetWatch, StallWatch
+from faust.types import TP
+
+TOPIC = "t.complaints.received.v1"
+P0, P1 = TP(TOPIC, 0), TP(TOPIC, 1)
+
+
+class FakeConsumer:
+    """What StallWatch reads and calls of Faust's consumer."""
+
+    def __init__(self, ends: dict[TP, int]) -> None:
+        self.ends = ends
+        self._committed_offset: dict[TP, int] = {}
+        self._paused_partitions: set[TP] = {P1}  # left paused: the stall
+        self._buffered_partitions: set[TP] = set()
+        self.flow_active = True
+        self.calls: list[tuple[str, object]] = []
+
+    def assignment(self) -> set[TP]:
+        return set(self.ends)
+
+    def _get_active_partitions(self) -> set[TP]:
+        return set(self.ends) - self._paused_partitions
+
+    async def highwaters(self, *tps: TP) -> dict[TP, int]:
+        return {tp: self.ends[tp] for tp in tps}
+
+    async def earliest_offsets(self, *tps: TP) -> dict[TP, int]:
+        return dict.fromkeys(tps, 0)
+
+    async def perform_seek(self) -> None:
+        self.calls.append(("seek", None))
+
+    def resume_partitions(self, tps) -> None:
+        self.calls.append(("resume", sorted(tps)))
+
+    def resume_flow(self) -> None:
+        self.calls.append(("resume_flow", None))
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def watch_over(consumer: FakeConsumer, *, rebalancing: bool = False, recovered: bool = True):
+    app = faust.App("stall-watch-test", broker="kafka://127.0.0.1:1")
+    clock = Clock()
+    offsets = OffsetWatch(app)
+    watch = StallWatch(app, offsets, stalled_after=60, clock=clock)
+    resumed: list[bool] = []
+    recovery = SimpleNamespace(completed=SimpleNamespace(is_set=lambda: recovered), in_recovery=not recovered)
+    watch.app = SimpleNamespace(rebalancing=rebalancing, consumer=consumer, tables=SimpleNamespace(recovery=recovery),
+                                flow_control=SimpleNamespace(resume=lambda: resumed.append(True)))
+    offsets.committed = lambda topic, partition: consumer._committed_offset.get(TP(topic, partition))  # type: ignore[method-assign]
+    return watch, offsets, clock, resumed
+
+
+async def test_a_stream_waiting_while_its_partition_holds_records_is_sought_back_and_resumed():
+    consumer = FakeConsumer({P0: 10, P1: 25})
+    watch, offsets, clock, resumed = watch_over(consumer)
+    offsets.last[(TOPIC, 0)] = 9  # every record of partition 0 handed over
+    offsets.last[(TOPIC, 1)] = 4  # partition 1 holds 5..24, none come
+    watch.waiting([TOPIC])
+    assert await watch.check() == []  # the watch starts counting when it first finds the worker ready
+    clock.now += 59
+    assert await watch.check() == []
+    clock.now += 1
+    assert await watch.check() == [P1]
+    assert consumer.calls == [("seek", None), ("resume", [P1]), ("resume_flow", None)] and resumed == [True]
+    assert (TOPIC, 1) not in offsets.last  # the stream starts again at the committed offset
+    assert await watch.check() == []  # the clock starts again after a remedy
+
+
+async def test_an_idle_stream_with_nothing_to_read_is_not_stalled():
+    consumer = FakeConsumer({P0: 10, P1: 0})
+    consumer._committed_offset[P0] = 10  # nothing handed over since the assignment: the committed offset counts
+    watch, _offsets, clock, _resumed = watch_over(consumer)
+    watch.waiting([TOPIC])
+    await watch.check()
+    clock.now += 600
+    assert await watch.check() == [] and consumer.calls == []
+
+
+async def test_a_stream_that_takes_records_is_not_stalled_however_far_behind():
+    consumer = FakeConsumer({P0: 100_000})
+    watch, offsets, clock, _resumed = watch_over(consumer)
+    watch.waiting([TOPIC])
+    await watch.check()
+    for offset in range(10):
+        clock.now += 30
+        watch.delivered([TOPIC])  # a record came: the agent is busy, not waiting
+        offsets.last[(TOPIC, 0)] = offset
+        watch.waiting([TOPIC])
+        assert await watch.check() == []
+    assert consumer.calls == []
+
+
+async def test_no_remedy_while_rebalancing_or_recovering_and_waiting_counts_from_ready():
+    for busy in (dict(rebalancing=True), dict(recovered=False)):
+        consumer = FakeConsumer({P0: 10})
+        watch, _offsets, clock, _resumed = watch_over(consumer, **busy)
+        watch.waiting([TOPIC])
+        clock.now += 600
+        assert await watch.check() == [] and consumer.calls == []
+        watch.app.rebalancing = False
+        watch.app.tables.recovery = SimpleNamespace(completed=SimpleNamespace(is_set=lambda: True), in_recovery=False)
+        assert await watch.check() == []  # ready only now: 600 s of recovery do not count
+        clock.now += 60
+        assert await watch.check() == [P0]
+
+
+async def test_a_compacted_topic_is_not_watched():
+    # Compaction may remove records up to the end of a partition: there, records past the last
+    # one handed over can be gone for good.
+    consumer = FakeConsumer({P0: 10})
+    app = faust.App("stall-watch-compacted", broker="kafka://127.0.0.1:1")
+    watch = StallWatch(app, OffsetWatch(app), stalled_after=60, unwatched={TOPIC})
+    watch.waiting([TOPIC])
+    assert watch.waiting_since == {} and consumer.calls == []

@@ -1,0 +1,44 @@
+"""A Faust worker for test_stream_stall.py: one agent reads `<prefix>stall` through `records_of`
+and appends every record it handles to STALL_TEST_OUT. The first record `pause` makes the worker
+leave its partition paused in Faust's consumer, as Faust left a restarted routing worker's
+partitions (docs/reliability.md, "A stream that stalls"): only the StallWatch gets it going."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from complaints_shared.entry import serve_worker
+from complaints_shared.settings import ServiceSettings
+from complaints_shared.streams import Publisher, add_operations_pages, make_app, records_of
+from faust.types import TP
+from pydantic import Field
+
+
+class StallTestSettings(ServiceSettings):
+    out: Path = Field(validation_alias="STALL_TEST_OUT")
+    port: int = Field(validation_alias="STALL_TEST_PORT")
+
+
+def build(settings: StallTestSettings):
+    app = make_app(settings, app_id="stall-test", data_dir=settings.out.parent / "stall-data")
+    publisher = Publisher(app, settings, source="/test")
+    topic = app.topic(f"{settings.topic_prefix}stall", value_type=bytes, key_type=bytes)
+    paused: list[TP] = []
+
+    @app.agent(topic, name="stall")
+    async def handle(stream):
+        async for message in records_of(stream, publisher=publisher):
+            with settings.out.open("a") as out:
+                out.write(f"{message.offset} {message.value.decode()}\n")
+            if message.value == b"pause" and not paused:
+                paused.append(TP(message.topic, message.partition))
+                app.consumer.pause_partitions(paused)
+            yield message.offset
+
+    add_operations_pages(app, {})
+    return app
+
+
+if __name__ == "__main__":
+    settings = StallTestSettings(service_name="stall-test")  # type: ignore[call-arg]  # from the environment
+    raise SystemExit(serve_worker(settings, build))
