@@ -4,9 +4,11 @@ tests/integration/test_stream_stall.py."""
 
 from __future__ import annotations
 
+import logging
 from types import SimpleNamespace
 
 import faust
+from aiokafka.errors import KafkaConnectionError
 from complaints_shared.streams import OffsetWatch, StallWatch
 from faust.types import TP
 
@@ -130,3 +132,20 @@ async def test_a_compacted_topic_is_not_watched():
     watch = StallWatch(app, OffsetWatch(app), stalled_after=60, unwatched={TOPIC})
     watch.waiting([TOPIC])
     assert watch.waiting_since == {} and consumer.calls == []
+
+
+async def test_a_broker_that_does_not_answer_skips_the_check_and_never_takes_the_worker_down(caplog):
+    class Unanswered(FakeConsumer):
+        async def highwaters(self, *tps: TP) -> dict[TP, int]:
+            raise self.error
+
+    caplog.set_level(logging.INFO, logger="complaints_shared.streams")
+    consumer = Unanswered({P0: 10})
+    watch, _offsets, clock, _resumed = watch_over(consumer)
+    watch.waiting([TOPIC])
+    await watch.check_safely()
+    clock.now += 60
+    for consumer.error in (KafkaConnectionError("down"), RuntimeError("a bug")):
+        await watch.check_safely()  # returns: Faust's timer goes on
+    assert consumer.calls == []
+    assert [r.levelname for r in caplog.records if r.name == "complaints_shared.streams"] == ["INFO", "ERROR"]

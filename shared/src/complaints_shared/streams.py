@@ -402,7 +402,7 @@ class StallWatch:
 
         @app.timer(max(1.0, stalled_after / 4), name=f"{app.conf.id}-stall-watch")
         async def watch_for_stalls() -> None:
-            await self.check()
+            await self.check_safely()
 
         @app.on_partitions_assigned.connect
         def reassigned(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:  # noqa: ARG001 - Faust's signal signature
@@ -440,6 +440,15 @@ class StallWatch:
         ends = await self.app.consumer.highwaters(*assigned)
         starts = await self.app.consumer.earliest_offsets(*assigned)
         return [tp for tp in assigned if ends.get(tp, 0) > max(self.next_offset(tp), starts.get(tp, 0))]
+
+    async def check_safely(self) -> None:
+        """`check` for Faust's timer: an exception would end the timer and with it the worker."""
+        try:
+            await self.check()
+        except BROKER_ERRORS:
+            log.info("stall check skipped: the broker did not answer")  # the outage is reported where it hurts
+        except Exception:  # noqa: BLE001 - the watch must never take the worker down
+            log.exception("stall check failed")
 
     async def check(self) -> list[TP]:
         stalled = await self.stalled()
