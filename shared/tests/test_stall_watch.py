@@ -22,6 +22,7 @@ class FakeConsumer:
     def __init__(self, ends: dict[TP, int]) -> None:
         self.ends = ends
         self._committed_offset: dict[TP, int] = {}
+        self.broker_committed: dict[TP, int] = {}
         self._paused_partitions: set[TP] = {P1}  # left paused: the stall
         self._buffered_partitions: set[TP] = set()
         self.flow_active = True
@@ -38,6 +39,10 @@ class FakeConsumer:
 
     async def earliest_offsets(self, *tps: TP) -> dict[TP, int]:
         return dict.fromkeys(tps, 0)
+
+    async def group_committed(self, tps: list[TP]) -> dict[TP, int]:
+        """The group's commits on the broker: the worker's own view unless a test sets them."""
+        return {tp: self.broker_committed.get(tp, self._committed_offset.get(tp, -1)) for tp in tps}
 
     async def perform_seek(self) -> None:
         self.calls.append(("seek", None))
@@ -61,7 +66,7 @@ def watch_over(consumer: FakeConsumer, *, rebalancing: bool = False, recovered: 
     app = faust.App("stall-watch-test", broker="kafka://127.0.0.1:1")
     clock = Clock()
     offsets = OffsetWatch(app)
-    watch = StallWatch(app, offsets, stalled_after=60, clock=clock)
+    watch = StallWatch(app, offsets, stalled_after=60, clock=clock, committed=consumer.group_committed)
     resumed: list[bool] = []
     recovery = SimpleNamespace(completed=SimpleNamespace(is_set=lambda: recovered), in_recovery=not recovered)
     watch.app = SimpleNamespace(rebalancing=rebalancing, consumer=consumer, tables=SimpleNamespace(recovery=recovery),
@@ -94,6 +99,18 @@ async def test_an_idle_stream_with_nothing_to_read_is_not_stalled():
     await watch.check()
     clock.now += 600
     assert await watch.check() == [] and consumer.calls == []
+
+
+async def test_a_partition_just_given_whose_group_commit_is_at_its_end_is_not_stalled():
+    # Seen in the two-worker notification test: after the rebalance the worker knew neither a
+    # last record nor a committed offset of a partition it took over (next offset 0).
+    consumer = FakeConsumer({P0: 12, P1: 7})
+    consumer.broker_committed = {P0: 12, P1: 3}
+    watch, _offsets, clock, _resumed = watch_over(consumer)
+    watch.waiting([TOPIC])
+    await watch.check()
+    clock.now += 60
+    assert await watch.check() == [P1]  # only the partition whose commit stays behind its end
 
 
 async def test_a_stream_that_takes_records_is_not_stalled_however_far_behind():
@@ -129,7 +146,7 @@ async def test_a_compacted_topic_is_not_watched():
     # one handed over can be gone for good.
     consumer = FakeConsumer({P0: 10})
     app = faust.App("stall-watch-compacted", broker="kafka://127.0.0.1:1")
-    watch = StallWatch(app, OffsetWatch(app), stalled_after=60, unwatched={TOPIC})
+    watch = StallWatch(app, OffsetWatch(app), stalled_after=60, unwatched={TOPIC}, committed=consumer.group_committed)
     watch.waiting([TOPIC])
     assert watch.waiting_since == {} and consumer.calls == []
 

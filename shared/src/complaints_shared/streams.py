@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -276,7 +277,8 @@ class Publisher:
         self.offset_watch = OffsetWatch(app)
         # Compaction leaves gaps, possibly up to the end: a compacted topic's stream is not watched.
         self.stall_watch = StallWatch(app, self.offset_watch, stalled_after=settings.stream_stall_seconds,
-                                      unwatched={spec.name(self.prefix) for spec in ALL_TOPICS if spec.compacted})
+                                      unwatched={spec.name(self.prefix) for spec in ALL_TOPICS if spec.compacted},
+                                      committed=partial(group_committed, settings.kafka_bootstrap_servers, app.conf.id))
 
     def acknowledge(self, topic: str, partition: int, offsets: Iterable[int]) -> None:
         """Tell Faust's consumer these offsets are done (records fetched outside its stream)."""
@@ -370,6 +372,17 @@ STREAM_STALLS = Counter(
 )
 
 
+async def group_committed(bootstrap_servers: str, group_id: str, partitions: list[TP]) -> dict[TP, int]:
+    """The group's committed offsets of `partitions`, as the broker has them (-1: none)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        found = await admin.list_consumer_group_offsets(group_id, partitions=[TopicPartition(tp.topic, tp.partition) for tp in partitions])
+    finally:
+        await admin.close()
+    return {TP(tp.topic, tp.partition): meta.offset for tp, meta in found.items()}
+
+
 def _stream_topics(stream: Any) -> tuple[str, ...]:
     channel = getattr(stream, "channel", None)
     return tuple(getattr(channel, "topics", ()) or ())
@@ -386,16 +399,23 @@ class StallWatch:
     left out is never fetched again. Whatever the cause, this is what it looks like from
     outside: the stream has waited `stalled_after` seconds for its next record while a
     partition of its topic assigned to this worker holds records past the last one handed
-    over. Then the watch logs Faust's view of the partitions and does what Faust's own
-    recovery does to resume: seek to the committed offsets, resume the partitions and the flow.
-    Handlers are idempotent on the event id: a record handed over again is a duplicate, never a loss.
+    over, and the group's commit on the broker stays behind the end. Then the watch logs Faust's
+    view of the partitions and does what Faust's own recovery does to resume: seek to the
+    committed offsets, resume the partitions and the flow. Handlers are idempotent on the event
+    id: a record handed over again is a duplicate, never a loss.
+
+    It also repairs a second state, seen in the two-worker notification test: after a
+    rebalance a worker kept a partition whose last records it had handled but not committed
+    before the revocation; Faust forgot them, so the commit stayed behind until another record
+    came (and a restart would have handled them again).
     """
 
     def __init__(
-        self, app: faust.App, offsets: OffsetWatch, *, stalled_after: float, unwatched: Iterable[str] = (),
-        clock: Callable[[], float] = time.monotonic,
+        self, app: faust.App, offsets: OffsetWatch, *, stalled_after: float, committed: Callable[[list[TP]], Awaitable[dict[TP, int]]],
+        unwatched: Iterable[str] = (), clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.app, self.offsets, self.stalled_after, self.clock = app, offsets, stalled_after, clock
+        self.committed = committed
         self.unwatched = frozenset(unwatched)
         self.waiting_since: dict[str, float] = {}  # topic → when its stream began waiting for a record
         self.ready_since: float | None = None  # waiting counts from here: not while rebalancing or recovering
@@ -439,7 +459,14 @@ class StallWatch:
             return []
         ends = await self.app.consumer.highwaters(*assigned)
         starts = await self.app.consumer.earliest_offsets(*assigned)
-        return [tp for tp in assigned if ends.get(tp, 0) > max(self.next_offset(tp), starts.get(tp, 0))]
+        behind = [tp for tp in assigned if ends.get(tp, 0) > max(self.next_offset(tp), starts.get(tp, 0))]
+        if not behind:
+            return []
+        # The worker may not know where a partition it was just given stands (nothing handed
+        # over since, its committed offset not read): the group's commit on the broker decides.
+        # A stalled partition's commit stays behind its end; a caught-up one's is at the end.
+        committed = await self.committed(behind)
+        return [tp for tp in behind if ends.get(tp, 0) > max(committed.get(tp, -1), starts.get(tp, 0))]
 
     async def check_safely(self) -> None:
         """`check` for Faust's timer: an exception would end the timer and with it the worker."""
@@ -455,8 +482,10 @@ class StallWatch:
         if not stalled:
             return []
         consumer: Any = self.app.consumer  # Faust's partition bookkeeping is not in its public types
-        log.error(
-            "stream stalled: records wait on the broker and none reach the agent; seeking to the committed offsets",
+        # A WARNING: the watch repairs it. `stream_stalls_total` is what to alert on.
+        log.warning(
+            "stream stalled: the group's commit stays behind the end of partitions assigned here and no record comes; "
+            "seeking to the committed offsets",
             extra={
                 "partitions": sorted(f"{tp.topic}/{tp.partition}@{self.next_offset(tp)}" for tp in stalled),
                 "active": sorted(f"{tp.topic}/{tp.partition}" for tp in stalled if tp in consumer._get_active_partitions()),
