@@ -37,6 +37,7 @@ async def group_committed_all(admin: AIOKafkaAdminClient, consumer: AIOKafkaCons
     a committed record's effects are on the broker: a crash after this does not redo them."""
     await consumer._client.force_metadata_update()  # noqa: SLF001 - aiokafka has no public refresh
     partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+    assert partitions, f"{topic}: no partitions known"  # else "every record committed" would hold of nothing
     ends = await consumer.end_offsets(partitions)
     committed = await admin.list_consumer_group_offsets(group_id, partitions=partitions)
     # An empty partition has nothing to commit (its committed offset reads -1).

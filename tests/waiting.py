@@ -4,6 +4,7 @@ holds and fails loudly, with a message that says what was awaited, when it never
 from __future__ import annotations
 
 import asyncio
+import inspect
 import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -17,6 +18,11 @@ class ConditionNotMet(AssertionError):
 
 def _describe(message: str | Callable[[], str]) -> str:
     return message() if callable(message) else message
+
+
+async def met(result: T | Awaitable[T]) -> T:
+    """A condition's result, awaited when the condition is a coroutine function."""
+    return await result if inspect.isawaitable(result) else result  # type: ignore[return-value]
 
 
 def wait_for(

@@ -62,11 +62,11 @@ class Clock:
         return self.now
 
 
-def watch_over(consumer: FakeConsumer, *, rebalancing: bool = False, recovered: bool = True):
+def watch_over(consumer: FakeConsumer, *, rebalancing: bool = False, recovered: bool = True, unwatched: frozenset[str] = frozenset()):
     app = faust.App("stall-watch-test", broker="kafka://127.0.0.1:1")
     clock = Clock()
     offsets = OffsetWatch(app)
-    watch = StallWatch(app, offsets, stalled_after=60, clock=clock, committed=consumer.group_committed)
+    watch = StallWatch(app, offsets, stalled_after=60, clock=clock, committed=consumer.group_committed, unwatched=unwatched)
     resumed: list[bool] = []
     recovery = SimpleNamespace(completed=SimpleNamespace(is_set=lambda: recovered), in_recovery=not recovered)
     watch.app = SimpleNamespace(rebalancing=rebalancing, consumer=consumer, tables=SimpleNamespace(recovery=recovery),
@@ -145,10 +145,11 @@ async def test_a_compacted_topic_is_not_watched():
     # Compaction may remove records up to the end of a partition: there, records past the last
     # one handed over can be gone for good.
     consumer = FakeConsumer({P0: 10})
-    app = faust.App("stall-watch-compacted", broker="kafka://127.0.0.1:1")
-    watch = StallWatch(app, OffsetWatch(app), stalled_after=60, unwatched={TOPIC}, committed=consumer.group_committed)
+    watch, _offsets, clock, _resumed = watch_over(consumer, unwatched=frozenset({TOPIC}))
     watch.waiting([TOPIC])
-    assert watch.waiting_since == {} and consumer.calls == []
+    await watch.check()
+    clock.now += 600
+    assert await watch.check() == [] and consumer.calls == []
 
 
 async def test_a_broker_that_does_not_answer_skips_the_check_and_never_takes_the_worker_down(caplog):

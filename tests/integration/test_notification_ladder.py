@@ -5,7 +5,6 @@ speaking the Twilio Messages API. The ladder is a test file with deadlines of se
 from __future__ import annotations
 
 import asyncio
-import inspect
 import json
 import signal
 import time
@@ -27,6 +26,7 @@ from complaints_shared.settings import ServiceSettings
 from complaints_shared.topics import notification_due_topic
 from processes import ServiceProcess, free_port, start_service, wait_ready
 from topic_records import group_committed_all
+from waiting import met
 
 pytestmark = pytest.mark.integration
 
@@ -83,10 +83,6 @@ def routed(case_id: str, *, priority: ev.Priority, acknowledge_in: timedelta, re
     return ev.envelope(data, source="/test", event_id=f"routed-{case_id}")
 
 
-async def _met(result: bool | Awaitable[bool]) -> bool:
-    return await result if inspect.isawaitable(result) else result
-
-
 async def handled_and_committed(settings: ServiceSettings, topic: str) -> bool:
     """Whether notification's group committed every record on `topic`: what handling them did
     (the table's record of a notice sent) is on the broker, so a restart does not redo it.
@@ -124,7 +120,7 @@ class Topics:
     async def wait_for(self, condition: Callable[[], bool | Awaitable[bool]], *, worker: ServiceProcess, what: str,
                        seconds: float = WAIT_SECONDS) -> None:
         deadline = time.monotonic() + seconds
-        while not await _met(condition()):
+        while not await met(condition()):
             if worker.process.poll() is not None:
                 pytest.fail(f"notification exited with {worker.process.returncode} waiting for {what}:\n{worker.log_tail()}")
             if time.monotonic() > deadline:

@@ -11,7 +11,6 @@ every tick that found a slipped deadline).
 from __future__ import annotations
 
 import asyncio
-import inspect
 import json
 import signal
 import time
@@ -27,6 +26,7 @@ from complaints_shared import kafka
 from complaints_shared.settings import ServiceSettings
 from processes import ServiceProcess, start_service, wait_ready
 from topic_records import group_committed_all
+from waiting import met
 
 pytestmark = pytest.mark.integration
 
@@ -49,10 +49,6 @@ def routed(case_id: str, *, priority: ev.Priority, received_at: datetime, acknow
 def escalation_id(case_id: str, deadline: str, level: ev.EscalationLevel) -> str:
     # The contract: an escalation's id is derived from (case, deadline, rung).
     return ev.derived_id("escalated", case_id, deadline, level.value)
-
-
-async def _met(result: bool | Awaitable[bool]) -> bool:
-    return await result if inspect.isawaitable(result) else result
 
 
 class Topics:
@@ -83,7 +79,7 @@ class Topics:
 
     async def wait_for(self, condition: Callable[[], bool | Awaitable[bool]], *, worker: ServiceProcess, what: str) -> None:
         deadline = time.monotonic() + WAIT_SECONDS
-        while not await _met(condition()):
+        while not await met(condition()):
             if worker.process.poll() is not None:
                 pytest.fail(f"notification exited with {worker.process.returncode} waiting for {what}:\n{worker.log_tail()}")
             if time.monotonic() > deadline:
