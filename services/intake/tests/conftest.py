@@ -24,10 +24,12 @@ class FakeArchive:
     """Archive's `GET /v1/cases/{case_id}` as agreed with it (status, allowed_actions, version,
     `ETag: "<version>"`), served through an httpx MockTransport. Cases are seeded with `add`;
     `catch_up` projects what intake published, as archive's consumer does later (version +1
-    per event; an update that does not fit is kept, the status stays)."""
+    per event, its id in the timeline; an update that does not fit is kept, the status stays);
+    `notice` applies what notification says about a case (version +1, the status stays)."""
 
     def __init__(self) -> None:
         self.cases: dict[str, tuple[CaseStatus, int]] = {}
+        self.timelines: dict[str, list[str]] = {}
         self.lookups = 0
         self.unreachable = False
         self.status_code: int | None = None  # answer every lookup with this status instead
@@ -45,7 +47,13 @@ class FakeArchive:
                 if status in action.allowed_from:
                     status = action.target(status)
                 self.cases[data.case_id] = (status, version + 1)
+                self.timelines.setdefault(data.case_id, []).append(event.id)
         self._applied = len(published)
+
+    def notice(self, case_id: str) -> None:
+        status, version = self.cases[case_id]
+        self.cases[case_id] = (status, version + 1)
+        self.timelines.setdefault(case_id, []).append(f"notice-{version + 1}")
 
     async def handle(self, request: httpx.Request) -> httpx.Response:
         self.lookups += 1
@@ -60,7 +68,8 @@ class FakeArchive:
         if request.method != "GET" or match is None or match.group(1) not in self.cases:
             return httpx.Response(404, json={"title": "Not Found"})
         status, version = self.cases[match.group(1)]
-        body = {"case_id": match.group(1), "status": status.value, "allowed_actions": lifecycle.allowed_actions(status), "version": version}
+        body = {"case_id": match.group(1), "status": status.value, "allowed_actions": lifecycle.allowed_actions(status), "version": version,
+                "timeline": [{"event_id": event_id} for event_id in self.timelines.get(match.group(1), [])]}
         return httpx.Response(200, json=body, headers={"ETag": f'"{version}"'})
 
     def client(self) -> ArchiveCaseStates:

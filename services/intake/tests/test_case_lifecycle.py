@@ -209,6 +209,21 @@ async def test_once_archive_catches_up_its_answer_counts_even_if_others_moved_th
     assert refused.json()["current_status"] == "merged"
 
 
+async def test_a_notice_that_archive_applied_first_does_not_pass_for_intakes_update(publisher, archive):
+    # Archive's version counts notification's events too: one applied before intake's update
+    # brings the version to the number intake expects while the status is still the old one.
+    clock = Clock()
+    archive.add("case-1", CaseStatus.ASSIGNED, version=2)
+    async with await lagging_client(publisher, archive, clock) as client:
+        assert (await post(client, "acknowledged")).status_code == 202
+        archive.notice("case-1")
+        assert (await post(client, "cause_found")).status_code == 202  # archive still says assigned, at version 3
+        archive.catch_up(publisher.events)
+        archive.notice("case-1")
+        assert (await post(client, "remedy_proposed")).status_code == 202
+    assert [type(event.data).__name__ for event in publisher.events] == ["CaseAcknowledged", "CauseFound", "RemedyProposed"]
+
+
 async def test_without_memory_a_quick_second_action_meets_archive_lag(publisher, archive):
     clock = Clock()
     archive.add("case-1", CaseStatus.ASSIGNED, version=2)

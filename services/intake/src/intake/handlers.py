@@ -115,10 +115,11 @@ class CaseAction:
     after: CaseState | None = field(default=None, init=False)  # set once admitted and recorded
 
     @contextlib.asynccontextmanager
-    async def admitted(self) -> AsyncIterator[CaseState]:
+    async def admitted(self, event_id: str) -> AsyncIterator[CaseState]:
         """Checks the action against the case's state (archive's, or intake's fresher memory of
-        its own updates) and, once the body of the `async with` recorded it, remembers where it
-        led. Raises UnknownCase, VersionMismatch, ActionRefused or CaseStatesUnavailable."""
+        its own updates) and, once the body of the `async with` recorded it as `event_id`,
+        remembers where it led. Raises UnknownCase, VersionMismatch, ActionRefused or
+        CaseStatesUnavailable."""
         async with self.recent.lock(self.case_id):
             archived = await self.case_states.get(self.case_id)
             if archived is None:
@@ -126,7 +127,7 @@ class CaseAction:
             state = self.recent.current(self.case_id, archived, now=self.clock())
             after = check(state, self.action, if_match=self.if_match)
             yield after
-            self.recent.remember(self.case_id, after, now=self.clock())
+            self.recent.remember(self.case_id, after, event_id=event_id, now=self.clock())
             self.after = after
 
 
@@ -166,7 +167,7 @@ async def _publish(submission: Submission, publisher: Publisher, guard: CaseActi
     if guard is None:
         await publisher.publish(submission.data, event_id=submission.recorded.event_id)
         return
-    async with guard.admitted():
+    async with guard.admitted(submission.recorded.event_id):
         await publisher.publish(submission.data, event_id=submission.recorded.event_id)
 
 

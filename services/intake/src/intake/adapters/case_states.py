@@ -1,5 +1,6 @@
 """Cases' states from archive's read API (`GET /v1/cases/{case_id}`: `status`, `version`,
-`ETag: "<version>"`), with a short timeout: a staff client waits for its answer."""
+`ETag: "<version>"`, the event ids of its `timeline`), with a short timeout: a staff client
+waits for its answer."""
 
 from __future__ import annotations
 
@@ -50,10 +51,12 @@ def _state_of(response: httpx.Response) -> CaseState:
             version = int(response.headers["etag"].strip('"'))
         if not isinstance(version, int) or isinstance(version, bool) or version < 0:
             raise ValueError("version is not a count")
+        timeline = body.get("timeline")
+        applied = None if timeline is None else frozenset(str(entry["event_id"]) for entry in timeline)
     except (ValueError, KeyError, TypeError) as exc:
         log.warning("archive's case answer is not as agreed", extra={"error": type(exc).__name__})
         raise CaseStatesUnavailable("archive's answer has no readable status and version") from exc
-    return CaseState(status, version)
+    return CaseState(status, version, applied)
 
 
 class InMemoryCaseStates:

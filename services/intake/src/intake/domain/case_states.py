@@ -19,6 +19,8 @@ from complaints_shared.lifecycle import CaseStatus
 class CaseState:
     status: CaseStatus
     version: int  # archive's version of the case: +1 per event it applied; the ETag is "<version>"
+    # The ids of the events archive applied to the case (its timeline); None when not known.
+    applied: frozenset[str] | None = None
 
     @property
     def etag(self) -> str:
@@ -107,13 +109,15 @@ class RecentUpdates:
 
     Archive projects events asynchronously: a client that posts `acknowledged` and then
     `cause_found` a moment later may ask before archive applied the first. Until archive's
-    version reaches the one intake expects (or `ttl` passes), intake's memory is the fresher
-    answer; from then on archive's own answer is (whatever else happened to the case).
+    timeline holds intake's update (or `ttl` passes), intake's memory is the fresher answer;
+    from then on archive's own answer is (whatever else happened to the case). Archive's
+    version alone cannot tell: notices and escalations about the case count in it too, so it
+    can reach the expected number while intake's update is still on its way.
     """
 
     def __init__(self, ttl: timedelta) -> None:
         self.ttl = ttl
-        self._expected: dict[str, tuple[CaseState, datetime]] = {}
+        self._expected: dict[str, tuple[CaseState, str, datetime]] = {}
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     def lock(self, case_id: str) -> asyncio.Lock:
@@ -124,26 +128,31 @@ class RecentUpdates:
             lock = self._locks[case_id] = asyncio.Lock()
         return lock
 
-    def remember(self, case_id: str, state: CaseState, *, now: datetime) -> None:
+    def remember(self, case_id: str, state: CaseState, *, event_id: str, now: datetime) -> None:
+        """`state` is where the update `event_id`, just recorded, leads the case."""
         self._forget_expired(now)
         self._expected.pop(case_id, None)  # re-inserted at the end: the dict stays in time order
         if self.ttl > timedelta(0):
-            self._expected[case_id] = (state, now)
+            self._expected[case_id] = (state, event_id, now)
 
     def current(self, case_id: str, archived: CaseState, *, now: datetime) -> CaseState:
         """The state to check an action against: archive's, unless intake's memory is ahead."""
         remembered = self._expected.get(case_id)
         if remembered is None:
             return archived
-        expected, at = remembered
-        if now - at >= self.ttl or archived.version >= expected.version:
+        expected, event_id, at = remembered
+        if archived.applied is not None:
+            caught_up = event_id in archived.applied
+        else:  # an archive that does not list its events: its version is all there is to go by
+            caught_up = archived.version >= expected.version
+        if now - at >= self.ttl or caught_up:
             del self._expected[case_id]
             return archived
         return expected
 
     def _forget_expired(self, now: datetime) -> None:
         # Bounded by the updates of one ttl: dropped on the way, no sweeper task needed.
-        for case_id, (_state, at) in list(self._expected.items()):
+        for case_id, (_state, _event_id, at) in list(self._expected.items()):
             if now - at < self.ttl:
                 break  # insertion order is time order
             del self._expected[case_id]
