@@ -11,14 +11,12 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from email import message_from_bytes, policy
-from email.message import Message
 
+import mail_sink
 import pytest
 from aiohttp import web
 from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
-from aiosmtpd.controller import Controller
 from complaints_shared import events as ev
 from complaints_shared import kafka
 from complaints_shared.mail_threads import case_id_from_message_ids, case_id_from_subject
@@ -51,22 +49,10 @@ rules:
 """
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], Message]] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content, policy=policy.default)))
-        return "250 OK"
-
-
 @pytest.fixture
 def smtp_sink():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller.port, inbox
-    controller.stop()
+    with mail_sink.smtp_sink() as sink:
+        yield sink
 
 
 def escalation_id(case_id: str, deadline: str, level: str) -> str:

@@ -7,13 +7,12 @@ import base64
 import hashlib
 import hmac
 import json
-from email import message_from_bytes
 from email.header import decode_header, make_header
 
 import httpx
+import mail_sink
 import pytest
 from aiohttp import web
-from aiosmtpd.controller import Controller
 from notification.adapters.notifiers import (
     DeliveryFailed,
     EmailNotifier,
@@ -31,27 +30,15 @@ NOTICE = Notice(case_id="case-42", recipient_role="supervisor:quality", template
                 fields={"priority": "P1", "due_at": "2026-11-24T10:00:00+00:00"})
 
 
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
-        return "250 OK"
-
-
 @pytest.fixture
 def smtp_server():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
+    with mail_sink.smtp_sink() as (port, inbox):
+        yield port, inbox
 
 
 async def test_email_goes_to_the_address_of_the_role(smtp_server):
-    controller, inbox = smtp_server
-    smtp = SmtpSettings(host="127.0.0.1", port=controller.port, username=None, password=None, starttls=False, mail_from="desk@corp.example")
+    port, inbox = smtp_server
+    smtp = SmtpSettings(host="127.0.0.1", port=port, username=None, password=None, starttls=False, mail_from="desk@corp.example")
     notifier = EmailNotifier(smtp, addresses={"supervisor": "sup@corp.example"}, default_address=None)
     await notifier.send(NOTICE)
     [(recipients, message)] = inbox.messages
@@ -61,8 +48,8 @@ async def test_email_goes_to_the_address_of_the_role(smtp_server):
 
 
 async def test_email_without_an_address_for_the_role_fails_clearly(smtp_server):
-    controller, _ = smtp_server
-    smtp = SmtpSettings(host="127.0.0.1", port=controller.port, username=None, password=None, starttls=False, mail_from="d@x")
+    port, _ = smtp_server
+    smtp = SmtpSettings(host="127.0.0.1", port=port, username=None, password=None, starttls=False, mail_from="d@x")
     with pytest.raises(DeliveryFailed, match="no e-mail address for role"):
         await EmailNotifier(smtp, addresses={}, default_address=None).send(NOTICE)
 
@@ -176,8 +163,8 @@ async def test_sms_refuses_a_staff_notice():
 
 
 async def test_a_customer_email_is_threaded_tagged_and_in_their_language(smtp_server):
-    controller, inbox = smtp_server
-    smtp = SmtpSettings(host="127.0.0.1", port=controller.port, username=None, password=None, starttls=False,
+    port, inbox = smtp_server
+    smtp = SmtpSettings(host="127.0.0.1", port=port, username=None, password=None, starttls=False,
                         mail_from="complaints@corp.example", mail_domain="corp.example")
     notice = Notice(case_id="case-9", recipient_role="customer", template="acknowledgement", language="zh-Hans", notice_id="n-9",
                     fields={"acknowledge_by": "2026-12-05 09:00 UTC", "their_subject": "盖子坏了"}, to="wang@customer.example",
