@@ -3,8 +3,9 @@
 Starts the four services as processes against the local Kafka and MongoDB-wire servers (or
 KAFKA_BOOTSTRAP_SERVERS/MONGODB_URL), posts N complaints with `hey` (32 connections; Go's HTTP
 client, so the load generator is not the limit) and then watches archive's store until every
-complaint's routed decision is archived. Prints the accept rate, the end-to-end rate, and each
-stage's progress over time, which says which part is the limit.
+complaint's routed decision is archived. Prints the accept rate, the end-to-end rate, each
+stage's progress over time, and the CPU each service (and the rest of the machine: broker,
+store, hey) used meanwhile, per complaint: which part is the limit, and what a rate would take.
 
 Usage: python bench/end_to_end_throughput.py [N=5000]   (needs `hey`: go install github.com/rakyll/hey@latest)
 """
@@ -51,6 +52,32 @@ async def topic_end(bootstrap: str, spec: TopicSpec, prefix: str) -> int:
         await consumer.stop()
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def machine_cpu() -> tuple[float, float]:
+    """CPU seconds the whole machine has been busy and idle so far (all cores)."""
+    user, nice, system, idle, iowait, irq, softirq, steal = (int(v) for v in Path("/proc/stat").read_text().split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / TICKS, (idle + iowait) / TICKS
+
+
+def print_cpu(services: dict, before: dict[str, float], machine_before: tuple[float, float], complaints: int) -> None:
+    """Where the CPU went while the complaints went through: each service, and the rest of the
+    machine (the broker, the store, hey and this script's polling)."""
+    busy, idle = (after - first for after, first in zip(machine_cpu(), machine_before, strict=True))
+    used = {name: process_cpu(service.process.pid) - before[name] for name, service in services.items()}
+    print(f"{'CPU while they went through':<28} {'s':>7} {'ms a complaint':>15}")
+    for name, seconds in [*used.items(), ("rest (broker, store, hey)", busy - sum(used.values())), ("machine busy", busy),
+                          ("machine idle", idle)]:
+        print(f"{name:<28} {seconds:7.1f} {1000 * seconds / complaints:15.2f}")
+
+
 def main(n: int) -> None:
     hey = find_hey()
     n = max(1, n // CONNECTIONS) * CONNECTIONS  # hey sends n // c requests on each of its c connections
@@ -68,6 +95,8 @@ def main(n: int) -> None:
                 wait_ready(service)
             body = Path(workdir) / "complaint.json"
             body.write_text(json.dumps({"channel": "web", "text": "The blender lid cracked on first use and the motor smells of burning plastic."}))
+            cpu_before = {name: process_cpu(service.process.pid) for name, service in services.items()}
+            machine_before = machine_cpu()
             started = time.monotonic()
             result = subprocess.run(
                 [hey, "-n", str(n), "-c", str(CONNECTIONS), "-m", "POST", "-T", "application/json", "-H", f"Authorization: Bearer {KEY}",
@@ -93,6 +122,7 @@ def main(n: int) -> None:
             total = time.monotonic() - started
             print(f"end to end: {archived_routed} of {n} routed and archived {total:.1f} s after the first post: "
                   f"{archived_routed / total:.0f} complaints/s")
+            print_cpu(services, cpu_before, machine_before, n)
         finally:
             mongo.close()
             for service in services.values():
