@@ -128,3 +128,47 @@ def test_a_structural_defect_in_a_childs_product_is_p1_before_anyone_is_hurt(clf
     assert [r["id"] for r in hazards if decisions[r["id"]].priority != "P1"] == []
     assert [r["id"] for r in records if r["expected_priority"] != "P1" and decisions[r["id"]].priority == "P1"] == []
     assert all(decisions[r["id"]].motive == "safety_care" for r in hazards)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "rule"),
+    [
+        ("en", "Caller says her dog started twitching after the flea treatment at your grooming salon; the emergency vet kept him in overnight.",
+         "safety.poisoning_illness"),
+        ("zh-Hans", "在你们店做完驱虫药浴，我家狗回家就抽搐、口吐白沫，连夜送动物医院急诊。", "safety.poisoning_illness"),
+        ("zh-Hant", "本人已向新北市政府消費者服務中心提出消費申訴，請貴公司於協商前提出合理之退費方案。", "legal.regulator"),
+        ("ko", "미용 후 강아지가 경련을 일으켜서 동물병원 응급실에 갔습니다.", "safety.poisoning_illness"),
+    ],
+)
+def test_a_pet_harmed_after_a_treatment_and_a_letter_to_the_consumer_centre_are_p1(clf, language, text, rule):
+    """Blind set 4's two missed P1s (rules 2026.12.04-4), in every language: a dog that collapsed
+    after a flea treatment (P1: a safety hazard; fits, collapse and the emergency vet were no
+    cues) and a Taipei letter that had gone to the city's consumer service centre (P1:
+    legal_regulatory; 消費者服務中心 / 消費申訴 were no cues)."""
+    c = clf.classify(text=text, channel="letter", language=language)
+    assert c.priority == "P1"
+    assert rule in {e.rule for e in c.explanation}
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "The deal you promised collapsed and the price on the invoice is wrong."),
+        ("en", "Your app's search has collapsed categories I cannot open."),
+        ("zh-Hans", "我想咨询一下宠物医院的营业时间和洗澡的价格。"),
+    ],
+)
+def test_collapse_and_vet_words_without_harm_are_not_p1(clf, language, text):
+    assert clf.classify(text=text, channel="email", language=language).priority != "P1"
+
+
+def test_blind_set_4_p1s(clf):
+    """`data/unseen_industries_blind4.jsonl` (80 complaints, ten trades in no other set) was scored
+    first with rules 2026.12.04-4: department 87.5 %, P1 6/8, one false P1 (a vet's bill for
+    tests not done, the cat brought in for vomiting). Rules 2026.12.05-1 added the two missed
+    cues (see the test above); the false P1 stays: the visit's reason reads as harm."""
+    records = read_jsonl([DATA / "unseen_industries_blind4.jsonl"])
+    decisions = {r["id"]: classify_record(clf, r) for r in records}
+    missed = [r["id"] for r in records if r["expected"]["priority"] == "P1" and decisions[r["id"]].priority != "P1"]
+    false_p1 = [r["id"] for r in records if r["expected"]["priority"] != "P1" and decisions[r["id"]].priority == "P1"]
+    assert (missed, false_p1) == ([], ["blind4-zh-Hans-01"])
