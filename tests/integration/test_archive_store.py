@@ -131,3 +131,17 @@ async def test_the_case_write_guard_is_served_by_a_unique_index(repository):
     unique_keys = [{field for field, _ in index["key"]} for index in indexes.values() if index.get("unique") or index["key"] == [("_id", 1)]]
     assert set(case_write_guard("c1", 3)) in unique_keys
     assert case_write_guard("c1", None) == {"_id": "c1", "version": None}
+
+
+async def test_the_version_moves_on_with_each_event_also_after_an_erasure(repository):
+    """The erasure moves the version on by one (a writer holding the case as read cannot write
+    it back); the next event must move it on again, or a client's If-Match on the erased case's
+    ETag would still pass on the changed case."""
+    await repository.store_batch([received("c1"), routed("c1")])
+    record = await repository.plan_erasure("x@example.com", requested_by="dpo", at=T0 + timedelta(hours=2))
+    await repository.apply_erasure(record)
+    erased = await repository.get_case("c1")
+    await repository.store_batch([update(ev.CaseAcknowledged, "c1", 3)])
+    acknowledged = await repository.get_case("c1")
+    assert (erased["version"], acknowledged["version"]) == (3, 4)
+    assert "x@example.com" not in str(acknowledged) and acknowledged["status"] == "acknowledged"

@@ -299,6 +299,9 @@ class CaseRepository:
                     # erased as it arrives (a redelivered complaint is known by id and ignored).
                     case = erase_case(case, at=erased_at) | {"version": case["version"]}
                     folded.erased_files.update(*(attachment_references(entry) for entry in fresh))
+                # Every write that adds an event moves the version (the ETag clients act on) on, also
+                # past an erasure's own step: the timeline's length alone would repeat its number.
+                case["version"] = max(case["version"], int(before.get("version", 0)) + 1)
                 # A new case matches no document and is inserted; a case written meanwhile by
                 # another process no longer matches its old version, and the upsert's insert then
                 # collides on _id: that is the conflict signal.
