@@ -53,3 +53,18 @@ async def async_wait_for(
         if time.monotonic() >= deadline:
             raise ConditionNotMet(f"after {timeout:g}s: {_describe(message)}")
         await asyncio.sleep(min(interval, max(0.0, deadline - time.monotonic())))
+
+
+async def while_worker_runs(
+    condition: Callable[[], object], *, step: Callable[[], Awaitable[None]], worker, what: str, seconds: float
+) -> None:
+    """Await `step` (read more records, say) until `condition` holds. Fails with the worker's log
+    tail when the worker process (a tests/processes.py ServiceProcess) exits first, or when
+    `seconds` pass."""
+    deadline = time.monotonic() + seconds
+    while not await met(condition()):
+        if worker.process.poll() is not None:
+            raise ConditionNotMet(f"{worker.name} exited with {worker.process.returncode} waiting for {what}:\n{worker.log_tail()}")
+        if time.monotonic() > deadline:
+            raise ConditionNotMet(f"no {what} after {seconds:g}s:\n{worker.log_tail()}")
+        await step()

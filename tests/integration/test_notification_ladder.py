@@ -24,7 +24,7 @@ from complaints_shared.settings import ServiceSettings
 from complaints_shared.topics import notification_due_topic
 from processes import ServiceProcess, free_port, start_service, wait_ready
 from topic_records import group_committed_all
-from waiting import met
+from waiting import while_worker_runs
 
 pytestmark = pytest.mark.integration
 
@@ -105,13 +105,7 @@ class Topics:
 
     async def wait_for(self, condition: Callable[[], bool | Awaitable[bool]], *, worker: ServiceProcess, what: str,
                        seconds: float = WAIT_SECONDS) -> None:
-        deadline = time.monotonic() + seconds
-        while not await met(condition()):
-            if worker.process.poll() is not None:
-                pytest.fail(f"notification exited with {worker.process.returncode} waiting for {what}:\n{worker.log_tail()}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"no {what} after {seconds}s:\n{worker.log_tail()}")
-            await self.poll()
+        await while_worker_runs(condition, step=self.poll, worker=worker, what=what, seconds=seconds)
 
     def escalation_ids(self) -> Counter[str]:
         return Counter(event.id for _seen, event in self.escalations)

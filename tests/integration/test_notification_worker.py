@@ -26,7 +26,7 @@ from complaints_shared import kafka
 from complaints_shared.settings import ServiceSettings
 from processes import ServiceProcess, start_service, wait_ready
 from topic_records import group_committed_all
-from waiting import met
+from waiting import while_worker_runs
 
 pytestmark = pytest.mark.integration
 
@@ -78,13 +78,7 @@ class Topics:
                     self.watched[json.loads(record.key)] = json.loads(record.value) if record.value else None
 
     async def wait_for(self, condition: Callable[[], bool | Awaitable[bool]], *, worker: ServiceProcess, what: str) -> None:
-        deadline = time.monotonic() + WAIT_SECONDS
-        while not await met(condition()):
-            if worker.process.poll() is not None:
-                pytest.fail(f"notification exited with {worker.process.returncode} waiting for {what}:\n{worker.log_tail()}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"no {what} after {WAIT_SECONDS}s:\n{worker.log_tail()}")
-            await self.poll()
+        await while_worker_runs(condition, step=self.poll, worker=worker, what=what, seconds=WAIT_SECONDS)
 
     async def all_escalations_committed(self, admin: AIOKafkaAdminClient, group_id: str) -> bool:
         return await group_committed_all(admin, self.consumer, group_id, self.escalations_topic)
