@@ -155,6 +155,8 @@ def test_a_pet_harmed_after_a_treatment_and_a_letter_to_the_consumer_centre_are_
     [
         ("en", "The deal you promised collapsed and the price on the invoice is wrong."),
         ("en", "Your app's search has collapsed categories I cannot open."),
+        ("en", "The engineer was fitting the new boiler when he said the flue was the wrong size."),
+        ("en", "Customs seizure of my parcel was your courier's fault; the screen kept twitching too."),
         ("zh-Hans", "我想咨询一下宠物医院的营业时间和洗澡的价格。"),
     ],
 )
