@@ -14,7 +14,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -275,7 +275,7 @@ class CaseRepository:
         for _round in range(WRITE_ROUNDS):
             if not pending:
                 return folded
-            stored = {doc["_id"]: doc async for doc in self.cases.find({"_id": {"$in": list(pending)}})}
+            stored = {doc["_id"]: doc async for doc in by_ids(self.cases, list(pending))}
             erased_earlier = await self._erased_before_stored([case_id for case_id in pending if case_id not in stored])
             unfinished = await self._unfinished_of(stored.values())
             stale_before = ev.utcnow() - timedelta(seconds=self.rollup_recovery_after)
@@ -356,8 +356,7 @@ class CaseRepository:
                               recovering: bool) -> None:
         if recovering and writes:
             # Read by _id alone: the buckets that hold the batch already are left out.
-            had_it = {doc["_id"] async for doc in collection.find({"_id": {"$in": list(writes)}}, {APPLIED: 1})
-                      if batch in doc.get(APPLIED, ())}
+            had_it = {doc["_id"] async for doc in by_ids(collection, list(writes), {APPLIED: 1}) if batch in doc.get(APPLIED, ())}
             writes = {bucket_id: write for bucket_id, write in writes.items() if bucket_id not in had_it}
         for _attempt in range(3):
             bucket_ids = list(writes)
@@ -369,8 +368,7 @@ class CaseRepository:
             lost_ids = [bucket_ids[index] for index in sorted(lost)]
             had_it = set()
             if recovering:
-                had_it = {doc["_id"] async for doc in collection.find({"_id": {"$in": lost_ids}}, {APPLIED: 1})
-                          if batch in doc.get(APPLIED, ())}
+                had_it = {doc["_id"] async for doc in by_ids(collection, lost_ids, {APPLIED: 1}) if batch in doc.get(APPLIED, ())}
             writes = {bucket_id: writes[bucket_id] for bucket_id in lost_ids if bucket_id not in had_it}
             if not writes:
                 return
@@ -661,6 +659,21 @@ def _unpacked(packed: str) -> dict[str, Any] | None:
 def _store_time(moment: datetime) -> datetime:
     # Whole milliseconds, as the store keeps them.
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+# Ids per read of documents by id. The local store's `$in` costs more per id the more ids it is
+# given (a 20,000-case collection: 200 ids 23 ms, 2,000 ids 0.37 s, 20,000 ids 6.5 s), so a
+# batch of 20,000 records reads its cases 200 at a time (0.9 s for the 20,000); MongoDB does
+# not mind either way.
+IDS_PER_READ = 200
+
+
+async def by_ids(collection: AsyncCollection, ids: Sequence[str], projection: Mapping[str, Any] | None = None
+                 ) -> AsyncIterator[dict[str, Any]]:
+    """The documents of `ids` that exist, IDS_PER_READ ids a query."""
+    for start in range(0, len(ids), IDS_PER_READ):
+        async for document in collection.find({"_id": {"$in": list(ids[start:start + IDS_PER_READ])}}, projection):
+            yield document
 
 
 async def _bulk(collection: AsyncCollection, writes: list[Any]) -> set[int]:
