@@ -55,11 +55,13 @@ class Replayed:
 
 
 async def rebuild(
-    settings: ArchiveSettings, *, database: str, batch: int = 2000, erasures_from: str | None = None,
+    settings: ArchiveSettings, *, database: str, batch: int | None = None, erasures_from: str | None = None,
     without_erasures: bool = False, erasures_only: bool = False,
 ) -> Replayed:
     """Replay into `database`, then apply the erasures of `erasures_from` (the live database,
-    MONGODB_DATABASE by default) again; `erasures_only`: the erasures alone (after a switch-over)."""
+    MONGODB_DATABASE by default) again; `erasures_only`: the erasures alone (after a switch-over).
+    `batch`: records stored at a time (default ARCHIVE_MAX_BATCH, as the live consumer)."""
+    batch = batch or settings.max_batch
     client = mongo.make_client(settings)
     consumer = kafka.make_consumer(settings, group_id=None, enable_auto_commit=False)
     await consumer.start()
@@ -158,7 +160,7 @@ async def _partitions(consumer, topic: str) -> set[int]:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="archive rebuild", description=__doc__.splitlines()[0])
     parser.add_argument("--database", required=True, help="The empty MongoDB database to rebuild into")
-    parser.add_argument("--batch", type=int, default=2000, help="Records stored at a time")
+    parser.add_argument("--batch", type=int, help="Records stored at a time (default: ARCHIVE_MAX_BATCH)")
     parser.add_argument("--erasures-from", help="The live database whose erasures are applied again besides the erasures topic's (default: MONGODB_DATABASE)")
     parser.add_argument("--without-erasures", action="store_true", help="Apply no erasure (none was ever made)")
     parser.add_argument("--erasures-only", action="store_true",

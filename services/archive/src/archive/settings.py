@@ -11,7 +11,10 @@ class ArchiveSettings(ServiceSettings):
     service_name: str = "archive"
     port: int = 8004
     consumer_group: str = "archive"
-    max_batch: int = Field(2000, ge=1, description="Records the consumer reads, stores with bulk writes and commits at a time")
+    max_batch: int = Field(
+        20_000, ge=1, description="Most records the consumer reads, stores with bulk writes and commits at a time. Live "
+        "traffic makes small batches; a backlog (a restart, a rebuild) fills them, and the larger they are the more of a "
+        "case's events, read from several topics, share one write of it (docs/performance.md). Memory grows with it")
     max_page_size: int = Field(200, ge=1)
     max_skip: int = Field(100_000, ge=0, description="Deepest page offset the read API serves (narrow the filters instead)")
     read_timeout_seconds: float = Field(

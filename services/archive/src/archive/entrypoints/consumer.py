@@ -69,7 +69,7 @@ class BatchConsumerLoop(kafka.ManagedLoop):
     publisher: kafka.EventPublisher
     name: str
     prefix: str = ""
-    max_batch: int = 2000
+    max_batch: int = 20_000
     retry_wait_max: float = 10.0
     recover_every: float = 30.0  # seconds between sweeps for roll-ups a dead writer left pending
     processed: int = 0
