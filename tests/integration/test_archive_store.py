@@ -6,7 +6,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from archive.adapters.repository import CaseRepository, case_write_guard
+from archive.adapters.repository import IDS_PER_READ, CaseRepository, case_write_guard
 from archive.domain.listing import CaseFilter
 from complaints_shared import events as ev
 from complaints_shared.lifecycle import CaseStatus
@@ -145,3 +145,14 @@ async def test_the_version_moves_on_with_each_event_also_after_an_erasure(reposi
     acknowledged = await repository.get_case("c1")
     assert (erased["version"], acknowledged["version"]) == (3, 4)
     assert "x@example.com" not in str(acknowledged) and acknowledged["status"] == "acknowledged"
+
+
+async def test_a_batch_of_more_cases_than_one_read_takes_finds_every_stored_case(repository):
+    """Cases are read IDS_PER_READ ids a query: a batch touching 2.5 reads' worth of stored cases
+    folds every one onto what was stored (no case taken for new, no timeline cut)."""
+    ids = [f"many-{n}" for n in range(int(IDS_PER_READ * 2.5))]
+    await repository.store_batch([event for case_id in ids for event in (received(case_id), routed(case_id))])
+    await repository.store_batch([update(ev.CaseAcknowledged, case_id, 1) for case_id in ids])
+    stored = {case["_id"]: case async for case in repository.cases.find({"_id": {"$in": ids}}, {"status": 1, "version": 1})}
+    assert len(stored) == len(ids)
+    assert {(case["status"], case["version"]) for case in stored.values()} == {("acknowledged", 3)}
