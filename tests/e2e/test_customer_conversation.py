@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import re
 import smtplib
-import time
-from collections.abc import Callable
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,6 +26,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 KEY = "conversation-key"
@@ -52,8 +52,6 @@ class TextMessages:
 
 @pytest.fixture(scope="module")
 def platform(real_backends, tmp_path_factory):
-    import uuid
-
     token = uuid.uuid4().hex[:10]
     texts = TextMessages()
     workdir = tmp_path_factory.mktemp("conversation")
@@ -88,13 +86,8 @@ def platform(real_backends, tmp_path_factory):
             assert all(code in (0, -15) for code in codes.values()), {name: services[name].log_tail() for name in codes}
 
 
-def _eventually(what: str, probe: Callable[[], Any], *, timeout: float = 60) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if found := probe():
-            return found
-        time.sleep(0.1)
-    raise AssertionError(f"never happened: {what}")
+def _eventually(what: str, probe) -> Any:
+    return wait_for(probe, timeout=60, message=f"never happened: {what}")
 
 
 def _case(services, case_id: str) -> dict:
@@ -141,31 +134,30 @@ def test_a_reply_to_the_acknowledgement_is_a_follow_up_on_the_same_case(platform
 
 def test_an_sms_customer_answers_the_satisfaction_request_with_a_score_that_lands_on_the_case(platform):
     services, _, _, texts = platform
-    intake = httpx.Client(base_url=services["intake"].url, headers=AUTH, timeout=10)
-    sms = {"from": CUSTOMER_PHONE, "to": "+8215880000", "message_id": "gw-1", "received_at": datetime.now(UTC).isoformat(),
-           "text": "The vacuum cleaner you delivered yesterday does not switch on at all. Please repair or replace it."}
-    accepted = intake.post("/v1/complaints/sms", json=sms)
-    assert accepted.status_code == 202, accepted.text
-    case_id = accepted.json()["case_id"]
-    _eventually("routing's decision in archive", lambda: _case(services, case_id).get("status") == "assigned")
+    with httpx.Client(base_url=services["intake"].url, headers=AUTH, timeout=10) as intake:
+        sms = {"from": CUSTOMER_PHONE, "to": "+8215880000", "message_id": "gw-1", "received_at": datetime.now(UTC).isoformat(),
+               "text": "The vacuum cleaner you delivered yesterday does not switch on at all. Please repair or replace it."}
+        accepted = intake.post("/v1/complaints/sms", json=sms)
+        assert accepted.status_code == 202, accepted.text
+        case_id = accepted.json()["case_id"]
+        _eventually("routing's decision in archive", lambda: _case(services, case_id).get("status") == "assigned")
 
-    steps = [{"type": "acknowledged", "actor": "agent-1"},
-             {"type": "cause_found", "actor": "agent-1", "cause": "A loose switch cable."},
-             {"type": "remedy_proposed", "actor": "agent-1", "remedy": "Repair at home."},
-             {"type": "remedy_approved", "actor": "sup-1"},
-             {"type": "resolved", "actor": "agent-1", "resolution": "Repaired at home."}]
-    for step in steps:
-        response = intake.post(f"/v1/cases/{case_id}/events", json=step)
-        assert response.status_code == 202, (step["type"], response.text, _case(services, case_id))
-    _eventually("the case resolved in archive", lambda: _case(services, case_id).get("status") == "resolved")
+        steps = [{"type": "acknowledged", "actor": "agent-1"},
+                 {"type": "cause_found", "actor": "agent-1", "cause": "A loose switch cable."},
+                 {"type": "remedy_proposed", "actor": "agent-1", "remedy": "Repair at home."},
+                 {"type": "remedy_approved", "actor": "sup-1"},
+                 {"type": "resolved", "actor": "agent-1", "resolution": "Repaired at home."}]
+        for step in steps:
+            response = intake.post(f"/v1/cases/{case_id}/events", json=step)
+            assert response.status_code == 202, (step["type"], response.text, _case(services, case_id))
+        _eventually("the case resolved in archive", lambda: _case(services, case_id).get("status") == "resolved")
 
-    requests = _eventually("the satisfaction request by SMS",
-                           lambda: [text for text in texts.sent if text["To"] == CUSTOMER_PHONE and case_id in text["Body"] and "5" in text["Body"]])
-    assert requests[0]["From"] == "+15550000000"
+        requests = _eventually("the satisfaction request by SMS",
+                               lambda: [text for text in texts.sent if text["To"] == CUSTOMER_PHONE and case_id in text["Body"] and "5" in text["Body"]])
+        assert requests[0]["From"] == "+15550000000"
 
-    score = intake.post("/v1/complaints/sms", json=sms | {"message_id": "gw-2", "text": "4", "received_at": datetime.now(UTC).isoformat()})
-    assert score.status_code == 202, score.text
-    assert (score.json()["case_id"], score.json()["satisfaction"]) == (case_id, 4)
-    case = _eventually("the score on the case", lambda: (c := _case(services, case_id)).get("satisfaction") == 4 and c)
-    assert case["status"] == "evaluated"
-    intake.close()
+        score = intake.post("/v1/complaints/sms", json=sms | {"message_id": "gw-2", "text": "4", "received_at": datetime.now(UTC).isoformat()})
+        assert score.status_code == 202, score.text
+        assert (score.json()["case_id"], score.json()["satisfaction"]) == (case_id, 4)
+        case = _eventually("the score on the case", lambda: (c := _case(services, case_id)).get("satisfaction") == 4 and c)
+        assert case["status"] == "evaluated"
