@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from backends import backends
 from complaints_shared.topics import RECEIVED, ROUTED, TopicSpec
+from intake_profile import cpu_seconds
 from processes import SERVICES, start_service, wait_ready
 from pymongo import MongoClient
 
@@ -55,12 +56,6 @@ async def topic_end(bootstrap: str, spec: TopicSpec, prefix: str) -> int:
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def process_cpu(pid: int) -> float:
-    """CPU seconds (user + system) the process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
-
-
 def machine_cpu() -> tuple[float, float]:
     """CPU seconds the whole machine has been busy and idle so far (all cores)."""
     user, nice, system, idle, iowait, irq, softirq, steal = (int(v) for v in Path("/proc/stat").read_text().split()[1:9])
@@ -71,7 +66,7 @@ def print_cpu(services: dict, before: dict[str, float], machine_before: tuple[fl
     """Where the CPU went while the complaints went through: each service, and the rest of the
     machine (the broker, the store, hey and this script's polling)."""
     busy, idle = (after - first for after, first in zip(machine_cpu(), machine_before, strict=True))
-    used = {name: process_cpu(service.process.pid) - before[name] for name, service in services.items()}
+    used = {name: cpu_seconds(service.process.pid) - before[name] for name, service in services.items()}
     print(f"{'CPU while they went through':<28} {'s':>7} {'ms a complaint':>15}")
     for name, seconds in [*used.items(), ("rest (broker, store, hey)", busy - sum(used.values())), ("machine busy", busy),
                           ("machine idle", idle)]:
@@ -95,7 +90,7 @@ def main(n: int) -> None:
                 wait_ready(service)
             body = Path(workdir) / "complaint.json"
             body.write_text(json.dumps({"channel": "web", "text": "The blender lid cracked on first use and the motor smells of burning plastic."}))
-            cpu_before = {name: process_cpu(service.process.pid) for name, service in services.items()}
+            cpu_before = {name: cpu_seconds(service.process.pid) for name, service in services.items()}
             machine_before = machine_cpu()
             started = time.monotonic()
             result = subprocess.run(
