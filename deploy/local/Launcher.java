@@ -30,6 +30,10 @@
  *     reason writes slowed as collections grew. Keys are still stored in ObjectDataType's
  *     format; only the order differs, so these maps get their own name (KEY_ORDER_SUFFIX); the
  *     library rebuilds them from the documents on the first start over an older file.
+ *  6. Documents are stored as BSON (the library's own codec for the wire) instead of H2's Java
+ *     serialisation: after 5, serialising documents on each commit and reading pages back
+ *     were the largest part of the server's CPU. A file from before is rewritten on its first
+ *     start, one collection per commit (see storeDocumentsAsBson).
  *     -Dmongo.h2.cacheMb sets the MVStore page cache (default 16, H2's own default).
  *
  * On SIGTERM/SIGINT: stop listening, commit, close the store (the JVM shutdown hook).
@@ -41,6 +45,7 @@ import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.MongoVersion;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
@@ -50,6 +55,10 @@ import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.backend.h2.H2UniqueIndex;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.wire.bson.BsonDecoder;
+import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -75,10 +84,10 @@ public class Launcher {
     static final int PAGE_SPLIT_SIZE = Integer.getInteger("mongo.h2.pageSplitSize", 4096);
     static final int CLOSE_COMPACT_MS = Integer.getInteger("mongo.h2.closeCompactMs", 3000);
     static final int CACHE_MB = Integer.getInteger("mongo.h2.cacheMb", 16);
-    // Index maps the stock way (difference 5 off): writes a file as launchers before it did, for
-    // the test that such a file is carried over. A file written this way after a start without
-    // it has lost its indexes; never for real data.
-    static final boolean STOCK_INDEX_ORDER = Boolean.getBoolean("mongo.h2.stockIndexOrder");
+    // Index and document maps the stock way (differences 5 and 6 off): writes a file as
+    // launchers before them did, for the test that such a file is carried over. Never on a file
+    // a launcher without it has written: it cannot read that one.
+    static final boolean STOCK_FORMAT = Boolean.getBoolean("mongo.h2.stockFormat");
 
     /** MongoDB 4.4.0, wire version 9 (the oldest server PyMongo 4.20 accepts). */
     enum Mongo44 implements MongoVersion {
@@ -134,6 +143,87 @@ public class Launcher {
         }
     }
 
+    /** Documents stored as BSON, with the library's own wire codec (difference 6). */
+    static final class BsonDocumentType extends BasicDataType<Document> {
+        static final BsonDocumentType INSTANCE = new BsonDocumentType();
+        // H2's page cache counts memory by this estimate: the BSON size times what the decoded
+        // object graph (maps, boxed values, strings) takes in the heap, roughly.
+        private static final int HEAP_BYTES_PER_BSON_BYTE = 4;
+        private volatile int averageSize = 1024;
+
+        @Override
+        public int getMemory(Document document) {
+            return averageSize * HEAP_BYTES_PER_BSON_BYTE;
+        }
+
+        @Override
+        public void write(WriteBuffer buffer, Document document) {
+            ByteBuf bson = Unpooled.buffer();
+            try {
+                BsonEncoder.encodeDocument(document, bson);
+                averageSize = (averageSize * 15 + bson.readableBytes()) / 16;
+                buffer.put(bson.nioBuffer());
+            } finally {
+                bson.release();
+            }
+        }
+
+        @Override
+        public Document read(ByteBuffer buffer) {
+            // A BSON document starts with its own length, a little-endian int32.
+            int at = buffer.position();
+            int size = (buffer.get(at) & 0xff) | (buffer.get(at + 1) & 0xff) << 8
+                    | (buffer.get(at + 2) & 0xff) << 16 | (buffer.get(at + 3) & 0xff) << 24;
+            byte[] bson = new byte[size];
+            buffer.get(bson);
+            return BsonDecoder.decodeBson(Unpooled.wrappedBuffer(bson));
+        }
+
+        @Override
+        public Document[] createStorage(int size) {
+            return new Document[size];
+        }
+    }
+
+    static final String DATA_MAP_PREFIX = "databases."; // as H2Database names a collection's documents
+    static final String FORMAT_MAP = "launcher.format";
+    static final String CONVERTING_PREFIX = "launcher.converting.";
+
+    static MVMap<Object, Document> openDocuments(MVStore store, String name) {
+        return store.openMap(name, new MVMap.Builder<Object, Document>().valueType(BsonDocumentType.INSTANCE));
+    }
+
+    /**
+     * Rewrites the document maps of a file written before difference 6 in BSON, one map a commit
+     * (each commit is atomic: a map is either still as it was or converted and marked so), then
+     * marks the whole file. Runs before the backend opens anything.
+     */
+    static void storeDocumentsAsBson(MVStore store) {
+        MVMap<String, String> format = store.openMap(FORMAT_MAP);
+        if ("bson".equals(format.get("documents"))) {
+            return;
+        }
+        for (String name : new java.util.TreeSet<>(store.getMapNames())) {
+            if (!name.startsWith(DATA_MAP_PREFIX) || "bson".equals(format.get(name))) {
+                continue;
+            }
+            MVMap<Object, Object> stock = store.openMap(name);
+            MVMap<Object, Document> converted = openDocuments(store, CONVERTING_PREFIX + name);
+            converted.clear(); // left over from a start that stopped half-way through this map
+            for (java.util.Map.Entry<Object, Object> entry : stock.entrySet()) {
+                converted.put(entry.getKey(), (Document) entry.getValue());
+            }
+            store.removeMap(stock);
+            store.renameMap(converted, name);
+            format.put(name, "bson");
+            store.commit();
+            System.out.println("mongo launcher: " + name + " stored as BSON (" + converted.size() + " documents)");
+        }
+        format.clear();
+        format.put("documents", "bson");
+        store.commit();
+    }
+
     static final String KEY_ORDER_SUFFIX = "#ordered";
 
     /** H2Database whose unique indexes compare keys without serialising them (difference 5). */
@@ -164,7 +254,7 @@ public class Launcher {
 
         @Override
         protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
-            if (STOCK_INDEX_ORDER) {
+            if (STOCK_FORMAT) {
                 return super.openOrCreateUniqueIndex(collectionName, indexName, keys, sparse);
             }
             String stockName = indexMapName(collectionName, indexName);
@@ -181,6 +271,16 @@ public class Launcher {
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("cannot open index " + indexName + " of " + collectionName, e);
             }
+        }
+
+        @Override
+        protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
+            if (!STOCK_FORMAT) {
+                // Opened here first with the BSON value type: H2Database's openMap by the same name
+                // then gets this open map.
+                openDocuments(store, DATA_MAP_PREFIX + getFullCollectionNamespace(collectionName));
+            }
+            return super.openOrCreateCollection(collectionName, options);
         }
 
         @Override
@@ -316,6 +416,9 @@ public class Launcher {
                 .compress()
                 .open();
         store.setRetentionTime(RETENTION_MS);
+        if (!STOCK_FORMAT) {
+            storeDocumentsAsBson(store);
+        }
         CommittingH2Backend backend = new CommittingH2Backend(store);
         backend.version(Mongo44.INSTANCE);
         MongoServer server = new MongoServer(backend);

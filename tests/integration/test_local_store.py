@@ -94,7 +94,7 @@ def _assert_answers(client: MongoClient, *, extra_cases: int = 0) -> None:
 
 
 def test_a_file_written_with_the_stock_index_order_is_carried_over(store_dir):
-    with _store(store_dir, java_opts="-Dmongo.h2.stockIndexOrder=true") as client:
+    with _store(store_dir, java_opts="-Dmongo.h2.stockFormat=true") as client:
         _fill(client)
         _assert_answers(client)
     with _store(store_dir) as client:
