@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from complaints_shared import events as ev
 from complaints_shared import mongo
-from intake.adapters.idempotency import MongoIdempotencyStore
+from intake.adapters.idempotency import MongoIdempotencyStore, claim_of
 from intake.domain.idempotency import Claimed, KeyConflict, Replay, RequestInProgress, Scope, StoreUnavailable
 from intake.settings import IntakeSettings
 
@@ -124,3 +124,13 @@ async def test_concurrent_claims_travel_together_and_each_gets_its_own_outcome(c
     await asyncio.gather(*(store.complete(key, holders[key.key].token) for key in keys))
     replays = await asyncio.gather(*(store.claim(key, "print", ANSWER) for key in keys))
     assert replays == [Replay({"case_id": key.key, "event_id": "e"}) for key in keys]
+
+
+async def test_a_claim_is_found_by_key_and_token_through_a_unique_index(collection):
+    """The local store scans the whole collection for a query that is not exactly a unique
+    index's keys; completing a claim (by key and token) then cost a scan of every claim kept."""
+    store = MongoIdempotencyStore(collection, stale_after=timedelta(seconds=30), timeout_seconds=5)
+    await store.ensure_indexes(timedelta(days=30))
+    indexes = await collection.index_information()
+    unique_keys = [{field for field, _ in index["key"]} for index in indexes.values() if index.get("unique") or index["key"] == [("_id", 1)]]
+    assert set(claim_of("k", "t")) in unique_keys
