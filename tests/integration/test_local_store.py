@@ -118,3 +118,18 @@ def test_writes_survive_a_kill_and_every_unique_index_still_answers(store_dir):
     with _store(store_dir) as client:
         assert {i["name"] for i in client.store_test.cases.list_indexes()} == {"_id_"}
         assert client.store_test.cases.find_one({"_id": "after-drop"}) == {"_id": "after-drop", "version": 0}
+
+
+def test_a_dropped_collection_or_database_leaves_no_index_behind(store_dir):
+    """The ordered index maps have names of their own: dropping must remove them too, or a
+    collection created again under the same name would find its old keys as duplicates."""
+    with _store(store_dir) as client:
+        _fill(client)
+        client.store_test.drop_collection("events")
+        client.store_test.events.create_index([("source", ASCENDING), ("seq", ASCENDING)], unique=True, name="source_seq")
+        client.store_test.events.insert_many([{"_id": key, "source": f"s{n % 3}", "seq": n} for n, key in enumerate(KEYS)])
+        client.drop_database("store_test")
+    with _store(store_dir) as client:
+        assert client.list_database_names() == []
+        _fill(client)
+        _assert_answers(client)
