@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from processes import free_port
 
 REPO = Path(__file__).resolve().parents[1]
 INFRA = REPO / "deploy" / "local" / "bin" / "infra"
@@ -56,12 +57,6 @@ def testcontainer_backends() -> Iterator[Backends]:
         yield Backends(kafka_container.get_bootstrap_server(), mongo_container.get_connection_url(), "testcontainers")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def local_backends() -> Iterator[Backends]:
     """A fresh broker and store for this test session: free ports, a new data folder, both
@@ -75,7 +70,7 @@ def local_backends() -> Iterator[Backends]:
         )
     (REPO / ".local").mkdir(exist_ok=True)
     data = Path(tempfile.mkdtemp(prefix="test-infra-", dir=REPO / ".local"))
-    ports = {"KAFKA_PORT": _free_port(), "KAFKA_CONTROLLER_PORT": _free_port(), "MONGO_PORT": _free_port()}
+    ports = {"KAFKA_PORT": free_port(), "KAFKA_CONTROLLER_PORT": free_port(), "MONGO_PORT": free_port()}
     env = os.environ | {k: str(v) for k, v in ports.items()} | {"LOCAL_INFRA_DIR": str(data)}
     try:
         started = subprocess.run([str(INFRA), "start", "all"], env=env, capture_output=True, text=True, timeout=600)

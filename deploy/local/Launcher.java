@@ -70,6 +70,8 @@ import java.io.File;
 import java.lang.reflect.Constructor;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 
 public class Launcher {
@@ -203,14 +205,14 @@ public class Launcher {
         if ("bson".equals(format.get("documents"))) {
             return;
         }
-        for (String name : new java.util.TreeSet<>(store.getMapNames())) {
+        for (String name : new TreeSet<>(store.getMapNames())) {
             if (!name.startsWith(DATA_MAP_PREFIX) || "bson".equals(format.get(name))) {
                 continue;
             }
             MVMap<Object, Object> stock = store.openMap(name);
             MVMap<Object, Document> converted = openDocuments(store, CONVERTING_PREFIX + name);
             converted.clear(); // left over from a start that stopped half-way through this map
-            for (java.util.Map.Entry<Object, Object> entry : stock.entrySet()) {
+            for (Map.Entry<Object, Object> entry : stock.entrySet()) {
                 converted.put(entry.getKey(), (Document) entry.getValue());
             }
             store.removeMap(stock);
@@ -226,8 +228,8 @@ public class Launcher {
 
     static final String KEY_ORDER_SUFFIX = "#ordered";
 
-    /** H2Database whose unique indexes compare keys without serialising them (difference 5). */
-    static final class OrderedKeyH2Database extends H2Database {
+    /** H2Database with its unique indexes in value order (difference 5) and its documents as BSON (6). */
+    static final class LocalH2Database extends H2Database {
         private static final Constructor<H2UniqueIndex> UNIQUE_INDEX;
 
         static {
@@ -244,7 +246,7 @@ public class Launcher {
         // already opens the databases of the file, and their indexes, before any field is set.
         static MVStore store;
 
-        OrderedKeyH2Database(String name, MVStore store, CursorRegistry cursors) {
+        LocalH2Database(String name, MVStore store, CursorRegistry cursors) {
             super(name, store, cursors);
         }
 
@@ -296,17 +298,17 @@ public class Launcher {
     /** H2Backend that commits the MVStore after each command (writes survive kill -9). */
     static final class CommittingH2Backend extends H2Backend {
         CommittingH2Backend(MVStore store) {
-            super(orderedKeysIn(store));
+            super(sharedWithDatabases(store));
         }
 
-        private static MVStore orderedKeysIn(MVStore store) {
-            OrderedKeyH2Database.store = store;
+        private static MVStore sharedWithDatabases(MVStore store) {
+            LocalH2Database.store = store;
             return store;
         }
 
         @Override
         protected MongoDatabase openOrCreateDatabase(String databaseName) {
-            return new OrderedKeyH2Database(databaseName, getMvStore(), getCursorRegistry());
+            return new LocalH2Database(databaseName, getMvStore(), getCursorRegistry());
         }
 
         // handleMessage (OP_MSG) and handleQuery on $cmd both end up here (virtual call), so

@@ -57,8 +57,8 @@ TESTS = Path(__file__).resolve().parents[1]
 if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
-from backends import INFRA, REPO, NoBackend, _free_port  # noqa: E402 - after the path above
-from processes import SERVICES, ServiceProcess, start_service, wait_ready  # noqa: E402
+from backends import INFRA, REPO, NoBackend  # noqa: E402 - after the path above
+from processes import SERVICES, ServiceProcess, free_port, start_service, wait_ready  # noqa: E402
 
 API_KEY = "fault-harness-key"
 RECEIVED = "org.complaints.complaint.received.v1"
@@ -210,7 +210,7 @@ class LocalInfra:
         if missing:
             raise NoBackend(f"the fault harness starts its own Kafka and store with deploy/local: install {' and '.join(missing)}")
         self.root = root
-        self.ports = {"KAFKA_PORT": _free_port(), "KAFKA_CONTROLLER_PORT": _free_port(), "MONGO_PORT": _free_port()}
+        self.ports = {"KAFKA_PORT": free_port(), "KAFKA_CONTROLLER_PORT": free_port(), "MONGO_PORT": free_port()}
         self.env = os.environ | {k: str(v) for k, v in self.ports.items()} | {"LOCAL_INFRA_DIR": str(root)}
 
     @property
@@ -262,7 +262,7 @@ class Platform:
             "NOTIFICATION_LADDER_FILE": str(self._write_ladder(workdir)),
             "LOG_LEVEL": "INFO",
         }
-        self.ports = {name: _free_port() for name in SERVICES}
+        self.ports = {name: free_port() for name in SERVICES}
         self.services: dict[str, ServiceProcess] = {}
         self.starts: Counter[str] = Counter()
         self.exits: dict[str, list[int | None]] = defaultdict(list)

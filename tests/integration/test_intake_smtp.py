@@ -111,12 +111,6 @@ async def test_fifty_parallel_deliveries_of_one_email_give_one_case(backend_env)
     assert len(records) == 1
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

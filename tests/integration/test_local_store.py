@@ -18,8 +18,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from backends import INFRA, _free_port
+from backends import INFRA
 from bson import ObjectId
+from processes import free_port
 from pymongo import ASCENDING, MongoClient
 from pymongo.errors import DuplicateKeyError
 
@@ -35,7 +36,8 @@ def store_dir(tmp_path: Path) -> Iterator[Path]:
     if shutil.which("java") is None:
         pytest.skip("the local store is a Java process and there is no java here")
     yield tmp_path
-    subprocess.run([str(INFRA), "stop", "mongo"], env=_env(tmp_path, _free_port()), capture_output=True, timeout=120)
+    # A start that failed its assertion left the store running: `_store` stops only what answered.
+    subprocess.run([str(INFRA), "stop", "mongo"], env=_env(tmp_path, free_port()), capture_output=True, timeout=120)
 
 
 def _env(folder: Path, port: int, java_opts: str = "") -> dict[str, str]:
@@ -43,9 +45,9 @@ def _env(folder: Path, port: int, java_opts: str = "") -> dict[str, str]:
 
 
 @contextmanager
-def _store(folder: Path, *, java_opts: str = "", stop: str = "stop") -> Iterator[MongoClient]:
-    """The store on `folder`'s file; at the end stopped (`stop`) or killed with SIGKILL (`kill`)."""
-    port = _free_port()
+def _store(folder: Path, *, java_opts: str = "", kill: bool = False) -> Iterator[MongoClient]:
+    """The store on `folder`'s file; at the end stopped, or killed with SIGKILL (`kill`)."""
+    port = free_port()
     env = _env(folder, port, java_opts)
     for command in (["start", "mongo"], ["wait", "mongo", "60"]):
         done = subprocess.run([str(INFRA), *command], env=env, capture_output=True, text=True, timeout=600)
@@ -55,7 +57,7 @@ def _store(folder: Path, *, java_opts: str = "", stop: str = "stop") -> Iterator
         yield client
     finally:
         client.close()
-        if stop == "kill":
+        if kill:
             pid = int((folder / "run" / "mongo.pid").read_text().strip())
             os.kill(pid, 9)
             # infra notices the dead pid on its next start; `stop` clears its files now.
@@ -107,7 +109,7 @@ def test_a_file_written_with_the_stock_index_order_is_carried_over(store_dir):
 def test_writes_survive_a_kill_and_every_unique_index_still_answers(store_dir):
     with _store(store_dir) as client:
         _fill(client)
-    with _store(store_dir, stop="kill") as client:
+    with _store(store_dir, kill=True) as client:
         client.store_test.cases.insert_many([{"_id": f"late-{n}", "version": 0} for n in range(50)])
         _assert_answers(client, extra_cases=50)
     with _store(store_dir) as client:
