@@ -7,7 +7,7 @@ import hashlib
 import hmac
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from aiokafka.errors import KafkaError
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, status
@@ -159,6 +159,12 @@ def bearer_auth(expected_key: Callable[[], str | None], scoped_keys: Callable[[]
     return require_key
 
 
+async def principal_of(request: Request, auth: Callable[..., Awaitable[Principal]]) -> Principal:
+    """What `auth` (a `bearer_auth` dependency) answers for `request`, for a route that resolves
+    its arguments itself rather than through FastAPI's dependency solver (intake's busiest)."""
+    return await auth(await _bearer(request))
+
+
 def body_size_limit(app: FastAPI, limit_for: Callable[[str], int]) -> None:
     """Refuse bodies over the path's limit with a 413 problem, never reading past the limit.
 
@@ -262,9 +268,6 @@ def install_problem_handlers(app: FastAPI) -> None:
 
 
 # --- documenting the problem responses in OpenAPI ------------------------------------------
-
-from typing import Any  # noqa: E402 - appended section; kept with the code that uses it
-
 
 class FieldProblem(BaseModel):
     field: str = Field(description="Where the bad input is, e.g. `query.limit` or `text`")
