@@ -45,7 +45,7 @@ from twilio.request_validator import RequestValidator
 
 KEY = "bench-key"
 TWILIO_TOKEN = "bench-twilio-token"
-CONNECTIONS = 32
+CONNECTIONS = int(os.environ.get("CONNECTIONS", "32"))  # keep-alive connections of the load client (and hey)
 TEXT = "空调不制冷，师傅两次上门都没修好，要求换机。"
 
 
