@@ -434,11 +434,13 @@ def create_app(
         lambda path: max_email_bytes if path.endswith("/email")
         else (max_letter_bytes or max_body_bytes) if path.endswith("/complaints/letter") else max_body_bytes,
     )
-    app.include_router(health_router(readiness, liveness))
+    # The routes are tried in order: the busiest first (each router passed costs a request
+    # its route matching).
     app.include_router(
         build_router(
             auth=auth, publisher_dep=publisher_dep, store_dep=store_dep, case_states_dep=case_states_dep,
             recent=recent, clock=clock, window=window, receive_email_dep=receive_email_dep,
         )
     )
+    app.include_router(health_router(readiness, liveness))
     return app
