@@ -137,12 +137,12 @@ IDEMPOTENCY_KEY = TypeAdapter(Annotated[str, StringConstraints(**IDEMPOTENCY_KEY
 class HandResolvedRoute(APIRoute):
     """A route whose endpoint gets its arguments from `resolve(request)` instead of FastAPI's
     dependency solver. Its OpenAPI still comes from the endpoint's signature, so the signature
-    documents what `resolve` reads (test_http_api checks that they agree).
+    documents what `resolve` reads (test_hand_resolved_route.py holds both to the same answers).
 
     Why: `POST /v1/complaints` is the route channel adapters load most. Solving its six
     dependencies (the router's key check, the bearer header, publisher, idempotency store,
-    Idempotency-Key, body) took a quarter of its CPU: in-process, 335 µs a request with the
-    solver, 250 µs without (docs/performance.md, fifth round)."""
+    Idempotency-Key, body) took a third of its CPU: in-process, 335 µs a request with the
+    solver, 206–242 µs without (docs/performance.md, fifth round)."""
 
     resolve: Callable[[Request], Awaitable[dict[str, Any]]]  # a subclass's, from resolved_by
 
