@@ -179,6 +179,47 @@ def test_furniture_that_gives_way_stays_p1_beside_the_crack_exclusions(clf, lang
     assert clf.classify(text=text, channel="email", language=language).priority == "P1"
 
 
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Could someone explain in plain English how to unlock the hob? Thanks, Sue"),
+        ("en", "Hi, this is Sue from flat 4: the new lock sticks when it rains."),
+        ("en", "Regards - Sue. PS the invoice still shows the old address."),
+        ("zh-Hans", "采样管上写唾液要到刻度线，我吐了十几分钟泡沫很多，泡沫算不算？"),
+        ("zh-Hant", "採樣時要把口水吐到刻度線，我吐了很久還是不夠，請問可以分兩次嗎？"),
+    ],
+)
+def test_sue_the_name_and_spitting_into_a_sample_tube_are_not_p1(clf, language, text):
+    """Blind set 6's two false P1s (rules 2026.12.05-2): a web form signed "Thanks, Sue" read as
+    a threat to sue, and saliva spat into a DNA kit's tube (吐了) read as vomiting."""
+    assert clf.classify(text=text, channel="web", language=language).priority != "P1"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "If the lock is not replaced this week I will sue. Thanks, Sue"),
+        ("en", "My solicitor says we can sue you for the damage."),
+        ("zh-Hans", "孩子喝了一口就吐了，还拉肚子，已经送医。"),
+        ("zh-Hans", "吃完你们的蛋糕全家都吐了，我们已经去医院挂水。"),
+    ],
+)
+def test_a_threat_to_sue_and_real_vomiting_stay_p1(clf, language, text):
+    assert clf.classify(text=text, channel="web", language=language).priority == "P1"
+
+
+def test_blind_set_6_p1s(clf):
+    """`data/unseen_industries_blind6.jsonl` (48 complaints, six trades in no other set) was scored
+    first with rules 2026.12.05-2: department 87.5 %, P1 9/9, two false P1s (the tests above).
+    Rules 2026.12.05-3 exclude both."""
+    records = read_jsonl([DATA / "unseen_industries_blind6.jsonl"])
+    decisions = {r["id"]: classify_record(clf, r) for r in records}
+    missed = [r["id"] for r in records if r["expected"]["priority"] == "P1" and decisions[r["id"]].priority != "P1"]
+    false_p1 = [r["id"] for r in records if r["expected"]["priority"] != "P1" and decisions[r["id"]].priority == "P1"]
+    assert (missed, false_p1) == ([], [])
+    assert sum(r["expected"]["priority"] == "P1" for r in records) == 9
+
+
 def test_blind_set_5_p1s(clf):
     """`data/unseen_industries_blind5.jsonl` (48 complaints, six trades in no other set) was scored
     first with rules 2026.12.05-1: department 85.4 %, P1 8/8 and two false P1s, a table top's
