@@ -49,6 +49,31 @@ def test_the_held_out_industry_is_never_in_the_training_data(monkeypatch):
     assert set(result["overall"]["p1_by_language"]) == {"zh-Hans", "zh-Hant", "ko", "en", "overall"}
 
 
+def test_a_record_that_names_its_industry_is_held_out_with_it(monkeypatch):
+    """The blind sets of unseen trades carry their trade in an `industry` field: each trade is
+    held out in turn beside the sidecar's industries, and the sidecar wins where both speak."""
+    records = read_jsonl([DATA / "other_industries.jsonl", DATA / "unseen_industries_blind5.jsonl"])
+    sidecar = loio.read_industries()
+    industries = loio.industries_for(records, sidecar)
+    own = {str(r["id"]): r["industry"] for r in records if r.get("industry")}
+    assert own and all(industries[i] == trade for i, trade in own.items())
+    assert all(industries[i] == sidecar[i] for i in industries if i in sidecar)
+    assert loio.industries_for([{"id": "x", "industry": "mine"}], {"x": "sidecar's"}) == {"x": "sidecar's"}
+    trained_on: dict[str, set[str]] = {}
+    real_fit = loio.fit
+
+    def spy(train, rules, **kw):
+        trained_on[str(len(trained_on))] = {str(r["id"]) for r in train}
+        return real_fit(train, rules, **kw)
+
+    monkeypatch.setattr(loio, "fit", spy)
+    result = loio.leave_one_industry_out(records, industries, Classifier.from_config().rules)
+    assert set(own.values()) <= set(result["industries"])
+    assert result["without_industry"] == []
+    for (name, _scores), train_ids in zip(result["industries"].items(), trained_on.values(), strict=True):
+        assert not {i for i, industry in industries.items() if industry == name} & train_ids
+
+
 def test_evaluate_prints_leave_one_industry_out_per_language(monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     files = [str(DATA / "other_industries.jsonl"), str(DATA / "other_industries_blind.jsonl")]

@@ -176,7 +176,7 @@ def _evaluate(classifier: Classifier, args) -> int:
 
         result["cross_validated"] = cross_validate(records, classifier.rules, k=args.cv)
     if args.leave_one_industry_out:
-        from routing.evaluation.loio import DEFAULT_INDUSTRIES, leave_one_industry_out, read_industries
+        from routing.evaluation.loio import DEFAULT_INDUSTRIES, industries_for, leave_one_industry_out, read_industries
 
         rules_config = None
         if args.hold_out_lexicon:
@@ -184,7 +184,8 @@ def _evaluate(classifier: Classifier, args) -> int:
 
             rules_config = read_rules(args.rules)
         loio = leave_one_industry_out(
-            records, read_industries(args.industries or DEFAULT_INDUSTRIES), classifier.rules, rules_config=rules_config
+            records, industries_for(records, read_industries(args.industries or DEFAULT_INDUSTRIES)), classifier.rules,
+            rules_config=rules_config,
         )
         result["leave_one_industry_out_coverage"] = coverage_at_precision(loio.pop("pairs"))
         result["leave_one_industry_out"] = loio

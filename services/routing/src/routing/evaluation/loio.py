@@ -72,6 +72,13 @@ def read_industries(path: Path | str = DEFAULT_INDUSTRIES) -> dict[str, str]:
     return {str(k): str(v) for k, v in records.items()}
 
 
+def industries_for(records: list[dict], sidecar: Mapping[str, str]) -> dict[str, str]:
+    """record id -> industry: the sidecar's, else the record's own `industry` field (the blind
+    sets of unseen trades carry theirs), so each of those trades is held out in turn too."""
+    own = {str(r["id"]): str(r["industry"]) for r in records if r.get("industry")}
+    return own | dict(sidecar)
+
+
 def p1_by_language(pairs: list[tuple[dict, dict]]) -> dict[str, dict]:
     """P1 recall and precision per language and overall."""
     counts: dict[str, Counter] = defaultdict(Counter)
@@ -157,5 +164,5 @@ def format_loio(result: dict) -> str:
             f" {p1['recall']*100:>9.1f}% {p1['precision']*100:>8.1f}% {m.get('triage', 0.0)*100:>6.1f}%"
         )
     if result["without_industry"]:
-        lines.append(f"not scored (no industry in the sidecar): {len(result['without_industry'])} records")
+        lines.append(f"not scored (no industry in the sidecar or the record): {len(result['without_industry'])} records")
     return "\n".join(lines)
