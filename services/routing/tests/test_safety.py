@@ -26,6 +26,15 @@ def clf() -> Classifier:
     return Classifier.from_config()
 
 
+def p1_misses(clf: Classifier, name: str) -> tuple[list[str], list[str]]:
+    """A labelled set's (missed P1s, false P1s), by record id."""
+    records = read_jsonl([DATA / name])
+    decisions = {r["id"]: classify_record(clf, r) for r in records}
+    missed = [r["id"] for r in records if r["expected"]["priority"] == "P1" and decisions[r["id"]].priority != "P1"]
+    false_p1 = [r["id"] for r in records if r["expected"]["priority"] != "P1" and decisions[r["id"]].priority == "P1"]
+    return missed, false_p1
+
+
 @pytest.mark.parametrize("name", ["safety_described.jsonl", "safety_described_blind.jsonl"])
 def test_described_hazards_are_p1_in_every_language_and_channel(clf, name):
     records = read_jsonl([DATA / name])
@@ -212,12 +221,8 @@ def test_blind_set_6_p1s(clf):
     """`data/unseen_industries_blind6.jsonl` (48 complaints, six trades in no other set) was scored
     first with rules 2026.12.05-2: department 87.5 %, P1 9/9, two false P1s (the tests above).
     Rules 2026.12.05-3 exclude both."""
-    records = read_jsonl([DATA / "unseen_industries_blind6.jsonl"])
-    decisions = {r["id"]: classify_record(clf, r) for r in records}
-    missed = [r["id"] for r in records if r["expected"]["priority"] == "P1" and decisions[r["id"]].priority != "P1"]
-    false_p1 = [r["id"] for r in records if r["expected"]["priority"] != "P1" and decisions[r["id"]].priority == "P1"]
-    assert (missed, false_p1) == ([], [])
-    assert sum(r["expected"]["priority"] == "P1" for r in records) == 9
+    assert p1_misses(clf, "unseen_industries_blind6.jsonl") == ([], [])
+    assert sum(r["expected"]["priority"] == "P1" for r in read_jsonl([DATA / "unseen_industries_blind6.jsonl"])) == 9
 
 
 @pytest.mark.parametrize(
@@ -242,11 +247,7 @@ def test_blind_set_7_p1s(clf):
     law firm ("Calder & Webb Solicitors"), and telling a firm's name from instructing one
     ("I have instructed Hollings & Reed Solicitors", blind set 4) needs more than the words
     around "solicitors"."""
-    records = read_jsonl([DATA / "unseen_industries_blind7.jsonl"])
-    decisions = {r["id"]: classify_record(clf, r) for r in records}
-    missed = [r["id"] for r in records if r["expected"]["priority"] == "P1" and decisions[r["id"]].priority != "P1"]
-    false_p1 = [r["id"] for r in records if r["expected"]["priority"] != "P1" and decisions[r["id"]].priority == "P1"]
-    assert (missed, false_p1) == ([], ["blind7-en-02"])
+    assert p1_misses(clf, "unseen_industries_blind7.jsonl") == ([], ["blind7-en-02"])
 
 
 def test_blind_set_5_p1s(clf):
@@ -254,11 +255,7 @@ def test_blind_set_5_p1s(clf):
     first with rules 2026.12.05-1: department 85.4 %, P1 8/8 and two false P1s, a table top's
     crack and the snapped arm (다리, "leg") of a pair of glasses read as furniture giving way.
     Rules 2026.12.05-2 exclude both (see the tests above)."""
-    records = read_jsonl([DATA / "unseen_industries_blind5.jsonl"])
-    decisions = {r["id"]: classify_record(clf, r) for r in records}
-    missed = [r["id"] for r in records if r["expected"]["priority"] == "P1" and decisions[r["id"]].priority != "P1"]
-    false_p1 = [r["id"] for r in records if r["expected"]["priority"] != "P1" and decisions[r["id"]].priority == "P1"]
-    assert (missed, false_p1) == ([], [])
+    assert p1_misses(clf, "unseen_industries_blind5.jsonl") == ([], [])
 
 
 def test_blind_set_4_p1s(clf):
@@ -266,8 +263,4 @@ def test_blind_set_4_p1s(clf):
     first with rules 2026.12.04-4: department 87.5 %, P1 6/8, one false P1 (a vet's bill for
     tests not done, the cat brought in for vomiting). Rules 2026.12.05-1 added the two missed
     cues (see the test above); the false P1 stays: the visit's reason reads as harm."""
-    records = read_jsonl([DATA / "unseen_industries_blind4.jsonl"])
-    decisions = {r["id"]: classify_record(clf, r) for r in records}
-    missed = [r["id"] for r in records if r["expected"]["priority"] == "P1" and decisions[r["id"]].priority != "P1"]
-    false_p1 = [r["id"] for r in records if r["expected"]["priority"] != "P1" and decisions[r["id"]].priority == "P1"]
-    assert (missed, false_p1) == ([], ["blind4-zh-Hans-01"])
+    assert p1_misses(clf, "unseen_industries_blind4.jsonl") == ([], ["blind4-zh-Hans-01"])
