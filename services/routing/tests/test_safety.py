@@ -250,6 +250,39 @@ def test_blind_set_7_p1s(clf):
     assert p1_misses(clf, "unseen_industries_blind7.jsonl") == ([], ["blind7-en-02"])
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He felt a sharp buzz right up his forearm every time he gripped the metal gear housing.",
+        "When he had a look afterwards his hand was tingling for about an hour.",
+        "I felt a jolt through my wrist when I touched the casing of the drill.",
+    ],
+)
+def test_a_buzz_up_the_forearm_and_a_tingling_hand_are_a_shock_described(clf, text):
+    """Blind set 8's missed P1 (rules 2026.12.05-4): a hired angle grinder with a taped-up cord
+    that gave "a sharp buzz right up his forearm" and left "his hand tingling"."""
+    c = clf.classify(text=text, channel="phone", language="en")
+    assert c.priority == "P1" and "safety.shock_described" in {e.rule for e in c.explanation}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The phone buzzes in my hand when a message comes in, which is fine.",
+        "My arms were tired after carrying the boxes up three floors.",
+    ],
+)
+def test_a_buzzing_phone_and_tired_arms_are_no_shock(clf, text):
+    assert clf.classify(text=text, channel="email", language="en").priority != "P1"
+
+
+def test_blind_set_8_p1s(clf):
+    """`data/unseen_industries_blind8.jsonl` (48 complaints: 16 English, 16 Traditional Chinese,
+    half of them Cantonese, six trades in no other set) was scored first with rules 2026.12.05-4
+    and the model retrained on 888 records: department 85.4 %, P1 8/9, no false P1."""
+    assert p1_misses(clf, "unseen_industries_blind8.jsonl") == ([], [])
+
+
 def test_blind_set_5_p1s(clf):
     """`data/unseen_industries_blind5.jsonl` (48 complaints, six trades in no other set) was scored
     first with rules 2026.12.05-1: department 85.4 %, P1 8/8 and two false P1s, a table top's
