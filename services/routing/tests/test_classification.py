@@ -101,10 +101,20 @@ def test_p2_repeat_flag_from_history(clf):
         ("zh-Hant", "呢個問題我已經係第三次打嚟投訴，退款都未到。"),
         ("ko", "이 건으로 벌써 세 번째 전화입니다. 환불이 아직도 안 됐어요."),
         ("en", "This is the third time I have called about the same refund, it still hasn't arrived."),
+        # blind set 9 (rules 2026.12.05-5 missed it): words between "twice" and "complained"
+        ("ko", "이미 같은 건으로 두 번이나 고객센터에 항의했고 그때마다 곧 일정 잡아 드린다는 말뿐이었습니다."),
+        ("en", "The boiler is still not fixed after two visits from your engineer."),
     ],
 )
 def test_p2_repeat_cues(clf, language, text):
     assert decide(clf, text, language=language).priority == "P2"
+
+
+def test_still_not_fixed_after_a_while_is_no_repeat(clf):
+    """Blind set 9: "air con still not fixed after three weeks" is how long it took, not a
+    complaint made before (rules 2026.12.05-5 read it as P2)."""
+    text = "The air con is still not fixed after three weeks and the office is unbearable."
+    assert decide(clf, text, language="en").priority == "P3"
 
 
 @pytest.mark.parametrize(
