@@ -111,8 +111,6 @@ async def test_fifty_parallel_deliveries_of_one_email_give_one_case(backend_env)
     assert len(records) == 1
 
 
-
-
 @pytest.fixture
 def own_broker():
     """A broker of this test's own (deploy/local, fresh folder), which it may kill and start

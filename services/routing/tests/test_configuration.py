@@ -44,6 +44,15 @@ def test_a_misspelt_rules_key_is_an_error_naming_it(tmp_path, change, where):
         Classifier.from_config(path)
 
 
+def test_a_pattern_in_traditional_characters_is_refused_naming_the_simplified_form(tmp_path):
+    """Hand rules search the normalised text, which OpenCC has made Simplified: 唔使回覆 in a cue
+    could never match (it reads 唔使回复 there), and sat unnoticed in the mild cues until rules
+    2026.12.05-5."""
+    path = _write(tmp_path, DEFAULT_RULES, lambda raw: raw["mild_rules"]["cues"].append({"weight": 2.0, "pattern": "唔使回覆"}))
+    with pytest.raises(ConfigError, match=r"mild_rules: '唔使回覆' never matches.*'唔使回复'"):
+        Classifier.from_config(path)
+
+
 def test_a_lexicon_tier_must_have_a_weight(tmp_path):
     path = _write(tmp_path, DEFAULT_RULES, lambda raw: raw["categories"]["billing"].update(lexicon={"strnog": ["invoice"]}))
     with pytest.raises(ConfigError, match="strnog"):

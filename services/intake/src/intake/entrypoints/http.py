@@ -141,8 +141,8 @@ class HandResolvedRoute(APIRoute):
 
     Why: `POST /v1/complaints` is the route channel adapters load most. Solving its six
     dependencies (the router's key check, the bearer header, publisher, idempotency store,
-    Idempotency-Key, body) took a third of its CPU: in-process, 335 µs a request with the
-    solver, 206–242 µs without (docs/performance.md, fifth round)."""
+    Idempotency-Key, body) took about a quarter of its CPU in the profile: in-process, 335 µs
+    a request with the solver, 192–242 µs without (docs/performance.md, fifth round)."""
 
     resolve: Callable[[Request], Awaitable[dict[str, Any]]]  # a subclass's, from resolved_by
 
