@@ -27,9 +27,8 @@ def test_every_labelled_record_has_an_industry():
     assert "assigned" in about
 
 
-def test_the_held_out_industry_is_never_in_the_training_data(monkeypatch):
-    records = read_jsonl([DATA / "other_industries.jsonl", DATA / "other_industries_blind.jsonl"])
-    industries = {str(r["id"]): loio.read_industries()[str(r["id"])] for r in records}
+def _record_training_sets(monkeypatch) -> list[set[str]]:
+    """The record ids each `loio.fit` call trains on, in call order (one call per industry)."""
     trained_on: list[set[str]] = []
     real_fit = loio.fit
 
@@ -38,6 +37,13 @@ def test_the_held_out_industry_is_never_in_the_training_data(monkeypatch):
         return real_fit(train, rules, **kw)
 
     monkeypatch.setattr(loio, "fit", spy)
+    return trained_on
+
+
+def test_the_held_out_industry_is_never_in_the_training_data(monkeypatch):
+    records = read_jsonl([DATA / "other_industries.jsonl", DATA / "other_industries_blind.jsonl"])
+    industries = {str(r["id"]): loio.read_industries()[str(r["id"])] for r in records}
+    trained_on = _record_training_sets(monkeypatch)
     result = loio.leave_one_industry_out(records, industries, Classifier.from_config().rules)
     names = sorted({industries[str(r["id"])] for r in records})
     assert list(result["industries"]) == names
@@ -59,14 +65,7 @@ def test_a_record_that_names_its_industry_is_held_out_with_it(monkeypatch):
     assert own and all(industries[i] == trade for i, trade in own.items())
     assert all(industries[i] == sidecar[i] for i in industries if i in sidecar)
     assert loio.industries_for([{"id": "x", "industry": "mine"}], {"x": "sidecar's"}) == {"x": "sidecar's"}
-    trained_on: list[set[str]] = []
-    real_fit = loio.fit
-
-    def spy(train, rules, **kw):
-        trained_on.append({str(r["id"]) for r in train})
-        return real_fit(train, rules, **kw)
-
-    monkeypatch.setattr(loio, "fit", spy)
+    trained_on = _record_training_sets(monkeypatch)
     result = loio.leave_one_industry_out(records, industries, Classifier.from_config().rules)
     assert set(own.values()) <= set(result["industries"])
     assert result["without_industry"] == []
