@@ -136,6 +136,22 @@ def test_p2_large_financial_loss(clf, language, text, priority):
 @pytest.mark.parametrize(
     ("language", "text"),
     [
+        ("ko", "지난달 강마루 시공(4,800,000원) 받았는데 스팀 청소기를 써도 되는지, 왁스를 발라야 하는지 알려 주세요."),
+        ("zh-Hans", "给母亲配了一对充电式助听器，一共12800元。充电盒上几个灯分别是什么意思？希望有人一步一步教一下。"),
+        ("en", "I paid £3,960 for the course. Your website said every lesson was one-to-one, but I shared every class with four others."),
+    ],
+)
+def test_a_price_in_a_question_or_an_advertising_claim_is_not_a_loss(clf, language, text):
+    """financial_loss.categories: in a question, a conduct complaint or an advertising claim the
+    amount is what the customer paid, not money lost (11 such labels, all P3)."""
+    c = decide(clf, text, language=language)
+    assert c.category in {"usage_guidance", "misleading_advertising"}
+    assert c.priority == "P3"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
         ("zh-Hans", "送货小哥人挺好的，就是建议下次提前发个短信。只是个小建议，不用回复。"),
         ("zh-Hant", "你哋個電飯煲個蓋有少少鬆，煮飯冇問題，講聲俾你哋知，唔使覆。"),
         ("ko", "기사님 친절하셨어요. 다만 도착 전에 문자 주시면 좋겠어요. 그냥 의견이에요, 답장은 괜찮아요."),

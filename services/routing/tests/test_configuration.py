@@ -44,6 +44,12 @@ def test_a_misspelt_rules_key_is_an_error_naming_it(tmp_path, change, where):
         Classifier.from_config(path)
 
 
+def test_financial_loss_names_only_known_categories(tmp_path):
+    path = _write(tmp_path, DEFAULT_RULES, lambda raw: raw["financial_loss"].update(categories=["biling"]))
+    with pytest.raises(ConfigError, match=r"financial_loss\.categories: \['biling'\]"):
+        Classifier.from_config(path)
+
+
 def test_a_pattern_in_traditional_characters_is_refused_naming_the_simplified_form(tmp_path):
     """Hand rules search the normalised text, which OpenCC has made Simplified: 唔使回覆 in a cue
     could never match (it reads 唔使回复 there), and sat unnoticed in the mild cues until rules

@@ -143,6 +143,9 @@ class FinancialLossConfig(_Config):
     thresholds: dict[str, float] = Field(default_factory=dict)
     dollar_by_language: dict[str, str] = Field(default_factory=dict)
     yuan_by_language: dict[str, str] = Field(default_factory=dict)
+    # The categories in which a large amount is money the customer lost; elsewhere (a question,
+    # a conduct complaint, an advertising claim) it is the price of what they bought. None: all.
+    categories: list[str] | None = None
 
 
 class MildCueConfig(_Config):
@@ -188,6 +191,9 @@ class RulesConfig(_Config):
                     if key and key in seen:
                         raise ValueError(f"categories.{name}.lexicon.{tier}: {term!r} is already in {seen[key]}; a term may appear once per category")
                     seen.setdefault(key, tier)
+        unknown = sorted(set(self.financial_loss.categories or ()) - set(self.categories))
+        if unknown:
+            raise ValueError(f"financial_loss.categories: {unknown} are not categories {sorted(self.categories)}")
         return self
 
 

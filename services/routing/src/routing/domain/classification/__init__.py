@@ -254,11 +254,11 @@ class Classifier:
         reasons = [Explanation("priority", h.rule, f"P1: matched {h.text!r}", 1.0) for h in hazard_hits]
         if category == LEGAL:
             reasons.append(Explanation("priority", "priority.legal", "P1: legal/regulatory complaint", 1.0))
-        priority = "P1" if reasons else self._p2_or_lower(t, customer_tier, repeat, reasons)
+        priority = "P1" if reasons else self._p2_or_lower(t, category, customer_tier, repeat, reasons)
         expl += reasons or [Explanation("priority", "priority.default", "P3: ordinary complaint")]
         return priority
 
-    def _p2_or_lower(self, t: _Text, customer_tier: str, repeat: bool, reasons: list[Explanation]) -> str:
+    def _p2_or_lower(self, t: _Text, category: str, customer_tier: str, repeat: bool, reasons: list[Explanation]) -> str:
         rs = self.rules
         p2: list[Explanation] = []
         if customer_tier == "key_account":
@@ -269,7 +269,8 @@ class Classifier:
             rs, rs.repeat_rules, t.norm, use_negation=False, scripts=t.scripts, latin=t.latin, possible=t.possible
         )
         p2 += [Explanation("priority", h.rule, f"P2: matched {h.text!r}", 1.0) for h in repeat_hits]
-        for a in (large_amounts(rs, t.norm, t.language)[:2] if not p2 else ()):
+        counts_as_loss = not p2 and (rs.loss_categories is None or category in rs.loss_categories)
+        for a in (large_amounts(rs, t.norm, t.language)[:2] if counts_as_loss else ()):
             p2.append(Explanation("priority", "priority.financial_loss", f"P2: {a.text.strip()} = {a.value:,.0f} {a.currency}", 1.0))
         if p2:
             reasons += p2

@@ -110,6 +110,7 @@ class RuleSet:
     thresholds: dict[str, float]
     dollar_by_language: dict[str, str]
     yuan_by_language: dict[str, str]
+    loss_categories: frozenset[str] | None  # where an amount counts as a loss (None: everywhere)
     mild_threshold: float
     mild_cues: list[tuple[float, re.Pattern, str]]
     demand: re.Pattern
@@ -239,6 +240,7 @@ def compile_rules(cfg: RulesConfig) -> RuleSet:
         thresholds={k.upper(): v for k, v in fin.thresholds.items()},
         dollar_by_language=dict(fin.dollar_by_language),
         yuan_by_language=dict(fin.yuan_by_language),
+        loss_categories=frozenset(fin.categories) if fin.categories is not None else None,
         mild_threshold=mild.threshold,
         mild_cues=[(c.weight, _compile(c.pattern, "mild_rules"), script_of(c.pattern)) for c in mild.cues],
         demand=_compile(mild.demand_pattern, "mild_rules.demand_pattern"),
