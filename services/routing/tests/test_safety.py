@@ -313,3 +313,63 @@ def test_blind_set_4_p1s(clf):
     tests not done, the cat brought in for vomiting). Rules 2026.12.05-1 added the two missed
     cues (see the test above); the false P1 stays: the visit's reason reads as harm."""
     assert p1_misses(clf, "unseen_industries_blind4.jsonl") == ([], ["blind4-zh-Hans-01"])
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("zh-Hant", "點火後，煙一直從煙管接頭飄出來，整個客廳霧霧的，眼睛刺痛。"),
+        ("zh-Hans", "壁炉一点火，满屋子都是烟，老人被烟呛得直咳嗽。"),
+    ],
+)
+def test_smoke_coming_into_the_room_is_p1(clf, language, text):
+    """Blind set 10's missed P1 (rules 2026.12.06-1): a wood stove whose flue joint let smoke
+    into a cabin's living room, an elderly mother coughing; the rule knew 冒烟 and 浓烟 but not
+    smoke drifting out of a pipe (烟…飘出来)."""
+    assert clf.classify(text=text, channel="phone", language=language).priority == "P1"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "The invoice adds a 'smoke draw test' at £45 that was never done."),
+        ("ko", "거실 바닥에 비닐도 안 깔고 작업해서 소파랑 러그에 그을음이 다 묻었어요."),
+        ("zh-Hans", "师傅在阳台抽烟，烟味飘进客厅，态度也很差。"),
+    ],
+)
+def test_a_billed_smoke_test_soot_on_a_sofa_and_a_cigarette_are_not_p1(clf, language, text):
+    """Blind set 10's two false P1s (rules 2026.12.06-1): a chimney sweep's invoice for a "smoke
+    draw test" and soot (그을음) left on a sofa."""
+    assert clf.classify(text=text, channel="email", language=language).priority != "P1"
+
+
+def test_blind_set_10_p1s(clf):
+    """`data/unseen_industries_blind10.jsonl` (48 complaints, 12 a language, six trades in no other
+    set) was scored first with rules 2026.12.05-6: department 75.0 %, priority 79.2 % (four
+    prices read as losses), P1 9/12, two false P1s."""
+    missed, false_p1 = p1_misses(clf, "unseen_industries_blind10.jsonl")
+    assert false_p1 == []
+    assert missed == []
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Photo of me on your Instagram - I never agreed. I want it taken down today."),
+        ("en", "You posted pictures of my daughter's piercing on Facebook without our consent."),
+        ("zh-Hans", "登记了姓名、手机号和检查结果，请你们说明这些信息是怎么流出去的。"),
+        ("zh-Hans", "未经我同意就把我纹身的照片发到网上。"),
+        ("ko", "동의 없이 제 시술 사진을 인스타그램에 올렸어요."),
+    ],
+)
+def test_a_photo_posted_without_consent_and_details_that_got_out_are_personal_data_misuse(clf, language, text):
+    """Blind set 10's two missed legal P1s (rules 2026.12.06-2): a tattoo studio that posted a
+    client's photo on Instagram although she had refused, and a hearing clinic whose test results
+    reached telemarketers (信息是怎么流出去的)."""
+    c = clf.classify(text=text, channel="web", language=language)
+    assert (c.category, c.priority) == ("legal_regulatory", "P1")
+
+
+def test_photos_of_a_fault_are_no_privacy_case(clf):
+    text = "I sent photos of the cracked tiles on Monday and nobody asked for more before closing the ticket."
+    assert clf.classify(text=text, channel="email", language="en").category != "legal_regulatory"
