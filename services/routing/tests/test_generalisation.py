@@ -52,6 +52,18 @@ def test_third_blind_set_of_unseen_industries(clf):
         # came back shrunk and blotchy after a service: a quality complaint (Mandarin and Cantonese)
         ("zh-Hans", "送洗的羽绒服拿回来缩水了，还发花，送洗前是好好的。", "quality"),
         ("zh-Hant", "件大褸送去乾洗，攞返嚟縮到細咗一個碼，袖口仲甩咗線。", "quality"),
+        # blind set 10 (rules 2026.12.06-4): an item posted back under a guarantee is a repair,
+        # whatever the trade, and "the audiologist said it would…" promises no advertising
+        ("en", "I posted it back under your lifetime workmanship guarantee on 16 April; it has now been seven weeks.", "after_sales"),
+        ("en", "The audiologist said it would go off to the manufacturer. Is there a loaner she could use meanwhile?", "after_sales"),
+        # a settlement for more than was measured is a billing complaint even where "the contract says" is quoted
+        ("zh-Hans", "合同上写的是按实际面积结算，结算单却多算了14平，麻烦重新核算，把多收的钱退给我。", "billing"),
+        # 大打折扣 ("much diminished") and 效果 are no promotion
+        ("zh-Hant", "船上冷氣完全不涼，洗手間無法沖水，活動效果大打折扣。", "quality"),
+        # how to look after it, not a defect
+        ("zh-Hant", "刀面開始出現斑點，想請教保養方法，平常要怎麼保養？不是要退貨。", "customer_service"),
+        # what staff said and wanting an apology: conduct
+        ("ko", "상담 중에 작가님이 웃으면서 한 말이 계속 기분이 안 좋네요. 사과받고 싶습니다.", "customer_service"),
     ],
 )
 def test_what_happened_decides_the_department_in_any_trade(clf, language, text, department):
