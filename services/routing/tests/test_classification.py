@@ -156,6 +156,11 @@ def test_a_price_in_a_question_or_an_advertising_claim_is_not_a_loss(clf, langua
         ("zh-Hant", "你哋個電飯煲個蓋有少少鬆，煮飯冇問題，講聲俾你哋知，唔使覆。"),
         ("ko", "기사님 친절하셨어요. 다만 도착 전에 문자 주시면 좋겠어요. 그냥 의견이에요, 답장은 괜찮아요."),
         ("en", "Lovely staff. Just a suggestion: the hold music is a bit loud. No need to reply."),
+        # blind sets 10 and 11 (rules 2026.12.06-5): "not a complaint" is no demand, a request
+        # the customer had to make before is no request now, 답장 without 은
+        ("zh-Hant", "剪得好靚，多謝晒。只係網頁寫住天然無香精，唔係投訴，亦唔使回覆。"),
+        ("ko", "영수증을 받으려면 매번 앱 채팅으로 따로 요청해야 해서 번거롭네요. 건의 차원이니 답장은 안 주셔도 됩니다."),
+        ("ko", "관리 안내문이 영어로만 돼 있어요. 한글판도 있으면 좋을 듯요. 답장 안 주셔도 돼요~"),
     ],
 )
 def test_p4_suggestion(clf, language, text):

@@ -373,3 +373,57 @@ def test_a_photo_posted_without_consent_and_details_that_got_out_are_personal_da
 def test_photos_of_a_fault_are_no_privacy_case(clf):
     text = "I sent photos of the cracked tiles on Monday and nobody asked for more before closing the ticket."
     assert clf.classify(text=text, channel="email", language="en").category != "legal_regulatory"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "The evening pods have two of the small round white tablets instead of one; he is drowsy and slurring."),
+        ("en", "Since Monday he has been unsteady on his feet and she has rung 111."),
+        ("zh-Hans", "配送员把别人的药袋给了我们，孩子吃错药了，现在在观察。"),
+        ("zh-Hant", "換完電池部機脹咗又好燙，後蓋俾啲嘢頂起咗。"),
+        ("ko", "라돈 측정기로 재 봤더니 권고기준의 몇 배가 나왔어요. 임신 중이라 불안합니다."),
+        ("ko", "약 봉투에 다른 환자 약이 들어 있었어요."),
+    ],
+)
+def test_a_wrong_medicine_its_signs_a_swollen_phone_and_radon_are_p1(clf, language, text):
+    """Blind set 11's missed P1s (rules 2026.12.06-4): a pharmacy tray with a double dose, told
+    only by an 84-year-old's drowsiness and slurred speech; the wrong medicine given to a child;
+    a phone swollen and hot after a battery swap (部機脹咗); radon measured on a mattress."""
+    assert clf.classify(text=text, channel="phone", language=language).priority == "P1"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "I want to know who else went through my phone. I never gave him my Instagram."),
+        ("en", "He has also texted me twice on the number from the repair form."),
+        ("zh-Hans", "这些信息除了医院就只有你们有。请查清楚是谁把我的信息给出去的。"),
+        ("zh-Hant", "未經同意把我和狗狗的資料貼上粉專，我從來沒同意過讓你們拿去宣傳。"),
+    ],
+)
+def test_staff_going_through_a_phone_and_details_posted_or_passed_on_are_personal_data_misuse(clf, language, text):
+    """Blind set 11's missed legal P1s (rules 2026.12.06-4)."""
+    c = clf.classify(text=text, channel="email", language=language)
+    assert (c.category, c.priority) == ("legal_regulatory", "P1")
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "The pharmacy sent the right tablets but the box was crushed."),
+        ("en", "She was unsure which of the two tablets to take first, so please add a leaflet."),
+        ("zh-Hans", "桌子有点晃，放东西的时候要小心。"),
+        ("ko", "약 배송이 하루 늦었어요."),
+    ],
+)
+def test_a_late_or_crushed_medicine_parcel_is_not_p1(clf, language, text):
+    assert clf.classify(text=text, channel="web", language=language).priority != "P1"
+
+
+def test_blind_set_11_p1s(clf):
+    """`data/unseen_industries_blind11.jsonl` (48 complaints, 12 a language, six trades in no other
+    set, among them home pharmacy delivery) was scored first with rules 2026.12.06-4, after the
+    changes blind set 10 led to: department 72.9 %, priority 79.2 %, P1 6/12 (a double dose told by
+    its symptoms, radon, a swollen phone and three privacy cases missed), no false P1."""
+    assert p1_misses(clf, "unseen_industries_blind11.jsonl") == ([], [])
