@@ -139,13 +139,14 @@ def test_p2_large_financial_loss(clf, language, text, priority):
         ("ko", "지난달 강마루 시공(4,800,000원) 받았는데 스팀 청소기를 써도 되는지, 왁스를 발라야 하는지 알려 주세요."),
         ("zh-Hans", "给母亲配了一对充电式助听器，一共12800元。充电盒上几个灯分别是什么意思？希望有人一步一步教一下。"),
         ("en", "I paid £3,960 for the course. Your website said every lesson was one-to-one, but I shared every class with four others."),
+        ("ko", "매트리스를 1,890,000원에 구매했습니다. 10년 품질보증이라기에 AS를 접수했는데 방문한 기사님이 그냥 가셨어요. 재점검이나 보강 수리 방법을 안내해 주세요."),
     ],
 )
-def test_a_price_in_a_question_or_an_advertising_claim_is_not_a_loss(clf, language, text):
-    """financial_loss.categories: in a question, a conduct complaint or an advertising claim the
-    amount is what the customer paid, not money lost (11 such labels, all P3)."""
+def test_a_price_in_a_question_an_advertising_or_a_repair_claim_is_not_a_loss(clf, language, text):
+    """financial_loss.categories: in a question, a conduct complaint, an advertising or a repair
+    claim the amount is what the customer paid, not money lost (12 such labels, all P3)."""
     c = decide(clf, text, language=language)
-    assert c.category in {"usage_guidance", "misleading_advertising"}
+    assert c.category in {"usage_guidance", "misleading_advertising", "warranty_repair"}
     assert c.priority == "P3"
 
 

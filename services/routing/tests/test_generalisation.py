@@ -64,6 +64,13 @@ def test_third_blind_set_of_unseen_industries(clf):
         ("zh-Hant", "刀面開始出現斑點，想請教保養方法，平常要怎麼保養？不是要退貨。", "customer_service"),
         # what staff said and wanting an apology: conduct
         ("ko", "상담 중에 작가님이 웃으면서 한 말이 계속 기분이 안 좋네요. 사과받고 싶습니다.", "customer_service"),
+        # blind set 11 (rules 2026.12.06-6): what the cover claims; a bill against the quote; a
+        # repair waiting for a part ordered in; made to the wrong size; a colour cast
+        ("en", "The theory pack says 'fully updated for the latest Highway Code' on the cover, but the junction section is the old one.", "marketing"),
+        ("zh-Hant", "簽訂報價單總價128,000元，請款時卻開出176,500元，另列追加項目，請退還追加款項並提供請款明細。", "billing"),
+        ("zh-Hant", "週五送修換螢幕，店員說排線型號不對要調貨，隔天一定好，今天已經週一。", "after_sales"),
+        ("zh-Hant", "訂製床墊尺寸做錯，放不進床架，請依訂單尺寸重做。", "quality"),
+        ("zh-Hans", "换的屏幕整体偏黄一点，看白底网页比较明显。", "quality"),
     ],
 )
 def test_what_happened_decides_the_department_in_any_trade(clf, language, text, department):
