@@ -31,7 +31,7 @@ def test_decide_writes_one_decision_per_line(monkeypatch, capsys):
     assert code == 0 and err == ""
     got = [json.loads(x) for x in out.splitlines()]
     assert [g["id"] for g in got] == ["a", "b"]
-    assert set(got[0]) == {"id", "department", "category", "priority", "confidence", "uncertain", "best_guess_department", "explanation"}
+    assert set(got[0]) == {"id", "department", "category", "priority", "confidence", "uncertain", "queue", "best_guess_department", "explanation"}
     assert (got[0]["category"], got[0]["priority"]) == ("product_quality", "P1")
     assert (got[1]["department"], got[1]["priority"]) == ("legal", "P1")
     assert all(isinstance(e, dict) and {"step", "rule", "detail", "weight"} == set(e) for e in got[0]["explanation"])
@@ -106,3 +106,14 @@ def test_missing_file_is_an_error(monkeypatch, capsys, tmp_path):
 def test_unknown_command_exits(monkeypatch, capsys):
     with pytest.raises(SystemExit):
         cli.main(["frobnicate"])
+
+
+def test_decide_keeps_the_best_guess_of_an_uncertain_decision_and_names_the_triage_queue(monkeypatch, capsys):
+    """Issue 12: "the decision keeps its best guess but says so (`uncertain`, in decide's output
+    too) and the case goes to a triage queue": `department` is the guess, `queue` is triage."""
+    line = {"id": "u", "channel": "sms", "language": "en", "text": "hello, about my thing from last week"}
+    code, out, _err = run(monkeypatch, capsys, ["decide"], json.dumps(line) + "\n")
+    d = json.loads(out)
+    assert code == 0 and d["uncertain"] is True
+    assert d["queue"] == "triage" and d["department"] not in {"triage", None}
+    assert d["department"] == d["best_guess_department"]

@@ -72,12 +72,15 @@ def decide(classifier: Classifier, stream_in: TextIO, stream_out: TextIO, stream
             continue
         out = {
             "id": rec.get("id"),
-            "department": d.department,
+            # the decision keeps its best guess and says whether it is sure of it; `queue` is where
+            # the service sends the case (the triage queue when uncertain, else the department)
+            "department": d.best_guess_department or d.department,
             "category": d.category,
             "priority": d.priority,
             "confidence": d.confidence,
-            "uncertain": d.uncertain,  # weak evidence: a best guess, goes to triage
-            "best_guess_department": d.best_guess_department,  # = department unless in triage
+            "uncertain": d.uncertain,
+            "queue": d.department,
+            "best_guess_department": d.best_guess_department,  # kept for readers of the old output (= department)
             "explanation": [e.as_dict() for e in d.explanation],
         }
         if full:
