@@ -427,3 +427,45 @@ def test_blind_set_11_p1s(clf):
     changes blind set 10 led to: department 72.9 %, priority 79.2 %, P1 6/12 (a double dose told by
     its symptoms, radon, a swollen phone and three privacy cases missed), no false P1."""
     assert p1_misses(clf, "unseen_industries_blind11.jsonl") == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "I heard a hissing noise from the battery pack and one side of the casing had bulged out."),
+        ("en", "I found her on the floor beside her bed; her call-bell cord was out of her reach."),
+        ("zh-Hans", "小腿被铁边划开一道口子，血一直止不住，去医院缝了7针。"),
+        ("zh-Hans", "头钻进了绳圈里，绳子就勒在了脖子上，小脸憋得通红，哭都哭不出声。"),
+        ("zh-Hans", "下坡前后刹车都捏到底了车还在往下冲，差一点被渣土车撞上。"),
+        ("zh-Hans", "宠物医院抽血说肾脏指标高得吓人，现在在输液。"),
+        ("ko", "입천장이랑 잇몸이 찢어져 피가 계속 나서 치과에 다녀왔습니다."),
+    ],
+)
+def test_hazards_of_the_safety_blind_set_13_described_in_other_words_are_p1(clf, language, text):
+    """`data/safety_blind13.jsonl` (28 hazards, 12 look-alikes) was scored first with rules
+    2026.12.06-7: P1 recall 21/28 and 7 false P1s. These are the words it found missing."""
+    assert clf.classify(text=text, channel="phone", language=language).priority == "P1"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Sat right by the fire at the Red Lion, lovely and cosy, but the salmon was bland."),
+        ("en", "On Tuesday it died halfway through a pitch and I nearly died of embarrassment."),
+        ("zh-Hans", "一家人等了快两个小时，气得肺都要炸了。"),
+        ("zh-Hans", "看到账单那一刻我真是气得头顶冒烟。"),
+        ("zh-Hant", "同事外出簡報時電腦當場掛掉，大家都快氣炸了。"),
+        ("zh-Hant", "服務生直接翻白眼走掉，被這樣回話心裡很受傷。"),
+        ("ko", "창립 행사의 불꽃놀이 연출이 6분 만에 끝났습니다."),
+    ],
+)
+def test_a_pub_fire_anger_idioms_hurt_feelings_and_fireworks_are_not_p1(clf, language, text):
+    assert clf.classify(text=text, channel="email", language=language).priority != "P1"
+
+
+def test_safety_blind_set_13(clf):
+    """First run (rules 2026.12.06-7): P1 recall 75 % (21/28), precision 75 %. Its department
+    labels differ from every earlier set on one point, left as it is: harm from a careless worker
+    (a care home, a dog walker, a swimming coach) is `service_attitude` there, while the 112 safety
+    P1s labelled before are all `product_quality`."""
+    assert p1_misses(clf, "safety_blind13.jsonl") == ([], [])
