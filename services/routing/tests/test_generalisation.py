@@ -71,6 +71,10 @@ def test_third_blind_set_of_unseen_industries(clf):
         ("zh-Hant", "週五送修換螢幕，店員說排線型號不對要調貨，隔天一定好，今天已經週一。", "after_sales"),
         ("zh-Hant", "訂製床墊尺寸做錯，放不進床架，請依訂單尺寸重做。", "quality"),
         ("zh-Hans", "换的屏幕整体偏黄一点，看白底网页比较明显。", "quality"),
+        # blind set 12 (rules 2026.12.06-9): free rework put off; a part on order; badly packed
+        ("zh-Hans", "擦的玻璃全是水印，说好7天内免费返工，我约了两次，师傅都临时改期。", "after_sales"),
+        ("en", "Our engineer said the door operator board needs replacing and that the part was on order. He has rung three times.", "after_sales"),
+        ("zh-Hant", "打開才發現盆子完全沒固定，整盆倒在箱子裡，花梗斷了兩根，應該是包裝本身就沒做好。", "quality"),
     ],
 )
 def test_what_happened_decides_the_department_in_any_trade(clf, language, text, department):

@@ -469,3 +469,52 @@ def test_safety_blind_set_13(clf):
     (a care home, a dog walker, a swimming coach) is `service_attitude` there, while the 112 safety
     P1s labelled before are all `product_quality`."""
     assert p1_misses(clf, "safety_blind13.jsonl") == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Our 8-year-old climbed the ladder, the foot slid and he came down with it; he's bruised all down one side with a grazed arm and chin."),
+        ("en", "Lift 2 dropped suddenly between floors. Mrs Walsh (84) was thrown against the handrail and has a badly bruised hip."),
+    ],
+)
+def test_a_child_fallen_from_a_ladder_and_a_lift_that_dropped_are_p1(clf, language, text):
+    """Blind set 12's missed P1 (rules 2026.12.06-8): a window cleaner's ladder left up overnight
+    that an 8-year-old climbed; a lift drop, once a building name stopped reading as a court."""
+    assert clf.classify(text=text, channel="email", language=language).priority == "P1"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We are the managing agents for Wharfside Court, Salford; the lift has been out of service since Monday.",
+        "The food court was closed and the tennis court had no nets.",
+    ],
+)
+def test_a_building_called_court_is_no_court_of_law(clf, text):
+    assert clf.classify(text=text, channel="letter", language="en").category != "legal_regulatory"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If this is not fixed I will take you to court.",
+        "I have started a small claims court claim.",
+        "The county court has given me a hearing date.",
+    ],
+)
+def test_a_court_of_law_stays_legal(clf, text):
+    assert clf.classify(text=text, channel="email", language="en").category == "legal_regulatory"
+
+
+def test_a_report_to_the_lift_safety_agency_and_the_district_office_is_legal(clf):
+    text = "어제 한국승강기안전공단에 신고했고 구청에도 민원을 넣었다고 하심."
+    c = clf.classify(text=text, channel="phone", language="ko")
+    assert (c.category, c.priority) == ("legal_regulatory", "P1")
+
+
+def test_blind_set_12_p1s(clf):
+    """`data/unseen_industries_blind12.jsonl` (48 complaints, six trades in no other set, three of
+    them about lifts, ladders and chemicals) was scored first with rules 2026.12.06-8: department
+    83.3 %, priority 95.8 %, P1 11/12, no false P1."""
+    assert p1_misses(clf, "unseen_industries_blind12.jsonl") == ([], [])
