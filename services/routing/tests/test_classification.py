@@ -153,6 +153,25 @@ def test_a_price_in_a_question_an_advertising_or_a_repair_claim_is_not_a_loss(cl
 @pytest.mark.parametrize(
     ("language", "text"),
     [
+        ("zh-Hant", "報價單總計算錯了，NT$58,400寫成NT$60,400。小姐已重新寄了正確的，還沒付款，所以沒有任何損失。"),
+        ("en", "The gown was £1,450 and I'm not after any money back, but the hem is uneven and was promised fixed."),
+    ],
+)
+def test_an_amount_the_customer_says_was_not_lost_is_no_loss(clf, language, text):
+    """financial_loss.no_loss_pattern (rules 2026.12.06-12): blind sets 12 and 15."""
+    assert decide(clf, text, language=language).priority != "P2"
+
+
+def test_an_order_codes_tail_before_a_chinese_comma_is_no_amount(clf):
+    """订单MX0615-088，598元: normalisation makes the comma ',' and "088,598" read as 88,598 yuan
+    (blind set 14, rules 2026.12.06-12); a thousands-grouped number does not start with 0."""
+    c = decide(clf, "定了一个寿桃蛋糕（订单MX0615-088，598元），配送员晚了两个多小时才到。", language="zh-Hans")
+    assert c.priority == "P3"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
         ("zh-Hans", "送货小哥人挺好的，就是建议下次提前发个短信。只是个小建议，不用回复。"),
         ("zh-Hant", "你哋個電飯煲個蓋有少少鬆，煮飯冇問題，講聲俾你哋知，唔使覆。"),
         ("ko", "기사님 친절하셨어요. 다만 도착 전에 문자 주시면 좋겠어요. 그냥 의견이에요, 답장은 괜찮아요."),
@@ -162,6 +181,8 @@ def test_a_price_in_a_question_an_advertising_or_a_repair_claim_is_not_a_loss(cl
         ("zh-Hant", "剪得好靚，多謝晒。只係網頁寫住天然無香精，唔係投訴，亦唔使回覆。"),
         ("ko", "영수증을 받으려면 매번 앱 채팅으로 따로 요청해야 해서 번거롭네요. 건의 차원이니 답장은 안 주셔도 됩니다."),
         ("ko", "관리 안내문이 영어로만 돼 있어요. 한글판도 있으면 좋을 듯요. 답장 안 주셔도 돼요~"),
+        ("zh-Hant", "只是想提醒可能是表格公式有問題，怕其他客人沒注意到。不用特別回覆，謝謝。"),
+        ("ko", "나갈 때도 한 번 살펴봐 주시면 좋겠다는 마음에 적어 봅니다. 따로 답장은 주지 않으셔도 됩니다."),
     ],
 )
 def test_p4_suggestion(clf, language, text):

@@ -75,6 +75,12 @@ def test_third_blind_set_of_unseen_industries(clf):
         ("zh-Hans", "擦的玻璃全是水印，说好7天内免费返工，我约了两次，师傅都临时改期。", "after_sales"),
         ("en", "Our engineer said the door operator board needs replacing and that the part was on order. He has rung three times.", "after_sales"),
         ("zh-Hant", "打開才發現盆子完全沒固定，整盆倒在箱子裡，花梗斷了兩根，應該是包裝本身就沒做好。", "quality"),
+        # blind sets 14 and 15 (rules 2026.12.06-12, -13)
+        ("ko", "시공 예정이라 연차 내고 기다렸는데 시공팀 안 옴. 이번 주 안으로 시공일 확정 요청.", "logistics"),
+        ("ko", "시공 후 1년간 무상 보수를 약속받았습니다. 보수를 요청드렸는데 방문 일정 연락이 없습니다.", "after_sales"),
+        ("en", "The back board is held in by little metal tabs and I can't shift them. There was no leaflet. Is there a knack to it?", "customer_service"),
+        ("en", "Your fit checker gave a green tick - 'Guaranteed to fit' - but the kit is for a different model.", "marketing"),
+        ("zh-Hant", "貴公司DM寫明單筆訂單滿三萬加贈碎紙機一台，但DM上完全沒有只限新客戶這個條件。", "marketing"),
     ],
 )
 def test_what_happened_decides_the_department_in_any_trade(clf, language, text, department):

@@ -518,3 +518,70 @@ def test_blind_set_12_p1s(clf):
     them about lifts, ladders and chemicals) was scored first with rules 2026.12.06-8: department
     83.3 %, priority 95.8 %, P1 11/12, no false P1."""
     assert p1_misses(clf, "unseen_industries_blind12.jsonl") == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "One side wall buckled and the roof sank down onto about eight children; one girl had a nosebleed."),
+        ("en", "The driver locked the vehicle without checking the seats; Oliver was found an hour later banging on the window."),
+        ("en", "His foot got dragged under the edge of the platform; his ankle is swollen and scraped raw."),
+        ("en", "The wire pulled out, the frame slid down the wall and landed on the crib rail."),
+        ("zh-Hans", "门突然滑下来一大截，离他头盔就差一点。"),
+        ("zh-Hans", "开关关了还烫得不行，把床单烙出一块焦黄的印子，猫的前爪肉垫红肿。"),
+        ("zh-Hans", "左前轮胎侧面鼓出一个鸡蛋大的包，车上还有老婆和两个孩子，想想都后怕。"),
+        ("zh-Hans", "池底排水口的盖板不见了，孩子一只脚一下被吸住，脚踝一圈全是淤青。"),
+        ("zh-Hant", "電線跟機身接的地方啪一聲閃了一下，我整隻手麻到手肘。"),
+        ("ko", "아이가 떨어지면서 팔꿈치 뼈에 금이 감(깁스 4주)."),
+        ("ko", "달리는 중에 옆 슬라이딩 문이 스르륵 열렸대요. 우리 애가 바로 문 옆자리였어요."),
+        ("ko", "타이어 바닥 고무가 손바닥만 하게 들떠서 차가 좌우로 흔들렸어요."),
+        ("ko", "조리실에 들어가면 계란 썩은 듯한 냄새가 나고 조리사 선생님이 머리가 아프다고 함."),
+        ("ko", "브레이크를 밟았더니 차가 평소보다 한참 밀려 앞차 바로 뒤에서 겨우 섰다고 함."),
+        ("ko", "정수리에서 누런 진물이 나고 피부과에서 연고 처방받음."),
+    ],
+)
+def test_hazards_of_the_safety_blind_set_16_described_in_other_words_are_p1(clf, language, text):
+    """`data/safety_blind16.jsonl` (28 hazards, 12 look-alikes) was scored first with rules
+    2026.12.06-10: P1 recall 16/28, 4 false P1s; blind sets 14 and 15 (rules -11 and -12) missed
+    the crib, the brake pads and the bleached scalp."""
+    assert clf.classify(text=text, channel="phone", language=language).priority == "P1"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "The poster promised fire-breathers and smoke cannons; there were no smoke effects at all."),
+        ("zh-Hans", "页面到现在还挂着火龙浴的图片，请按宣传兑现。"),
+        ("zh-Hant", "同一張單扣咗我兩次錢，激到我爆炸，快啲退返。"),
+        ("ko", "연기나라 전자담배 매장에서 샀는데 카드 결제가 두 번 됐어요."),
+        ("zh-Hans", "窗台下面的乳胶漆已经鼓包发黄，窗外一圈胶断开了。"),
+        ("ko", "안경 코받침이 떨어지고 렌즈 가장자리에 금이 갔어요."),
+    ],
+)
+def test_smoke_cannons_a_fire_dragon_bath_an_angry_explosion_smoke_land_and_blistered_paint_are_not_p1(clf, language, text):
+    assert clf.classify(text=text, channel="web", language=language).priority != "P1"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "This morning our Invoices tab listed about thirty invoices belonging to a dental practice in Dayton."),
+        ("zh-Hant", "沒經過我同意就把我的照片貼上IG和臉書，我從來沒答應讓你們拿去宣傳。"),
+        ("zh-Hant", "從頭到尾沒有人問過我能不能拍、能不能放上網。"),
+    ],
+)
+def test_another_firms_invoices_and_photos_posted_without_asking_are_personal_data_misuse(clf, language, text):
+    """Blind sets 14 and 15's missed legal P1s (rules 2026.12.06-11 and -12)."""
+    c = clf.classify(text=text, channel="email", language=language)
+    assert (c.category, c.priority) == ("legal_regulatory", "P1")
+
+
+def test_safety_blind_set_16_and_blind_sets_14_and_15(clf):
+    """First runs: safety set 16 (rules 2026.12.06-10) P1 recall 57 % (16/28), precision 80 %;
+    blind set 15 (rules -11) department 79.2 %, P1 7/11, two false P1s; blind set 14 (rules -12)
+    department 81.2 %, P1 8/11, no false P1. One false P1 of set 15 stays: a sofa whose frame
+    cracked with a bang as the customer sat down (架裂开), labelled P3 there; furniture giving way
+    under a person is P1 in the earlier sets."""
+    assert p1_misses(clf, "safety_blind16.jsonl") == ([], [])
+    assert p1_misses(clf, "unseen_industries_blind14.jsonl") == ([], [])
+    assert p1_misses(clf, "unseen_industries_blind15.jsonl") == ([], ["blind15-zht-03"])

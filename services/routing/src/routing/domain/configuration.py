@@ -146,6 +146,8 @@ class FinancialLossConfig(_Config):
     # The categories in which a large amount is money the customer lost; elsewhere (a question,
     # a conduct complaint, an advertising claim) it is the price of what they bought. None: all.
     categories: list[str] | None = None
+    # The customer says no money was lost: then no amount counts.
+    no_loss_pattern: str = "(?!)"
 
 
 class MildCueConfig(_Config):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_NUM = r"(\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+# A thousands-grouped number does not start with 0: in "订单MX0615-088，598元" normalisation has
+# made the Chinese comma a "," and "088,598" is an order code's tail, then a price.
+_NUM = r"((?:[1-9]\d{0,2}|0)(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _CN_MULT = {"万": 10_000, "萬": 10_000, "千": 1_000, "百": 100, "亿": 100_000_000, "億": 100_000_000}
 _CN_DIGIT = {"一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "半": 0.5}
 

@@ -111,6 +111,7 @@ class RuleSet:
     dollar_by_language: dict[str, str]
     yuan_by_language: dict[str, str]
     loss_categories: frozenset[str] | None  # where an amount counts as a loss (None: everywhere)
+    no_loss: re.Pattern  # the customer says no money was lost
     mild_threshold: float
     mild_cues: list[tuple[float, re.Pattern, str]]
     demand: re.Pattern
@@ -241,6 +242,7 @@ def compile_rules(cfg: RulesConfig) -> RuleSet:
         dollar_by_language=dict(fin.dollar_by_language),
         yuan_by_language=dict(fin.yuan_by_language),
         loss_categories=frozenset(fin.categories) if fin.categories is not None else None,
+        no_loss=_compile(fin.no_loss_pattern, "financial_loss.no_loss_pattern"),
         mild_threshold=mild.threshold,
         mild_cues=[(c.weight, _compile(c.pattern, "mild_rules"), script_of(c.pattern)) for c in mild.cues],
         demand=_compile(mild.demand_pattern, "mild_rules.demand_pattern"),
