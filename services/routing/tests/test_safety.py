@@ -585,3 +585,43 @@ def test_safety_blind_set_16_and_blind_sets_14_and_15(clf):
     assert p1_misses(clf, "safety_blind16.jsonl") == ([], [])
     assert p1_misses(clf, "unseen_industries_blind14.jsonl") == ([], [])
     assert p1_misses(clf, "unseen_industries_blind15.jsonl") == ([], ["blind15-zht-03"])
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "His wellie got pulled into the gap between the moving step and the side panel; his ankle is grazed and badly swollen."),
+        ("en", "10 min after eating it his lips went huge and he was wheezing, had to use his EpiPen."),
+        ("en", "I squeezed the brake lever and it went all the way to the handlebar with nothing happening. I took the skin off both palms."),
+        ("en", "The cord caught on the top bar of the slide; it pulled tight round her neck."),
+        ("zh-Hans", "车架啪地一下合上，把孩子右手食指夹在折叠关节里，拍了片末节指骨有裂缝。"),
+        ("zh-Hans", "保洁阿姨把84消毒液和洁厕灵倒在一起刷马桶，我胸口发闷、一直咳。"),
+        ("zh-Hans", "牙套崩掉一小块，她没发现直接咽下去了，咽口水都难受，我们正往医院赶。"),
+        ("zh-Hans", "第一个大下坡，我儿子那一侧的压杠突然往上弹开了将近一拳宽。"),
+        ("zh-Hant", "浴室突然嘭一聲，成塊玻璃碎晒落地，啲碎片彈到出走廊。"),
+        ("zh-Hant", "扶手帶突然停咗，佢阿爸成個人向前仆，碌咗落幾級，額頭腫起、手腕扭親。"),
+        ("zh-Hant", "控制器插頭熱到不能摸，還有一股塑膠融化的味道。"),
+        ("zh-Hant", "今朝見到我個仔（11個月）含住粒鈕喺口度。"),
+        ("ko", "공중에서 돌던 중 딸 좌석의 버클이 풀렸다고 합니다. 손바닥이 다 까지고 한참을 떨었습니다."),
+    ],
+)
+def test_hazards_of_the_safety_blind_set_17_described_in_other_words_are_p1(clf, language, text):
+    """`data/safety_blind17.jsonl` (28 hazards, 25 of them without a hazard word; 12 look-alikes)
+    was scored first with rules 2026.12.06-13: P1 recall 15/28, one false P1 (口碑炸裂)."""
+    assert clf.classify(text=text, channel="phone", language=language).priority == "P1"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("zh-Hans", "小红书上口碑炸裂的海盐黄油吐司，配料表第三位就是氢化植物油。"),
+        ("zh-Hans", "骨灰盒盒盖一侧出现一条约8厘米长的裂缝，请予以更换。"),
+        ("zh-Hans", "采样管上写唾液要到刻度线，我吐了十几分钟泡沫很多，泡沫算不算？"),
+    ],
+)
+def test_rave_reviews_a_cracked_urn_and_spitting_for_a_test_kit_are_not_p1(clf, language, text):
+    assert clf.classify(text=text, channel="web", language=language).priority != "P1"
+
+
+def test_safety_blind_set_17(clf):
+    assert p1_misses(clf, "safety_blind17.jsonl") == ([], [])
