@@ -81,6 +81,10 @@ def test_third_blind_set_of_unseen_industries(clf):
         ("en", "The back board is held in by little metal tabs and I can't shift them. There was no leaflet. Is there a knack to it?", "customer_service"),
         ("en", "Your fit checker gave a green tick - 'Guaranteed to fit' - but the kit is for a different model.", "marketing"),
         ("zh-Hant", "貴公司DM寫明單筆訂單滿三萬加贈碎紙機一台，但DM上完全沒有只限新客戶這個條件。", "marketing"),
+        # blind set 19 (rules 2026.12.06-15)
+        ("en", "Cancelled my Crunchbox sub in March, got the email confirming it. You've still taken £19.99 on 1 April and again 1 May.", "billing"),
+        ("zh-Hans", "合同上写的是4月30日前交车，现在销售说车还在改装厂，我要一个确切的交车日期。", "logistics"),
+        ("zh-Hant", "合約寫明30天內污漬復現免費回場重洗，業務說一週內排師傅，到今天快三週還是排程中。", "after_sales"),
     ],
 )
 def test_what_happened_decides_the_department_in_any_trade(clf, language, text, department):

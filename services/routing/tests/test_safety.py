@@ -625,3 +625,28 @@ def test_rave_reviews_a_cracked_urn_and_spitting_for_a_test_kit_are_not_p1(clf, 
 
 def test_safety_blind_set_17(clf):
     assert p1_misses(clf, "safety_blind17.jsonl") == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "The weekly email from the Homewatch app had someone else's footage in it: their hallway, their kitchen, their door code."),
+        ("en", "I keep getting someone else's camera clips in my app."),
+        ("zh-Hans", "推广文章里有她女儿的正脸照片，客户说报名时从来没签过同意拍照宣传的东西。"),
+    ],
+)
+def test_someone_elses_footage_and_a_childs_photo_used_without_signed_consent_are_personal_data_misuse(clf, language, text):
+    """Blind set 19's two missed legal P1s (rules 2026.12.06-14)."""
+    c = clf.classify(text=text, channel="email", language=language)
+    assert (c.category, c.priority) == ("legal_regulatory", "P1")
+
+
+def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
+    text = "Delivery app order arrived 75 min late and half the bag was someone else's order. Please sort it."
+    assert clf.classify(text=text, channel="sms", language="en").category == "delivery"
+
+
+def test_blind_set_19_p1s(clf):
+    """`data/unseen_industries_blind19.jsonl` was scored first with rules 2026.12.06-14 and the
+    model of 1,128 records: department 87.5 %, priority 89.6 %, P1 9/11, no false P1."""
+    assert p1_misses(clf, "unseen_industries_blind19.jsonl") == ([], [])
