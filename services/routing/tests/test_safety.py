@@ -650,3 +650,25 @@ def test_blind_set_19_p1s(clf):
     """`data/unseen_industries_blind19.jsonl` was scored first with rules 2026.12.06-14 and the
     model of 1,128 records: department 87.5 %, priority 89.6 %, P1 9/11, no false P1."""
     assert p1_misses(clf, "unseen_industries_blind19.jsonl") == ([], [])
+
+
+def test_the_last_three_sets_first_runs_are_recorded_as_open_work(clf):
+    """Safety sets 18 and 21 and blind set 20 arrived at the end of the session of 2026-12-06 and
+    were scored once, with rules 2026.12.06-15 and the model of 1,272 records; nothing was changed
+    for them. Their misses are the next work (docs/routing.md, "Blind sets 10 to 21"): a
+    carbon-monoxide boiler told by headaches and a sleepy cat, a bleached scalp, a brake pedal
+    that sank, a fan blade that flew, a massage chair that trapped an arm, unrepaired mould and a
+    wheezing baby, a car window that trapped fingers, careless drivers and lifeguards, a cord
+    round a baby's neck, a window robot that fell 16 floors. When a fix lands, the list shrinks:
+    this test is updated to the new list, never widened."""
+    assert p1_misses(clf, "safety_blind18.jsonl") == (
+        ["safety18-en-01", "safety18-en-03", "safety18-en-10", "safety18-zhs-02", "safety18-zhs-10", "safety18-zht-10",
+         "safety18-ko-01"],
+        ["safety18-zht-06", "safety18-ko-06", "safety18-ko-08", "safety18-ko-09"],
+    )
+    assert p1_misses(clf, "safety_blind21.jsonl") == (
+        ["safety21-en-03", "safety21-en-07", "safety21-zhs-07", "safety21-zht-06", "safety21-zht-07", "safety21-ko-02",
+         "safety21-ko-04"],
+        ["safety21-zhs-09"],
+    )
+    assert p1_misses(clf, "unseen_industries_blind20.jsonl") == (["blind20-zhs-10"], ["blind20-ko-05"])
