@@ -8,7 +8,7 @@ import unicodedata
 
 import opencc
 
-__all__ = ["normalise", "normalise_words"]
+__all__ = ["HAN", "HAN_RUN", "normalise", "normalise_words", "simplified"]
 
 # Variant folds applied after OpenCC t2s (t2s keeps these as they are).
 _FOLDS = (("帐", "账"), ("著", "着"), ("裏", "里"), ("喫", "吃"), ("佈", "布"), ("\u3000", " "))
@@ -19,6 +19,7 @@ _SPACES = re.compile(r"[ \t\r\f\v]+")
 _t2s = opencc.OpenCC("t2s")
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+HAN_RUN = re.compile(HAN.pattern + "+")
 
 
 def normalise(text: str | None) -> str:
@@ -48,3 +49,8 @@ def normalise_words(text: str | None) -> str:
     """`normalise`, with every run of whitespace (line breaks too) one space and none at the
     ends: the form texts are compared in (fingerprints, phrases, order numbers)."""
     return " ".join(normalise(text).split())
+
+
+def simplified(text: str) -> str:
+    """`text` with Traditional Chinese characters made Simplified, as normalise() does."""
+    return _t2s.convert(text)

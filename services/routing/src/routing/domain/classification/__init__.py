@@ -269,10 +269,11 @@ class Classifier:
             rs, rs.repeat_rules, t.norm, use_negation=False, scripts=t.scripts, latin=t.latin, possible=t.possible
         )
         p2 += [Explanation("priority", h.rule, f"P2: matched {h.text!r}", 1.0) for h in repeat_hits]
-        counts_as_loss = (
-            not p2 and (rs.loss_categories is None or category in rs.loss_categories) and not rs.no_loss.search(t.norm)
-        )
-        for a in (large_amounts(rs, t.norm, t.language)[:2] if counts_as_loss else ()):
+        in_a_loss_category = not p2 and (rs.loss_categories is None or category in rs.loss_categories)
+        amounts = large_amounts(rs, t.norm, t.language)[:2] if in_a_loss_category else []
+        if amounts and rs.no_loss.search(t.norm):  # looked for only where an amount would count
+            amounts = []
+        for a in amounts:
             p2.append(Explanation("priority", "priority.financial_loss", f"P2: {a.text.strip()} = {a.value:,.0f} {a.currency}", 1.0))
         if p2:
             reasons += p2

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..configuration import ConfigError, HandRuleConfig, RulesConfig
-from ..normalise import _t2s, normalise
+from ..normalise import HAN_RUN, normalise, simplified
 from .prefilter import PatternScreen
 from .text import TermMatcher, optimise_pattern, script_of
 
@@ -18,16 +18,13 @@ DEFAULT_RULES = CONFIG_DIR / "rules.yaml"
 DEFAULT_MODEL = CONFIG_DIR / "category_model.json"
 
 
-_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-
-
 def _compile(pattern: str, where: str, *, on_normalised_text: bool = True) -> re.Pattern:
     """`pattern` compiled; one that searches normalised text must be written as normalise()
     leaves text (Simplified Chinese): Traditional characters there could never match."""
     if on_normalised_text:
-        for run in _HAN_RUN.findall(pattern):
-            if (simplified := _t2s.convert(run)) != run:
-                raise ConfigError(f"{where}: {run!r} never matches: patterns see the text in Simplified Chinese, write {simplified!r}")
+        for run in HAN_RUN.findall(pattern):
+            if (written := simplified(run)) != run:
+                raise ConfigError(f"{where}: {run!r} never matches: patterns see the text in Simplified Chinese, write {written!r}")
     try:
         re.compile(pattern)
         return re.compile(optimise_pattern(pattern))
