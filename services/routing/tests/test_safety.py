@@ -652,23 +652,119 @@ def test_blind_set_19_p1s(clf):
     assert p1_misses(clf, "unseen_industries_blind19.jsonl") == ([], [])
 
 
-def test_the_last_three_sets_first_runs_are_recorded_as_open_work(clf):
-    """Safety sets 18 and 21 and blind set 20 arrived at the end of the session of 2026-12-06 and
-    were scored once, with rules 2026.12.06-15 and the model of 1,272 records; nothing was changed
-    for them. Their misses are the next work (docs/routing.md, "Blind sets 10 to 21"): a
-    carbon-monoxide boiler told by headaches and a sleepy cat, a bleached scalp, a brake pedal
-    that sank, a fan blade that flew, a massage chair that trapped an arm, unrepaired mould and a
-    wheezing baby, a car window that trapped fingers, careless drivers and lifeguards, a cord
-    round a baby's neck, a window robot that fell 16 floors. When a fix lands, the list shrinks:
-    this test is updated to the new list, never widened."""
-    assert p1_misses(clf, "safety_blind18.jsonl") == (
-        ["safety18-en-01", "safety18-en-03", "safety18-en-10", "safety18-zhs-02", "safety18-zhs-10", "safety18-zht-10",
-         "safety18-ko-01"],
-        ["safety18-zht-06", "safety18-ko-06", "safety18-ko-08", "safety18-ko-09"],
-    )
-    assert p1_misses(clf, "safety_blind21.jsonl") == (
-        ["safety21-en-03", "safety21-en-07", "safety21-zhs-07", "safety21-zht-06", "safety21-zht-07", "safety21-ko-02",
-         "safety21-ko-04"],
-        ["safety21-zhs-09"],
-    )
-    assert p1_misses(clf, "unseen_industries_blind20.jsonl") == (["blind20-zhs-10"], ["blind20-ko-05"])
+def test_safety_sets_18_and_21_and_blind_set_20_have_no_p1_misses_left(clf):
+    """Safety sets 18 and 21 and blind set 20 were scored first with rules 2026.12.06-15 and the
+    model of 1,272 records: P1 21/28, 21/28 and 10/11, with 4, 1 and 1 false P1 (docs/routing.md).
+    Rules 2026.12.06-16 fixed them: a carbon-monoxide boiler told by a yellow flame and headaches
+    that lift at work, a bleached scalp weeping and crusting, a brake pedal that went almost to
+    the floor, a fan blade flung out, an arm drawn into a massage chair, a wheezing baby, fingers
+    caught in a car window, drivers on the phone or nodding off, a child who went under while the
+    lifeguard looked at his phone, a cord round a baby's neck, a window robot that fell 16 floors;
+    and a fire drill, a video call, a smoke-detector check and a fire-insurance premium are no
+    hazards."""
+    for name in ("safety_blind18.jsonl", "safety_blind21.jsonl", "unseen_industries_blind20.jsonl"):
+        assert p1_misses(clf, name) == ([], []), name
+
+
+def test_the_sets_22_to_25_first_runs_are_recorded(clf):
+    """Blind sets 22 and 23 (48 each, twelve new trades) and safety sets 24 and 25 (28 hazards and
+    12 look-alikes each) were scored first with rules 2026.12.06-16 before their own fixes and the
+    model of 1,272 records: P1 12/12, 11/11, 26/28 and 27/28; false P1 2, 0, 1 and 1. What is
+    left is pinned here: a scorch-like mark on an air fryer that arrived marked (a look-alike told
+    by the words of a hazard). When a fix lands the list shrinks; it is never widened."""
+    assert p1_misses(clf, "unseen_industries_blind22.jsonl") == ([], [])
+    assert p1_misses(clf, "unseen_industries_blind23.jsonl") == ([], [])
+    assert p1_misses(clf, "safety_blind24.jsonl") == ([], ["safety24-zht-02"])
+    assert p1_misses(clf, "safety_blind25.jsonl") == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "The gas fire's flame has gone orange and floppy and there's soot marks above it. My husband and I both wake up with headaches."),
+        ("en", "Since the colour treatment her scalp has been weeping and crusting and her hair is coming out in her hands."),
+        ("en", "On the way down the hill the brake pedal sank almost to the floor and we only just stopped."),
+        ("en", "My son went under at the deep end and another swimmer had to pull him out, coughing up water."),
+        ("en", "The seat tipped over and the baby went face down in the water before I grabbed her."),
+        ("en", "The cutting disc shattered and a fragment flew past my face into the wall."),
+        ("zh-Hans", "电暖器的风扇叶片突然甩了出去，打在墙上留了个坑。"),
+        ("zh-Hans", "孩子的手指被卷进去了，好不容易才拔出来，现在又红又肿。"),
+        ("zh-Hans", "我家宝宝最近夜里气促，医生说跟家里潮湿发霉有关系。"),
+        ("zh-Hans", "链条断了之后打中他的小腿，造成撕裂伤，在医院缝合了。"),
+        ("zh-Hant", "隻貓食咗啲嘢之後不停流口水，而家喺獸醫度吊緊鹽水。"),
+        ("zh-Hant", "阿公跌了一下，膝蓋破皮，一直喊痛。"),
+        ("ko", "창문 닫을 때 아이 손가락이 사이에 끼었고 퍼렇게 멍들어서 정형외과에 갔습니다."),
+        ("ko", "충전기 줄이 아기 목에 두 바퀴 감겨 있어서 너무 놀랐어요."),
+        ("ko", "20층 베란다에서 화분이 떨어져서 주차장 차 앞유리가 깨졌어요."),
+        ("ko", "주유기가 안 멈춰서 기름이 튀었는데 눈에 들어가서 따갑고 충혈돼서 안과 다녀왔어요."),
+    ],
+)
+def test_hazards_of_safety_sets_18_21_24_and_25_described_in_other_words_are_p1(clf, language, text):
+    """Rules 2026.12.06-16: the misses of safety sets 18, 21, 24 and 25, told in other words."""
+    assert clf.classify(text=text, channel="phone", language=language).priority == "P1"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("zh-Hant", "昨天大樓消防演練，火警警報響了二十分鐘，外送員只好把飲料放在門口。"),
+        ("zh-Hans", "直播间一直喊价格炸裂，结果赠品根本没有兑现。"),
+        ("zh-Hant", "店裡音樂開超大聲，大到快爆炸，給你們參考一下。"),
+        ("zh-Hant", "醫院急診大廳那台販賣機投幣後不出貨，報修兩週都沒人來。"),
+        ("ko", "화상회의가 늦게 끝나서 10분 늦는다고 문자 드렸는데 예약금이 차감됐어요."),
+        ("ko", "이번 달 관리비에 화재보험료가 새로 붙었는데 계약서에 없는 항목입니다."),
+        ("ko", "아파트 소방 점검 날이라 설치 기사님이 그냥 돌아갔습니다."),
+        ("ko", "작가님 실수로 보이는 만큼 전액 환불이나 보상을 요청드립니다."),
+        ("ko", "아이가 화상 수업에서 화면 공유 버튼을 못 누르네요. 설정 방법 알려주세요."),
+    ],
+)
+def test_fire_drills_video_calls_fire_insurance_and_loud_music_are_not_p1(clf, language, text):
+    """The false P1s of safety set 18, blind sets 20 and 22 and safety set 25: 火警 in a fire
+    drill, 화상 ("video") in a video call, 화재 in a premium or a detector check, 炸裂 and 爆炸 as
+    praise or noise, 急诊 as a hospital hall, 불이나 inside 환불이나 ("a refund or")."""
+    assert clf.classify(text=text, channel="web", language=language).priority != "P1"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "The driver was texting the whole way down the motorway and nearly went into the back of a van; my daughter hit her face on the seat."),
+        ("en", "The instructor was chatting and waved him off without checking his harness; he fell and has two stitches in his chin."),
+        ("zh-Hans", "司机一路打哈欠，车往护栏那边飘了好几次，我吓得一直叫他。"),
+        ("zh-Hans", "安全员一直低头看手机，前面的车撞墙了也没有叫停，我儿子追尾撞到下巴流血。"),
+        ("ko", "직원한테 바닥에 쏟은 음료 닦아 달라고 했는데 안 왔고, 그 사이 아이가 미끄러져 다쳤어요."),
+    ],
+)
+def test_a_hazard_caused_by_staff_conduct_is_p1_for_customer_service(clf, language, text):
+    """A driver nodding off or a marshal on his phone is a service failure, not a defective
+    product (`hazard_causes` and `evidence_for`, rules 2026.12.06-16): the hazard's evidence goes
+    to service_attitude instead of product_quality."""
+    c = clf.classify(text=text, channel="phone", language=language)
+    assert (c.priority, c.category) == ("P1", "service_attitude")
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "The staff member at the desk was chatting on her phone and ignored me for ten minutes."),
+        ("ko", "직원이 계속 휴대폰만 보고 있어서 주문을 받지 않았어요."),
+        ("zh-Hans", "店员一直低头看手机，叫了好几次都不理人。"),
+    ],
+)
+def test_staff_on_their_phones_without_a_hazard_is_an_attitude_complaint_not_p1(clf, language, text):
+    """A hazard cause raises no priority by itself."""
+    c = clf.classify(text=text, channel="web", language=language)
+    assert c.priority != "P1" and c.category == "service_attitude"
+
+
+def test_a_loose_bolt_after_a_service_is_a_repair_case(clf):
+    text = ("Two days after your service the front caliper twisted round and I went over the bars: the bolt had "
+            "barely been tightened. Stitches in my chin.")
+    c = clf.classify(text=text, channel="email", language="en")
+    assert (c.priority, c.category) == ("P1", "warranty_repair")
+
+
+def test_medical_records_and_an_id_card_posted_in_a_group_chat_are_personal_data_misuse(clf):
+    text = "护工把我母亲的病历和身份证照片发到了小区群里，我们从来没同意过。"
+    c = clf.classify(text=text, channel="web", language="zh-Hans")
+    assert (c.category, c.priority) == ("legal_regulatory", "P1")
