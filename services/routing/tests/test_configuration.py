@@ -148,3 +148,17 @@ def test_an_inline_duplicate_is_refused_too():
     raw["categories"]["billing"]["lexicon"] = {"key": ["refund"], "weak": ["Refund"]}
     with pytest.raises(ConfigError, match="once per category"):
         validated(RulesConfig, raw, "rules")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda raw: raw["hazard_rules"][0].update(evidence_for="servce_attitude"), r"hazard_rules\.safety\.fire_smoke\.evidence_for: 'servce_attitude' is not a category"),
+        (lambda raw: raw["legal_rules"][0].update(evidence_for="billing"), r"legal_rules\.legal\.lawyer_court\.evidence_for: only hazard rules and hazard causes"),
+        (lambda raw: raw["hazard_causes"][0].pop("evidence_for"), r"hazard_causes\.cause\.staff_conduct\.evidence_for: a hazard cause names the category"),
+    ],
+)
+def test_hazard_evidence_names_a_known_category_and_only_hazards_carry_it(tmp_path, change, message):
+    path = _write(tmp_path, DEFAULT_RULES, change)
+    with pytest.raises(ConfigError, match=message):
+        Classifier.from_config(path)

@@ -71,6 +71,9 @@ class HandRuleConfig(_Config):
     exclude: list[str] = Field(default_factory=list)
     negatable: bool = False
     hypothetical_needs: list[str] = Field(default_factory=list)
+    # hazard rules only: the category a match is evidence of, instead of model.hazard_category
+    # (a driver nodding off at the wheel is a service failure, not a defective product)
+    evidence_for: str | None = None
 
 
 class RoutingConditions(_Config):
@@ -177,6 +180,8 @@ class RulesConfig(_Config):
     motives: list[MotiveConfig] = Field(default_factory=list)
     safety_motive: SafetyMotiveConfig | None = None
     hazard_rules: list[HandRuleConfig] = Field(default_factory=list)
+    # what caused a hazard another rule found (a marshal looking at his phone): no hazard alone
+    hazard_causes: list[HandRuleConfig] = Field(default_factory=list)
     legal_rules: list[HandRuleConfig] = Field(default_factory=list)
     repeat_rules: list[HandRuleConfig] = Field(default_factory=list)
     routing_rules: list[RoutingRuleConfig] = Field(default_factory=list)
@@ -196,6 +201,18 @@ class RulesConfig(_Config):
         unknown = sorted(set(self.financial_loss.categories or ()) - set(self.categories))
         if unknown:
             raise ValueError(f"financial_loss.categories: {unknown} are not categories {sorted(self.categories)}")
+        sections = {"hazard_rules": self.hazard_rules, "hazard_causes": self.hazard_causes, "legal_rules": self.legal_rules, "repeat_rules": self.repeat_rules}
+        for section, rules in sections.items():
+            for i, rule in enumerate(rules):
+                where = f"{section}.{rule.id or i}.evidence_for"
+                if rule.evidence_for is None:
+                    if section == "hazard_causes":
+                        raise ValueError(f"{where}: a hazard cause names the category it is evidence of")
+                    continue
+                if section not in ("hazard_rules", "hazard_causes"):
+                    raise ValueError(f"{where}: only hazard rules and hazard causes add category evidence")
+                if rule.evidence_for not in self.categories:
+                    raise ValueError(f"{where}: {rule.evidence_for!r} is not a category {sorted(self.categories)}")
         return self
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,7 @@ class HandRule:
     exclude: tuple[re.Pattern, ...] = ()
     negatable: bool = False
     hypothetical_needs: tuple[re.Pattern, ...] = ()
+    evidence_for: str | None = None  # hazard rules: the category a match supports (None: the model's)
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ class RuleSet:
     hazard_bonus: float
     lexicon: Lexicon
     hazard_rules: list[HandRule]
+    hazard_causes: list[HandRule]
     legal_rules: list[HandRule]
     repeat_rules: list[HandRule]
     neg_before_zh: re.Pattern
@@ -120,6 +123,11 @@ class RuleSet:
     # the hand-rule, mild-cue and motive-cue patterns with their literals (set by load_rules)
     screen: PatternScreen = field(init=False, repr=False)
 
+    @cached_property
+    def hazard_evidence(self) -> dict[str, str]:
+        """Hazard rule or cause id -> the category its match supports, for those that name one."""
+        return {r.id: r.evidence_for for r in self.hazard_rules + self.hazard_causes if r.evidence_for}
+
     @property
     def departments(self) -> set[str]:
         return {c.department for c in self.categories.values()} | {self.triage_department}
@@ -139,6 +147,7 @@ def _hand_rules(items: list[HandRuleConfig], section: str) -> list[HandRule]:
                 exclude=tuple(_compile(p, where) for p in item.exclude),
                 negatable=item.negatable,
                 hypothetical_needs=tuple(_compile(p, where) for p in item.hypothetical_needs),
+                evidence_for=item.evidence_for,
             )
         )
     return rules
@@ -225,6 +234,7 @@ def compile_rules(cfg: RulesConfig) -> RuleSet:
         hazard_bonus=model.hazard_bonus,
         lexicon=_lexicon(cfg),
         hazard_rules=_hand_rules(cfg.hazard_rules, "hazard_rules"),
+        hazard_causes=_hand_rules(cfg.hazard_causes, "hazard_causes"),
         legal_rules=_hand_rules(cfg.legal_rules, "legal_rules"),
         repeat_rules=_hand_rules(cfg.repeat_rules, "repeat_rules"),
         neg_before_zh=_compile(neg.before_zh, "negation"),
@@ -254,7 +264,7 @@ def compile_rules(cfg: RulesConfig) -> RuleSet:
 
 def _screened_patterns(rules: RuleSet):
     """(pattern, script) of every pattern that is searched only in a text of its script."""
-    for rule in rules.hazard_rules + rules.legal_rules + rules.repeat_rules:
+    for rule in rules.hazard_rules + rules.hazard_causes + rules.legal_rules + rules.repeat_rules:
         yield from zip(rule.patterns, rule.scripts, strict=True)
     for _weight, pattern, script in rules.mild_cues:
         yield pattern, script

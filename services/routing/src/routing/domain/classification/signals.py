@@ -196,7 +196,20 @@ def category_evidence(
     """Lexicon scores plus the hazard bonus; also returns the hazard hits (reused for P1)."""
     scores, matched = lexicon_scores(rs, text)
     hazards = match_rules(rs, rs.hazard_rules, text, scripts=scripts, latin=latin, possible=possible)
-    if hazards and rs.hazard_category in scores and rs.hazard_bonus:
-        scores[rs.hazard_category] += rs.hazard_bonus
-        matched[rs.hazard_category].append("<safety hazard>")
+    if hazards and rs.hazard_bonus:
+        # A rule that names its category says what caused the harm (a driver nodding off); the
+        # other hazard rules only say that someone was hurt, so they add nothing beside it.
+        causes = match_rules(rs, rs.hazard_causes, text, scripts=scripts, latin=latin, possible=possible)
+        named: dict[str, list[str]] = {}
+        for hit in hazards + causes:
+            if hit.rule in rs.hazard_evidence:
+                named.setdefault(rs.hazard_evidence[hit.rule], []).append(hit.rule)
+        if named:
+            supported = {category: f"<safety hazard: {', '.join(ids)}>" for category, ids in named.items()}
+        else:
+            supported = {rs.hazard_category: "<safety hazard>"} if rs.hazard_category else {}
+        for category, label in sorted(supported.items()):
+            if category in scores:
+                scores[category] += rs.hazard_bonus
+                matched[category].append(label)
     return scores, matched, hazards
