@@ -768,3 +768,69 @@ def test_medical_records_and_an_id_card_posted_in_a_group_chat_are_personal_data
     text = "护工把我母亲的病历和身份证照片发到了小区群里，我们从来没同意过。"
     c = clf.classify(text=text, channel="web", language="zh-Hans")
     assert (c.category, c.priority) == ("legal_regulatory", "P1")
+
+
+def test_the_sets_26_to_29_first_runs_are_recorded(clf):
+    """Blind sets 26 and 27 (48 each, twelve more trades) and safety sets 28 and 29 were scored
+    first with rules 2026.12.06-16 and the model of 1,416 records: P1 10/12, 7/10, 22/28 and
+    21/28; false P1 1, 0, 3 and 1 (a buyer's solicitor, a fire-safety certificate, bath bombs
+    that "burst", a scent that "explodes", a colour called Smoke Grey). Rules 2026.12.06-17 fixed
+    them all; this pins it."""
+    for name in ("unseen_industries_blind26.jsonl", "unseen_industries_blind27.jsonl", "safety_blind28.jsonl", "safety_blind29.jsonl"):
+        assert p1_misses(clf, name) == ([], []), name
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Put my hand on the metal casing of the pump and got a buzzing feeling up to my elbow."),
+        ("en", "After the first night with the strips my gums went white and raw."),
+        ("en", "By bedtime his arms came up in red blotches and he needed antihistamines."),
+        ("en", "The mist left a white film everywhere and my daughter has developed a wheeze at night."),
+        ("en", "His knee popped out of its socket on the second run and we drove him to hospital."),
+        ("en", "The trolley jack slipped with nobody touching it and the car came down."),
+        ("en", "Bit into the burger and cracked a molar on something hard."),
+        ("en", "The step bowed under him and he has a sprained ankle."),
+        ("zh-Hans", "我一碰水龙头整条胳膊就一下子发麻。"),
+        ("zh-Hans", "洗完澡孩子身上起了很多小红疙瘩，医院说是接触性皮炎。"),
+        ("zh-Hans", "装修完以后我们眼睛发红发痒，孩子晚上一直干咳。"),
+        ("zh-Hant", "碰到麥克風嘴唇好似有電流咁，麻到手腕。"),
+        ("zh-Hant", "用咗兩晚牙肉變晒白色，食嘢都痛。"),
+        ("ko", "잇몸이 하얗게 변하고 따가워서 아무것도 못 먹어요."),
+        ("ko", "갈비탕에서 뼛조각이 나와서 어금니가 깨졌어요."),
+        ("ko", "체험 중에 어깨가 빠져서 병원에 갔습니다."),
+    ],
+)
+def test_hazards_of_sets_26_to_29_described_in_other_words_are_p1(clf, language, text):
+    """Rules 2026.12.06-17: what blind sets 26 and 27 and safety sets 28 and 29 missed, told in other words."""
+    assert clf.classify(text=text, channel="phone", language=language).priority == "P1"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Our buyer's solicitor is still waiting for the completion statement; please chase it."),
+        ("en", "Please email the fire-safety certificate for the new doors, it's the third time I've asked."),
+        ("en", "The lamp came in a dull beige, not the Smoke Grey shown on the site."),
+        ("zh-Hant", "廣告話香味會即刻炸開，點知好淡，下次寫得實際啲。"),
+        ("ko", "폭탄처럼 터지는 거품이라더니 상자 안에서 다 부서져 있었어요."),
+        ("ko", "안경 다리 경첩 부분이 부러져서 수리를 맡겼는데 3주째 소식이 없어요."),
+    ],
+)
+def test_paperwork_a_colour_and_a_scent_that_bursts_are_not_p1(clf, language, text):
+    assert clf.classify(text=text, channel="web", language=language).priority != "P1"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "I received an email with another woman's personal details: her date of birth, phone number and messages."),
+        ("en", "The sign-in sheets with our names and numbers were left on the counter for anyone to see."),
+        ("zh-Hans", "那个店员用我登记的电话号码私下加我微信约我吃饭。"),
+        ("ko", "승객 신고서를 누구나 볼 수 있게 창구 옆에 놓아 두었습니다."),
+        ("ko", "수선 맡긴 직원이 제 번호로 사적인 연락을 해 옵니다."),
+    ],
+)
+def test_details_sent_to_a_stranger_left_out_or_used_privately_by_staff_are_personal_data_misuse(clf, language, text):
+    c = clf.classify(text=text, channel="email", language=language)
+    assert (c.category, c.priority) == ("legal_regulatory", "P1")
