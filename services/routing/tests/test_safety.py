@@ -834,3 +834,42 @@ def test_paperwork_a_colour_and_a_scent_that_bursts_are_not_p1(clf, language, te
 def test_details_sent_to_a_stranger_left_out_or_used_privately_by_staff_are_personal_data_misuse(clf, language, text):
     c = clf.classify(text=text, channel="email", language=language)
     assert (c.category, c.priority) == ("legal_regulatory", "P1")
+
+
+def test_the_sets_30_to_33_first_runs_are_recorded(clf):
+    """Blind sets 30 and 31 and safety sets 32 and 33 were scored first with rules 2026.12.06-17
+    (30 and 33) or -18 in the making (31 and 32), and the model of 1,512 records: department
+    91.7 % and 93.8 % on the general sets; P1 10/11, 12/12, 26/28 and 25/28; false P1 1, 0, 0
+    and 2 (臭到爆炸, 심장 터지는 줄, an insurance claim for an infection treated before). Rules
+    2026.12.06-18 fixed them all; this pins it."""
+    for name in ("unseen_industries_blind30.jsonl", "unseen_industries_blind31.jsonl", "safety_blind32.jsonl", "safety_blind33.jsonl"):
+        assert p1_misses(clf, name) == ([], []), name
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "The glove kept getting hotter, smelt like singed hair, and left a red raw stripe across my palm."),
+        ("en", "Two of the fixings are coming out of the brickwork and the unit is leaning out over the path."),
+        ("en", "The dog at the cafe bit my son and he needed a tetanus jab."),
+        ("zh-Hans", "热水袋砰一声裂了，开水全泼到我腿上，红了一大片还起泡。"),
+        ("zh-Hans", "猫把孩子手背抓了三道口子，流了不少血。"),
+        ("zh-Hant", "燃油暖爐點著時火焰偏黃，全家頭痛、噁心想吐，女兒早上叫不太醒。"),
+        ("ko", "렌즈가 깨지면서 파편에 눈 밑이 찢어져 5바늘 꿰맴."),
+    ],
+)
+def test_hazards_of_sets_30_to_33_described_in_other_words_are_p1(clf, language, text):
+    assert clf.classify(text=text, channel="phone", language=language).priority == "P1"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("zh-Hant", "洗完桶兩天打開還是臭到爆炸，建議晾乾再蓋，不用特別回覆。"),
+        ("zh-Hans", "上次宠物住院那次的理赔到现在还没到账，麻烦查一下。"),
+        ("ko", "고양이들 너무 귀여워서 심장 터지는 줄 알았어요. 음료가 좀 달았어요."),
+        ("ko", "예능 보다가 빵 터졌는데 리모컨 버튼이 잘 안 눌려요."),
+    ],
+)
+def test_hyperbole_and_a_claim_for_an_illness_treated_before_are_not_p1(clf, language, text):
+    assert clf.classify(text=text, channel="web", language=language).priority != "P1"

@@ -164,6 +164,20 @@ class MildRulesConfig(_Config):
     demand_pattern: str = "(?!)"
 
 
+class MainCauseConfig(_Config):
+    """Two grievances, one main cause: what the customer sets aside weighs less in the lexicon
+    vote, what they call the main one more. A term counts with the highest weight of its
+    occurrences; the statistical model still reads the whole text."""
+
+    # "but that's not the issue", 倒是其次, 그건 넘어가: the text before it, back to the start of
+    # its sentence (of the sentence before, when the marker opens a sentence of its own)
+    aside_pattern: str = "(?!)"
+    aside_weight: float = 1.0
+    # "the main reason", 主要是, 중요한 건: the text after it, to the end of its sentence
+    main_pattern: str = "(?!)"
+    main_weight: float = 1.0
+
+
 class RulesConfig(_Config):
     version: str
     categories: dict[str, CategoryConfig]
@@ -177,6 +191,7 @@ class RulesConfig(_Config):
     hypothetical: HypotheticalConfig = Field(default_factory=HypotheticalConfig)
     financial_loss: FinancialLossConfig = Field(default_factory=FinancialLossConfig)
     mild_rules: MildRulesConfig = Field(default_factory=MildRulesConfig)
+    main_cause: MainCauseConfig = Field(default_factory=MainCauseConfig)
     motives: list[MotiveConfig] = Field(default_factory=list)
     safety_motive: SafetyMotiveConfig | None = None
     hazard_rules: list[HandRuleConfig] = Field(default_factory=list)

@@ -115,6 +115,10 @@ class RuleSet:
     mild_threshold: float
     mild_cues: list[tuple[float, re.Pattern, str]]
     demand: re.Pattern
+    aside: re.Pattern  # main_cause: the customer sets the text before it aside
+    aside_weight: float
+    main: re.Pattern  # main_cause: the text after it is the main grievance
+    main_weight: float
     motives: list[Motive]
     routing_rules: list[RoutingRule]
     config: RulesConfig | None = field(repr=False, default=None)  # what the rules were compiled from
@@ -253,6 +257,10 @@ def compile_rules(cfg: RulesConfig) -> RuleSet:
         mild_threshold=mild.threshold,
         mild_cues=[(c.weight, _compile(c.pattern, "mild_rules"), script_of(c.pattern)) for c in mild.cues],
         demand=_compile(mild.demand_pattern, "mild_rules.demand_pattern"),
+        aside=_compile(cfg.main_cause.aside_pattern, "main_cause.aside_pattern"),
+        aside_weight=cfg.main_cause.aside_weight,
+        main=_compile(cfg.main_cause.main_pattern, "main_cause.main_pattern"),
+        main_weight=cfg.main_cause.main_weight,
         motives=[_motive(m) for m in cfg.motives],
         routing_rules=_routing_rules(cfg),
         config=cfg,

@@ -171,17 +171,44 @@ def motive_of(
     return None, []
 
 
+_SENTENCE_END = re.compile(r"[.!?;。！？；\n]+")
+# what may open a sentence before an aside marker and still leave it "a sentence of its own"
+_ONLY_FILLER = re.compile(r"(?:\W|\b(?:but|though|although|honestly|to be fair|tbh|and|however|still|anyway)\b|不过|但是|但|可是|其实|하지만|그런데|근데)*")
+
+
+def main_cause_spans(rs: RuleSet, text: str) -> list[tuple[int, int, float]]:
+    """(start, end, weight) of the text the customer sets aside or calls the main grievance
+    (rules.yaml `main_cause`); empty for most complaints."""
+    spans: list[tuple[int, int, float]] = []
+    if rs.aside_weight != 1.0:
+        for m in rs.aside.finditer(text):
+            ends = [0] + [e.end() for e in _SENTENCE_END.finditer(text, 0, m.start())]
+            start = ends[-1]
+            if _ONLY_FILLER.fullmatch(text[start : m.start()]) and len(ends) > 1:
+                start = ends[-2]  # "…late. But that's not the point." sets the sentence before aside
+            spans.append((start, m.start(), rs.aside_weight))
+    if rs.main_weight != 1.0:
+        for m in rs.main.finditer(text):
+            end = _SENTENCE_END.search(text, m.end())
+            spans.append((m.end(), end.start() if end else len(text), rs.main_weight))
+    return spans
+
+
 def lexicon_scores(rs: RuleSet, text: str) -> tuple[dict[str, float], dict[str, list[str]]]:
     scores: dict[str, float] = {c: 0.0 for c in rs.categories}
     matched: dict[str, list[str]] = {c: [] for c in rs.categories}
-    seen: set[str] = set()
     weights = rs.lexicon.weights
-    for term in rs.lexicon.matcher.find(text):
-        if term in seen:
-            continue
-        seen.add(term)
+    spans = main_cause_spans(rs, text)
+    factor: dict[str, float] = {}  # term -> the highest weight of its occurrences
+    for term, start in rs.lexicon.matcher.find_with_starts(text):
+        here = 1.0
+        for s, e, w in spans:
+            if s <= start < e:
+                here = w if here == 1.0 else min(here, w)  # aside wins over main in one place
+        factor[term] = max(factor.get(term, 0.0), here)
+    for term, f in factor.items():
         for cat, w in weights.get(term, ()):
-            scores[cat] += w
+            scores[cat] += w * f
             matched[cat].append(term)
     return scores, matched
 

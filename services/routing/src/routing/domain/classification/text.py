@@ -190,6 +190,10 @@ class TermMatcher:
         self._regex: re.Pattern | None = None  # compiled when first needed, see find
 
     def find(self, text: str) -> list[str]:
+        return [key for key, _start in self.find_with_starts(text)]
+
+    def find_with_starts(self, text: str) -> list[tuple[str, int]]:
+        """(matched term key, where it starts) of every occurrence `find` returns."""
         if self._automaton is None:
             return []
         try:
@@ -197,7 +201,7 @@ class TermMatcher:
         except UnicodeEncodeError:  # a lone surrogate, which a Rust string cannot hold
             if self._regex is None:
                 self._regex = re.compile(_trie_regex(self.terms))
-            return [m.group(0) for m in self._regex.finditer(text) if m.group(0)]
+            return [(m.group(0), m.start()) for m in self._regex.finditer(text) if m.group(0)]
         size = len(text)
         occurrences = []  # (start, -end, key index): sorted, the leftmost-longest come first
         for index, start, end in matches:
@@ -208,11 +212,11 @@ class TermMatcher:
                 continue
             occurrences.append((start, -end, index))
         occurrences.sort()
-        found: list[str] = []
+        found: list[tuple[str, int]] = []
         free_from = 0
         for start, neg_end, index in occurrences:
             if start >= free_from:
-                found.append(self._keys[index])
+                found.append((self._keys[index], start))
                 free_from = -neg_end
         return found
 
