@@ -873,3 +873,43 @@ def test_hazards_of_sets_30_to_33_described_in_other_words_are_p1(clf, language,
 )
 def test_hyperbole_and_a_claim_for_an_illness_treated_before_are_not_p1(clf, language, text):
     assert clf.classify(text=text, channel="web", language=language).priority != "P1"
+
+
+def test_the_sets_34_to_37_first_runs_are_recorded(clf):
+    """Blind sets 34 and 35 and safety sets 36 and 37 were scored first with rules 2026.12.06-18
+    (37: -19 in the making) and the model of 1,608 records: department 87.5 % and 93.8 % on the
+    general sets; P1 10/11, 9/11, 27/28 and 27/28; false P1 2, 0, 1 and 2 (the nurse who took my
+    blood, vegetables oozing 진물, a party package called 爆炸, cigarette smoke in a holiday flat,
+    a weighted blanket feared to choke and found comfortable). Rules 2026.12.06-19 fixed them all;
+    this pins it."""
+    for name in ("unseen_industries_blind34.jsonl", "unseen_industries_blind35.jsonl", "safety_blind36.jsonl", "safety_blind37.jsonl"):
+        assert p1_misses(clf, name) == ([], []), name
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Since the replacement arrived it gets so hot on charge that I can't hold it, and the back has lifted away from the frame."),
+        ("en", "The toy car kept going after he pressed stop; my son hit his face on the wheel and has a split lip."),
+        ("en", "Our results were sent to the wrong patient, who rang us to say so."),
+        ("en", "We ticked no to photos on the form, yet pictures of our daughter were posted on your Instagram."),
+        ("ko", "튜브 마개가 빠지면서 아이가 그대로 가라앉아 물을 잔뜩 먹었어요."),
+        ("zh-Hans", "美睫师说忍一下就好了，胶水流进眼睛，现在眼睛一直红肿。"),
+    ],
+)
+def test_hazards_and_data_misuse_of_sets_34_to_37_described_in_other_words_are_p1(clf, language, text):
+    assert clf.classify(text=text, channel="phone", language=language).priority == "P1"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "The nurse who took my blood was lovely, but the receptionist rolled her eyes at me."),
+        ("ko", "상추가 다 물러서 진물이 나와요. 두 번째 문의입니다."),
+        ("zh-Hant", "訂咗「爆炸生日派對套餐」，信用卡扣咗兩次錢，請退返一筆。"),
+        ("zh-Hans", "房间一屋子烟味，床单上还有烟灰，明显有人抽过烟。"),
+        ("zh-Hans", "本来怕压得喘不过气，结果睡得挺踏实，就是套子起球。"),
+    ],
+)
+def test_a_blood_test_soft_lettuce_a_party_name_cigarette_smoke_and_a_fear_that_passed_are_not_p1(clf, language, text):
+    assert clf.classify(text=text, channel="web", language=language).priority != "P1"
