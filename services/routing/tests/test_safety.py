@@ -913,3 +913,47 @@ def test_hazards_and_data_misuse_of_sets_34_to_37_described_in_other_words_are_p
 )
 def test_a_blood_test_soft_lettuce_a_party_name_cigarette_smoke_and_a_fear_that_passed_are_not_p1(clf, language, text):
     assert clf.classify(text=text, channel="web", language=language).priority != "P1"
+
+
+def test_the_sets_38_to_41_first_runs_are_recorded(clf):
+    """Blind sets 38 and 39 and safety sets 40 and 41 were scored first with rules 2026.12.06-19
+    and the model of 1,704 records: department 85.4 % and 85.4 % on the general sets; P1 8/11,
+    10/12, 25/28 and 27/28; no false P1 in any of the four. Rules 2026.12.06-20 fixed the nine
+    misses; this pins it."""
+    for name in ("unseen_industries_blind38.jsonl", "unseen_industries_blind39.jsonl", "safety_blind40.jsonl", "safety_blind41.jsonl"):
+        assert p1_misses(clf, name) == ([], []), name
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "The curler's barrel cracked, you can see the wires, and it sparked when I plugged it in."),
+        ("en", "Since the hearing test my ear drum hurts and there's a ringing in my ears."),
+        ("en", "We were stuck on the chairlift for an hour and two of the children were treated for frostbite."),
+        ("en", "I pressed the emergency stop but the rollers kept turning."),
+        ("zh-Hant", "踩煞車要踩到底才有反應，差點追撞前車。"),
+        ("zh-Hans", "耳机里突然一声尖响，老人一直耳鸣，医生说鼓膜充血。"),
+        ("ko", "비상정지 버튼을 눌렀는데 칼날이 멈추지 않고 계속 돌았어요."),
+        ("ko", "약품이 새서 아이 손이 따갑고 빨개졌어요."),
+    ],
+)
+def test_hazards_of_sets_38_to_41_described_in_other_words_are_p1(clf, language, text):
+    assert clf.classify(text=text, channel="phone", language=language).priority == "P1"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "My manager had a copy of my test results; I never agreed to them being shared with anyone."),
+        ("en", "Your caseworker sent my passport scan and bank statements to someone else."),
+        ("zh-Hans", "贵司擅自使用我校学生的照片做宣传，否则我们将依法追究责任。"),
+    ],
+)
+def test_results_shown_to_an_employer_documents_sent_to_a_stranger_and_photos_used_without_consent_are_legal(clf, language, text):
+    c = clf.classify(text=text, channel="email", language=language)
+    assert (c.category, c.priority) == ("legal_regulatory", "P1")
+
+
+def test_skin_that_does_not_sting_is_not_p1(clf):
+    text = "제모크림을 10분 발랐는데 털이 하나도 안 빠져요. 피부 따갑거나 그런 건 전혀 없어요."
+    assert clf.classify(text=text, channel="sms", language="ko").priority != "P1"
