@@ -652,30 +652,47 @@ def test_blind_set_19_p1s(clf):
     assert p1_misses(clf, "unseen_industries_blind19.jsonl") == ([], [])
 
 
-def test_safety_sets_18_and_21_and_blind_set_20_have_no_p1_misses_left(clf):
-    """Safety sets 18 and 21 and blind set 20 were scored first with rules 2026.12.06-15 and the
-    model of 1,272 records: P1 21/28, 21/28 and 10/11, with 4, 1 and 1 false P1 (docs/routing.md).
-    Rules 2026.12.06-16 fixed them: a carbon-monoxide boiler told by a yellow flame and headaches
-    that lift at work, a bleached scalp weeping and crusting, a brake pedal that went almost to
-    the floor, a fan blade flung out, an arm drawn into a massage chair, a wheezing baby, fingers
-    caught in a car window, drivers on the phone or nodding off, a child who went under while the
-    lifeguard looked at his phone, a cord round a baby's neck, a window robot that fell 16 floors;
-    and a fire drill, a video call, a smoke-detector check and a fire-insurance premium are no
-    hazards."""
-    for name in ("safety_blind18.jsonl", "safety_blind21.jsonl", "unseen_industries_blind20.jsonl"):
-        assert p1_misses(clf, name) == ([], []), name
+# Every blind set scored once on arrival, then fixed (docs/routing.md has each first run: the rules
+# and model of the moment, department by language, P1 recall, false P1). First runs, P1 recall and
+# false P1: safety 18 21/28, 4; safety 21 21/28, 1; blind 20 10/11, 1 (rules 2026.12.06-15);
+# blind 22 12/12, 2; blind 23 11/11, 0; safety 24 26/28, 1; safety 25 27/28, 1 (-15/-16);
+# blind 26 10/12, 1; blind 27 7/10, 0; safety 28 22/28, 3; safety 29 21/28, 1 (-16);
+# blind 30 10/11, 1; blind 31 12/12, 0; safety 32 26/28, 0; safety 33 25/28, 2 (-17);
+# blind 34 10/11, 2; blind 35 9/11, 0; safety 36 27/28, 1; safety 37 27/28, 2 (-18);
+# blind 38 8/11, 0; blind 39 10/12, 0; safety 40 25/28, 0; safety 41 27/28, 0 (-19).
+# What is left is pinned here; when a fix lands the list shrinks, it is never widened.
+SETS_SCORED_ON_ARRIVAL = {
+    "safety_blind18.jsonl": ([], []),
+    "safety_blind21.jsonl": ([], []),
+    "unseen_industries_blind20.jsonl": ([], []),
+    "unseen_industries_blind22.jsonl": ([], []),
+    "unseen_industries_blind23.jsonl": ([], []),
+    # an air fryer that arrived with a scorch-like mark on its box and body (a look-alike)
+    "safety_blind24.jsonl": ([], ["safety24-zht-02"]),
+    "safety_blind25.jsonl": ([], []),
+    "unseen_industries_blind26.jsonl": ([], []),
+    "unseen_industries_blind27.jsonl": ([], []),
+    "safety_blind28.jsonl": ([], []),
+    "safety_blind29.jsonl": ([], []),
+    "unseen_industries_blind30.jsonl": ([], []),
+    "unseen_industries_blind31.jsonl": ([], []),
+    "safety_blind32.jsonl": ([], []),
+    "safety_blind33.jsonl": ([], []),
+    "unseen_industries_blind34.jsonl": ([], []),
+    "unseen_industries_blind35.jsonl": ([], []),
+    "safety_blind36.jsonl": ([], []),
+    "safety_blind37.jsonl": ([], []),
+    "unseen_industries_blind38.jsonl": ([], []),
+    "unseen_industries_blind39.jsonl": ([], []),
+    "safety_blind40.jsonl": ([], []),
+    "safety_blind41.jsonl": ([], []),
+}
 
 
-def test_the_sets_22_to_25_first_runs_are_recorded(clf):
-    """Blind sets 22 and 23 (48 each, twelve new trades) and safety sets 24 and 25 (28 hazards and
-    12 look-alikes each) were scored first with rules 2026.12.06-16 before their own fixes and the
-    model of 1,272 records: P1 12/12, 11/11, 26/28 and 27/28; false P1 2, 0, 1 and 1. What is
-    left is pinned here: a scorch-like mark on an air fryer that arrived marked (a look-alike told
-    by the words of a hazard). When a fix lands the list shrinks; it is never widened."""
-    assert p1_misses(clf, "unseen_industries_blind22.jsonl") == ([], [])
-    assert p1_misses(clf, "unseen_industries_blind23.jsonl") == ([], [])
-    assert p1_misses(clf, "safety_blind24.jsonl") == ([], ["safety24-zht-02"])
-    assert p1_misses(clf, "safety_blind25.jsonl") == ([], [])
+@pytest.mark.parametrize("name", sorted(SETS_SCORED_ON_ARRIVAL))
+def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
+    """(missed P1s, false P1s) of each set scored on arrival, as they stand now."""
+    assert p1_misses(clf, name) == SETS_SCORED_ON_ARRIVAL[name]
 
 
 @pytest.mark.parametrize(
@@ -770,16 +787,6 @@ def test_medical_records_and_an_id_card_posted_in_a_group_chat_are_personal_data
     assert (c.category, c.priority) == ("legal_regulatory", "P1")
 
 
-def test_the_sets_26_to_29_first_runs_are_recorded(clf):
-    """Blind sets 26 and 27 (48 each, twelve more trades) and safety sets 28 and 29 were scored
-    first with rules 2026.12.06-16 and the model of 1,416 records: P1 10/12, 7/10, 22/28 and
-    21/28; false P1 1, 0, 3 and 1 (a buyer's solicitor, a fire-safety certificate, bath bombs
-    that "burst", a scent that "explodes", a colour called Smoke Grey). Rules 2026.12.06-17 fixed
-    them all; this pins it."""
-    for name in ("unseen_industries_blind26.jsonl", "unseen_industries_blind27.jsonl", "safety_blind28.jsonl", "safety_blind29.jsonl"):
-        assert p1_misses(clf, name) == ([], []), name
-
-
 @pytest.mark.parametrize(
     ("language", "text"),
     [
@@ -836,16 +843,6 @@ def test_details_sent_to_a_stranger_left_out_or_used_privately_by_staff_are_pers
     assert (c.category, c.priority) == ("legal_regulatory", "P1")
 
 
-def test_the_sets_30_to_33_first_runs_are_recorded(clf):
-    """Blind sets 30 and 31 and safety sets 32 and 33 were scored first with rules 2026.12.06-17
-    (30 and 33) or -18 in the making (31 and 32), and the model of 1,512 records: department
-    91.7 % and 93.8 % on the general sets; P1 10/11, 12/12, 26/28 and 25/28; false P1 1, 0, 0
-    and 2 (臭到爆炸, 심장 터지는 줄, an insurance claim for an infection treated before). Rules
-    2026.12.06-18 fixed them all; this pins it."""
-    for name in ("unseen_industries_blind30.jsonl", "unseen_industries_blind31.jsonl", "safety_blind32.jsonl", "safety_blind33.jsonl"):
-        assert p1_misses(clf, name) == ([], []), name
-
-
 @pytest.mark.parametrize(
     ("language", "text"),
     [
@@ -875,17 +872,6 @@ def test_hyperbole_and_a_claim_for_an_illness_treated_before_are_not_p1(clf, lan
     assert clf.classify(text=text, channel="web", language=language).priority != "P1"
 
 
-def test_the_sets_34_to_37_first_runs_are_recorded(clf):
-    """Blind sets 34 and 35 and safety sets 36 and 37 were scored first with rules 2026.12.06-18
-    (37: -19 in the making) and the model of 1,608 records: department 87.5 % and 93.8 % on the
-    general sets; P1 10/11, 9/11, 27/28 and 27/28; false P1 2, 0, 1 and 2 (the nurse who took my
-    blood, vegetables oozing 진물, a party package called 爆炸, cigarette smoke in a holiday flat,
-    a weighted blanket feared to choke and found comfortable). Rules 2026.12.06-19 fixed them all;
-    this pins it."""
-    for name in ("unseen_industries_blind34.jsonl", "unseen_industries_blind35.jsonl", "safety_blind36.jsonl", "safety_blind37.jsonl"):
-        assert p1_misses(clf, name) == ([], []), name
-
-
 @pytest.mark.parametrize(
     ("language", "text"),
     [
@@ -913,15 +899,6 @@ def test_hazards_and_data_misuse_of_sets_34_to_37_described_in_other_words_are_p
 )
 def test_a_blood_test_soft_lettuce_a_party_name_cigarette_smoke_and_a_fear_that_passed_are_not_p1(clf, language, text):
     assert clf.classify(text=text, channel="web", language=language).priority != "P1"
-
-
-def test_the_sets_38_to_41_first_runs_are_recorded(clf):
-    """Blind sets 38 and 39 and safety sets 40 and 41 were scored first with rules 2026.12.06-19
-    and the model of 1,704 records: department 85.4 % and 85.4 % on the general sets; P1 8/11,
-    10/12, 25/28 and 27/28; no false P1 in any of the four. Rules 2026.12.06-20 fixed the nine
-    misses; this pins it."""
-    for name in ("unseen_industries_blind38.jsonl", "unseen_industries_blind39.jsonl", "safety_blind40.jsonl", "safety_blind41.jsonl"):
-        assert p1_misses(clf, name) == ([], []), name
 
 
 @pytest.mark.parametrize(
