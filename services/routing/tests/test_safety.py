@@ -659,7 +659,8 @@ def test_blind_set_19_p1s(clf):
 # blind 26 10/12, 1; blind 27 7/10, 0; safety 28 22/28, 3; safety 29 21/28, 1 (-16);
 # blind 30 10/11, 1; blind 31 12/12, 0; safety 32 26/28, 0; safety 33 25/28, 2 (-17);
 # blind 34 10/11, 2; blind 35 9/11, 0; safety 36 27/28, 1; safety 37 27/28, 2 (-18);
-# blind 38 8/11, 0; blind 39 10/12, 0; safety 40 25/28, 0; safety 41 27/28, 0 (-19).
+# blind 38 8/11, 0; blind 39 10/12, 0; safety 40 25/28, 0; safety 41 27/28, 0 (-19);
+# blind 42 11/11, 0; blind 43 10/11, 0; safety 44 26/28, 1; safety 45 27/28, 1 (-20).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
     "safety_blind18.jsonl": ([], []),
@@ -686,6 +687,10 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind39.jsonl": ([], []),
     "safety_blind40.jsonl": ([], []),
     "safety_blind41.jsonl": ([], []),
+    "unseen_industries_blind42.jsonl": ([], []),
+    "unseen_industries_blind43.jsonl": ([], []),
+    "safety_blind44.jsonl": ([], []),
+    "safety_blind45.jsonl": ([], []),
 }
 
 
@@ -934,3 +939,34 @@ def test_results_shown_to_an_employer_documents_sent_to_a_stranger_and_photos_us
 def test_skin_that_does_not_sting_is_not_p1(clf):
     text = "제모크림을 10분 발랐는데 털이 하나도 안 빠져요. 피부 따갑거나 그런 건 전혀 없어요."
     assert clf.classify(text=text, channel="sms", language="ko").priority != "P1"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Petrol was dripping onto the muffler and a small flame came up round the exhaust."),
+        ("en", "The spare pack was hissing and the case had gone bulgy."),
+        ("en", "They dropped the wardrobe on the stairs and it pinned my father against the wall; his leg is badly cut."),
+        ("en", "You emailed my daughter's details to every member of the club."),
+    ],
+)
+def test_hazards_and_data_misuse_of_sets_42_to_45_described_in_other_words_are_p1(clf, language, text):
+    assert clf.classify(text=text, channel="phone", language=language).priority == "P1"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("ko", "저소음이라더니 폭탄 터지는 소리가 나요. 광고와 다릅니다."),
+        ("zh-Hans", "看到账单我差点当场“触电”，请按页面价格重新核算。"),
+    ],
+)
+def test_a_noise_like_a_bomb_and_a_shock_at_a_bill_are_not_p1(clf, language, text):
+    assert clf.classify(text=text, channel="web", language=language).priority != "P1"
+
+
+def test_a_delivery_crew_that_let_go_of_a_fridge_on_the_stairs_is_a_delivery_case(clf):
+    text = ("The delivery crew carried the fridge up without the straps and one of them let go at the top. "
+            "It slid down and pinned my father-in-law against the wall; his shin is badly cut.")
+    c = clf.classify(text=text, channel="phone", language="en")
+    assert (c.priority, c.category) == ("P1", "delivery")
