@@ -660,7 +660,8 @@ def test_blind_set_19_p1s(clf):
 # blind 30 10/11, 1; blind 31 12/12, 0; safety 32 26/28, 0; safety 33 25/28, 2 (-17);
 # blind 34 10/11, 2; blind 35 9/11, 0; safety 36 27/28, 1; safety 37 27/28, 2 (-18);
 # blind 38 8/11, 0; blind 39 10/12, 0; safety 40 25/28, 0; safety 41 27/28, 0 (-19);
-# blind 42 11/11, 0; blind 43 10/11, 0; safety 44 26/28, 1; safety 45 27/28, 1 (-20).
+# blind 42 11/11, 0; blind 43 10/11, 0; safety 44 26/28, 1; safety 45 27/28, 1 (-20);
+# blind 46 10/11, 0; safety 47 24/28, 0 (-21).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
     "safety_blind18.jsonl": ([], []),
@@ -691,6 +692,8 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind43.jsonl": ([], []),
     "safety_blind44.jsonl": ([], []),
     "safety_blind45.jsonl": ([], []),
+    "unseen_industries_blind46.jsonl": ([], []),
+    "safety_blind47.jsonl": ([], []),
 }
 
 
@@ -970,3 +973,23 @@ def test_a_delivery_crew_that_let_go_of_a_fridge_on_the_stairs_is_a_delivery_cas
             "It slid down and pinned my father-in-law against the wall; his shin is badly cut.")
     c = clf.classify(text=text, channel="phone", language="en")
     assert (c.priority, c.category) == ("P1", "delivery")
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "The rail slid out and in the morning her head was wedged in the gap by the mattress."),
+        ("en", "A sharp piece of plastic in the soup cut the inside of his mouth and it bled for ages."),
+        ("en", "The safety catch slipped and the car dropped a few inches while he was underneath."),
+        ("zh-Hans", "喝完回家全家开始吐，孩子发烧，医生说是急性胃肠炎。"),
+        ("ko", "리프트 안전 걸쇠가 빠지면서 차가 한쪽으로 기울었어요."),
+    ],
+)
+def test_hazards_of_sets_46_and_47_described_in_other_words_are_p1(clf, language, text):
+    assert clf.classify(text=text, channel="phone", language=language).priority == "P1"
+
+
+def test_a_rider_who_texted_a_customer_on_the_number_from_her_order_is_personal_data_misuse(clf):
+    text = "The rider has been messaging me on my personal mobile. The only way he had my number was from the order."
+    c = clf.classify(text=text, channel="phone", language="en")
+    assert (c.category, c.priority) == ("legal_regulatory", "P1")
