@@ -587,69 +587,9 @@ def test_safety_blind_set_16_and_blind_sets_14_and_15(clf):
     assert p1_misses(clf, "unseen_industries_blind15.jsonl") == ([], ["blind15-zht-03"])
 
 
-@pytest.mark.parametrize(
-    ("language", "text"),
-    [
-        ("en", "His wellie got pulled into the gap between the moving step and the side panel; his ankle is grazed and badly swollen."),
-        ("en", "10 min after eating it his lips went huge and he was wheezing, had to use his EpiPen."),
-        ("en", "I squeezed the brake lever and it went all the way to the handlebar with nothing happening. I took the skin off both palms."),
-        ("en", "The cord caught on the top bar of the slide; it pulled tight round her neck."),
-        ("zh-Hans", "车架啪地一下合上，把孩子右手食指夹在折叠关节里，拍了片末节指骨有裂缝。"),
-        ("zh-Hans", "保洁阿姨把84消毒液和洁厕灵倒在一起刷马桶，我胸口发闷、一直咳。"),
-        ("zh-Hans", "牙套崩掉一小块，她没发现直接咽下去了，咽口水都难受，我们正往医院赶。"),
-        ("zh-Hans", "第一个大下坡，我儿子那一侧的压杠突然往上弹开了将近一拳宽。"),
-        ("zh-Hant", "浴室突然嘭一聲，成塊玻璃碎晒落地，啲碎片彈到出走廊。"),
-        ("zh-Hant", "扶手帶突然停咗，佢阿爸成個人向前仆，碌咗落幾級，額頭腫起、手腕扭親。"),
-        ("zh-Hant", "控制器插頭熱到不能摸，還有一股塑膠融化的味道。"),
-        ("zh-Hant", "今朝見到我個仔（11個月）含住粒鈕喺口度。"),
-        ("ko", "공중에서 돌던 중 딸 좌석의 버클이 풀렸다고 합니다. 손바닥이 다 까지고 한참을 떨었습니다."),
-    ],
-)
-def test_hazards_of_the_safety_blind_set_17_described_in_other_words_are_p1(clf, language, text):
-    """`data/safety_blind17.jsonl` (28 hazards, 25 of them without a hazard word; 12 look-alikes)
-    was scored first with rules 2026.12.06-13: P1 recall 15/28, one false P1 (口碑炸裂)."""
-    assert clf.classify(text=text, channel="phone", language=language).priority == "P1"
-
-
-@pytest.mark.parametrize(
-    ("language", "text"),
-    [
-        ("zh-Hans", "小红书上口碑炸裂的海盐黄油吐司，配料表第三位就是氢化植物油。"),
-        ("zh-Hans", "骨灰盒盒盖一侧出现一条约8厘米长的裂缝，请予以更换。"),
-        ("zh-Hans", "采样管上写唾液要到刻度线，我吐了十几分钟泡沫很多，泡沫算不算？"),
-    ],
-)
-def test_rave_reviews_a_cracked_urn_and_spitting_for_a_test_kit_are_not_p1(clf, language, text):
-    assert clf.classify(text=text, channel="web", language=language).priority != "P1"
-
-
-def test_safety_blind_set_17(clf):
-    assert p1_misses(clf, "safety_blind17.jsonl") == ([], [])
-
-
-@pytest.mark.parametrize(
-    ("language", "text"),
-    [
-        ("en", "The weekly email from the Homewatch app had someone else's footage in it: their hallway, their kitchen, their door code."),
-        ("en", "I keep getting someone else's camera clips in my app."),
-        ("zh-Hans", "推广文章里有她女儿的正脸照片，客户说报名时从来没签过同意拍照宣传的东西。"),
-    ],
-)
-def test_someone_elses_footage_and_a_childs_photo_used_without_signed_consent_are_personal_data_misuse(clf, language, text):
-    """Blind set 19's two missed legal P1s (rules 2026.12.06-14)."""
-    c = clf.classify(text=text, channel="email", language=language)
-    assert (c.category, c.priority) == ("legal_regulatory", "P1")
-
-
 def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
     text = "Delivery app order arrived 75 min late and half the bag was someone else's order. Please sort it."
     assert clf.classify(text=text, channel="sms", language="en").category == "delivery"
-
-
-def test_blind_set_19_p1s(clf):
-    """`data/unseen_industries_blind19.jsonl` was scored first with rules 2026.12.06-14 and the
-    model of 1,128 records: department 87.5 %, priority 89.6 %, P1 9/11, no false P1."""
-    assert p1_misses(clf, "unseen_industries_blind19.jsonl") == ([], [])
 
 
 # Every blind set scored once on arrival, then fixed (docs/routing.md has each first run: the rules
@@ -662,8 +602,11 @@ def test_blind_set_19_p1s(clf):
 # blind 38 8/11, 0; blind 39 10/12, 0; safety 40 25/28, 0; safety 41 27/28, 0 (-19);
 # blind 42 11/11, 0; blind 43 10/11, 0; safety 44 26/28, 1; safety 45 27/28, 1 (-20);
 # blind 46 10/11, 0; safety 47 24/28, 0 (-21).
+# Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
+    "safety_blind17.jsonl": ([], []),
+    "unseen_industries_blind19.jsonl": ([], []),
     "safety_blind18.jsonl": ([], []),
     "safety_blind21.jsonl": ([], []),
     "unseen_industries_blind20.jsonl": ([], []),
@@ -706,6 +649,21 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
 @pytest.mark.parametrize(
     ("language", "text"),
     [
+        # safety set 17 (first run with rules 2026.12.06-13: P1 15/28, one false P1, 口碑炸裂)
+        ("en", "His wellie got pulled into the gap between the moving step and the side panel; his ankle is grazed and badly swollen."),
+        ("en", "10 min after eating it his lips went huge and he was wheezing, had to use his EpiPen."),
+        ("en", "I squeezed the brake lever and it went all the way to the handlebar with nothing happening. I took the skin off both palms."),
+        ("en", "The cord caught on the top bar of the slide; it pulled tight round her neck."),
+        ("zh-Hans", "车架啪地一下合上，把孩子右手食指夹在折叠关节里，拍了片末节指骨有裂缝。"),
+        ("zh-Hans", "保洁阿姨把84消毒液和洁厕灵倒在一起刷马桶，我胸口发闷、一直咳。"),
+        ("zh-Hans", "牙套崩掉一小块，她没发现直接咽下去了，咽口水都难受，我们正往医院赶。"),
+        ("zh-Hans", "第一个大下坡，我儿子那一侧的压杠突然往上弹开了将近一拳宽。"),
+        ("zh-Hant", "浴室突然嘭一聲，成塊玻璃碎晒落地，啲碎片彈到出走廊。"),
+        ("zh-Hant", "扶手帶突然停咗，佢阿爸成個人向前仆，碌咗落幾級，額頭腫起、手腕扭親。"),
+        ("zh-Hant", "控制器插頭熱到不能摸，還有一股塑膠融化的味道。"),
+        ("zh-Hant", "今朝見到我個仔（11個月）含住粒鈕喺口度。"),
+        ("ko", "공중에서 돌던 중 딸 좌석의 버클이 풀렸다고 합니다. 손바닥이 다 까지고 한참을 떨었습니다."),
+        # safety sets 18, 21, 24 and 25 (rules 2026.12.06-16)
         ("en", "The gas fire's flame has gone orange and floppy and there's soot marks above it. My husband and I both wake up with headaches."),
         ("en", "Since the colour treatment her scalp has been weeping and crusting and her hair is coming out in her hands."),
         ("en", "On the way down the hill the brake pedal sank almost to the floor and we only just stopped."),
@@ -722,16 +680,74 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("ko", "충전기 줄이 아기 목에 두 바퀴 감겨 있어서 너무 놀랐어요."),
         ("ko", "20층 베란다에서 화분이 떨어져서 주차장 차 앞유리가 깨졌어요."),
         ("ko", "주유기가 안 멈춰서 기름이 튀었는데 눈에 들어가서 따갑고 충혈돼서 안과 다녀왔어요."),
+        # blind sets 26 and 27, safety sets 28 and 29 (rules 2026.12.06-17)
+        ("en", "Put my hand on the metal casing of the pump and got a buzzing feeling up to my elbow."),
+        ("en", "After the first night with the strips my gums went white and raw."),
+        ("en", "By bedtime his arms came up in red blotches and he needed antihistamines."),
+        ("en", "The mist left a white film everywhere and my daughter has developed a wheeze at night."),
+        ("en", "His knee popped out of its socket on the second run and we drove him to hospital."),
+        ("en", "The trolley jack slipped with nobody touching it and the car came down."),
+        ("en", "Bit into the burger and cracked a molar on something hard."),
+        ("en", "The step bowed under him and he has a sprained ankle."),
+        ("zh-Hans", "我一碰水龙头整条胳膊就一下子发麻。"),
+        ("zh-Hans", "洗完澡孩子身上起了很多小红疙瘩，医院说是接触性皮炎。"),
+        ("zh-Hans", "装修完以后我们眼睛发红发痒，孩子晚上一直干咳。"),
+        ("zh-Hant", "碰到麥克風嘴唇好似有電流咁，麻到手腕。"),
+        ("zh-Hant", "用咗兩晚牙肉變晒白色，食嘢都痛。"),
+        ("ko", "잇몸이 하얗게 변하고 따가워서 아무것도 못 먹어요."),
+        ("ko", "갈비탕에서 뼛조각이 나와서 어금니가 깨졌어요."),
+        ("ko", "체험 중에 어깨가 빠져서 병원에 갔습니다."),
+        # blind sets 30 and 31, safety sets 32 and 33 (rules 2026.12.06-18)
+        ("en", "The glove kept getting hotter, smelt like singed hair, and left a red raw stripe across my palm."),
+        ("en", "Two of the fixings are coming out of the brickwork and the unit is leaning out over the path."),
+        ("en", "The dog at the cafe bit my son and he needed a tetanus jab."),
+        ("zh-Hans", "热水袋砰一声裂了，开水全泼到我腿上，红了一大片还起泡。"),
+        ("zh-Hans", "猫把孩子手背抓了三道口子，流了不少血。"),
+        ("zh-Hant", "燃油暖爐點著時火焰偏黃，全家頭痛、噁心想吐，女兒早上叫不太醒。"),
+        ("ko", "렌즈가 깨지면서 파편에 눈 밑이 찢어져 5바늘 꿰맴."),
+        # blind sets 34 and 35, safety sets 36 and 37 (rules 2026.12.06-19)
+        ("en", "Since the replacement arrived it gets so hot on charge that I can't hold it, and the back has lifted away from the frame."),
+        ("en", "The toy car kept going after he pressed stop; my son hit his face on the wheel and has a split lip."),
+        ("en", "Our results were sent to the wrong patient, who rang us to say so."),
+        ("en", "We ticked no to photos on the form, yet pictures of our daughter were posted on your Instagram."),
+        ("ko", "튜브 마개가 빠지면서 아이가 그대로 가라앉아 물을 잔뜩 먹었어요."),
+        ("zh-Hans", "美睫师说忍一下就好了，胶水流进眼睛，现在眼睛一直红肿。"),
+        # blind sets 38 and 39, safety sets 40 and 41 (rules 2026.12.06-20)
+        ("en", "The curler's barrel cracked, you can see the wires, and it sparked when I plugged it in."),
+        ("en", "Since the hearing test my ear drum hurts and there's a ringing in my ears."),
+        ("en", "We were stuck on the chairlift for an hour and two of the children were treated for frostbite."),
+        ("en", "I pressed the emergency stop but the rollers kept turning."),
+        ("zh-Hant", "踩煞車要踩到底才有反應，差點追撞前車。"),
+        ("zh-Hans", "耳机里突然一声尖响，老人一直耳鸣，医生说鼓膜充血。"),
+        ("ko", "비상정지 버튼을 눌렀는데 칼날이 멈추지 않고 계속 돌았어요."),
+        ("ko", "약품이 새서 아이 손이 따갑고 빨개졌어요."),
+        # blind sets 42 and 43, safety sets 44 and 45 (rules 2026.12.06-21)
+        ("en", "Petrol was dripping onto the muffler and a small flame came up round the exhaust."),
+        ("en", "The spare pack was hissing and the case had gone bulgy."),
+        ("en", "They dropped the wardrobe on the stairs and it pinned my father against the wall; his leg is badly cut."),
+        ("en", "You emailed my daughter's details to every member of the club."),
+        # blind set 46, safety set 47 (rules 2026.12.06-22)
+        ("en", "The rail slid out and in the morning her head was wedged in the gap by the mattress."),
+        ("en", "A sharp piece of plastic in the soup cut the inside of his mouth and it bled for ages."),
+        ("en", "The safety catch slipped and the car dropped a few inches while he was underneath."),
+        ("zh-Hans", "喝完回家全家开始吐，孩子发烧，医生说是急性胃肠炎。"),
+        ("ko", "리프트 안전 걸쇠가 빠지면서 차가 한쪽으로 기울었어요."),
     ],
 )
-def test_hazards_of_safety_sets_18_21_24_and_25_described_in_other_words_are_p1(clf, language, text):
-    """Rules 2026.12.06-16: the misses of safety sets 18, 21, 24 and 25, told in other words."""
+def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
+    """What each blind set's first run missed, told in other words: the fix must carry, not
+    match the record it was written for."""
     assert clf.classify(text=text, channel="phone", language=language).priority == "P1"
 
 
 @pytest.mark.parametrize(
     ("language", "text"),
     [
+        # safety set 17: rave reviews, a cracked urn, spitting for a test kit
+        ("zh-Hans", "小红书上口碑炸裂的海盐黄油吐司，配料表第三位就是氢化植物油。"),
+        ("zh-Hans", "骨灰盒盒盖一侧出现一条约8厘米长的裂缝，请予以更换。"),
+        ("zh-Hans", "采样管上写唾液要到刻度线，我吐了十几分钟泡沫很多，泡沫算不算？"),
+        # safety set 18, blind sets 20 and 22, safety set 25: 火警 in a fire drill, 화상 ("video") in a video call, 화재 in a premium or a detector check, 炸裂 and 爆炸 as praise or noise, 急诊 as a hospital hall, 불이나 inside 환불이나
         ("zh-Hant", "昨天大樓消防演練，火警警報響了二十分鐘，外送員只好把飲料放在門口。"),
         ("zh-Hans", "直播间一直喊价格炸裂，结果赠品根本没有兑现。"),
         ("zh-Hant", "店裡音樂開超大聲，大到快爆炸，給你們參考一下。"),
@@ -741,13 +757,58 @@ def test_hazards_of_safety_sets_18_21_24_and_25_described_in_other_words_are_p1(
         ("ko", "아파트 소방 점검 날이라 설치 기사님이 그냥 돌아갔습니다."),
         ("ko", "작가님 실수로 보이는 만큼 전액 환불이나 보상을 요청드립니다."),
         ("ko", "아이가 화상 수업에서 화면 공유 버튼을 못 누르네요. 설정 방법 알려주세요."),
+        # sets 26 to 29: a buyer's solicitor, fire-safety paperwork, a colour called Smoke Grey, a scent or a bath bomb that bursts
+        ("en", "Our buyer's solicitor is still waiting for the completion statement; please chase it."),
+        ("en", "Please email the fire-safety certificate for the new doors, it's the third time I've asked."),
+        ("en", "The lamp came in a dull beige, not the Smoke Grey shown on the site."),
+        ("zh-Hant", "廣告話香味會即刻炸開，點知好淡，下次寫得實際啲。"),
+        ("ko", "폭탄처럼 터지는 거품이라더니 상자 안에서 다 부서져 있었어요."),
+        ("ko", "안경 다리 경첩 부분이 부러져서 수리를 맡겼는데 3주째 소식이 없어요."),
+        # sets 30 to 33: hyperbole, a claim for an illness treated before
+        ("zh-Hant", "洗完桶兩天打開還是臭到爆炸，建議晾乾再蓋，不用特別回覆。"),
+        ("zh-Hans", "上次宠物住院那次的理赔到现在还没到账，麻烦查一下。"),
+        ("ko", "고양이들 너무 귀여워서 심장 터지는 줄 알았어요. 음료가 좀 달았어요."),
+        ("ko", "예능 보다가 빵 터졌는데 리모컨 버튼이 잘 안 눌려요."),
+        # sets 34 to 37: a blood test, soft lettuce, a party called 爆炸, cigarette smoke, a fear that passed
+        ("en", "The nurse who took my blood was lovely, but the receptionist rolled her eyes at me."),
+        ("ko", "상추가 다 물러서 진물이 나와요. 두 번째 문의입니다."),
+        ("zh-Hant", "訂咗「爆炸生日派對套餐」，信用卡扣咗兩次錢，請退返一筆。"),
+        ("zh-Hans", "房间一屋子烟味，床单上还有烟灰，明显有人抽过烟。"),
+        ("zh-Hans", "本来怕压得喘不过气，结果睡得挺踏实，就是套子起球。"),
+        # sets 42 to 45: a noise like a bomb, a quoted 触电 at a bill
+        ("ko", "저소음이라더니 폭탄 터지는 소리가 나요. 광고와 다릅니다."),
+        ("zh-Hans", "看到账单我差点当场“触电”，请按页面价格重新核算。"),
     ],
 )
-def test_fire_drills_video_calls_fire_insurance_and_loud_music_are_not_p1(clf, language, text):
-    """The false P1s of safety set 18, blind sets 20 and 22 and safety set 25: 火警 in a fire
-    drill, 화상 ("video") in a video call, 화재 in a premium or a detector check, 炸裂 and 爆炸 as
-    praise or noise, 急诊 as a hospital hall, 불이나 inside 환불이나 ("a refund or")."""
+def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
+    """The false P1s of the blind sets' first runs, told in other words: hazard words used in
+    another sense."""
     assert clf.classify(text=text, channel="web", language=language).priority != "P1"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        # blind set 19 (rules 2026.12.06-14): someone else's footage, a child's photo used without signed consent
+        ("en", "The weekly email from the Homewatch app had someone else's footage in it: their hallway, their kitchen, their door code."),
+        ("en", "I keep getting someone else's camera clips in my app."),
+        ("zh-Hans", "推广文章里有她女儿的正脸照片，客户说报名时从来没签过同意拍照宣传的东西。"),
+        # sets 26 to 29: details sent to a stranger, left out, or used privately by staff
+        ("en", "I received an email with another woman's personal details: her date of birth, phone number and messages."),
+        ("en", "The sign-in sheets with our names and numbers were left on the counter for anyone to see."),
+        ("zh-Hans", "那个店员用我登记的电话号码私下加我微信约我吃饭。"),
+        ("ko", "승객 신고서를 누구나 볼 수 있게 창구 옆에 놓아 두었습니다."),
+        ("ko", "수선 맡긴 직원이 제 번호로 사적인 연락을 해 옵니다."),
+        # sets 38 to 41: results shown to an employer, documents sent to a stranger, photos used without consent, 依法追究
+        ("en", "My manager had a copy of my test results; I never agreed to them being shared with anyone."),
+        ("en", "Your caseworker sent my passport scan and bank statements to someone else."),
+        ("zh-Hans", "贵司擅自使用我校学生的照片做宣传，否则我们将依法追究责任。"),
+    ],
+)
+def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
+    """The personal-data cases the blind sets' first runs missed, told in other words."""
+    c = clf.classify(text=text, channel="email", language=language)
+    assert (c.category, c.priority) == ("legal_regulatory", "P1")
 
 
 @pytest.mark.parametrize(
@@ -795,177 +856,9 @@ def test_medical_records_and_an_id_card_posted_in_a_group_chat_are_personal_data
     assert (c.category, c.priority) == ("legal_regulatory", "P1")
 
 
-@pytest.mark.parametrize(
-    ("language", "text"),
-    [
-        ("en", "Put my hand on the metal casing of the pump and got a buzzing feeling up to my elbow."),
-        ("en", "After the first night with the strips my gums went white and raw."),
-        ("en", "By bedtime his arms came up in red blotches and he needed antihistamines."),
-        ("en", "The mist left a white film everywhere and my daughter has developed a wheeze at night."),
-        ("en", "His knee popped out of its socket on the second run and we drove him to hospital."),
-        ("en", "The trolley jack slipped with nobody touching it and the car came down."),
-        ("en", "Bit into the burger and cracked a molar on something hard."),
-        ("en", "The step bowed under him and he has a sprained ankle."),
-        ("zh-Hans", "我一碰水龙头整条胳膊就一下子发麻。"),
-        ("zh-Hans", "洗完澡孩子身上起了很多小红疙瘩，医院说是接触性皮炎。"),
-        ("zh-Hans", "装修完以后我们眼睛发红发痒，孩子晚上一直干咳。"),
-        ("zh-Hant", "碰到麥克風嘴唇好似有電流咁，麻到手腕。"),
-        ("zh-Hant", "用咗兩晚牙肉變晒白色，食嘢都痛。"),
-        ("ko", "잇몸이 하얗게 변하고 따가워서 아무것도 못 먹어요."),
-        ("ko", "갈비탕에서 뼛조각이 나와서 어금니가 깨졌어요."),
-        ("ko", "체험 중에 어깨가 빠져서 병원에 갔습니다."),
-    ],
-)
-def test_hazards_of_sets_26_to_29_described_in_other_words_are_p1(clf, language, text):
-    """Rules 2026.12.06-17: what blind sets 26 and 27 and safety sets 28 and 29 missed, told in other words."""
-    assert clf.classify(text=text, channel="phone", language=language).priority == "P1"
-
-
-@pytest.mark.parametrize(
-    ("language", "text"),
-    [
-        ("en", "Our buyer's solicitor is still waiting for the completion statement; please chase it."),
-        ("en", "Please email the fire-safety certificate for the new doors, it's the third time I've asked."),
-        ("en", "The lamp came in a dull beige, not the Smoke Grey shown on the site."),
-        ("zh-Hant", "廣告話香味會即刻炸開，點知好淡，下次寫得實際啲。"),
-        ("ko", "폭탄처럼 터지는 거품이라더니 상자 안에서 다 부서져 있었어요."),
-        ("ko", "안경 다리 경첩 부분이 부러져서 수리를 맡겼는데 3주째 소식이 없어요."),
-    ],
-)
-def test_paperwork_a_colour_and_a_scent_that_bursts_are_not_p1(clf, language, text):
-    assert clf.classify(text=text, channel="web", language=language).priority != "P1"
-
-
-@pytest.mark.parametrize(
-    ("language", "text"),
-    [
-        ("en", "I received an email with another woman's personal details: her date of birth, phone number and messages."),
-        ("en", "The sign-in sheets with our names and numbers were left on the counter for anyone to see."),
-        ("zh-Hans", "那个店员用我登记的电话号码私下加我微信约我吃饭。"),
-        ("ko", "승객 신고서를 누구나 볼 수 있게 창구 옆에 놓아 두었습니다."),
-        ("ko", "수선 맡긴 직원이 제 번호로 사적인 연락을 해 옵니다."),
-    ],
-)
-def test_details_sent_to_a_stranger_left_out_or_used_privately_by_staff_are_personal_data_misuse(clf, language, text):
-    c = clf.classify(text=text, channel="email", language=language)
-    assert (c.category, c.priority) == ("legal_regulatory", "P1")
-
-
-@pytest.mark.parametrize(
-    ("language", "text"),
-    [
-        ("en", "The glove kept getting hotter, smelt like singed hair, and left a red raw stripe across my palm."),
-        ("en", "Two of the fixings are coming out of the brickwork and the unit is leaning out over the path."),
-        ("en", "The dog at the cafe bit my son and he needed a tetanus jab."),
-        ("zh-Hans", "热水袋砰一声裂了，开水全泼到我腿上，红了一大片还起泡。"),
-        ("zh-Hans", "猫把孩子手背抓了三道口子，流了不少血。"),
-        ("zh-Hant", "燃油暖爐點著時火焰偏黃，全家頭痛、噁心想吐，女兒早上叫不太醒。"),
-        ("ko", "렌즈가 깨지면서 파편에 눈 밑이 찢어져 5바늘 꿰맴."),
-    ],
-)
-def test_hazards_of_sets_30_to_33_described_in_other_words_are_p1(clf, language, text):
-    assert clf.classify(text=text, channel="phone", language=language).priority == "P1"
-
-
-@pytest.mark.parametrize(
-    ("language", "text"),
-    [
-        ("zh-Hant", "洗完桶兩天打開還是臭到爆炸，建議晾乾再蓋，不用特別回覆。"),
-        ("zh-Hans", "上次宠物住院那次的理赔到现在还没到账，麻烦查一下。"),
-        ("ko", "고양이들 너무 귀여워서 심장 터지는 줄 알았어요. 음료가 좀 달았어요."),
-        ("ko", "예능 보다가 빵 터졌는데 리모컨 버튼이 잘 안 눌려요."),
-    ],
-)
-def test_hyperbole_and_a_claim_for_an_illness_treated_before_are_not_p1(clf, language, text):
-    assert clf.classify(text=text, channel="web", language=language).priority != "P1"
-
-
-@pytest.mark.parametrize(
-    ("language", "text"),
-    [
-        ("en", "Since the replacement arrived it gets so hot on charge that I can't hold it, and the back has lifted away from the frame."),
-        ("en", "The toy car kept going after he pressed stop; my son hit his face on the wheel and has a split lip."),
-        ("en", "Our results were sent to the wrong patient, who rang us to say so."),
-        ("en", "We ticked no to photos on the form, yet pictures of our daughter were posted on your Instagram."),
-        ("ko", "튜브 마개가 빠지면서 아이가 그대로 가라앉아 물을 잔뜩 먹었어요."),
-        ("zh-Hans", "美睫师说忍一下就好了，胶水流进眼睛，现在眼睛一直红肿。"),
-    ],
-)
-def test_hazards_and_data_misuse_of_sets_34_to_37_described_in_other_words_are_p1(clf, language, text):
-    assert clf.classify(text=text, channel="phone", language=language).priority == "P1"
-
-
-@pytest.mark.parametrize(
-    ("language", "text"),
-    [
-        ("en", "The nurse who took my blood was lovely, but the receptionist rolled her eyes at me."),
-        ("ko", "상추가 다 물러서 진물이 나와요. 두 번째 문의입니다."),
-        ("zh-Hant", "訂咗「爆炸生日派對套餐」，信用卡扣咗兩次錢，請退返一筆。"),
-        ("zh-Hans", "房间一屋子烟味，床单上还有烟灰，明显有人抽过烟。"),
-        ("zh-Hans", "本来怕压得喘不过气，结果睡得挺踏实，就是套子起球。"),
-    ],
-)
-def test_a_blood_test_soft_lettuce_a_party_name_cigarette_smoke_and_a_fear_that_passed_are_not_p1(clf, language, text):
-    assert clf.classify(text=text, channel="web", language=language).priority != "P1"
-
-
-@pytest.mark.parametrize(
-    ("language", "text"),
-    [
-        ("en", "The curler's barrel cracked, you can see the wires, and it sparked when I plugged it in."),
-        ("en", "Since the hearing test my ear drum hurts and there's a ringing in my ears."),
-        ("en", "We were stuck on the chairlift for an hour and two of the children were treated for frostbite."),
-        ("en", "I pressed the emergency stop but the rollers kept turning."),
-        ("zh-Hant", "踩煞車要踩到底才有反應，差點追撞前車。"),
-        ("zh-Hans", "耳机里突然一声尖响，老人一直耳鸣，医生说鼓膜充血。"),
-        ("ko", "비상정지 버튼을 눌렀는데 칼날이 멈추지 않고 계속 돌았어요."),
-        ("ko", "약품이 새서 아이 손이 따갑고 빨개졌어요."),
-    ],
-)
-def test_hazards_of_sets_38_to_41_described_in_other_words_are_p1(clf, language, text):
-    assert clf.classify(text=text, channel="phone", language=language).priority == "P1"
-
-
-@pytest.mark.parametrize(
-    ("language", "text"),
-    [
-        ("en", "My manager had a copy of my test results; I never agreed to them being shared with anyone."),
-        ("en", "Your caseworker sent my passport scan and bank statements to someone else."),
-        ("zh-Hans", "贵司擅自使用我校学生的照片做宣传，否则我们将依法追究责任。"),
-    ],
-)
-def test_results_shown_to_an_employer_documents_sent_to_a_stranger_and_photos_used_without_consent_are_legal(clf, language, text):
-    c = clf.classify(text=text, channel="email", language=language)
-    assert (c.category, c.priority) == ("legal_regulatory", "P1")
-
-
 def test_skin_that_does_not_sting_is_not_p1(clf):
     text = "제모크림을 10분 발랐는데 털이 하나도 안 빠져요. 피부 따갑거나 그런 건 전혀 없어요."
     assert clf.classify(text=text, channel="sms", language="ko").priority != "P1"
-
-
-@pytest.mark.parametrize(
-    ("language", "text"),
-    [
-        ("en", "Petrol was dripping onto the muffler and a small flame came up round the exhaust."),
-        ("en", "The spare pack was hissing and the case had gone bulgy."),
-        ("en", "They dropped the wardrobe on the stairs and it pinned my father against the wall; his leg is badly cut."),
-        ("en", "You emailed my daughter's details to every member of the club."),
-    ],
-)
-def test_hazards_and_data_misuse_of_sets_42_to_45_described_in_other_words_are_p1(clf, language, text):
-    assert clf.classify(text=text, channel="phone", language=language).priority == "P1"
-
-
-@pytest.mark.parametrize(
-    ("language", "text"),
-    [
-        ("ko", "저소음이라더니 폭탄 터지는 소리가 나요. 광고와 다릅니다."),
-        ("zh-Hans", "看到账单我差点当场“触电”，请按页面价格重新核算。"),
-    ],
-)
-def test_a_noise_like_a_bomb_and_a_shock_at_a_bill_are_not_p1(clf, language, text):
-    assert clf.classify(text=text, channel="web", language=language).priority != "P1"
 
 
 def test_a_delivery_crew_that_let_go_of_a_fridge_on_the_stairs_is_a_delivery_case(clf):
@@ -973,20 +866,6 @@ def test_a_delivery_crew_that_let_go_of_a_fridge_on_the_stairs_is_a_delivery_cas
             "It slid down and pinned my father-in-law against the wall; his shin is badly cut.")
     c = clf.classify(text=text, channel="phone", language="en")
     assert (c.priority, c.category) == ("P1", "delivery")
-
-
-@pytest.mark.parametrize(
-    ("language", "text"),
-    [
-        ("en", "The rail slid out and in the morning her head was wedged in the gap by the mattress."),
-        ("en", "A sharp piece of plastic in the soup cut the inside of his mouth and it bled for ages."),
-        ("en", "The safety catch slipped and the car dropped a few inches while he was underneath."),
-        ("zh-Hans", "喝完回家全家开始吐，孩子发烧，医生说是急性胃肠炎。"),
-        ("ko", "리프트 안전 걸쇠가 빠지면서 차가 한쪽으로 기울었어요."),
-    ],
-)
-def test_hazards_of_sets_46_and_47_described_in_other_words_are_p1(clf, language, text):
-    assert clf.classify(text=text, channel="phone", language=language).priority == "P1"
 
 
 def test_a_rider_who_texted_a_customer_on_the_number_from_her_order_is_personal_data_misuse(clf):

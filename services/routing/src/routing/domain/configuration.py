@@ -71,8 +71,8 @@ class HandRuleConfig(_Config):
     exclude: list[str] = Field(default_factory=list)
     negatable: bool = False
     hypothetical_needs: list[str] = Field(default_factory=list)
-    # hazard rules only: the category a match is evidence of, instead of model.hazard_category
-    # (a driver nodding off at the wheel is a service failure, not a defective product)
+    # hazard rules (optional) and hazard causes (required): the category a match is evidence of,
+    # instead of model.hazard_category (a driver nodding off is a service failure, not a product's)
     evidence_for: str | None = None
 
 

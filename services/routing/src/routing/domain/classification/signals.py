@@ -201,10 +201,8 @@ def lexicon_scores(rs: RuleSet, text: str) -> tuple[dict[str, float], dict[str, 
     spans = main_cause_spans(rs, text)
     factor: dict[str, float] = {}  # term -> the highest weight of its occurrences
     for term, start in rs.lexicon.matcher.find_with_starts(text):
-        here = 1.0
-        for s, e, w in spans:
-            if s <= start < e:
-                here = w if here == 1.0 else min(here, w)  # aside wins over main in one place
+        # where an aside and a main span overlap, the aside (the lower weight) wins
+        here = min((w for s, e, w in spans if s <= start < e), default=1.0)
         factor[term] = max(factor.get(term, 0.0), here)
     for term, f in factor.items():
         for cat, w in weights.get(term, ()):
