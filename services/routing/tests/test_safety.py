@@ -601,7 +601,8 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 34 10/11, 2; blind 35 9/11, 0; safety 36 27/28, 1; safety 37 27/28, 2 (-18);
 # blind 38 8/11, 0; blind 39 10/12, 0; safety 40 25/28, 0; safety 41 27/28, 0 (-19);
 # blind 42 11/11, 0; blind 43 10/11, 0; safety 44 26/28, 1; safety 45 27/28, 1 (-20);
-# blind 46 10/11, 0; safety 47 24/28, 0 (-21).
+# blind 46 10/11, 0; safety 47 24/28, 0 (-21);
+# blind 48 5/6, 2; blind 49 6/7, 3; safety 50 24/28, 6; safety 51 25/28, 5 (-22).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -637,6 +638,11 @@ SETS_SCORED_ON_ARRIVAL = {
     "safety_blind45.jsonl": ([], []),
     "unseen_industries_blind46.jsonl": ([], []),
     "safety_blind47.jsonl": ([], []),
+    "unseen_industries_blind48.jsonl": ([], []),
+    "unseen_industries_blind49.jsonl": ([], []),
+    # a mother's fall last month, told as why a wheelchair or a lift chair was ordered (look-alikes)
+    "safety_blind50.jsonl": ([], ["safety50-zh-Hans-10", "safety50-zh-Hant-10"]),
+    "safety_blind51.jsonl": ([], []),
 }
 
 
@@ -732,6 +738,14 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("en", "The safety catch slipped and the car dropped a few inches while he was underneath."),
         ("zh-Hans", "喝完回家全家开始吐，孩子发烧，医生说是急性胃肠炎。"),
         ("ko", "리프트 안전 걸쇠가 빠지면서 차가 한쪽으로 기울었어요."),
+        # blind sets 48 and 49, safety sets 50 and 51 (rules 2026.12.06-23)
+        ("en", "Two of the metal letters off the shop sign came loose and fell onto the pavement outside the entrance."),
+        ("en", "A passer-by found him on the bypass at midnight; the home hadn't even noticed he was gone."),
+        ("zh-Hans", "医生从她喉咙里取出一小片碎骨头。"),
+        ("zh-Hans", "刹车踩下去软绵绵的，车一直往前溜，最后撞上了前车。"),
+        ("zh-Hant", "熱湯瀉落佢隻腳，腳背即刻起泡。"),
+        ("zh-Hant", "一粒珠仔卡喺佢喉嚨度，佢一直咳。"),
+        ("ko", "아이가 미끄럼틀에서 떨어져서 다리가 부러졌어요."),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -778,6 +792,19 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         # sets 42 to 45: a noise like a bomb, a quoted 触电 at a bill
         ("ko", "저소음이라더니 폭탄 터지는 소리가 나요. 광고와 다릅니다."),
         ("zh-Hans", "看到账单我差点当场“触电”，请按页面价格重新核算。"),
+        # sets 48 to 51: a claim settled, a planned drill, Sue the caller, skipped stitches, a loose cue
+        # tip, a gift certificate (문화상품권), a hospital stay still to come, a smell explained
+        ("en", "Thanks for settling my claim for last year's burn so quickly, that's all closed now. This time my order is simply late."),
+        ("en", "The fire alarm went off during the class, it was the planned monthly drill, and then the teacher was rude to us."),
+        ("en", "Hi, it's Sue Marland from the farm, our feed delivery is three days late."),
+        ("en", "Your engineer took the machine away with skipped stitches and timing faults."),
+        ("zh-Hant", "去年燙傷那件事你們已經處理完也賠償了，這次是帳單多扣了一筆。"),
+        ("zh-Hant", "大樓響起火警鐘，原來是消防演練，但你們員工完全不知情。"),
+        ("zh-Hant", "打咗三次熱線都冇人聽，等到我成個人冒煙。"),
+        ("zh-Hans", "店里的球杆皮头松了，打两下就掉。"),
+        ("ko", "문화상품권을 준다고 해 놓고 안 줍니다."),
+        ("ko", "다음 주 입원 전에 꼭 받아야 하는 물건인데 배송이 안 와요."),
+        ("ko", "수업 중에 탄내가 났는데 선생님이 설명해 주셔서 별문제 없었어요. 영수증 금액만 고쳐 주세요."),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -803,6 +830,8 @@ def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
         ("en", "My manager had a copy of my test results; I never agreed to them being shared with anyone."),
         ("en", "Your caseworker sent my passport scan and bank statements to someone else."),
         ("zh-Hans", "贵司擅自使用我校学生的照片做宣传，否则我们将依法追究责任。"),
+        # blind set 49: names, numbers and home addresses posted in a group chat
+        ("zh-Hans", "家长群里有人发了一张表格截图，上面有几十位读者的姓名、手机号和家庭住址。"),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
@@ -819,6 +848,10 @@ def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text
         ("zh-Hans", "司机一路打哈欠，车往护栏那边飘了好几次，我吓得一直叫他。"),
         ("zh-Hans", "安全员一直低头看手机，前面的车撞墙了也没有叫停，我儿子追尾撞到下巴流血。"),
         ("ko", "직원한테 바닥에 쏟은 음료 닦아 달라고 했는데 안 왔고, 그 사이 아이가 미끄러져 다쳤어요."),
+        # safety sets 50 and 51 (rules 2026.12.06-23): a driver who moved off too soon, a person left alone
+        ("en", "The bus driver pulled away before my mother had sat down; she fell into the aisle and fractured her wrist."),
+        ("zh-Hans", "潜水教练把我妻子一个人留在水下，她慌了往上冲，耳朵流血。"),
+        ("zh-Hant", "未坐低司機已經開車，阿婆跌倒，手腕骨折。"),
     ],
 )
 def test_a_hazard_caused_by_staff_conduct_is_p1_for_customer_service(clf, language, text):
@@ -866,6 +899,38 @@ def test_a_delivery_crew_that_let_go_of_a_fridge_on_the_stairs_is_a_delivery_cas
             "It slid down and pinned my father-in-law against the wall; his shin is badly cut.")
     c = clf.classify(text=text, channel="phone", language="en")
     assert (c.priority, c.category) == ("P1", "delivery")
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "The new heater caught fire today. Your team handled last year's claim fairly, so I hope you will again."),
+        ("zh-Hans", "今天新买的取暖器冒烟了。去年那次理赔你们处理得很好，这次也请尽快处理。"),
+        ("en", "Last year's claim was settled, thank you. Today the replacement heater caught fire in the lounge."),
+    ],
+)
+def test_a_new_hazard_beside_an_old_settled_claim_stays_p1(clf, language, text):
+    """`harm_over` drops only the harm told with the settled matter: in its sentence, or in the
+    sentence before it when that one is told in the past (rules 2026.12.06-23)."""
+    assert clf.classify(text=text, channel="email", language=language).priority == "P1"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "category"),
+    [
+        ("en", "The delivery men left the mirror leaning against the hall wall and it fell on my son; he needed stitches.", "delivery"),
+        ("en", "The paper boy knocked my daughter over with his bike and rode off.", "delivery"),
+        ("zh-Hans", "送货员把旧冰箱横放在走廊里，我妈晚上被绊倒，手腕骨折。", "delivery"),
+        ("ko", "택배 기사님이 박스를 계단에 쌓아 놓고 가서 할머니가 걸려 넘어지셨어요, 발목 골절이래요.", "delivery"),
+        ("en", "The jelly cups are marketed at toddlers and my son choked on one.", "misleading_advertising"),
+        ("en", "After your service the brake pipe union was finger-loose and I crashed into a wall.", "warranty_repair"),
+    ],
+)
+def test_a_hazard_is_filed_under_what_caused_it(clf, language, text, category):
+    """Safety sets 50 and 51 (rules 2026.12.06-23): goods a crew left standing, a rider, a product
+    marketed to the people it harmed, a part a mechanic left loose."""
+    c = clf.classify(text=text, channel="phone", language=language)
+    assert (c.priority, c.category) == ("P1", category)
 
 
 def test_a_rider_who_texted_a_customer_on_the_number_from_her_order_is_personal_data_misuse(clf):

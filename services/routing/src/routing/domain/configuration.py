@@ -142,6 +142,13 @@ class HypotheticalConfig(_Config):
     window_before: int = 14
 
 
+class HarmOverConfig(_Config):
+    # a hazard told in a sentence with one of these markers is over or never was; so is one told
+    # in a sentence in the past (`past`) just before a sentence with a marker
+    markers: str = "(?!)"
+    past: str = "(?!)"
+
+
 class FinancialLossConfig(_Config):
     thresholds: dict[str, float] = Field(default_factory=dict)
     dollar_by_language: dict[str, str] = Field(default_factory=dict)
@@ -189,6 +196,7 @@ class RulesConfig(_Config):
     model: ModelBlendConfig = Field(default_factory=ModelBlendConfig)
     negation: NegationConfig = Field(default_factory=NegationConfig)
     hypothetical: HypotheticalConfig = Field(default_factory=HypotheticalConfig)
+    harm_over: HarmOverConfig = Field(default_factory=HarmOverConfig)
     financial_loss: FinancialLossConfig = Field(default_factory=FinancialLossConfig)
     mild_rules: MildRulesConfig = Field(default_factory=MildRulesConfig)
     main_cause: MainCauseConfig = Field(default_factory=MainCauseConfig)

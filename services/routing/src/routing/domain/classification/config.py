@@ -107,6 +107,8 @@ class RuleSet:
     neg_window_after: int
     hypothetical: re.Pattern
     hypothetical_window: int
+    harm_over: re.Pattern  # a settled claim, a drill: the harm told beside it is over
+    harm_past: re.Pattern  # last year, 上次: a harm in the past, over if the next sentence says so
     thresholds: dict[str, float]
     dollar_by_language: dict[str, str]
     yuan_by_language: dict[str, str]
@@ -249,6 +251,8 @@ def compile_rules(cfg: RulesConfig) -> RuleSet:
         neg_window_after=neg.window_after,
         hypothetical=_compile(hyp.markers, "hypothetical"),
         hypothetical_window=hyp.window_before,
+        harm_over=_compile(cfg.harm_over.markers, "harm_over.markers"),
+        harm_past=_compile(cfg.harm_over.past, "harm_over.past"),
         thresholds={k.upper(): v for k, v in fin.thresholds.items()},
         dollar_by_language=dict(fin.dollar_by_language),
         yuan_by_language=dict(fin.yuan_by_language),

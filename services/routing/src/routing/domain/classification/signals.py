@@ -16,6 +16,7 @@ from .config import HandRule, RuleSet
 from .text import latin_part, scripts_in
 
 _CLAUSE_END = re.compile(r"[,.!?;:。！？；，、\n]")
+_SENTENCE_END = re.compile(r"[.!?。！？\n]")
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,17 @@ def _clause_before(text: str, start: int, width: int) -> str:
 def _clause_after(text: str, end: int, width: int) -> str:
     window = text[end : end + width]
     return _CLAUSE_END.split(window)[0]
+
+
+def _harm_over(rs: RuleSet, text: str, start: int, end: int) -> bool:
+    """Whether the harm told at text[start:end] is over: its sentence says so, or it is told in
+    the past and the next sentence says so ("Last year my son fell. You dealt with it fairly.")."""
+    begin = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    ends = [m.end() for m, _ in zip(_SENTENCE_END.finditer(text, end), range(2), strict=False)] or [len(text)]
+    sentence = text[begin : ends[0]]
+    if rs.harm_over.search(sentence):
+        return True
+    return len(ends) == 2 and rs.harm_past.search(sentence) is not None and rs.harm_over.search(text[ends[0] : ends[1]]) is not None
 
 
 def _negated(rs: RuleSet, text: str, start: int, end: int) -> bool:
@@ -59,8 +71,10 @@ def match_rules(
     scripts: frozenset[str] | None = None,
     latin: str | None = None,
     possible: Collection[str] | None = None,
+    drop_harm_over: bool = False,
 ) -> list[RuleHit]:
-    """`scripts`, `latin`: scripts_in(text) and its Latin view, when already known."""
+    """`scripts`, `latin`: scripts_in(text) and its Latin view, when already known.
+    `drop_harm_over`: drop a match told beside a marker that the harm is over (hazards)."""
     if scripts is None:
         scripts = scripts_in(text)
         latin = None
@@ -85,6 +99,8 @@ def match_rules(
                     if any(x.search(ctx) for x in rule.exclude):
                         continue
                 if use_negation and rule.negatable and _negated(rs, text_, s, e):
+                    continue
+                if drop_harm_over and _harm_over(rs, text_, s, e):
                     continue
                 if rule.hypothetical_needs:
                     before = _clause_before(text_, s, rs.hypothetical_window)
@@ -220,7 +236,7 @@ def category_evidence(
 ) -> tuple[dict[str, float], dict[str, list[str]], list[RuleHit]]:
     """Lexicon scores plus the hazard bonus; also returns the hazard hits (reused for P1)."""
     scores, matched = lexicon_scores(rs, text)
-    hazards = match_rules(rs, rs.hazard_rules, text, scripts=scripts, latin=latin, possible=possible)
+    hazards = match_rules(rs, rs.hazard_rules, text, scripts=scripts, latin=latin, possible=possible, drop_harm_over=True)
     if hazards and rs.hazard_bonus:
         # A rule that names its category says what caused the harm (a driver nodding off); the
         # other hazard rules only say that someone was hurt, so they add nothing beside it.
