@@ -105,6 +105,11 @@ def test_p2_repeat_flag_from_history(clf):
         # blind set 9 (rules 2026.12.05-5 missed it): words between "twice" and "complained"
         ("ko", "이미 같은 건으로 두 번이나 고객센터에 항의했고 그때마다 곧 일정 잡아 드린다는 말뿐이었습니다."),
         ("en", "The boiler is still not fixed after two visits from your engineer."),
+        # blind sets 48 and 49 (rules 2026.12.06-23): how many times they wrote or rang before
+        ("en", "I'm writing for the third time about the same direct debit."),
+        ("en", "I wrote in on this form in March and again in April and was told it was sorted."),
+        ("zh-Hans", "上个月已经打过一次热线投诉这件事，到现在没人联系。"),
+        ("ko", "벌써 두 번이나 전화로 말씀드렸는데 또 출금됐어요."),
     ],
 )
 def test_p2_repeat_cues(clf, language, text):
@@ -128,6 +133,8 @@ def test_still_not_fixed_after_a_while_is_no_repeat(clf):
         ("ko", "같은 주문에 15,900원이 두 번 결제됐습니다.", "P3"),
         ("en", "You charged my card twice, $1,249 each time.", "P2"),
         ("en", "You charged my card twice, $12.49 each time.", "P3"),
+        # blind set 48 (rules 2026.12.06-23): "8,600-odd yuan" is at least 8,600
+        ("zh-Hans", "这批箱子全压塌了，光退款补发就搭进去8,600多元。", "P2"),
     ],
 )
 def test_p2_large_financial_loss(clf, language, text, priority):
@@ -185,6 +192,12 @@ def test_an_order_codes_tail_before_a_chinese_comma_is_no_amount(clf):
         ("zh-Hant", "只是想提醒可能是表格公式有問題，怕其他客人沒注意到。不用特別回覆，謝謝。"),
         ("zh-Hans", "随手提一句，前台回消息能快一点就更好了，不用特意回复我哈。"),
         ("ko", "나갈 때도 한 번 살펴봐 주시면 좋겠다는 마음에 적어 봅니다. 따로 답장은 주지 않으셔도 됩니다."),
+        # blind sets 48, 49 and 53 (rules 2026.12.06-23 and -24): said in passing, a request said to be absent
+        ("ko", "장마철엔 비닐 한 장만 덮어 주시면 더 좋을 것 같아요. 그냥 말씀드리는 거예요~"),
+        ("ko", "앱 사용 안내문을 붙여 두면 도움이 될 것 같다는 의견입니다. 따로 조치 요청은 없습니다."),
+        ("ko", "광고 문구가 조금 다르던데 저는 불편 없고 따로 바라는 것도 없습니다."),
+        ("zh-Hant", "說明書得英文，下次加埋中文就好啦，隨口講下。"),
+        ("en", "The lettering in car mode is rather small. I am not expecting a reply, I only thought it worth passing on."),
     ],
 )
 def test_p4_suggestion(clf, language, text):

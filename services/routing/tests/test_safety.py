@@ -602,7 +602,8 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 38 8/11, 0; blind 39 10/12, 0; safety 40 25/28, 0; safety 41 27/28, 0 (-19);
 # blind 42 11/11, 0; blind 43 10/11, 0; safety 44 26/28, 1; safety 45 27/28, 1 (-20);
 # blind 46 10/11, 0; safety 47 24/28, 0 (-21);
-# blind 48 5/6, 2; blind 49 6/7, 3; safety 50 24/28, 6; safety 51 25/28, 5 (-22).
+# blind 48 5/6, 2; blind 49 6/7, 3; safety 50 24/28, 6; safety 51 25/28, 5 (-22);
+# blind 53 7/7, 0; safety 54 26/28, 3; safety 55 27/28, 4 (-23).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -643,6 +644,10 @@ SETS_SCORED_ON_ARRIVAL = {
     # a mother's fall last month, told as why a wheelchair or a lift chair was ordered (look-alikes)
     "safety_blind50.jsonl": ([], ["safety50-zh-Hans-10", "safety50-zh-Hant-10"]),
     "safety_blind51.jsonl": ([], []),
+    "unseen_industries_blind53.jsonl": ([], []),
+    "safety_blind54.jsonl": ([], []),
+    # a venue fire the customer heard of, told as why a show was cancelled (a look-alike)
+    "safety_blind55.jsonl": ([], ["safety55-zh-Hans-08"]),
 }
 
 
@@ -746,6 +751,11 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("zh-Hant", "熱湯瀉落佢隻腳，腳背即刻起泡。"),
         ("zh-Hant", "一粒珠仔卡喺佢喉嚨度，佢一直咳。"),
         ("ko", "아이가 미끄럼틀에서 떨어져서 다리가 부러졌어요."),
+        # safety sets 54 and 55 (rules 2026.12.06-24)
+        ("en", "The fitters left the old gas pipe uncapped and by evening the whole flat stank of gas."),
+        ("en", "The lift doors shut on my father's walking frame and dragged him along; he has a grazed shin."),
+        ("zh-Hant", "抹地時碰到條電線，成個人彈開。"),
+        ("zh-Hans", "墙边的电线被剪断了，铜线露在外面。"),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -805,6 +815,16 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("ko", "문화상품권을 준다고 해 놓고 안 줍니다."),
         ("ko", "다음 주 입원 전에 꼭 받아야 하는 물건인데 배송이 안 와요."),
         ("ko", "수업 중에 탄내가 났는데 선생님이 설명해 주셔서 별문제 없었어요. 영수증 금액만 고쳐 주세요."),
+        # sets 54 and 55: the fire alarm, a fire settled by insurers, a fire thought of, a killer price,
+        # a fire-alarm product, a settlement signed, a matter closed, a basketball court
+        ("en", "The fire alarm went off twice during the meeting; it was only the weekly test. Nobody answered when we asked why."),
+        ("en", "For the avoidance of doubt, the inverter fire in 2022 was fully investigated and settled by your insurers; this is about the booking."),
+        ("zh-Hans", "宿管以为着火了，把学生都叫起来，其实是报警器没电了在滴滴响。"),
+        ("zh-Hans", "扫拖一体机炸裂价1299，结算却是1599元。"),
+        ("zh-Hant", "購買的住宅用火災警報器兩週還沒到貨。"),
+        ("zh-Hant", "去年扭傷一事已協調完畢並簽署和解書，本次是會費重複扣款。"),
+        ("ko", "작년 화재 건은 보상받고 끝난 일이고, 이번에는 이중 결제 문제입니다."),
+        ("en", "Please repaint the basketball court lines, the paint has worn off."),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -852,6 +872,13 @@ def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text
         ("en", "The bus driver pulled away before my mother had sat down; she fell into the aisle and fractured her wrist."),
         ("zh-Hans", "潜水教练把我妻子一个人留在水下，她慌了往上冲，耳朵流血。"),
         ("zh-Hant", "未坐低司機已經開車，阿婆跌倒，手腕骨折。"),
+        # safety sets 54 and 55 (rules 2026.12.06-24): staff who put a customer by a forklift, said it was
+        # fine, left a tool plugged in, knew of an allergy, locked a child in a van
+        ("en", "The yard operative told my father to stand next to the stack while he lowered the forks, and a block fractured his toe."),
+        ("en", "His allergy is on his registration form, yet a member of staff gave him a peanut biscuit and his lips swelled."),
+        ("zh-Hans", "工人说没事，您坐着就行，结果砖块飞出来砸中我母亲，锁骨骨折。"),
+        ("ko", "인부가 그라인더를 꽂아 둔 채 두고 담배를 피우러 나갔고, 아이 손가락이 베였어요."),
+        ("ko", "사범님이 차 문을 잠그고 가 버려서 아이가 차 안에 한 시간 갇혀 있었어요."),
     ],
 )
 def test_a_hazard_caused_by_staff_conduct_is_p1_for_customer_service(clf, language, text):
@@ -924,6 +951,10 @@ def test_a_new_hazard_beside_an_old_settled_claim_stays_p1(clf, language, text):
         ("ko", "택배 기사님이 박스를 계단에 쌓아 놓고 가서 할머니가 걸려 넘어지셨어요, 발목 골절이래요.", "delivery"),
         ("en", "The jelly cups are marketed at toddlers and my son choked on one.", "misleading_advertising"),
         ("en", "After your service the brake pipe union was finger-loose and I crashed into a wall.", "warranty_repair"),
+        # safety sets 54 and 55 (rules 2026.12.06-24)
+        ("en", "Your engineer replaced the element and the earth lead was never reconnected after the repair; my wife got a shock off the door.", "warranty_repair"),
+        ("zh-Hant", "送貨師傅將手推車泊咗喺斜路頂，冇踩制，架車溜落去撞倒學生，腳踭扭傷。", "delivery"),
+        ("zh-Hans", "送货师傅把柜体靠墙一放就走了，柜子倒下来压在孩子腿上，小腿骨裂。", "delivery"),
     ],
 )
 def test_a_hazard_is_filed_under_what_caused_it(clf, language, text, category):
