@@ -603,7 +603,7 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 42 11/11, 0; blind 43 10/11, 0; safety 44 26/28, 1; safety 45 27/28, 1 (-20);
 # blind 46 10/11, 0; safety 47 24/28, 0 (-21);
 # blind 48 5/6, 2; blind 49 6/7, 3; safety 50 24/28, 6; safety 51 25/28, 5 (-22);
-# blind 53 7/7, 0; safety 54 26/28, 3; safety 55 27/28, 4 (-23).
+# blind 53 7/7, 0; safety 54 26/28, 3; safety 55 27/28, 4 (-23); blind 52 5/7, 1 (-24).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -644,6 +644,7 @@ SETS_SCORED_ON_ARRIVAL = {
     # a mother's fall last month, told as why a wheelchair or a lift chair was ordered (look-alikes)
     "safety_blind50.jsonl": ([], ["safety50-zh-Hans-10", "safety50-zh-Hant-10"]),
     "safety_blind51.jsonl": ([], []),
+    "unseen_industries_blind52.jsonl": ([], []),
     "unseen_industries_blind53.jsonl": ([], []),
     "safety_blind54.jsonl": ([], []),
     # a venue fire the customer heard of, told as why a show was cancelled (a look-alike)
@@ -825,6 +826,8 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("zh-Hant", "去年扭傷一事已協調完畢並簽署和解書，本次是會費重複扣款。"),
         ("ko", "작년 화재 건은 보상받고 끝난 일이고, 이번에는 이중 결제 문제입니다."),
         ("en", "Please repaint the basketball court lines, the paint has worn off."),
+        # blind set 52 (rules 2026.12.06-25): a consultation by video (화상으로)
+        ("ko", "화상으로 상담 받았는데 코치님 말씀이 너무 빨라서 따라가기 힘들었어요."),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -852,6 +855,9 @@ def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
         ("zh-Hans", "贵司擅自使用我校学生的照片做宣传，否则我们将依法追究责任。"),
         # blind set 49: names, numbers and home addresses posted in a group chat
         ("zh-Hans", "家长群里有人发了一张表格截图，上面有几十位读者的姓名、手机号和家庭住址。"),
+        # blind set 52 (rules 2026.12.06-25): photos of a home posted unasked, a client's files in another's folder
+        ("en", "Nobody asked us whether photos of the kids' rooms could be posted on your page, and now they are."),
+        ("en", "My tax forms were sitting in another client's portal folder for anyone with his login to read."),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
