@@ -603,7 +603,8 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 42 11/11, 0; blind 43 10/11, 0; safety 44 26/28, 1; safety 45 27/28, 1 (-20);
 # blind 46 10/11, 0; safety 47 24/28, 0 (-21);
 # blind 48 5/6, 2; blind 49 6/7, 3; safety 50 24/28, 6; safety 51 25/28, 5 (-22);
-# blind 53 7/7, 0; safety 54 26/28, 3; safety 55 27/28, 4 (-23); blind 52 5/7, 1 (-24).
+# blind 53 7/7, 0; safety 54 26/28, 3; safety 55 27/28, 4 (-23); blind 52 5/7, 1 (-24);
+# safety 59 25/28, 1 (-25).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -649,6 +650,7 @@ SETS_SCORED_ON_ARRIVAL = {
     "safety_blind54.jsonl": ([], []),
     # a venue fire the customer heard of, told as why a show was cancelled (a look-alike)
     "safety_blind55.jsonl": ([], ["safety55-zh-Hans-08"]),
+    "safety_blind59.jsonl": ([], []),
 }
 
 
@@ -757,6 +759,10 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("en", "The lift doors shut on my father's walking frame and dragged him along; he has a grazed shin."),
         ("zh-Hant", "抹地時碰到條電線，成個人彈開。"),
         ("zh-Hans", "墙边的电线被剪断了，铜线露在外面。"),
+        # safety set 59 (rules 2026.12.06-26)
+        ("en", "On the motorway the roof box tore away from the car and the van behind had to brake hard."),
+        ("zh-Hans", "车子溜下坡把老人撞倒了，现在走不了路。"),
+        ("zh-Hant", "佢喺水中掙扎咗成分鐘，嗆咗好多海水。"),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -826,6 +832,8 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("zh-Hant", "去年扭傷一事已協調完畢並簽署和解書，本次是會費重複扣款。"),
         ("ko", "작년 화재 건은 보상받고 끝난 일이고, 이번에는 이중 결제 문제입니다."),
         ("en", "Please repaint the basketball court lines, the paint has worn off."),
+        # safety set 59: safety kit named after fire
+        ("en", "The fire blanket and the extinguisher I ordered came a week late, please refund the postage."),
         # blind set 52 (rules 2026.12.06-25): a consultation by video (화상으로)
         ("ko", "화상으로 상담 받았는데 코치님 말씀이 너무 빨라서 따라가기 힘들었어요."),
     ],
@@ -885,6 +893,9 @@ def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text
         ("zh-Hans", "工人说没事，您坐着就行，结果砖块飞出来砸中我母亲，锁骨骨折。"),
         ("ko", "인부가 그라인더를 꽂아 둔 채 두고 담배를 피우러 나갔고, 아이 손가락이 베였어요."),
         ("ko", "사범님이 차 문을 잠그고 가 버려서 아이가 차 안에 한 시간 갇혀 있었어요."),
+        # safety set 59 (rules 2026.12.06-26): a driver who had been drinking, a brazier carried into a tent
+        ("zh-Hans", "中午看见司机喝了半瓶白酒，下午车就翻了，我妈锁骨骨折。"),
+        ("ko", "직원분이 숯불 화로를 텐트 안에 넣어 주고 가셨는데 새벽에 일산화탄소 중독으로 병원에 실려 갔어요."),
     ],
 )
 def test_a_hazard_caused_by_staff_conduct_is_p1_for_customer_service(clf, language, text):
@@ -961,6 +972,10 @@ def test_a_new_hazard_beside_an_old_settled_claim_stays_p1(clf, language, text):
         ("en", "Your engineer replaced the element and the earth lead was never reconnected after the repair; my wife got a shock off the door.", "warranty_repair"),
         ("zh-Hant", "送貨師傅將手推車泊咗喺斜路頂，冇踩制，架車溜落去撞倒學生，腳踭扭傷。", "delivery"),
         ("zh-Hans", "送货师傅把柜体靠墙一放就走了，柜子倒下来压在孩子腿上，小腿骨裂。", "delivery"),
+        # safety set 59 (rules 2026.12.06-26)
+        ("en", "The driver let the mower slide off the tail lift and it landed on my father's foot; two toes are broken.", "delivery"),
+        ("en", "After your fitter put the towbar on, two bolts were missing and the rest could be turned by hand; On the motorway the towbar tore away from the car.", "warranty_repair"),
+        ("zh-Hant", "安裝師傅話鎖好了，點知固定腳根本沒卡進門框，車頂架喺高速飛出去，後面司機手被玻璃割傷。", "warranty_repair"),
     ],
 )
 def test_a_hazard_is_filed_under_what_caused_it(clf, language, text, category):
