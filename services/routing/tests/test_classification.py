@@ -199,6 +199,7 @@ def test_an_order_codes_tail_before_a_chinese_comma_is_no_amount(clf):
         ("zh-Hant", "說明書得英文，下次加埋中文就好啦，隨口講下。"),
         ("en", "The lettering in car mode is rather small. I am not expecting a reply, I only thought it worth passing on."),
         ("zh-Hans", "颜值很高，就是座垫有点硬，建议出个软座垫，没别的意思，就提一嘴。"),
+        ("zh-Hant", "廣告可以寫實在一點，給你們參考，不用處理。"),
     ],
 )
 def test_p4_suggestion(clf, language, text):

@@ -604,7 +604,7 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 46 10/11, 0; safety 47 24/28, 0 (-21);
 # blind 48 5/6, 2; blind 49 6/7, 3; safety 50 24/28, 6; safety 51 25/28, 5 (-22);
 # blind 53 7/7, 0; safety 54 26/28, 3; safety 55 27/28, 4 (-23); blind 52 5/7, 1 (-24);
-# safety 59 25/28, 1 (-25).
+# safety 59 25/28, 1 (-25); blind 56 7/7, 0 (-26).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -650,6 +650,7 @@ SETS_SCORED_ON_ARRIVAL = {
     "safety_blind54.jsonl": ([], []),
     # a venue fire the customer heard of, told as why a show was cancelled (a look-alike)
     "safety_blind55.jsonl": ([], ["safety55-zh-Hans-08"]),
+    "unseen_industries_blind56.jsonl": ([], []),
     "safety_blind59.jsonl": ([], []),
 }
 
