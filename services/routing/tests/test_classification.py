@@ -102,6 +102,7 @@ def test_p2_repeat_flag_from_history(clf):
         ("zh-Hant", "呢個問題我已經係第三次打嚟投訴，退款都未到。"),
         ("ko", "이 건으로 벌써 세 번째 전화입니다. 환불이 아직도 안 됐어요."),
         ("en", "This is the third time I have called about the same refund, it still hasn't arrived."),
+        ("ko", "지난달에도 같은 직원 때문에 고객센터에 항의했는데 또 이러네요."),
         # blind set 9 (rules 2026.12.05-5 missed it): words between "twice" and "complained"
         ("ko", "이미 같은 건으로 두 번이나 고객센터에 항의했고 그때마다 곧 일정 잡아 드린다는 말뿐이었습니다."),
         ("en", "The boiler is still not fixed after two visits from your engineer."),

@@ -604,7 +604,7 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 46 10/11, 0; safety 47 24/28, 0 (-21);
 # blind 48 5/6, 2; blind 49 6/7, 3; safety 50 24/28, 6; safety 51 25/28, 5 (-22);
 # blind 53 7/7, 0; safety 54 26/28, 3; safety 55 27/28, 4 (-23); blind 52 5/7, 1 (-24);
-# safety 59 25/28, 1 (-25); blind 56 7/7, 0 (-26).
+# safety 59 25/28, 1 (-25); blind 56 7/7, 0 (-26); safety 58 27/28, 4 (-27).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -651,6 +651,7 @@ SETS_SCORED_ON_ARRIVAL = {
     # a venue fire the customer heard of, told as why a show was cancelled (a look-alike)
     "safety_blind55.jsonl": ([], ["safety55-zh-Hans-08"]),
     "unseen_industries_blind56.jsonl": ([], []),
+    "safety_blind58.jsonl": ([], []),
     "safety_blind59.jsonl": ([], []),
 }
 
@@ -764,6 +765,8 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("en", "On the motorway the roof box tore away from the car and the van behind had to brake hard."),
         ("zh-Hans", "车子溜下坡把老人撞倒了，现在走不了路。"),
         ("zh-Hant", "佢喺水中掙扎咗成分鐘，嗆咗好多海水。"),
+        # safety set 58 (rules 2026.12.06-28)
+        ("en", "Halfway through the sandwich he couldn't get his breath and I had to thump his back until it came out."),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -835,6 +838,11 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("en", "Please repaint the basketball court lines, the paint has worn off."),
         # safety set 59: safety kit named after fire
         ("en", "The fire blanket and the extinguisher I ordered came a week late, please refund the postage."),
+        # safety set 58: a mouth on fire from chillies, 骨折价, a shampoo made to smell smoky, a burn settled
+        ("en", "Did the hot sauce challenge, mouth on fire, and you still charged me for the wings."),
+        ("zh-Hans", "主播喊骨折价，付款时却没便宜，请退差价。"),
+        ("zh-Hant", "新買的雪松洗髮精有燒焦味，是正常的嗎？"),
+        ("ko", "작년에 손을 데었던 건은 원만히 합의하여 마무리되었으니 이번 건과는 무관합니다. 이중 결제 환불 부탁드립니다."),
         # blind set 52 (rules 2026.12.06-25): a consultation by video (화상으로)
         ("ko", "화상으로 상담 받았는데 코치님 말씀이 너무 빨라서 따라가기 힘들었어요."),
     ],
@@ -897,6 +905,9 @@ def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text
         # safety set 59 (rules 2026.12.06-26): a driver who had been drinking, a brazier carried into a tent
         ("zh-Hans", "中午看见司机喝了半瓶白酒，下午车就翻了，我妈锁骨骨折。"),
         ("ko", "직원분이 숯불 화로를 텐트 안에 넣어 주고 가셨는데 새벽에 일산화탄소 중독으로 병원에 실려 갔어요."),
+        # safety set 58 (rules 2026.12.06-28): a waiter who never asked the kitchen, a server on his phone
+        ("en", "The waiter said it had no nuts but never actually asked the kitchen; my daughter's lips swelled and she was wheezing."),
+        ("zh-Hant", "伙記望住電話倒滾水，淋落我個仔隻手，即刻起水泡。"),
     ],
 )
 def test_a_hazard_caused_by_staff_conduct_is_p1_for_customer_service(clf, language, text):
@@ -977,6 +988,9 @@ def test_a_new_hazard_beside_an_old_settled_claim_stays_p1(clf, language, text):
         ("en", "The driver let the mower slide off the tail lift and it landed on my father's foot; two toes are broken.", "delivery"),
         ("en", "After your fitter put the towbar on, two bolts were missing and the rest could be turned by hand; On the motorway the towbar tore away from the car.", "warranty_repair"),
         ("zh-Hant", "安裝師傅話鎖好了，點知固定腳根本沒卡進門框，車頂架喺高速飛出去，後面司機手被玻璃割傷。", "warranty_repair"),
+        # safety set 58 (rules 2026.12.06-28)
+        ("en", "Your driver left our shopping on the front steps in the dark and my mother went over the bags; 4 stitches in her forehead.", "delivery"),
+        ("zh-Hant", "送啤酒個師傅將啤酒疊到好高擺喺後巷就走，塌落嚟砸中我哋阿姐隻腳。", "delivery"),
     ],
 )
 def test_a_hazard_is_filed_under_what_caused_it(clf, language, text, category):
