@@ -103,6 +103,7 @@ def test_p2_repeat_flag_from_history(clf):
         ("ko", "이 건으로 벌써 세 번째 전화입니다. 환불이 아직도 안 됐어요."),
         ("en", "This is the third time I have called about the same refund, it still hasn't arrived."),
         ("ko", "지난달에도 같은 직원 때문에 고객센터에 항의했는데 또 이러네요."),
+        ("ko", "수거 예약을 두 번 했는데 안 오셨어요. 이 건으로 문의하는 게 벌써 세번째입니다."),
         # blind set 9 (rules 2026.12.05-5 missed it): words between "twice" and "complained"
         ("ko", "이미 같은 건으로 두 번이나 고객센터에 항의했고 그때마다 곧 일정 잡아 드린다는 말뿐이었습니다."),
         ("en", "The boiler is still not fixed after two visits from your engineer."),
@@ -201,6 +202,12 @@ def test_an_order_codes_tail_before_a_chinese_comma_is_no_amount(clf):
         ("en", "The lettering in car mode is rather small. I am not expecting a reply, I only thought it worth passing on."),
         ("zh-Hans", "颜值很高，就是座垫有点硬，建议出个软座垫，没别的意思，就提一嘴。"),
         ("zh-Hant", "廣告可以寫實在一點，給你們參考，不用處理。"),
+        # blind set 57 (rules 2026.12.06-29): no reply needed, nothing asked for
+        ("en", "One line in the leaflet would save others the same puzzle. No reply is needed."),
+        ("en", "The strips come loose in a hot car. I am not asking for a replacement; I simply thought you would want to know."),
+        ("zh-Hans", "最近感觉咸了一点，我也不要求什么，就是作为老顾客说一声，供你们参考。"),
+        ("ko", "인사도 없이 계산만 하셔서 조금 서운했습니다. 따로 조치를 바라는 것은 아니고 의견을 전합니다."),
+        ("ko", "문구를 조금 현실적으로 바꾸시면 좋겠어요. 따로 연락 주실 필요는 없어요."),
     ],
 )
 def test_p4_suggestion(clf, language, text):
