@@ -604,7 +604,8 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 46 10/11, 0; safety 47 24/28, 0 (-21);
 # blind 48 5/6, 2; blind 49 6/7, 3; safety 50 24/28, 6; safety 51 25/28, 5 (-22);
 # blind 53 7/7, 0; safety 54 26/28, 3; safety 55 27/28, 4 (-23); blind 52 5/7, 1 (-24);
-# safety 59 25/28, 1 (-25); blind 56 7/7, 0 (-26); safety 58 27/28, 4 (-27); blind 57 6/7, 0 (-28).
+# safety 59 25/28, 1 (-25); blind 56 7/7, 0 (-26); safety 58 27/28, 4 (-27); blind 57 6/7, 0 (-28);
+# blind 61 6/7, 0 (-29).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -654,6 +655,7 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind57.jsonl": ([], []),
     "safety_blind58.jsonl": ([], []),
     "safety_blind59.jsonl": ([], []),
+    "unseen_industries_blind61.jsonl": ([], []),
 }
 
 
@@ -880,6 +882,8 @@ def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
         ("zh-Hans", "你们把我的出行记录给了房产中介，他们连我几点进站都知道。"),
         ("en", "Under the Data Protection Act I want to know what you shared about me."),
         ("ko", "개인정보 보호법 위반 아닌가요? 제 이용 내역이 광고 문자로 돌아옵니다."),
+        # blind set 61 (rules 2026.12.06-30): a member list passed to partners without consent
+        ("ko", "동의도 없이 회원 명단을 제휴 여행사에 넘긴 것 같습니다. 어디에 제공했는지 알려 주세요."),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
