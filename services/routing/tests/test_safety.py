@@ -605,7 +605,7 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 48 5/6, 2; blind 49 6/7, 3; safety 50 24/28, 6; safety 51 25/28, 5 (-22);
 # blind 53 7/7, 0; safety 54 26/28, 3; safety 55 27/28, 4 (-23); blind 52 5/7, 1 (-24);
 # safety 59 25/28, 1 (-25); blind 56 7/7, 0 (-26); safety 58 27/28, 4 (-27); blind 57 6/7, 0 (-28);
-# blind 61 6/7, 0 (-29).
+# blind 61 6/7, 0 (-29); safety 63 26/28, 0 (-30).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -656,6 +656,7 @@ SETS_SCORED_ON_ARRIVAL = {
     "safety_blind58.jsonl": ([], []),
     "safety_blind59.jsonl": ([], []),
     "unseen_industries_blind61.jsonl": ([], []),
+    "safety_blind63.jsonl": ([], []),
 }
 
 
@@ -770,6 +771,9 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("zh-Hant", "佢喺水中掙扎咗成分鐘，嗆咗好多海水。"),
         # safety set 58 (rules 2026.12.06-28)
         ("en", "Halfway through the sandwich he couldn't get his breath and I had to thump his back until it came out."),
+        # safety set 63 (rules 2026.12.06-31)
+        ("en", "The battery door popped open and the X-ray showed a coin cell in her stomach."),
+        ("zh-Hant", "個手推車撞跌我阿爸，佢手腕腫晒。"),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -917,6 +921,9 @@ def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text
         # safety set 58 (rules 2026.12.06-28): a waiter who never asked the kitchen, a server on his phone
         ("en", "The waiter said it had no nuts but never actually asked the kitchen; my daughter's lips swelled and she was wheezing."),
         ("zh-Hant", "伙記望住電話倒滾水，淋落我個仔隻手，即刻起水泡。"),
+        # safety set 63 (rules 2026.12.06-31): a demonstration flight in an aisle, a trolley pushed into a customer
+        ("zh-Hans", "店员在通道里演示遥控飞机，飞机冲下来打在我儿子眼角，缝了三针。"),
+        ("zh-Hant", "職員推住手推車衝埋嚟，撞跌我阿媽，佢手腕腫晒要去急症。"),
     ],
 )
 def test_a_hazard_caused_by_staff_conduct_is_p1_for_customer_service(clf, language, text):
