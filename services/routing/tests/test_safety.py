@@ -605,7 +605,7 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 48 5/6, 2; blind 49 6/7, 3; safety 50 24/28, 6; safety 51 25/28, 5 (-22);
 # blind 53 7/7, 0; safety 54 26/28, 3; safety 55 27/28, 4 (-23); blind 52 5/7, 1 (-24);
 # safety 59 25/28, 1 (-25); blind 56 7/7, 0 (-26); safety 58 27/28, 4 (-27); blind 57 6/7, 0 (-28);
-# blind 61 6/7, 0 (-29); safety 63 26/28, 0 (-30).
+# blind 61 6/7, 0 (-29); safety 63 26/28, 0 (-30); safety 62 28/28, 3 (-31).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -656,6 +656,7 @@ SETS_SCORED_ON_ARRIVAL = {
     "safety_blind58.jsonl": ([], []),
     "safety_blind59.jsonl": ([], []),
     "unseen_industries_blind61.jsonl": ([], []),
+    "safety_blind62.jsonl": ([], []),
     "safety_blind63.jsonl": ([], []),
 }
 
@@ -850,6 +851,10 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("zh-Hans", "主播喊骨折价，付款时却没便宜，请退差价。"),
         ("zh-Hant", "新買的雪松洗髮精有燒焦味，是正常的嗎？"),
         ("ko", "작년에 손을 데었던 건은 원만히 합의하여 마무리되었으니 이번 건과는 무관합니다. 이중 결제 환불 부탁드립니다."),
+        # safety set 62: a shock at the till, a hospital stay as the reason to freeze a membership, a claim settled
+        ("en", "Nearly died when I saw the total at the till; the flyer said the price was for the weekend."),
+        ("zh-Hans", "我做手术住院申请冻结会籍，你们照样扣了月费。"),
+        ("zh-Hant", "去年滑倒嘅索償已經同酒店和解，賠償都收妥，今次唔係為呢件事，係年費扣咗兩次。"),
         # blind set 52 (rules 2026.12.06-25): a consultation by video (화상으로)
         ("ko", "화상으로 상담 받았는데 코치님 말씀이 너무 빨라서 따라가기 힘들었어요."),
     ],
@@ -924,6 +929,12 @@ def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text
         # safety set 63 (rules 2026.12.06-31): a demonstration flight in an aisle, a trolley pushed into a customer
         ("zh-Hans", "店员在通道里演示遥控飞机，飞机冲下来打在我儿子眼角，缝了三针。"),
         ("zh-Hant", "職員推住手推車衝埋嚟，撞跌我阿媽，佢手腕腫晒要去急症。"),
+        # safety set 62 (rules 2026.12.06-32): a guard on his phone, disinfectant poured into a pool in use,
+        # a waiter told of an allergy who said it was fine, a trainer who kept the burpees coming
+        ("zh-Hans", "保安站在扶梯口低头看手机，孩子的脚被夹出一道口子，缝了三针。"),
+        ("zh-Hans", "工作人员直接往泳池里倒消毒粉，没有清场，孩子喘不上气送了医院。"),
+        ("zh-Hant", "已經講明個仔對花生敏感，侍應仲話冇問題，食完嘴唇腫埋要去急症室。"),
+        ("ko", "가슴이 조인다고 했는데 트레이너가 엄살 부리지 말라며 계속 시켰고, 결국 쓰러져 119로 이송됐습니다."),
     ],
 )
 def test_a_hazard_caused_by_staff_conduct_is_p1_for_customer_service(clf, language, text):
@@ -1007,6 +1018,9 @@ def test_a_new_hazard_beside_an_old_settled_claim_stays_p1(clf, language, text):
         # safety set 58 (rules 2026.12.06-28)
         ("en", "Your driver left our shopping on the front steps in the dark and my mother went over the bags; 4 stitches in her forehead.", "delivery"),
         ("zh-Hant", "送啤酒個師傅將啤酒疊到好高擺喺後巷就走，塌落嚟砸中我哋阿姐隻腳。", "delivery"),
+        # safety set 62 (rules 2026.12.06-32)
+        ("zh-Hans", "你们送货的把米和油堆在楼梯拐角就走了，我妈绊了一跤，头磕在台阶上。", "delivery"),
+        ("zh-Hant", "你哋送貨車喺停車場倒車冇人睇車尾，撞跌我個女，要縫四針。", "delivery"),
     ],
 )
 def test_a_hazard_is_filed_under_what_caused_it(clf, language, text, category):
