@@ -203,6 +203,7 @@ def test_an_order_codes_tail_before_a_chinese_comma_is_no_amount(clf):
         ("zh-Hans", "颜值很高，就是座垫有点硬，建议出个软座垫，没别的意思，就提一嘴。"),
         ("zh-Hant", "廣告可以寫實在一點，給你們參考，不用處理。"),
         ("zh-Hans", "币面出了两个小黄点，以后可以加个防潮片，随口一提。"),
+        ("zh-Hans", "说明书要是配张图就好了，提个建议，不用回哈。"),
         ("ko", "소리 조절 버튼이 있으면 좋겠다는 생각이 들어 적어 봅니다. 따로 조치를 바라는 것은 아닙니다."),
         # blind set 57 (rules 2026.12.06-29): no reply needed, nothing asked for
         ("en", "One line in the leaflet would save others the same puzzle. No reply is needed."),
