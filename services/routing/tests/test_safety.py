@@ -960,13 +960,6 @@ def test_staff_on_their_phones_without_a_hazard_is_an_attitude_complaint_not_p1(
     assert c.priority != "P1" and c.category == "service_attitude"
 
 
-def test_a_loose_bolt_after_a_service_is_a_repair_case(clf):
-    text = ("Two days after your service the front caliper twisted round and I went over the bars: the bolt had "
-            "barely been tightened. Stitches in my chin.")
-    c = clf.classify(text=text, channel="email", language="en")
-    assert (c.priority, c.category) == ("P1", "warranty_repair")
-
-
 def test_medical_records_and_an_id_card_posted_in_a_group_chat_are_personal_data_misuse(clf):
     text = "护工把我母亲的病历和身份证照片发到了小区群里，我们从来没同意过。"
     c = clf.classify(text=text, channel="web", language="zh-Hans")
@@ -976,13 +969,6 @@ def test_medical_records_and_an_id_card_posted_in_a_group_chat_are_personal_data
 def test_skin_that_does_not_sting_is_not_p1(clf):
     text = "제모크림을 10분 발랐는데 털이 하나도 안 빠져요. 피부 따갑거나 그런 건 전혀 없어요."
     assert clf.classify(text=text, channel="sms", language="ko").priority != "P1"
-
-
-def test_a_delivery_crew_that_let_go_of_a_fridge_on_the_stairs_is_a_delivery_case(clf):
-    text = ("The delivery crew carried the fridge up without the straps and one of them let go at the top. "
-            "It slid down and pinned my father-in-law against the wall; his shin is badly cut.")
-    c = clf.classify(text=text, channel="phone", language="en")
-    assert (c.priority, c.category) == ("P1", "delivery")
 
 
 @pytest.mark.parametrize(
@@ -1002,6 +988,10 @@ def test_a_new_hazard_beside_an_old_settled_claim_stays_p1(clf, language, text):
 @pytest.mark.parametrize(
     ("language", "text", "category"),
     [
+        # earlier safety sets (rules 2026.12.06-16 and -21)
+        ("en", "Two days after your service the front caliper twisted round and I went over the bars: the bolt had barely been tightened. Stitches in my chin.", "warranty_repair"),
+        ("en", "The delivery crew carried the fridge up without the straps and one of them let go at the top. It slid down and pinned my father-in-law against the wall; his shin is badly cut.", "delivery"),
+        # safety sets 50 and 51 (rules 2026.12.06-23)
         ("en", "The delivery men left the mirror leaning against the hall wall and it fell on my son; he needed stitches.", "delivery"),
         ("en", "The paper boy knocked my daughter over with his bike and rode off.", "delivery"),
         ("zh-Hans", "送货员把旧冰箱横放在走廊里，我妈晚上被绊倒，手腕骨折。", "delivery"),
@@ -1014,7 +1004,7 @@ def test_a_new_hazard_beside_an_old_settled_claim_stays_p1(clf, language, text):
         ("zh-Hans", "送货师傅把柜体靠墙一放就走了，柜子倒下来压在孩子腿上，小腿骨裂。", "delivery"),
         # safety set 59 (rules 2026.12.06-26)
         ("en", "The driver let the mower slide off the tail lift and it landed on my father's foot; two toes are broken.", "delivery"),
-        ("en", "After your fitter put the towbar on, two bolts were missing and the rest could be turned by hand; On the motorway the towbar tore away from the car.", "warranty_repair"),
+        ("en", "After your fitter put the towbar on, two bolts were missing and the rest could be turned by hand. On the motorway the towbar tore away from the car.", "warranty_repair"),
         ("zh-Hant", "安裝師傅話鎖好了，點知固定腳根本沒卡進門框，車頂架喺高速飛出去，後面司機手被玻璃割傷。", "warranty_repair"),
         # safety set 58 (rules 2026.12.06-28)
         ("en", "Your driver left our shopping on the front steps in the dark and my mother went over the bags; 4 stitches in her forehead.", "delivery"),
@@ -1025,8 +1015,9 @@ def test_a_new_hazard_beside_an_old_settled_claim_stays_p1(clf, language, text):
     ],
 )
 def test_a_hazard_is_filed_under_what_caused_it(clf, language, text, category):
-    """Safety sets 50 and 51 (rules 2026.12.06-23): goods a crew left standing, a rider, a product
-    marketed to the people it harmed, a part a mechanic left loose."""
+    """A hazard's cause decides its category (`hazard_causes`): a courier or crew's handling is
+    delivery, a part a repairer or fitter left loose is warranty_repair, a product marketed to the
+    people it harmed is misleading_advertising; told in other words than the sets' records."""
     c = clf.classify(text=text, channel="phone", language=language)
     assert (c.priority, c.category) == ("P1", category)
 
