@@ -605,7 +605,8 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 48 5/6, 2; blind 49 6/7, 3; safety 50 24/28, 6; safety 51 25/28, 5 (-22);
 # blind 53 7/7, 0; safety 54 26/28, 3; safety 55 27/28, 4 (-23); blind 52 5/7, 1 (-24);
 # safety 59 25/28, 1 (-25); blind 56 7/7, 0 (-26); safety 58 27/28, 4 (-27); blind 57 6/7, 0 (-28);
-# blind 61 6/7, 0 (-29); safety 63 26/28, 0 (-30); safety 62 28/28, 3 (-31); blind 60 7/7, 0 (-32).
+# blind 61 6/7, 0 (-29); safety 63 26/28, 0 (-30); safety 62 28/28, 3 (-31); blind 60 7/7, 0 (-32);
+# blind 65 6/6, 1 (-33).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -657,6 +658,8 @@ SETS_SCORED_ON_ARRIVAL = {
     "safety_blind59.jsonl": ([], []),
     "unseen_industries_blind60.jsonl": ([], []),
     "unseen_industries_blind61.jsonl": ([], []),
+    # a tyre that blew out on the motorway, told as why a breakdown truck was called (a look-alike)
+    "unseen_industries_blind65.jsonl": ([], ["blind65-zh-Hans-05"]),
     "safety_blind62.jsonl": ([], []),
     "safety_blind63.jsonl": ([], []),
 }
