@@ -156,6 +156,10 @@ def test_an_inline_duplicate_is_refused_too():
         (lambda raw: raw["hazard_rules"][0].update(evidence_for="servce_attitude"), r"hazard_rules\.safety\.fire_smoke\.evidence_for: 'servce_attitude' is not a category"),
         (lambda raw: raw["legal_rules"][0].update(evidence_for="billing"), r"legal_rules\.legal\.lawyer_court\.evidence_for: only hazard rules and hazard causes"),
         (lambda raw: raw["hazard_causes"][0].pop("evidence_for"), r"hazard_causes\.cause\.staff_conduct\.evidence_for: a hazard cause names the category"),
+        # a pattern is searched only in texts of its script: an English alternative in a Chinese
+        # pattern, or Korean in a Chinese one, would never run (rules 2026.12.06-35)
+        (lambda raw: raw["hazard_causes"][0]["patterns"].append("司机打瞌睡|\\bdozed off\\b"), r"hazard_causes\.cause\.staff_conduct\.patterns: a pattern mixes scripts"),
+        (lambda raw: raw["legal_rules"][0]["patterns"].append("律师|변호사"), r"legal_rules\.legal\.lawyer_court\.patterns: a pattern mixes scripts"),
     ],
 )
 def test_hazard_evidence_names_a_known_category_and_only_hazards_carry_it(tmp_path, change, message):

@@ -606,7 +606,7 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 53 7/7, 0; safety 54 26/28, 3; safety 55 27/28, 4 (-23); blind 52 5/7, 1 (-24);
 # safety 59 25/28, 1 (-25); blind 56 7/7, 0 (-26); safety 58 27/28, 4 (-27); blind 57 6/7, 0 (-28);
 # blind 61 6/7, 0 (-29); safety 63 26/28, 0 (-30); safety 62 28/28, 3 (-31); blind 60 7/7, 0 (-32);
-# blind 65 6/6, 1 (-33).
+# blind 65 6/6, 1 (-33); blind 64 6/6, 3; safety 66 23/28, 3; safety 67 26/28, 0 (-34).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -662,6 +662,9 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind65.jsonl": ([], ["blind65-zh-Hans-05"]),
     "safety_blind62.jsonl": ([], []),
     "safety_blind63.jsonl": ([], []),
+    "unseen_industries_blind64.jsonl": ([], []),
+    "safety_blind66.jsonl": ([], []),
+    "safety_blind67.jsonl": ([], []),
 }
 
 
@@ -778,6 +781,13 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("en", "Halfway through the sandwich he couldn't get his breath and I had to thump his back until it came out."),
         # safety set 63 (rules 2026.12.06-31)
         ("en", "The battery door popped open and the X-ray showed a coin cell in her stomach."),
+        # safety sets 66 and 67 (rules 2026.12.06-35)
+        ("en", "Half the racking bay folded over into the aisle overnight; it could easily have killed one of my pickers."),
+        ("zh-Hans", "钢丝绳突然断了，模具掉下来，离工人的脚也就半米。"),
+        ("zh-Hans", "司机倒车把我七十八岁的老父亲撞倒了，腿被车轮压了一下。"),
+        ("zh-Hant", "吊船打斜，兩個工人靠安全帶吊喺半空。"),
+        ("zh-Hans", "用了护理液眼睛火辣辣地疼，医生说是角膜损伤。"),
+        ("ko", "레미콘 기사님이 후진하다가 인부 발을 바퀴로 밟고 지나갔어요."),
         ("zh-Hant", "個手推車撞跌我阿爸，佢手腕腫晒。"),
     ],
 )
@@ -859,6 +869,14 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("en", "Nearly died when I saw the total at the till; the flyer said the price was for the weekend."),
         ("zh-Hans", "我做手术住院申请冻结会籍，你们照样扣了月费。"),
         ("zh-Hant", "去年滑倒嘅索償已經同酒店和解，賠償都收妥，今次唔係為呢件事，係年費扣咗兩次。"),
+        # sets 64 to 67: a flat soaked by a leak (水泡了), an armrest that sticks, a torn mesh back, Sue the
+        # trainer, a shed knocked down, a neighbour's joke about poisoning
+        ("zh-Hans", "去年家里被楼上漏水泡了，理赔服务费你们多扣了九千多。"),
+        ("zh-Hant", "椅子扶手升降卡住，第三次送修還是壞。"),
+        ("zh-Hant", "網布椅背用了兩個月就裂開五公分。"),
+        ("en", "The course went fine and Sue the trainer was great; the certificates never came."),
+        ("en", "You knocked down our old cow shed and the invoice is £440 more than the quote."),
+        ("zh-Hant", "肥料氣味很重，鄰居開玩笑說聞久了會中毒，想請教施用方法。"),
         # blind set 52 (rules 2026.12.06-25): a consultation by video (화상으로)
         ("ko", "화상으로 상담 받았는데 코치님 말씀이 너무 빨라서 따라가기 힘들었어요."),
     ],
@@ -939,6 +957,13 @@ def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text
         ("zh-Hans", "工作人员直接往泳池里倒消毒粉，没有清场，孩子喘不上气送了医院。"),
         ("zh-Hant", "已經講明個仔對花生敏感，侍應仲話冇問題，食完嘴唇腫埋要去急症室。"),
         ("ko", "가슴이 조인다고 했는데 트레이너가 엄살 부리지 말라며 계속 시켰고, 결국 쓰러져 119로 이송됐습니다."),
+        # safety sets 66 and 67 (rules 2026.12.06-35): an operator who sprayed on, a driver on the phone,
+        # a barber on his phone, a nurse who sent a patient down alone, a known condition waved off
+        ("en", "The operator kept spraying right up to the rows even after the supervisor waved at him to stop; two pickers were sick."),
+        ("en", "The barber was on his phone with the razor in his hand and cut my ear; it bled through two towels."),
+        ("zh-Hans", "升降机司机一边打电话一边操作，笼子猛地往下冲，工人摔倒骨折。"),
+        ("ko", "간호사가 혼자 내려가시라고 해서 어머니가 계단에서 넘어지셨어요, 손목 골절입니다."),
+        ("ko", "당뇨가 있다고 분명히 말했는데 뒤꿈치를 깊게 깎아서 피가 났고 결국 입원했어요."),
     ],
 )
 def test_a_hazard_caused_by_staff_conduct_is_p1_for_customer_service(clf, language, text):
@@ -1015,6 +1040,12 @@ def test_a_new_hazard_beside_an_old_settled_claim_stays_p1(clf, language, text):
         # safety set 62 (rules 2026.12.06-32)
         ("zh-Hans", "你们送货的把米和油堆在楼梯拐角就走了，我妈绊了一跤，头磕在台阶上。", "delivery"),
         ("zh-Hant", "你哋送貨車喺停車場倒車冇人睇車尾，撞跌我個女，要縫四針。", "delivery"),
+        # safety sets 66 and 67 (rules 2026.12.06-35)
+        ("en", "Your driver swung a pack of joists off the crane over our heads and it came down on my labourer's shoulder.", "delivery"),
+        ("zh-Hans", "送美容床的两个师傅卸货时没抬稳，床砸在我脚上，脚趾骨裂。", "delivery"),
+        ("en", "Three weeks after your install the racking collapsed; half the base plates have no anchor bolts, and a picker was hurt.", "warranty_repair"),
+        ("zh-Hant", "蒸臉機送修返回後噴出熱水，燙傷客人。", "warranty_repair"),
+        ("ko", "컨베이어 수리 후 비상정지가 안 돼서 작업자 손가락이 골절됐습니다.", "warranty_repair"),
     ],
 )
 def test_a_hazard_is_filed_under_what_caused_it(clf, language, text, category):

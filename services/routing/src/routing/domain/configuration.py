@@ -9,6 +9,7 @@ durations) and never sees a raw mapping.
 
 from __future__ import annotations
 
+import re
 from typing import Any, TypeVar
 
 from complaints_shared.business_calendar import CalendarFile
@@ -227,6 +228,8 @@ class RulesConfig(_Config):
         sections = {"hazard_rules": self.hazard_rules, "hazard_causes": self.hazard_causes, "legal_rules": self.legal_rules, "repeat_rules": self.repeat_rules}
         for section, rules in sections.items():
             for i, rule in enumerate(rules):
+                for pattern in rule.patterns:
+                    _one_script(pattern, f"{section}.{rule.id or i}.patterns")
                 where = f"{section}.{rule.id or i}.evidence_for"
                 if rule.evidence_for is None:
                     if section == "hazard_causes":
@@ -237,6 +240,19 @@ class RulesConfig(_Config):
                 if rule.evidence_for not in self.categories:
                     raise ValueError(f"{where}: {rule.evidence_for!r} is not a category {sorted(self.categories)}")
         return self
+
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+
+
+def _one_script(pattern: str, where: str) -> None:
+    """A hand-rule pattern is searched only in texts of its script (one with Han in it only in
+    Chinese texts, one with Hangul only in Korean ones): an English or Korean alternative written
+    into a Chinese pattern would never run where it is meant to."""
+    han, hangul = _HAN.search(pattern) is not None, _HANGUL.search(pattern) is not None
+    if (han and hangul) or ((han or hangul) and "\\b" in pattern):
+        raise ValueError(f"{where}: a pattern mixes scripts; write one pattern per script: {pattern[:60]!r}")
 
 
 # --- validity.yaml ------------------------------------------------------------------------
