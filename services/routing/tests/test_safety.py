@@ -877,6 +877,13 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("en", "The course went fine and Sue the trainer was great; the certificates never came."),
         ("en", "You knocked down our old cow shed and the invoice is £440 more than the quote."),
         ("zh-Hant", "肥料氣味很重，鄰居開玩笑說聞久了會中毒，想請教施用方法。"),
+        # this stop's new patterns, narrowed on review (rules 2026.12.06-36): a toy gone missing, soap that
+        # lathers, a parcel found in the road, a phone knocked over, a salesman told to stop
+        ("zh-Hans", "孩子的玩具不见了，快递显示已签收。"),
+        ("zh-Hans", "洗手液在手上一搓就起泡，味道有点冲。"),
+        ("en", "I found my parcel in the road outside, soaked."),
+        ("zh-Hant", "職員撞跌咗我部手機，螢幕裂咗。"),
+        ("zh-Hans", "我叫他停下来，他照样继续推销，真烦。"),
         # blind set 52 (rules 2026.12.06-25): a consultation by video (화상으로)
         ("ko", "화상으로 상담 받았는데 코치님 말씀이 너무 빨라서 따라가기 힘들었어요."),
     ],
