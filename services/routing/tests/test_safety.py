@@ -781,6 +781,7 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("en", "Halfway through the sandwich he couldn't get his breath and I had to thump his back until it came out."),
         # safety set 63 (rules 2026.12.06-31)
         ("en", "The battery door popped open and the X-ray showed a coin cell in her stomach."),
+        ("zh-Hans", "孩子吃了之后一直呕吐，这不是开玩笑，请马上处理。"),
         # safety sets 66 and 67 (rules 2026.12.06-35)
         ("en", "Half the racking bay folded over into the aisle overnight; it could easily have killed one of my pickers."),
         ("zh-Hans", "钢丝绳突然断了，模具掉下来，离工人的脚也就半米。"),
