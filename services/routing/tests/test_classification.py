@@ -105,6 +105,7 @@ def test_p2_repeat_flag_from_history(clf):
         ("ko", "지난달에도 같은 직원 때문에 고객센터에 항의했는데 또 이러네요."),
         ("ko", "수거 예약을 두 번 했는데 안 오셨어요. 이 건으로 문의하는 게 벌써 세번째입니다."),
         ("ko", "고객님께서 이 건으로 전화하신 게 벌써 세 번째라고 하십니다."),
+        ("ko", "지난달에도 같은 건으로 두 번 전화했는데 아직 입금이 안 됐어요."),
         # blind set 9 (rules 2026.12.05-5 missed it): words between "twice" and "complained"
         ("ko", "이미 같은 건으로 두 번이나 고객센터에 항의했고 그때마다 곧 일정 잡아 드린다는 말뿐이었습니다."),
         ("en", "The boiler is still not fixed after two visits from your engineer."),

@@ -606,7 +606,8 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 53 7/7, 0; safety 54 26/28, 3; safety 55 27/28, 4 (-23); blind 52 5/7, 1 (-24);
 # safety 59 25/28, 1 (-25); blind 56 7/7, 0 (-26); safety 58 27/28, 4 (-27); blind 57 6/7, 0 (-28);
 # blind 61 6/7, 0 (-29); safety 63 26/28, 0 (-30); safety 62 28/28, 3 (-31); blind 60 7/7, 0 (-32);
-# blind 65 6/6, 1 (-33); blind 64 6/6, 3; safety 66 23/28, 3; safety 67 26/28, 0 (-34).
+# blind 65 6/6, 1 (-33); blind 64 6/6, 3; safety 66 23/28, 3; safety 67 26/28, 0 (-34);
+# safety 69 26/28, 1 (-37).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -665,6 +666,7 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind64.jsonl": ([], []),
     "safety_blind66.jsonl": ([], []),
     "safety_blind67.jsonl": ([], []),
+    "safety_blind69.jsonl": ([], []),
 }
 
 
@@ -782,6 +784,9 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         # safety set 63 (rules 2026.12.06-31)
         ("en", "The battery door popped open and the X-ray showed a coin cell in her stomach."),
         ("zh-Hans", "孩子吃了之后一直呕吐，这不是开玩笑，请马上处理。"),
+        # safety set 69 (rules 2026.12.06-38)
+        ("en", "The clapper came free and landed about a metre from one of our ringers."),
+        ("zh-Hant", "個仔俾水流帶咗出去，飲咗好多水。"),
         # safety sets 66 and 67 (rules 2026.12.06-35)
         ("en", "Half the racking bay folded over into the aisle overnight; it could easily have killed one of my pickers."),
         ("zh-Hans", "钢丝绳突然断了，模具掉下来，离工人的脚也就半米。"),
@@ -885,6 +890,8 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("en", "I found my parcel in the road outside, soaked."),
         ("zh-Hant", "職員撞跌咗我部手機，螢幕裂咗。"),
         ("zh-Hans", "我叫他停下来，他照样继续推销，真烦。"),
+        # safety set 69: a fall in a hall found to have nothing to do with the screen
+        ("zh-Hans", "去年老人在礼堂摔倒一事，已查明与幕布无关，不再赘述。这次是幕布电机坏了，维修拖了一个月。"),
         # blind set 52 (rules 2026.12.06-25): a consultation by video (화상으로)
         ("ko", "화상으로 상담 받았는데 코치님 말씀이 너무 빨라서 따라가기 힘들었어요."),
     ],
@@ -972,6 +979,11 @@ def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text
         ("zh-Hans", "升降机司机一边打电话一边操作，笼子猛地往下冲，工人摔倒骨折。"),
         ("ko", "간호사가 혼자 내려가시라고 해서 어머니가 계단에서 넘어지셨어요, 손목 골절입니다."),
         ("ko", "당뇨가 있다고 분명히 말했는데 뒤꿈치를 깊게 깎아서 피가 났고 결국 입원했어요."),
+        # safety set 69 (rules 2026.12.06-38): a dog treatment used on a cat, a bucket of pool chemicals left out,
+        # children sent into the water without life jackets
+        ("en", "Your staff put a dog flea treatment on our cat and now he is twitching and on a drip."),
+        ("ko", "직원분이 소독약 탄 양동이를 마당에 그냥 두셔서 강아지가 마시고 밤새 토했어요."),
+        ("zh-Hant", "職員叫班細路喺船尾跳落水，救生衣都冇叫佢哋著，個仔飲咗好多水。"),
     ],
 )
 def test_a_hazard_caused_by_staff_conduct_is_p1_for_customer_service(clf, language, text):
