@@ -607,7 +607,7 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # safety 59 25/28, 1 (-25); blind 56 7/7, 0 (-26); safety 58 27/28, 4 (-27); blind 57 6/7, 0 (-28);
 # blind 61 6/7, 0 (-29); safety 63 26/28, 0 (-30); safety 62 28/28, 3 (-31); blind 60 7/7, 0 (-32);
 # blind 65 6/6, 1 (-33); blind 64 6/6, 3; safety 66 23/28, 3; safety 67 26/28, 0 (-34);
-# safety 69 26/28, 1 (-37).
+# safety 69 26/28, 1 (-37); blind 68 7/7, 1 (-38).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -666,6 +666,7 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind64.jsonl": ([], []),
     "safety_blind66.jsonl": ([], []),
     "safety_blind67.jsonl": ([], []),
+    "unseen_industries_blind68.jsonl": ([], []),
     "safety_blind69.jsonl": ([], []),
 }
 
@@ -892,6 +893,8 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("zh-Hans", "我叫他停下来，他照样继续推销，真烦。"),
         # safety set 69: a fall in a hall found to have nothing to do with the screen
         ("zh-Hans", "去年老人在礼堂摔倒一事，已查明与幕布无关，不再赘述。这次是幕布电机坏了，维修拖了一个月。"),
+        # blind set 68: the ward office's own civil-affairs counter (민원실)
+        ("ko", "구청 민원실에 제적등본 우편 발송을 신청했는데 한 달째 오지 않습니다."),
         # blind set 52 (rules 2026.12.06-25): a consultation by video (화상으로)
         ("ko", "화상으로 상담 받았는데 코치님 말씀이 너무 빨라서 따라가기 힘들었어요."),
     ],
