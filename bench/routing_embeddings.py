@@ -80,7 +80,7 @@ from routing.adapters.config_files import CONFIG_DIR, DEFAULT_MODEL, read_rules
 from routing.domain.classification import Classifier
 from routing.evaluation.coverage import coverage_at_precision
 from routing.evaluation.loio import DEFAULT_INDUSTRIES, industries_for, leave_one_industry_out, read_industries
-from routing.evaluation.metrics import classify_record, decision_dict, read_jsonl
+from routing.evaluation.metrics import classify_record, decision_dict, labelled, read_jsonl
 from routing.training import record_text
 
 REPO = Path(__file__).resolve().parents[1]
@@ -253,13 +253,9 @@ def ngram_loio(records: list[dict], industries: dict[str, str], classifier: Clas
 def paired(records: list[dict], ngram: dict[int, dict], embedded: list[dict], subset: list[int], target: str) -> dict:
     """On `subset`: how often only the embedding is right, only the n-gram is, and the two-sided
     sign-test p-value of that split (are the two equally good there?)."""
-    from scipy.stats import binomtest
-
-    only_embedding = sum(embedded[i][target] == records[i]["expected"][target] != ngram[i][target] for i in subset)
-    only_ngram = sum(ngram[i][target] == records[i]["expected"][target] != embedded[i][target] for i in subset)
-    n = only_embedding + only_ngram
-    return {"only_embedding_right": only_embedding, "only_ngram_right": only_ngram,
-            "sign_test_p": round(float(binomtest(only_embedding, n).pvalue), 4) if n else None}
+    test = sign_test([embedded[i][target] == records[i]["expected"][target] for i in subset],
+                     [ngram[i][target] == records[i]["expected"][target] for i in subset])
+    return {"only_embedding_right": test["only_first"], "only_ngram_right": test["only_second"], "sign_test_p": test["p"]}
 
 
 def by_score(records: list[dict], embedded: list[dict], subset: list[int]) -> list[dict]:
@@ -351,11 +347,6 @@ def blind(files: list[Path], config: Path | None, records: list[dict]) -> int:
           f"routing uncertain on {sum(1 for d in ngram.values() if d.get('uncertain'))}")
     print(table(rows))
     return 0
-
-
-def labelled(records: list[dict]) -> list[dict]:
-    """the records routing's CLI evaluates (`routing.cli._labelled`)."""
-    return [r for r in records if isinstance(r.get("expected"), dict) and "category" in r["expected"]]
 
 
 def _sha(*parts: object) -> str:

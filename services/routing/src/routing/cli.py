@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from routing.domain.classification import DEFAULT_MODEL, Classifier, ConfigError
-from routing.evaluation.metrics import classify_record, compare, evaluate, format_table, read_jsonl
+from routing.evaluation.metrics import classify_record, compare, evaluate, format_table, labelled, read_jsonl
 
 __all__ = ["compare", "decide", "main"]
 
@@ -157,12 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
-def _labelled(records: list[dict]) -> list[dict]:
-    return [r for r in records if isinstance(r.get("expected"), dict) and "category" in r["expected"]]
-
-
 def _evaluate(classifier: Classifier, args) -> int:
-    records = _labelled(read_jsonl(args.files))
+    records = labelled(read_jsonl(args.files))
     if not records:
         print("error: no labelled records (with `expected`)", file=sys.stderr)
         return 2
@@ -213,7 +209,7 @@ def _evaluate(classifier: Classifier, args) -> int:
 def _train(classifier: Classifier, args) -> int:
     from routing.training import cross_validate, fit, load_model, save_artefact
 
-    records = _labelled(read_jsonl(args.files))
+    records = labelled(read_jsonl(args.files))
     # later files win: a staff correction overrides an earlier label of the same id
     by_id: dict[str, dict] = {}
     anonymous: list[dict] = []

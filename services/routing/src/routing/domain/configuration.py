@@ -9,13 +9,12 @@ durations) and never sees a raw mapping.
 
 from __future__ import annotations
 
-import re
 from typing import Any, TypeVar
 
 from complaints_shared.business_calendar import CalendarFile
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .normalise import normalise
+from .normalise import HAN, HANGUL, normalise
 
 __all__ = ["CalendarConfig", "ConfigError", "RulesConfig", "ValidityConfig", "validated"]
 
@@ -242,15 +241,11 @@ class RulesConfig(_Config):
         return self
 
 
-_HAN = re.compile(r"[\u3400-\u9fff]")
-_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
-
-
 def _one_script(pattern: str, where: str) -> None:
     """A hand-rule pattern is searched only in texts of its script (one with Han in it only in
     Chinese texts, one with Hangul only in Korean ones): an English or Korean alternative written
     into a Chinese pattern would never run where it is meant to."""
-    han, hangul = _HAN.search(pattern) is not None, _HANGUL.search(pattern) is not None
+    han, hangul = HAN.search(pattern) is not None, HANGUL.search(pattern) is not None
     if (han and hangul) or ((han or hangul) and "\\b" in pattern):
         raise ValueError(f"{where}: a pattern mixes scripts; write one pattern per script: {pattern[:60]!r}")
 

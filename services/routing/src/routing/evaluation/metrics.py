@@ -25,6 +25,11 @@ def read_jsonl(paths: Iterable[Path | str]) -> list[dict]:
     return out
 
 
+def labelled(records: list[dict]) -> list[dict]:
+    """The records that carry an expected category: the ones a decision can be scored on."""
+    return [r for r in records if isinstance(r.get("expected"), dict) and "category" in r["expected"]]
+
+
 def classify_record(classifier, rec: dict):
     return classifier.classify(
         text=rec.get("text", ""),

@@ -10,12 +10,11 @@ from functools import lru_cache
 import ahocorasick_rs
 import opencc
 
-from ..normalise import HAN, _t2s
+from ..normalise import HAN, HANGUL, _t2s
 
 _DIGITS = re.compile(r"\d")
 
 _NOT_HAN = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 LATIN = re.compile(r"[A-Za-z]")
 # Latin, Latin-1, Latin Extended-A/B, general punctuation and currency signs: no Han, no Hangul
 _LATIN_ONLY = re.compile(r"[\x00-\u024f\u2000-\u20cf]*")
