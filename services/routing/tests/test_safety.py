@@ -607,7 +607,8 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # safety 59 25/28, 1 (-25); blind 56 7/7, 0 (-26); safety 58 27/28, 4 (-27); blind 57 6/7, 0 (-28);
 # blind 61 6/7, 0 (-29); safety 63 26/28, 0 (-30); safety 62 28/28, 3 (-31); blind 60 7/7, 0 (-32);
 # blind 65 6/6, 1 (-33); blind 64 6/6, 3; safety 66 23/28, 3; safety 67 26/28, 0 (-34);
-# safety 69 26/28, 1 (-37); blind 68 7/7, 1 (-38).
+# safety 69 26/28, 1 (-37); blind 68 7/7, 1 (-38);
+# blind 70 6/6, 1; blind 71 4/6, 0; blind 72 7/7, 0; blind 73 7/7, 3; safety 74 27/28, 1; safety 75 27/28, 2 (-39).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -668,6 +669,12 @@ SETS_SCORED_ON_ARRIVAL = {
     "safety_blind67.jsonl": ([], []),
     "unseen_industries_blind68.jsonl": ([], []),
     "safety_blind69.jsonl": ([], []),
+    "unseen_industries_blind70.jsonl": ([], []),
+    "unseen_industries_blind71.jsonl": ([], []),
+    "unseen_industries_blind72.jsonl": ([], []),
+    "unseen_industries_blind73.jsonl": ([], []),
+    "safety_blind74.jsonl": ([], []),
+    "safety_blind75.jsonl": ([], []),
 }
 
 
@@ -796,6 +803,11 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("zh-Hans", "用了护理液眼睛火辣辣地疼，医生说是角膜损伤。"),
         ("ko", "레미콘 기사님이 후진하다가 인부 발을 바퀴로 밟고 지나갔어요."),
         ("zh-Hant", "個手推車撞跌我阿爸，佢手腕腫晒。"),
+        # safety sets 74 and 75, blind set 71 (rules 2026.12.06-40): a broken wrist from a fall, a box that
+        # fell on a head, a bead hooked out of a toddler's mouth
+        ("zh-Hant", "阿爸跳車時摔斷咗左手腕。"),
+        ("zh-Hans", "纸箱倒下来砸在孩子头上，起了好大一个包。"),
+        ("en", "Beads spilled out of the rattle and I hooked one out of the toddler's mouth."),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -897,6 +909,16 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("ko", "구청 민원실에 제적등본 우편 발송을 신청했는데 한 달째 오지 않습니다."),
         # blind set 52 (rules 2026.12.06-25): a consultation by video (화상으로)
         ("ko", "화상으로 상담 받았는데 코치님 말씀이 너무 빨라서 따라가기 힘들었어요."),
+        # blind sets 70 and 73, safety sets 74 and 75 (rules 2026.12.06-40): a print bleed margin, travel jabs,
+        # a tetanus jab for a horse, a relative's hospital stay as the reason for cancelling, "phoned like mad",
+        # an old burn settled fairly, an old forklift accident settled in a deed
+        ("zh-Hans", "上传设计稿时要留3mm出血，页面上没写清楚。"),
+        ("en", "Is there still time to start rabies shots before I fly next month?"),
+        ("zh-Hans", "兽医来给我家马打破伤风，出诊费扣了两次。"),
+        ("zh-Hant", "因家母住院，已來電取消預約，但訂金至今未退。"),
+        ("ko", "담당자께 불이 나게 전화했는데 아직 답이 없습니다."),
+        ("en", "Last March I got a burn on my hand from the steamer. You dealt with it very fairly and that was the end of it. This is about a wrong invoice."),
+        ("zh-Hant", "去年堆高機撞傷員工一事，雙方已和解結案，本函與該事無關。請盡快提供報價。"),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -933,6 +955,8 @@ def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
         ("ko", "개인정보 보호법 위반 아닌가요? 제 이용 내역이 광고 문자로 돌아옵니다."),
         # blind set 61 (rules 2026.12.06-30): a member list passed to partners without consent
         ("ko", "동의도 없이 회원 명단을 제휴 여행사에 넘긴 것 같습니다. 어디에 제공했는지 알려 주세요."),
+        # blind set 71 (rules 2026.12.06-40): a transcript with an ID number sent to a stranger
+        ("zh-Hans", "我的成绩单连同身份证号被发给了一个陌生人。"),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
@@ -987,6 +1011,12 @@ def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text
         ("en", "Your staff put a dog flea treatment on our cat and now he is twitching and on a drip."),
         ("ko", "직원분이 소독약 탄 양동이를 마당에 그냥 두셔서 강아지가 마시고 밤새 토했어요."),
         ("zh-Hant", "職員叫班細路喺船尾跳落水，救生衣都冇叫佢哋著，個仔飲咗好多水。"),
+        # safety sets 74 and 75 (rules 2026.12.06-40): sparring without a helmet, a staff member who walked off,
+        # "써도 돼요" about a machine marked out of order, the wrong medicine handed over unchecked
+        ("zh-Hans", "教练让我儿子跟成年人对打，连头盔都没戴，被踢到头，吐了两次。"),
+        ("zh-Hant", "職員幫阿爺開咗部跑步機就走開咗，阿爺跌落嚟撞到額頭要縫針。"),
+        ("ko", "직원이 점검중 표시가 붙은 기구를 써도 된다고 해서 썼는데 발판이 내려앉아 무릎 인대를 다쳤습니다."),
+        ("zh-Hans", "店员没核对就给了另一种降糖药，我母亲吃了两天晕倒送医。"),
     ],
 )
 def test_a_hazard_caused_by_staff_conduct_is_p1_for_customer_service(clf, language, text):
@@ -1069,6 +1099,11 @@ def test_a_new_hazard_beside_an_old_settled_claim_stays_p1(clf, language, text):
         ("en", "Three weeks after your install the racking collapsed; half the base plates have no anchor bolts, and a picker was hurt.", "warranty_repair"),
         ("zh-Hant", "蒸臉機送修返回後噴出熱水，燙傷客人。", "warranty_repair"),
         ("ko", "컨베이어 수리 후 비상정지가 안 돼서 작업자 손가락이 골절됐습니다.", "warranty_repair"),
+        # safety sets 74 and 75 (rules 2026.12.06-40)
+        ("en", "Your driver left three gas bottles lying in the hallway and my father tripped over one; his shin is cut open.", "delivery"),
+        ("zh-Hant", "速遞員將成箱玻璃樽由閘外掟入嚟，我個女執嘅時候界損手要縫針。", "delivery"),
+        ("ko", "배송 기사가 카트를 밀고 급하게 들어오다가 할머니를 치셔서 넘어지셨어요, 손목 골절입니다.", "delivery"),
+        ("ko", "기사님이 오셔서 레일을 조정하고 가셨는데 사흘 뒤 문짝이 빠져 아이 발가락이 골절됐어요.", "warranty_repair"),
     ],
 )
 def test_a_hazard_is_filed_under_what_caused_it(clf, language, text, category):
