@@ -1017,6 +1017,11 @@ def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text
         ("zh-Hant", "職員幫阿爺開咗部跑步機就走開咗，阿爺跌落嚟撞到額頭要縫針。"),
         ("ko", "직원이 점검중 표시가 붙은 기구를 써도 된다고 해서 썼는데 발판이 내려앉아 무릎 인대를 다쳤습니다."),
         ("zh-Hans", "店员没核对就给了另一种降糖药，我母亲吃了两天晕倒送医。"),
+        # safety sets 29 and 51, which a retrained model stopped getting right (rules 2026.12.06-41): staff who
+        # dropped, spilled or tipped something hot onto a customer
+        ("en", "The waiter tipped a pot of boiling tea over my son and his arm blistered."),
+        ("zh-Hans", "服务员把一锅热汤打翻在我女儿手上，起了水泡。"),
+        ("ko", "직원분이 뜨거운 숯을 들고 지나가다가 아이 팔에 떨어뜨렸고 2도 화상 진단을 받았습니다."),
     ],
 )
 def test_a_hazard_caused_by_staff_conduct_is_p1_for_customer_service(clf, language, text):
