@@ -608,7 +608,8 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 61 6/7, 0 (-29); safety 63 26/28, 0 (-30); safety 62 28/28, 3 (-31); blind 60 7/7, 0 (-32);
 # blind 65 6/6, 1 (-33); blind 64 6/6, 3; safety 66 23/28, 3; safety 67 26/28, 0 (-34);
 # safety 69 26/28, 1 (-37); blind 68 7/7, 1 (-38);
-# blind 70 6/6, 1; blind 71 4/6, 0; blind 72 7/7, 0; blind 73 7/7, 3; safety 74 27/28, 1; safety 75 27/28, 2 (-39).
+# blind 70 6/6, 1; blind 71 4/6, 0; blind 72 7/7, 0; blind 73 7/7, 3; safety 74 27/28, 1; safety 75 27/28, 2 (-39);
+# blind 76 6/6, 0; blind 77 7/7, 1; blind 78 6/7, 0; blind 79 6/7, 0; safety 80 26/28, 4; safety 81 25/28, 1 (-41).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -675,6 +676,12 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind73.jsonl": ([], []),
     "safety_blind74.jsonl": ([], []),
     "safety_blind75.jsonl": ([], []),
+    "unseen_industries_blind76.jsonl": ([], []),
+    "unseen_industries_blind77.jsonl": ([], []),
+    "unseen_industries_blind78.jsonl": ([], []),
+    "unseen_industries_blind79.jsonl": ([], []),
+    "safety_blind80.jsonl": ([], []),
+    "safety_blind81.jsonl": ([], []),
 }
 
 
@@ -808,6 +815,16 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("zh-Hant", "阿爸跳車時摔斷咗左手腕。"),
         ("zh-Hans", "纸箱倒下来砸在孩子头上，起了好大一个包。"),
         ("en", "Beads spilled out of the rattle and I hooked one out of the toddler's mouth."),
+        # blind sets 78 and 79, safety sets 80 and 81 (rules 2026.12.06-42): ink sprayed into an eye, a broken
+        # wrist, salmonella, a knee torn open, a cut needing stitches, a stack that fell on a child, a child
+        # left behind alone
+        ("zh-Hans", "墨水囊一插就爆开，墨水溅进右眼，下午去了眼科。"),
+        ("en", "The stem slipped on landing and my son broke his right wrist."),
+        ("en", "Two of our guests tested positive for salmonella after the buffet."),
+        ("ko", "배달 오토바이가 인도로 들어와 아버지를 치고 가서 무릎이 찢어지고 못 일어나셨어요."),
+        ("zh-Hans", "孩子拿着地上的刀玩，手心划了个大口子，缝完三针。"),
+        ("zh-Hant", "紙箱疊得好高，冧落嚟壓到個女，腳背腫一大包。"),
+        ("ko", "휴게소에서 출발하면서 아이가 혼자 남겨졌습니다."),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -919,6 +936,14 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("ko", "담당자께 불이 나게 전화했는데 아직 답이 없습니다."),
         ("en", "Last March I got a burn on my hand from the steamer. You dealt with it very fairly and that was the end of it. This is about a wrong invoice."),
         ("zh-Hant", "去年堆高機撞傷員工一事，雙方已和解結案，本函與該事無關。請盡快提供報價。"),
+        # blind set 77, safety sets 80 and 81 (rules 2026.12.06-42): dye that bled, a new iron pan's first smoke,
+        # a sulphur smell taken for gas, old injuries that were settled
+        ("en", "The dye has bled onto the wooden base of the display."),
+        ("zh-Hans", "新铁锅第一次空烧冒了白烟，说明书说是正常的，想问开锅步骤。"),
+        ("zh-Hant", "半夜聞到臭蛋味，以為是瓦斯外洩，原來是溫泉的硫磺味，但櫃檯沒人接電話。"),
+        ("en", "This isn't about the broken wrist last year, that got sorted. My new order hasn't arrived."),
+        ("zh-Hans", "去年被汤烫到手的事已经赔了医药费，早就了结了，这次不是为这个，是储值卡余额被清零。"),
+        ("ko", "작년에 미끄러져 다친 건은 보험으로 치료비 보상 다 받았고, 이번엔 숙박권 결제 문제입니다."),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -1022,6 +1047,13 @@ def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text
         ("en", "The waiter tipped a pot of boiling tea over my son and his arm blistered."),
         ("zh-Hans", "服务员把一锅热汤打翻在我女儿手上，起了水泡。"),
         ("ko", "직원분이 뜨거운 숯을 들고 지나가다가 아이 팔에 떨어뜨렸고 2도 화상 진단을 받았습니다."),
+        # safety set 81 and 80 (rules 2026.12.06-42): an instructor on his phone far off, a hairdresser chatting,
+        # a waiter asked not to who did it anyway, a camp leader who led children into a rising stream
+        ("en", "The instructor, by every parent's account, sat at the far end of the jetty on his phone while my son capsized and swallowed water."),
+        ("zh-Hant", "髮型師一路同同事傾偈，電剪鏟落個仔耳仔，割開一條口，血流不止。"),
+        ("zh-Hant", "叫咗伙記唔好放熱水壺喺BB凳隔籬，佢照樣放，個仔隻手燙傷。"),
+        ("zh-Hant", "溪水變急，輔導員仍要求孩子涉水，小孩被沖走撞傷縫針。"),
+        ("ko", "인솔교사가 인원 확인 없이 출발해서 아이가 휴게소에 혼자 남겨졌습니다."),
     ],
 )
 def test_a_hazard_caused_by_staff_conduct_is_p1_for_customer_service(clf, language, text):
@@ -1109,6 +1141,14 @@ def test_a_new_hazard_beside_an_old_settled_claim_stays_p1(clf, language, text):
         ("zh-Hant", "速遞員將成箱玻璃樽由閘外掟入嚟，我個女執嘅時候界損手要縫針。", "delivery"),
         ("ko", "배송 기사가 카트를 밀고 급하게 들어오다가 할머니를 치셔서 넘어지셨어요, 손목 골절입니다.", "delivery"),
         ("ko", "기사님이 오셔서 레일을 조정하고 가셨는데 사흘 뒤 문짝이 빠져 아이 발가락이 골절됐어요.", "warranty_repair"),
+        # safety sets 80 and 81 (rules 2026.12.06-42)
+        ("en", "Your driver reversed out of the car park without looking and clipped a woman with a pram; her hip is badly bruised.", "delivery"),
+        ("zh-Hant", "送石油氣師傅換完罐就走咗，冇幾分鐘成個廚房一陣臭雞蛋味。", "delivery"),
+        ("ko", "배달 오토바이가 인도로 들어와서 할아버지를 치고 갔어요, 다리가 찢어졌어요.", "delivery"),
+        ("en", "Since that visit there has been a smell of gas, and a flame came out sideways and caught my sleeve.", "warranty_repair"),
+        ("zh-Hant", "隱形防跌網保養完，固定螺絲冇收緊，鋼纜成條由路軌甩咗出嚟，個仔隻腳伸咗出窗。", "warranty_repair"),
+        ("ko", "기사님이 오셔서 앵커를 박고 가셨는데 그네 고리가 빠져 아이가 떨어졌어요.", "warranty_repair"),
+        ("en", "Your engineer 'fixed' the beam and it came down on my daughter; the bolts were finger tight.", "warranty_repair"),
     ],
 )
 def test_a_hazard_is_filed_under_what_caused_it(clf, language, text, category):
