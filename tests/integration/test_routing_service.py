@@ -116,7 +116,7 @@ def test_weak_evidence_reaches_the_triage_queue_with_its_deadline(routing_servic
     from routing.domain.deadlines import DeadlinePolicy
 
     settings, service = routing_service
-    vague = ev.ComplaintReceived(case_id="case-vague", channel=ev.Channel.EMAIL, text="Hello, about the thing from last time, please call me.",
+    vague = ev.ComplaintReceived(case_id="case-vague", channel=ev.Channel.EMAIL, text="Hello, about the thing from last time, please get back to me.",
                                  customer=ev.CustomerContact(email="someone@example.com"), received_at=NOW)
 
     async def scenario():

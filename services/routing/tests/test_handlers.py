@@ -82,7 +82,7 @@ def test_history_is_bounded_and_closed_cases_stay_on_record(engine):
 def test_uncertain_decision_goes_to_the_triage_queue_with_its_own_deadline(engine):
     """Seen failing before the change: the case went to customer_service with P3's
     acknowledge deadline (one working day)."""
-    routed, _ = handlers.route(received("u1", "Hello, about the thing from last time, please call me."), STANDARD, engine=engine, history=[], now=MONDAY_10)
+    routed, _ = handlers.route(received("u1", "Hello, about the thing from last time, please get back to me."), STANDARD, engine=engine, history=[], now=MONDAY_10)
     assert routed.uncertain is True
     assert routed.department == "triage"
     assert routed.category in engine.classifier.rules.categories  # the best guess is kept
