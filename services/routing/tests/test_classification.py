@@ -520,6 +520,15 @@ def test_amounts():
     assert {(12798.0, "CNY"), (58900.0, "TWD"), (2390000.0, "KRW"), (349.0, "GBP"), (50000.0, "CNY")} <= got
 
 
+def test_rupee_amounts_in_indian_grouping():
+    """Blind set 84: an Indian customer's ₹3,40,000 (lakh grouping) was no amount at all."""
+    cur = {"en": "USD"}
+    got = [(a.value, a.currency) for a in find_amounts("₹3,40,000 on top of the agreed ₹11,50,000; rs. 85,000; inr 95,000", "en", cur, {})]
+    assert got == [(340000.0, "INR"), (1150000.0, "INR"), (85000.0, "INR"), (95000.0, "INR")]
+    # "rs" only as a word: the end of "hours" or "years" before a number is no rupee sign
+    assert find_amounts("48 hours 12,000 later, for 2 years 1,200,000", "en", cur, {}) == []
+
+
 def test_shadow_compare():
     old = [{"id": "1", "department": "billing", "category": "billing", "priority": "P3"},
            {"id": "2", "department": "quality", "category": "product_quality", "priority": "P1"}]

@@ -609,7 +609,8 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 65 6/6, 1 (-33); blind 64 6/6, 3; safety 66 23/28, 3; safety 67 26/28, 0 (-34);
 # safety 69 26/28, 1 (-37); blind 68 7/7, 1 (-38);
 # blind 70 6/6, 1; blind 71 4/6, 0; blind 72 7/7, 0; blind 73 7/7, 3; safety 74 27/28, 1; safety 75 27/28, 2 (-39);
-# blind 76 6/6, 0; blind 77 7/7, 1; blind 78 6/7, 0; blind 79 6/7, 0; safety 80 26/28, 4; safety 81 25/28, 1 (-41).
+# blind 76 6/6, 0; blind 77 7/7, 1; blind 78 6/7, 0; blind 79 6/7, 0; safety 80 26/28, 4; safety 81 25/28, 1 (-41);
+# blind 82 6/7, 0; blind 83 7/7, 2; blind 84 7/7, 1; blind 85 7/7, 4; safety 86 22/28, 3; safety 87 25/28, 3 (-42).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -620,8 +621,7 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind20.jsonl": ([], []),
     "unseen_industries_blind22.jsonl": ([], []),
     "unseen_industries_blind23.jsonl": ([], []),
-    # an air fryer that arrived with a scorch-like mark on its box and body (a look-alike)
-    "safety_blind24.jsonl": ([], ["safety24-zht-02"]),
+    "safety_blind24.jsonl": ([], []),
     "safety_blind25.jsonl": ([], []),
     "unseen_industries_blind26.jsonl": ([], []),
     "unseen_industries_blind27.jsonl": ([], []),
@@ -682,6 +682,14 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind79.jsonl": ([], []),
     "safety_blind80.jsonl": ([], []),
     "safety_blind81.jsonl": ([], []),
+    "unseen_industries_blind82.jsonl": ([], []),
+    "unseen_industries_blind83.jsonl": ([], []),
+    "unseen_industries_blind84.jsonl": ([], []),
+    "unseen_industries_blind85.jsonl": ([], []),
+    # a leg broken at five-a-side, told in the subject line as why a gym membership should be frozen
+    "safety_blind86.jsonl": ([], ["safety86-en-39"]),
+    # a knee ligament torn at basketball, told as why a knee brace was ordered
+    "safety_blind87.jsonl": ([], ["safety87-zh-Hans-10"]),
 }
 
 
@@ -825,6 +833,17 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("zh-Hans", "孩子拿着地上的刀玩，手心划了个大口子，缝完三针。"),
         ("zh-Hant", "紙箱疊得好高，冧落嚟壓到個女，腳背腫一大包。"),
         ("ko", "휴게소에서 출발하면서 아이가 혼자 남겨졌습니다."),
+        # blind set 82, safety sets 86 and 87 (rules 2026.12.06-43): a jolt off a connector, two fingers broken,
+        # a windscreen that lifted at speed, a child found alone by a road, a toddler at the pool edge, one
+        # clip on at height, a trailer that came apart, an old woman knocked over by a delivery man
+        ("en", "Got a proper jolt off the plug when I unplugged it, and the GP sent me in for an ECG."),
+        ("en", "The wardrobe slipped on the stairs and two of my fingers were broken."),
+        ("en", "On the motorway the top of the glass lifted and started flapping."),
+        ("en", "A neighbour found him on his own at the gate onto the main road."),
+        ("en", "The gate stuck open and I found my 2 year old at the pool edge."),
+        ("en", "Halfway along the bridge only one of her two clips was on the wire."),
+        ("ko", "주행 중에 트레일러가 차에서 분리되면서 옆 차로로 넘어갔습니다."),
+        ("zh-Hant", "送貨員推住大箱衝入嚟，撞跌咗隔籬屋嘅婆婆。"),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -944,6 +963,21 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("en", "This isn't about the broken wrist last year, that got sorted. My new order hasn't arrived."),
         ("zh-Hans", "去年被汤烫到手的事已经赔了医药费，早就了结了，这次不是为这个，是储值卡余额被清零。"),
         ("ko", "작년에 미끄러져 다친 건은 보험으로 치료비 보상 다 받았고, 이번엔 숙박권 결제 문제입니다."),
+        # blind sets 83 to 85, safety sets 86 and 87 (rules 2026.12.06-43): a network that went down, a fracture
+        # clinic's waiting room, a blister in a surfboard's deck, a ding and a cracked rail, an order of CO alarms,
+        # choking on tea at a bill, concrete that cracked, a smell like burning, a school's education department,
+        # orthopaedic visits listed for an insurance claim, a settled coach accident
+        ("en", "On Friday our booking system went down for six hours."),
+        ("en", "I waited three hours at the fracture clinic and the receptionist was rude."),
+        ("en", "There is a soft blister on the deck of my new board."),
+        ("en", "The board came back from repair with the ding and cracked rail still weeping."),
+        ("en", "I ordered two carbon monoxide alarms a fortnight ago and they have not come."),
+        ("en", "Nearly choked on my coffee when I opened the bill."),
+        ("zh-Hant", "新鋪嘅石屎車位一個月就爆裂。"),
+        ("zh-Hant", "新蠟聞起來像燒焦的椰子殼，朋友開玩笑說是不是著火了。"),
+        ("ko", "저는 정보교육부 교사입니다. 수리 일정을 알려 주세요."),
+        ("ko", "4월에 정형외과 다닌 거 3회분 진료비 세부내역서가 필요해요."),
+        ("zh-Hant", "去年遊覽車急煞扭傷腳的事，已經在去年底和公司和解，保險也理賠完了，不用再提。這次是報價單的問題。"),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -1054,6 +1088,12 @@ def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text
         ("zh-Hant", "叫咗伙記唔好放熱水壺喺BB凳隔籬，佢照樣放，個仔隻手燙傷。"),
         ("zh-Hant", "溪水變急，輔導員仍要求孩子涉水，小孩被沖走撞傷縫針。"),
         ("ko", "인솔교사가 인원 확인 없이 출발해서 아이가 휴게소에 혼자 남겨졌습니다."),
+        # safety sets 86 and 87 (rules 2026.12.06-43): a cab driver on a video call, a coach driver watching videos,
+        # a bus driver who closed the door on an arm, a play scheme whose staff never noticed a child was gone
+        ("en", "The driver was on a video call the whole way and I was thrown against the seat when he braked; I had a lump on my head."),
+        ("zh-Hans", "司机一边开车一边用手机看视频，车子一甩我从上铺摔下来，肩膀脱臼。"),
+        ("ko", "기사님이 어머니가 내리시는 중에 문을 닫으셨고 어머니가 넘어지셔서 손목이 부러졌습니다."),
+        ("en", "A stranger brought my son back from the road; none of the staff had noticed he was missing."),
     ],
 )
 def test_a_hazard_caused_by_staff_conduct_is_p1_for_customer_service(clf, language, text):
@@ -1149,6 +1189,11 @@ def test_a_new_hazard_beside_an_old_settled_claim_stays_p1(clf, language, text):
         ("zh-Hant", "隱形防跌網保養完，固定螺絲冇收緊，鋼纜成條由路軌甩咗出嚟，個仔隻腳伸咗出窗。", "warranty_repair"),
         ("ko", "기사님이 오셔서 앵커를 박고 가셨는데 그네 고리가 빠져 아이가 떨어졌어요.", "warranty_repair"),
         ("en", "Your engineer 'fixed' the beam and it came down on my daughter; the bolts were finger tight.", "warranty_repair"),
+        # safety sets 86 and 87 (rules 2026.12.06-43)
+        ("en", "The driver tossed the tub of pool chlorine over our gate and my son burned his hands on the tablets.", "delivery"),
+        ("en", "The pallet rolled off the tail-lift and caught my colleague's leg; suspected broken tibia.", "delivery"),
+        ("en", "Your fitter installed a loft ladder last month and it came away from the hatch; my husband fell and broke his ankle.", "warranty_repair"),
+        ("en", "The doors have been closing on people since your service visit, and an elderly customer went down and bruised her hip.", "warranty_repair"),
     ],
 )
 def test_a_hazard_is_filed_under_what_caused_it(clf, language, text, category):

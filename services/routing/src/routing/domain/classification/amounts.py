@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 # A thousands-grouped number does not start with 0: in "订单MX0615-088，598元" normalisation has
 # made the Chinese comma a "," and "088,598" is an order code's tail, then a price.
-_NUM = r"((?:[1-9]\d{0,2}|0)(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+# Indian grouping (lakh): 3,40,000 and 11,50,000.
+_NUM = r"((?:[1-9]\d{0,2}|0)(?:[,，]\d{3})+(?:\.\d+)?|[1-9]\d?(?:,\d{2})+,\d{3}(?:\.\d+)?|\d+(?:\.\d+)?)"
 _CN_MULT = {"万": 10_000, "萬": 10_000, "千": 1_000, "百": 100, "亿": 100_000_000, "億": 100_000_000}
 _CN_DIGIT = {"一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "半": 0.5}
 
@@ -23,6 +24,7 @@ _PREFIX = [
     (r"£|gbp\s?", "GBP"),
     (r"€|eur\s?", "EUR"),
     (r"₩|krw\s?", "KRW"),
+    (r"₹|inr\s?|\brs\.?\s?", "INR"),
     (r"\$", None),
 ]
 _SUFFIX = [
@@ -36,7 +38,7 @@ _SUFFIX = [
     (r"\s?(?:euros?|eur)", "EUR"),
 ]
 
-_PREFIX_RE = re.compile(r"(?=[nhuacsr¥￥£g€e₩k$新港])(?:" + "|".join(f"(?P<p{i}>{p})" for i, (p, _) in enumerate(_PREFIX)) + r")\s?" + _NUM + r"(\s?(?:k\b|m\b|万|萬|千|million|thousand))?", re.I)
+_PREFIX_RE = re.compile(r"(?=[nhuacsr¥￥£g€e₩k$新港₹i])(?:" + "|".join(f"(?P<p{i}>{p})" for i, (p, _) in enumerate(_PREFIX)) + r")\s?" + _NUM + r"(\s?(?:k\b|m\b|万|萬|千|million|thousand))?", re.I)
 _SUFFIX_RE = re.compile(r"(?=\d)(?<![\d,.])" + _NUM + "(" + "|".join(f"(?P<s{i}>{p})" for i, (p, _) in enumerate(_SUFFIX)) + ")", re.I)
 # Chinese numerals: 五萬多塊, 快九千块钱, 两万元
 _CN_RE = re.compile(r"(?=[一二两兩三四五六七八九十半])([一二两兩三四五六七八九十半]+)(万|萬|千|百)多?(?:块|塊|元|蚊|港元)")
@@ -44,7 +46,7 @@ _KO_MAN_RE = re.compile(r"(?=\d)(?<![\d,.])(\d+(?:\.\d+)?)\s?(만|백만|억)\s?
 
 
 _PREFIX_MARK = re.compile(
-    r"[$£€¥￥₩]|(?=[uncrgeka])\b(?:usd|ntd|hkd|aud|cad|sgd|rmb|cny|gbp|eur|krw)|新台币|新台幣|港币|港幣"
+    r"[$£€¥￥₩₹]|(?=[uncrgekai])\b(?:usd|ntd|hkd|aud|cad|sgd|rmb|cny|gbp|eur|krw|inr|rs)|新台币|新台幣|港币|港幣"
 )
 _ANY_DIGIT = re.compile(r"[\d一二两兩三四五六七八九十]")
 
