@@ -610,7 +610,8 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # safety 69 26/28, 1 (-37); blind 68 7/7, 1 (-38);
 # blind 70 6/6, 1; blind 71 4/6, 0; blind 72 7/7, 0; blind 73 7/7, 3; safety 74 27/28, 1; safety 75 27/28, 2 (-39);
 # blind 76 6/6, 0; blind 77 7/7, 1; blind 78 6/7, 0; blind 79 6/7, 0; safety 80 26/28, 4; safety 81 25/28, 1 (-41);
-# blind 82 6/7, 0; blind 83 7/7, 2; blind 84 7/7, 1; blind 85 7/7, 4; safety 86 22/28, 3; safety 87 25/28, 3 (-42).
+# blind 82 6/7, 0; blind 83 7/7, 2; blind 84 7/7, 1; blind 85 7/7, 4; safety 86 22/28, 3; safety 87 25/28, 3 (-42);
+# blind 88 5/6, 0; blind 89 7/7, 1; blind 90 7/7, 3; blind 91 6/7, 2; safety 92 27/28, 1; safety 93 27/28, 4 (-43).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -690,6 +691,12 @@ SETS_SCORED_ON_ARRIVAL = {
     "safety_blind86.jsonl": ([], ["safety86-en-39"]),
     # a knee ligament torn at basketball, told as why a knee brace was ordered
     "safety_blind87.jsonl": ([], ["safety87-zh-Hans-10"]),
+    "unseen_industries_blind88.jsonl": ([], []),
+    "unseen_industries_blind89.jsonl": ([], []),
+    "unseen_industries_blind90.jsonl": ([], []),
+    "unseen_industries_blind91.jsonl": ([], []),
+    "safety_blind92.jsonl": ([], []),
+    "safety_blind93.jsonl": ([], []),
 }
 
 
@@ -844,6 +851,9 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("en", "Halfway along the bridge only one of her two clips was on the wire."),
         ("ko", "주행 중에 트레일러가 차에서 분리되면서 옆 차로로 넘어갔습니다."),
         ("zh-Hant", "送貨員推住大箱衝入嚟，撞跌咗隔籬屋嘅婆婆。"),
+        # safety sets 92 and 93 (rules 2026.12.06-44): deep cuts to two fingers, a chipped tooth and a wire in a pie
+        ("en", "The blade kept spinning and he has deep cuts to two fingers."),
+        ("en", "There was a piece of wire in the sausage roll and my daughter chipped a front tooth."),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -978,6 +988,21 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("ko", "저는 정보교육부 교사입니다. 수리 일정을 알려 주세요."),
         ("ko", "4월에 정형외과 다닌 거 3회분 진료비 세부내역서가 필요해요."),
         ("zh-Hant", "去年遊覽車急煞扭傷腳的事，已經在去年底和公司和解，保險也理賠完了，不用再提。這次是報價單的問題。"),
+        # blind sets 89 to 91, safety sets 92 and 93 (rules 2026.12.06-44): a hanbok's ribbon (고름), a charging nozzle
+        # stuck, transport to medical appointments, a letter to the licensing office itself, an asbestos roof billed,
+        # a cheese said to be smoked, beans that smell like a bonfire, garlic capsules that smell of rotten eggs, a
+        # lock's fire-unlock feature, a gas regulator, an old fall that had nothing whatever to do with the firm
+        ("ko", "직원분이 고름을 예쁘게 매 주셨는데 금방 풀렸어요."),
+        ("zh-Hant", "充電完槍頭卡住拔不出來，客服態度很差。"),
+        ("zh-Hant", "本院與貴中心簽有住民就醫接送合約，五月帳單多收了車資。"),
+        ("zh-Hant", "交通部公路局 監理站 鈞鑒：新駕照上的姓名印錯了，請重新製發。"),
+        ("en", "You took off the asbestos cement garage roof and the invoice is £215 over the quote."),
+        ("en", "The label says cold-smoked over oak, but the ingredients list smoke flavouring."),
+        ("en", "This bag of beans smells like a bonfire, far darker than the roast I ordered."),
+        ("en", "The garlic capsules smell of rotten eggs; the pharmacist says that is normal. How should I store them?"),
+        ("zh-Hant", "請問電子鎖的火警自動解鎖功能要怎麼測試？"),
+        ("en", "Your tech came to fix the regulator on our gas panel and the invoice is wrong."),
+        ("en", "I broke my wrist on the ice in January, nothing whatever to do with you, and now the lids are too stiff for me."),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -1094,6 +1119,12 @@ def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text
         ("zh-Hans", "司机一边开车一边用手机看视频，车子一甩我从上铺摔下来，肩膀脱臼。"),
         ("ko", "기사님이 어머니가 내리시는 중에 문을 닫으셨고 어머니가 넘어지셔서 손목이 부러졌습니다."),
         ("en", "A stranger brought my son back from the road; none of the staff had noticed he was missing."),
+        # safety sets 92 and 93 (rules 2026.12.06-44): a server asked to keep a skillet away, an assistant who
+        # told an old man to lift slabs himself and walked away, 店员倒车, 직원 시연
+        ("en", "I asked our waiter to put the hot plate on my side; he set it in front of my son, who burned his hand."),
+        ("en", "The assistant said grab them yourself and walked off; the slab landed on my father's foot and broke two toes."),
+        ("zh-Hans", "店员开叉车倒车不看后面，把我女儿撞倒，脚背被压伤。"),
+        ("ko", "직원분이 찜기 시연을 하다가 뚜껑을 여셔서 아이 얼굴에 화상을 입었습니다."),
     ],
 )
 def test_a_hazard_caused_by_staff_conduct_is_p1_for_customer_service(clf, language, text):
@@ -1194,6 +1225,12 @@ def test_a_new_hazard_beside_an_old_settled_claim_stays_p1(clf, language, text):
         ("en", "The pallet rolled off the tail-lift and caught my colleague's leg; suspected broken tibia.", "delivery"),
         ("en", "Your fitter installed a loft ladder last month and it came away from the hatch; my husband fell and broke his ankle.", "warranty_repair"),
         ("en", "The doors have been closing on people since your service visit, and an elderly customer went down and bruised her hip.", "warranty_repair"),
+        # safety sets 92 and 93 (rules 2026.12.06-44)
+        ("en", "Your crew leaned the mirror against the hall wall and it fell on my son's legs; he needed stitches.", "delivery"),
+        ("en", "The driver never set up the keg ramp, a keg bounced down the steps and broke three of our cellarman's fingers.", "delivery"),
+        ("en", "Your delivery rider came along the footpath on his scooter and hit my daughter; she needed four stitches.", "delivery"),
+        ("en", "Your technician came to replace the pump and that night the mattress went flat; my mother now has a pressure sore.", "warranty_repair"),
+        ("ko", "기사님이 유리를 빼서 다시 끼우고 가셨는데 이틀 뒤 유리가 빠져 어머니 발이 찢어졌습니다.", "warranty_repair"),
     ],
 )
 def test_a_hazard_is_filed_under_what_caused_it(clf, language, text, category):

@@ -16,7 +16,7 @@ from .config import HandRule, RuleSet
 from .text import latin_part, scripts_in
 
 _CLAUSE_END = re.compile(r"[,.!?;:。！？；，、\n]")
-_SENTENCE_END = re.compile(r"[.!?。！？\n]")
+_SENTENCE_END = re.compile(r"[.!?;。！？；\n]+")
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,15 @@ def _clause_before(text: str, start: int, width: int) -> str:
 def _clause_after(text: str, end: int, width: int) -> str:
     window = text[end : end + width]
     return _CLAUSE_END.split(window)[0]
+
+
+def _exclude_context(text: str, start: int, end: int, width: int = 24) -> str:
+    """What a rule's excludes are searched in: `width` characters each side of a match, within
+    its sentence ("I will sue. Thanks, Sue": the name in the next sentence excuses no threat)."""
+    begin = max(0, start - width)
+    begin = max((m.end() for m in _SENTENCE_END.finditer(text, begin, start)), default=begin)
+    stop = _SENTENCE_END.search(text, end, end + width)
+    return text[begin : stop.start() if stop else end + width]
 
 
 def _harm_over(rs: RuleSet, text: str, start: int, end: int) -> bool:
@@ -94,10 +103,8 @@ def match_rules(
             text_ = subject
             for m in pattern.finditer(subject):
                 s, e = m.span()
-                if rule.exclude:
-                    ctx = text_[max(0, s - 12) : e + 12]
-                    if any(x.search(ctx) for x in rule.exclude):
-                        continue
+                if rule.exclude and any(x.search(_exclude_context(text_, s, e)) for x in rule.exclude):
+                    continue
                 if use_negation and rule.negatable and _negated(rs, text_, s, e):
                     continue
                 if drop_harm_over and _harm_over(rs, text_, s, e):
@@ -187,7 +194,6 @@ def motive_of(
     return None, []
 
 
-_SENTENCE_END = re.compile(r"[.!?;。！？；\n]+")
 # what may open a sentence before an aside marker and still leave it "a sentence of its own"
 _ONLY_FILLER = re.compile(r"(?:\W|\b(?:but|though|although|honestly|to be fair|tbh|and|however|still|anyway)\b|不过|但是|但|可是|其实|하지만|그런데|근데)*")
 
