@@ -611,7 +611,8 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 70 6/6, 1; blind 71 4/6, 0; blind 72 7/7, 0; blind 73 7/7, 3; safety 74 27/28, 1; safety 75 27/28, 2 (-39);
 # blind 76 6/6, 0; blind 77 7/7, 1; blind 78 6/7, 0; blind 79 6/7, 0; safety 80 26/28, 4; safety 81 25/28, 1 (-41);
 # blind 82 6/7, 0; blind 83 7/7, 2; blind 84 7/7, 1; blind 85 7/7, 4; safety 86 22/28, 3; safety 87 25/28, 3 (-42);
-# blind 88 5/6, 0; blind 89 7/7, 1; blind 90 7/7, 3; blind 91 6/7, 2; safety 92 27/28, 1; safety 93 27/28, 4 (-43).
+# blind 88 5/6, 0; blind 89 7/7, 1; blind 90 7/7, 3; blind 91 6/7, 2; safety 92 27/28, 1; safety 93 27/28, 4 (-43);
+# blind 94 7/7, 0; blind 95 7/7, 1; blind 96 7/7, 0; blind 97 7/7, 1; safety 98 27/28, 2; safety 99 28/28, 3 (-44).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -697,6 +698,13 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind91.jsonl": ([], []),
     "safety_blind92.jsonl": ([], []),
     "safety_blind93.jsonl": ([], []),
+    "unseen_industries_blind94.jsonl": ([], []),
+    "unseen_industries_blind95.jsonl": ([], []),
+    "unseen_industries_blind96.jsonl": ([], []),
+    "unseen_industries_blind97.jsonl": ([], []),
+    # a burning smell in the subject line that the customer concedes, three sentences on, was a field fire
+    "safety_blind98.jsonl": ([], ["safety98-zh-Hans-08"]),
+    "safety_blind99.jsonl": ([], []),
 }
 
 
@@ -854,6 +862,8 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         # safety sets 92 and 93 (rules 2026.12.06-44): deep cuts to two fingers, a chipped tooth and a wire in a pie
         ("en", "The blade kept spinning and he has deep cuts to two fingers."),
         ("en", "There was a piece of wire in the sausage roll and my daughter chipped a front tooth."),
+        # safety set 98 (rules 2026.12.06-45): a passer-by cut and taken to hospital
+        ("en", "The cabinet tipped over and a woman standing by was cut on the leg; she was taken to hospital."),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -1003,6 +1013,16 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("zh-Hant", "請問電子鎖的火警自動解鎖功能要怎麼測試？"),
         ("en", "Your tech came to fix the regulator on our gas panel and the invoice is wrong."),
         ("en", "I broke my wrist on the ice in January, nothing whatever to do with you, and now the lids are too stiff for me."),
+        # blind sets 95 and 97, safety sets 98 and 99 (rules 2026.12.06-45): an upset stomach feared, a ski
+        # injury in a travel-insurance claim, an old fall whose claim was settled, a thumb cut settled in full, a
+        # new fridge's plastic smell, a chilli oil advertised as deadly, a burning smell conceded to be nothing
+        ("zh-Hans", "开封后能放多久？怕弄错了宝宝拉肚子。"),
+        ("zh-Hant", "上個月滑雪摔傷手腕，在當地診所看過了，現在要申請旅平險理賠，請問要準備什麼？"),
+        ("en", "In 2021 I slipped on your ferry's car deck. That claim was settled by your insurers. This is about my lost watch."),
+        ("en", "Last October my wife cut her thumb on the slicer. That matter was handled by your insurer and settled in full. The refund is still missing."),
+        ("zh-Hans", "新冰箱有股塑料味，想问一下要怎么去掉？"),
+        ("zh-Hant", "你們廣告寫辣到會出人命，結果一點都不辣。"),
+        ("zh-Hans", "车厢里一股焦糊味，大家都慌了。后来司机下车看了，说是路边在烧秸秆，这个我认。但客服的态度太差。"),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -1125,6 +1145,15 @@ def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text
         ("en", "The assistant said grab them yourself and walked off; the slab landed on my father's foot and broke two toes."),
         ("zh-Hans", "店员开叉车倒车不看后面，把我女儿撞倒，脚背被压伤。"),
         ("ko", "직원분이 찜기 시연을 하다가 뚜껑을 여셔서 아이 얼굴에 화상을 입었습니다."),
+        # safety sets 98 and 99 (rules 2026.12.06-45): staff who insisted, hurried passengers off, set off without
+        # checking, waved a car on into a person, stood a customer under a ladder, ignored an allergy
+        ("zh-Hans", "工作人员非让我妈拉着小推车坐扶梯，结果连人带车滚下去，头上起了个大包。"),
+        ("zh-Hant", "船員船都未泊好就大叫我哋快啲落船，個仔一腳踩空，小腿刮到出血要縫針。"),
+        ("ko", "기사님이 확인도 안 하고 바로 출발해서 어머니가 통로에 넘어지셨고 갈비뼈에 금이 갔어요."),
+        ("ko", "선원이 계속 손짓을 해서 앞으로 갔는데 아내 다리가 범퍼 사이에 끼어 인대를 다쳤습니다."),
+        ("zh-Hans", "导购员让我母亲站在梯子底下帮忙接灯，灯滑下来把她手臂划开，缝了五针。"),
+        ("zh-Hant", "店員不顧我說會過敏，硬幫我擦精華，第二天臉部化學性灼傷。"),
+        ("zh-Hant", "已經同店員講明個女對花生敏感，佢話冇，食完嘴唇腫起要打腎上腺素筆。"),
     ],
 )
 def test_a_hazard_caused_by_staff_conduct_is_p1_for_customer_service(clf, language, text):
@@ -1231,6 +1260,14 @@ def test_a_new_hazard_beside_an_old_settled_claim_stays_p1(clf, language, text):
         ("en", "Your delivery rider came along the footpath on his scooter and hit my daughter; she needed four stitches.", "delivery"),
         ("en", "Your technician came to replace the pump and that night the mattress went flat; my mother now has a pressure sore.", "warranty_repair"),
         ("ko", "기사님이 유리를 빼서 다시 끼우고 가셨는데 이틀 뒤 유리가 빠져 어머니 발이 찢어졌습니다.", "warranty_repair"),
+        # safety sets 98 and 99 (rules 2026.12.06-45)
+        ("en", "They wheeled the cabinet through the crowd on a sack truck and it tipped; a commuter was cut on the leg.", "delivery"),
+        ("zh-Hant", "出升降機嗰陣其中一個師傅鬆手，雪櫃冧落嚟壓住工人姐姐隻腳，腳趾骨裂。", "delivery"),
+        ("ko", "택배 트럭이 후진하면서 아이 자전거를 밀어 버려 아이 팔이 부러졌습니다.", "delivery"),
+        ("zh-Hans", "你们送货的站在楼梯口直接往下扔箱子，砸到我婆婆头上，缝了三针。", "delivery"),
+        ("zh-Hant", "送貨員將啲箱疊喺門口樓梯位就走咗，我阿媽俾箱絆親碌咗落樓梯。", "delivery"),
+        ("zh-Hans", "电梯换完制动器第三天就溜梯，一位员工被绊倒，脚踝扭伤。", "warranty_repair"),
+        ("ko", "점검 이틀 만에 주차 팔레트가 떨어져 직원이 이마를 꿰맸습니다.", "warranty_repair"),
     ],
 )
 def test_a_hazard_is_filed_under_what_caused_it(clf, language, text, category):
@@ -1245,3 +1282,17 @@ def test_a_rider_who_texted_a_customer_on_the_number_from_her_order_is_personal_
     text = "The rider has been messaging me on my personal mobile. The only way he had my number was from the order."
     c = clf.classify(text=text, channel="phone", language="en")
     assert (c.category, c.priority) == ("legal_regulatory", "P1")
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("zh-Hans", "热水壶冒烟了，孩子的手也烫起了水泡。售后说机器没问题，但我不认同。"),
+        ("en", "The heater sparked and burned my son's hand. Your engineer says there is nothing wrong with it, which I dispute."),
+        ("ko", "전기장판에서 타는 냄새가 나고 아이가 화상을 입었어요. 기사님은 아무 이상 없다고 하시는데 납득이 안 됩니다."),
+    ],
+)
+def test_a_hazard_the_company_calls_harmless_stays_p1(clf, language, text):
+    """`harm_over.false_alarm` drops a hazard only on the customer's own concession ("这个我认",
+    "false alarm"); the company saying nothing is wrong, which customers often dispute, is none."""
+    assert clf.classify(text=text, channel="phone", language=language).priority == "P1"

@@ -109,6 +109,7 @@ class RuleSet:
     hypothetical_window: int
     harm_over: re.Pattern  # a settled claim, a drill: the harm told beside it is over
     harm_past: re.Pattern  # last year, 上次: a harm in the past, over if the next sentence says so
+    harm_false_alarm: re.Pattern  # 车没毛病, a false alarm: the hazard in the sentence before never was
     thresholds: dict[str, float]
     dollar_by_language: dict[str, str]
     yuan_by_language: dict[str, str]
@@ -253,6 +254,7 @@ def compile_rules(cfg: RulesConfig) -> RuleSet:
         hypothetical_window=hyp.window_before,
         harm_over=_compile(cfg.harm_over.markers, "harm_over.markers"),
         harm_past=_compile(cfg.harm_over.past, "harm_over.past"),
+        harm_false_alarm=_compile(cfg.harm_over.false_alarm, "harm_over.false_alarm"),
         thresholds={k.upper(): v for k, v in fin.thresholds.items()},
         dollar_by_language=dict(fin.dollar_by_language),
         yuan_by_language=dict(fin.yuan_by_language),

@@ -47,13 +47,19 @@ def _exclude_context(text: str, start: int, end: int, width: int = 24) -> str:
 
 def _harm_over(rs: RuleSet, text: str, start: int, end: int) -> bool:
     """Whether the harm told at text[start:end] is over: its sentence says so, or it is told in
-    the past and the next sentence says so ("Last year my son fell. You dealt with it fairly.")."""
+    the past and the next sentence says so ("Last year my son fell. You dealt with it fairly."),
+    or one of the next two sentences calls it a false alarm ("…一股焦糊味。说是路边在烧秸秆，车没毛病。")."""
     begin = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
-    ends = [m.end() for m, _ in zip(_SENTENCE_END.finditer(text, end), range(2), strict=False)] or [len(text)]
+    ends = [m.end() for m, _ in zip(_SENTENCE_END.finditer(text, end), range(3), strict=False)] or [len(text)]
     sentence = text[begin : ends[0]]
     if rs.harm_over.search(sentence):
         return True
-    return len(ends) == 2 and rs.harm_past.search(sentence) is not None and rs.harm_over.search(text[ends[0] : ends[1]]) is not None
+    if len(ends) < 2:
+        return False
+    # a false alarm is often told after what was done about it, so two sentences on
+    if rs.harm_false_alarm.search(text, ends[0], ends[-1]):
+        return True
+    return rs.harm_past.search(sentence) is not None and rs.harm_over.search(text[ends[0] : ends[1]]) is not None
 
 
 def _negated(rs: RuleSet, text: str, start: int, end: int) -> bool:
