@@ -612,7 +612,8 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 76 6/6, 0; blind 77 7/7, 1; blind 78 6/7, 0; blind 79 6/7, 0; safety 80 26/28, 4; safety 81 25/28, 1 (-41);
 # blind 82 6/7, 0; blind 83 7/7, 2; blind 84 7/7, 1; blind 85 7/7, 4; safety 86 22/28, 3; safety 87 25/28, 3 (-42);
 # blind 88 5/6, 0; blind 89 7/7, 1; blind 90 7/7, 3; blind 91 6/7, 2; safety 92 27/28, 1; safety 93 27/28, 4 (-43);
-# blind 94 7/7, 0; blind 95 7/7, 1; blind 96 7/7, 0; blind 97 7/7, 1; safety 98 27/28, 2; safety 99 28/28, 3 (-44).
+# blind 94 7/7, 0; blind 95 7/7, 1; blind 96 7/7, 0; blind 97 7/7, 1; safety 98 27/28, 2; safety 99 28/28, 3 (-44);
+# blind 100 7/7, 1; blind 101 5/7, 0; blind 102 7/7, 1; blind 103 6/7, 1; safety 104 28/28, 1; safety 105 27/28, 1 (-45).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -705,6 +706,13 @@ SETS_SCORED_ON_ARRIVAL = {
     # a burning smell in the subject line that the customer concedes, three sentences on, was a field fire
     "safety_blind98.jsonl": ([], ["safety98-zh-Hans-08"]),
     "safety_blind99.jsonl": ([], []),
+    "unseen_industries_blind100.jsonl": ([], []),
+    "unseen_industries_blind101.jsonl": ([], []),
+    # a neighbour's soaked ceiling that came down in part, a water-damage claim (P2 for the loss)
+    "unseen_industries_blind102.jsonl": ([], ["blind102-zh-Hans-08"]),
+    "unseen_industries_blind103.jsonl": ([], []),
+    "safety_blind104.jsonl": ([], []),
+    "safety_blind105.jsonl": ([], []),
 }
 
 
@@ -864,6 +872,11 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("en", "There was a piece of wire in the sausage roll and my daughter chipped a front tooth."),
         # safety set 98 (rules 2026.12.06-45): a passer-by cut and taken to hospital
         ("en", "The cabinet tipped over and a woman standing by was cut on the leg; she was taken to hospital."),
+        # blind sets 101 and 103, safety set 105 (rules 2026.12.06-46): a broken big toe, a tablet that got hot
+        # while charging and bulged, steering that went light at speed
+        ("en", "The ramp came down on his foot; he has a broken big toe and is in a boot for six weeks."),
+        ("en", "The tablet got very hot while charging and the back bulged out and split at the seam."),
+        ("zh-Hant", "高速上方向盤突然變得空空的，怎麼轉車子都往左飄。"),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -1023,6 +1036,12 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("zh-Hans", "新冰箱有股塑料味，想问一下要怎么去掉？"),
         ("zh-Hant", "你們廣告寫辣到會出人命，結果一點都不辣。"),
         ("zh-Hans", "车厢里一股焦糊味，大家都慌了。后来司机下车看了，说是路边在烧秸秆，这个我认。但客服的态度太差。"),
+        # blind sets 100 and 103, safety sets 104 and 105 (rules 2026.12.06-46): a print bleed box, a driver who
+        # smoked in the car, a seared dessert, an old fire settled by a signed agreement
+        ("en", "It took me ages to work out the 3mm bleed box on your upload page."),
+        ("en", "Your driver smoked in my car on the way home and now it stinks."),
+        ("zh-Hant", "炙燒烤布蕾表面焦味很重，我還以為是烤焦了，原來是焦糖香。"),
+        ("zh-Hant", "去年一台機車充電時起火，該事已於去年十月雙方簽署和解，賠償亦已完成，與本函無涉。本函係催修。"),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -1059,6 +1078,8 @@ def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
         ("ko", "개인정보 보호법 위반 아닌가요? 제 이용 내역이 광고 문자로 돌아옵니다."),
         # blind set 61 (rules 2026.12.06-30): a member list passed to partners without consent
         ("ko", "동의도 없이 회원 명단을 제휴 여행사에 넘긴 것 같습니다. 어디에 제공했는지 알려 주세요."),
+        # blind set 101 (rules 2026.12.06-46): details handed to an insurer
+        ("en", "I want to know who you have passed my details to: an insurer rang me quoting my cat's chip number."),
         # blind set 71 (rules 2026.12.06-40): a transcript with an ID number sent to a stranger
         ("zh-Hans", "我的成绩单连同身份证号被发给了一个陌生人。"),
     ],
@@ -1151,6 +1172,11 @@ def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text
         ("zh-Hant", "船員船都未泊好就大叫我哋快啲落船，個仔一腳踩空，小腿刮到出血要縫針。"),
         ("ko", "기사님이 확인도 안 하고 바로 출발해서 어머니가 통로에 넘어지셨고 갈비뼈에 금이 갔어요."),
         ("ko", "선원이 계속 손짓을 해서 앞으로 갔는데 아내 다리가 범퍼 사이에 끼어 인대를 다쳤습니다."),
+        # safety sets 104 and 105 (rules 2026.12.06-46): alcohol poured on a lit burner, a wet floor without a sign,
+        # a designated driver asked to slow down
+        ("zh-Hans", "服务员往烧着的炉子里倒酒精，火一下窜起来，我老公手臂烧伤。"),
+        ("zh-Hant", "職員拖地唔擺告示，我阿媽跣低跌斷腳骨。"),
+        ("ko", "천천히 가 달라고 두 번이나 말했는데 대리기사님이 급정거를 해서 아이가 이마를 박고 혹이 났어요."),
         ("zh-Hans", "导购员让我母亲站在梯子底下帮忙接灯，灯滑下来把她手臂划开，缝了五针。"),
         ("zh-Hant", "店員不顧我說會過敏，硬幫我擦精華，第二天臉部化學性灼傷。"),
         ("zh-Hant", "已經同店員講明個女對花生敏感，佢話冇，食完嘴唇腫起要打腎上腺素筆。"),
@@ -1268,6 +1294,11 @@ def test_a_new_hazard_beside_an_old_settled_claim_stays_p1(clf, language, text):
         ("zh-Hant", "送貨員將啲箱疊喺門口樓梯位就走咗，我阿媽俾箱絆親碌咗落樓梯。", "delivery"),
         ("zh-Hans", "电梯换完制动器第三天就溜梯，一位员工被绊倒，脚踝扭伤。", "warranty_repair"),
         ("ko", "점검 이틀 만에 주차 팔레트가 떨어져 직원이 이마를 꿰맸습니다.", "warranty_repair"),
+        # safety sets 104 and 105 (rules 2026.12.06-46)
+        ("zh-Hans", "送粥的骑手把一桶热粥放楼道地上就走了，孩子一脚踢翻，小腿烫得起泡。", "delivery"),
+        ("zh-Hans", "送轮胎的师傅直接把轮胎从院门上扔进来，滚下去把我妈撞倒了。", "delivery"),
+        ("en", "They did my brakes yesterday and a bleed nipple was left loose; the pedal went to the floor and I hit a van and hurt my neck.", "warranty_repair"),
+        ("zh-Hant", "換完方向機後方向盤突然變得空空的，檢查說固定螺絲只鎖了一半。", "warranty_repair"),
     ],
 )
 def test_a_hazard_is_filed_under_what_caused_it(clf, language, text, category):
