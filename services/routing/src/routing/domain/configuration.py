@@ -144,8 +144,8 @@ class HypotheticalConfig(_Config):
 
 class HarmOverConfig(_Config):
     # a hazard told in a sentence with one of these markers is over or never was; so is one told
-    # in a sentence in the past (`past`) just before a sentence with a marker, and one told just
-    # before a sentence that calls it a false alarm (`false_alarm`), whatever its tense
+    # in a sentence in the past (`past`) just before a sentence with a marker, and one the customer
+    # concedes in one of the next two sentences was a false alarm (`false_alarm`), whatever its tense
     markers: str = "(?!)"
     past: str = "(?!)"
     false_alarm: str = "(?!)"

@@ -109,7 +109,7 @@ class RuleSet:
     hypothetical_window: int
     harm_over: re.Pattern  # a settled claim, a drill: the harm told beside it is over
     harm_past: re.Pattern  # last year, 上次: a harm in the past, over if the next sentence says so
-    harm_false_alarm: re.Pattern  # 车没毛病, a false alarm: the hazard in the sentence before never was
+    harm_false_alarm: re.Pattern  # 这个我认, "false alarm": the customer concedes the hazard before never was
     thresholds: dict[str, float]
     dollar_by_language: dict[str, str]
     yuan_by_language: dict[str, str]

@@ -48,7 +48,8 @@ def _exclude_context(text: str, start: int, end: int, width: int = 24) -> str:
 def _harm_over(rs: RuleSet, text: str, start: int, end: int) -> bool:
     """Whether the harm told at text[start:end] is over: its sentence says so, or it is told in
     the past and the next sentence says so ("Last year my son fell. You dealt with it fairly."),
-    or one of the next two sentences calls it a false alarm ("…一股焦糊味。说是路边在烧秸秆，车没毛病。")."""
+    or in one of the next two sentences the customer concedes it was nothing ("…一股焦糊味。…说是
+    路边在烧秸秆，这个我认。")."""
     begin = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
     ends = [m.end() for m, _ in zip(_SENTENCE_END.finditer(text, end), range(3), strict=False)] or [len(text)]
     sentence = text[begin : ends[0]]
