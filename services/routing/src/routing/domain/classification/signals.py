@@ -110,8 +110,10 @@ def match_rules(
             text_ = subject
             for m in pattern.finditer(subject):
                 s, e = m.span()
-                if rule.exclude and any(x.search(_exclude_context(text_, s, e)) for x in rule.exclude):
-                    continue
+                if rule.exclude:
+                    ctx = _exclude_context(text_, s, e)
+                    if any(x.search(ctx) for x in rule.exclude):
+                        continue
                 if use_negation and rule.negatable and _negated(rs, text_, s, e):
                     continue
                 if drop_harm_over and _harm_over(rs, text_, s, e):
