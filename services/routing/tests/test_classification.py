@@ -114,6 +114,9 @@ def test_p2_repeat_flag_from_history(clf):
         ("en", "I wrote in on this form in March and again in April and was told it was sorted."),
         ("zh-Hans", "上个月已经打过一次热线投诉这件事，到现在没人联系。"),
         ("ko", "벌써 두 번이나 전화로 말씀드렸는데 또 출금됐어요."),
+        # blind sets 106 and 108 (rules 2026.12.06-47): told you last week, 재차
+        ("zh-Hant", "上個禮拜已經同你哋講過，今日買嘅椰青又係酸嘅。"),
+        ("ko", "선생님 말투 문제로 재차 말씀드립니다. 지난번 상담 때 한 번, 3주 전에 다시 말씀드렸어요."),
     ],
 )
 def test_p2_repeat_cues(clf, language, text):
@@ -167,6 +170,8 @@ def test_a_price_in_a_question_an_advertising_or_a_repair_claim_is_not_a_loss(cl
     [
         ("zh-Hant", "報價單總計算錯了，NT$58,400寫成NT$60,400。小姐已重新寄了正確的，還沒付款，所以沒有任何損失。"),
         ("en", "The gown was £1,450 and I'm not after any money back, but the hem is uneven and was promised fixed."),
+        # blind set 109 (rules 2026.12.06-47): a bill whose amount is not in dispute
+        ("zh-Hant", "帳單合計NT$86,400已經繳清，金額也沒有問題，只是希望以後分項列出。"),
     ],
 )
 def test_an_amount_the_customer_says_was_not_lost_is_no_loss(clf, language, text):
@@ -213,6 +218,12 @@ def test_an_order_codes_tail_before_a_chinese_comma_is_no_amount(clf):
         ("zh-Hans", "最近感觉咸了一点，我也不要求什么，就是作为老顾客说一声，供你们参考。"),
         ("ko", "인사도 없이 계산만 하셔서 조금 서운했습니다. 따로 조치를 바라는 것은 아니고 의견을 전합니다."),
         ("ko", "문구를 조금 현실적으로 바꾸시면 좋겠어요. 따로 연락 주실 필요는 없어요."),
+        # blind sets 106 to 109 (rules 2026.12.06-47): not fussed, no biggie, 다음엔 조금만 … 좋겠네요, 안주셔도, 冇嘢要跟
+        ("en", "The booklet only gives Fahrenheit and the dial is in Celsius. Not fussed, and I do not require a reply."),
+        ("en", "Your tech sorted it in ten minutes. The callback window was a bit vague, no biggie."),
+        ("ko", "물건은 맘에 들어요. 다음엔 조금만 빨리 보내주심 좋겠네요^^"),
+        ("ko", "충전기 불빛 뜻이 설명서에 없어서 찾아봤어요. 답장은 안주셔도 돼요"),
+        ("zh-Hant", "你哋部機印嘅收據好淡，提下你哋啫，冇嘢要跟。"),
     ],
 )
 def test_p4_suggestion(clf, language, text):

@@ -613,7 +613,8 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 82 6/7, 0; blind 83 7/7, 2; blind 84 7/7, 1; blind 85 7/7, 4; safety 86 22/28, 3; safety 87 25/28, 3 (-42);
 # blind 88 5/6, 0; blind 89 7/7, 1; blind 90 7/7, 3; blind 91 6/7, 2; safety 92 27/28, 1; safety 93 27/28, 4 (-43);
 # blind 94 7/7, 0; blind 95 7/7, 1; blind 96 7/7, 0; blind 97 7/7, 1; safety 98 27/28, 2; safety 99 28/28, 3 (-44);
-# blind 100 7/7, 1; blind 101 5/7, 0; blind 102 7/7, 1; blind 103 6/7, 1; safety 104 28/28, 1; safety 105 27/28, 1 (-45).
+# blind 100 7/7, 1; blind 101 5/7, 0; blind 102 7/7, 1; blind 103 6/7, 1; safety 104 28/28, 1; safety 105 27/28, 1 (-45);
+# blind 106 7/7, 2; blind 107 7/7, 0; blind 108 6/6, 0; blind 109 7/7, 0; safety 110 28/28, 0; safety 111 22/28, 2 (-46).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -713,6 +714,12 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind103.jsonl": ([], []),
     "safety_blind104.jsonl": ([], []),
     "safety_blind105.jsonl": ([], []),
+    "unseen_industries_blind106.jsonl": ([], []),
+    "unseen_industries_blind107.jsonl": ([], []),
+    "unseen_industries_blind108.jsonl": ([], []),
+    "unseen_industries_blind109.jsonl": ([], []),
+    "safety_blind110.jsonl": ([], []),
+    "safety_blind111.jsonl": ([], []),
 }
 
 
@@ -877,6 +884,14 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("en", "The ramp came down on his foot; he has a broken big toe and is in a boot for six weeks."),
         ("en", "The tablet got very hot while charging and the back bulged out and split at the seam."),
         ("zh-Hant", "高速上方向盤突然變得空空的，怎麼轉車子都往左飄。"),
+        # safety set 111 (rules 2026.12.06-47): a child at a window, heading for the road, in a pram that rolled,
+        # alone in the bath; lips and throat swollen, an adrenaline pen; a child found alone that staff had not missed
+        ("en", "My toddler was halfway out of the bedroom window before I caught her ankle; the restrictor had never held."),
+        ("en", "The gate was left open and our three-year-old was heading for the main road when a neighbour stopped him."),
+        ("en", "The brake did not hold and the pushchair rolled off the platform edge with my son in it."),
+        ("en", "She found the baby alone in the bath, coughing and spluttering, with water coming out of his nose."),
+        ("en", "Within minutes his lips and throat had swollen and we used his adrenaline pen."),
+        ("en", "A stranger found Maya alone on the pavement outside the park; the staff hadn't even noticed she'd gone."),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -1042,6 +1057,12 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("en", "Your driver smoked in my car on the way home and now it stinks."),
         ("zh-Hant", "炙燒烤布蕾表面焦味很重，我還以為是烤焦了，原來是焦糖香。"),
         ("zh-Hant", "去年一台機車充電時起火，該事已於去年十月雙方簽署和解，賠償亦已完成，與本函無涉。本函係催修。"),
+        # blind set 106 and safety set 111 (rules 2026.12.06-47): a chime like a smoke alarm, a sports injury that is
+        # why the scooter was hired, a planetarium's own education department, a clipper's blade stuck
+        ("en", "The timer chime sounds like a smoke alarm and my dad thought the house was on fire. How do I change the tone?"),
+        ("en", "He broke his ankle at football last week, so we hired a knee scooter from you, but it arrived four days late."),
+        ("zh-Hans", "我们中心向贵馆科普教育部采购的天象仪送修两个月了还没修好，请给个日期。"),
+        ("zh-Hant", "電剪刀頭卡住，送修兩個月還沒回來。"),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -1180,6 +1201,12 @@ def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text
         ("zh-Hans", "导购员让我母亲站在梯子底下帮忙接灯，灯滑下来把她手臂划开，缝了五针。"),
         ("zh-Hant", "店員不顧我說會過敏，硬幫我擦精華，第二天臉部化學性灼傷。"),
         ("zh-Hant", "已經同店員講明個女對花生敏感，佢話冇，食完嘴唇腫起要打腎上腺素筆。"),
+        # safety sets 110 and 111 (rules 2026.12.06-47): a carer who logged out early, a host who locked the door,
+        # a marshal who waved people onto the ice, kit left lying across the mats
+        ("en", "The carer left my father on the toilet and logged out after 8 minutes; he fell trying to stand and broke his wrist."),
+        ("zh-Hans", "主持人把密室的门从外面反锁了，烟雾机一直开着，我儿子哮喘发作喘不上气。"),
+        ("ko", "안전요원이 들어가도 된다고 해서 들어갔는데 얼음이 깨져 아버지가 물에 빠지셨고 저체온으로 입원하셨습니다."),
+        ("en", "Staff had left a ladder and tools lying across the crash mats and my daughter landed on them and broke her arm."),
     ],
 )
 def test_a_hazard_caused_by_staff_conduct_is_p1_for_customer_service(clf, language, text):
@@ -1299,6 +1326,12 @@ def test_a_new_hazard_beside_an_old_settled_claim_stays_p1(clf, language, text):
         ("zh-Hans", "送轮胎的师傅直接把轮胎从院门上扔进来，滚下去把我妈撞倒了。", "delivery"),
         ("en", "They did my brakes yesterday and a bleed nipple was left loose; the pedal went to the floor and I hit a van and hurt my neck.", "warranty_repair"),
         ("zh-Hant", "換完方向機後方向盤突然變得空空的，檢查說固定螺絲只鎖了一半。", "warranty_repair"),
+        # safety sets 110 and 111 (rules 2026.12.06-47)
+        ("en", "The fitter put up the stair gate, but it was not screwed into the wall at all; it gave way and my son fell down the stairs and cut his head.", "warranty_repair"),
+        ("en", "The delivery driver handed my mother a curry instead of her allergy-safe meal and her face swelled up; she was taken to hospital.", "delivery"),
+        ("zh-Hant", "送貨師傅搬梳化上樓時手鬆咗，梳化滑落壓傷我爸爸隻腳，骨裂。", "delivery"),
+        ("ko", "배송 차량이 주차장에서 후진하다가 우리 딸을 쳐서 무릎이 찢어졌어요.", "delivery"),
+        ("zh-Hans", "上周在你们门店换了刹车片，今天下坡刹车完全失灵，撞上护栏，手臂擦伤。", "warranty_repair"),
     ],
 )
 def test_a_hazard_is_filed_under_what_caused_it(clf, language, text, category):
