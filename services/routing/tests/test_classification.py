@@ -117,6 +117,8 @@ def test_p2_repeat_flag_from_history(clf):
         # blind sets 106 and 108 (rules 2026.12.06-47): told you last week, 재차
         ("zh-Hant", "上個禮拜已經同你哋講過，今日買嘅椰青又係酸嘅。"),
         ("ko", "선생님 말투 문제로 재차 말씀드립니다. 지난번 상담 때 한 번, 3주 전에 다시 말씀드렸어요."),
+        # blind set 114 (rules 2026.12.06-48): 第二次同你哋讲
+        ("zh-Hant", "第二次同你哋講：老師今日又遲到，上次話會跟進都冇人覆。"),
     ],
 )
 def test_p2_repeat_cues(clf, language, text):
@@ -172,6 +174,8 @@ def test_a_price_in_a_question_an_advertising_or_a_repair_claim_is_not_a_loss(cl
         ("en", "The gown was £1,450 and I'm not after any money back, but the hem is uneven and was promised fixed."),
         # blind set 109 (rules 2026.12.06-47): a bill whose amount is not in dispute
         ("zh-Hant", "帳單合計NT$86,400已經繳清，金額也沒有問題，只是希望以後分項列出。"),
+        # blind set 115 (rules 2026.12.06-48): an invoice of the wrong type to be reissued
+        ("zh-Hans", "这批喷塑金额8600元，发票类型开错了，麻烦重开专票。"),
     ],
 )
 def test_an_amount_the_customer_says_was_not_lost_is_no_loss(clf, language, text):
@@ -224,6 +228,10 @@ def test_an_order_codes_tail_before_a_chinese_comma_is_no_amount(clf):
         ("ko", "물건은 맘에 들어요. 다음엔 조금만 빨리 보내주심 좋겠네요^^"),
         ("ko", "충전기 불빛 뜻이 설명서에 없어서 찾아봤어요. 답장은 안주셔도 돼요"),
         ("zh-Hant", "你哋部機印嘅收據好淡，提下你哋啫，冇嘢要跟。"),
+        # blind sets 113 to 115 (rules 2026.12.06-48): not a big deal, 说一下而已, 唔使特登覆
+        ("en", "Love the chair. It creaks a little on the floor, not a big deal, just letting u know."),
+        ("zh-Hant", "蜂蜜很好吃，只是蓋子太緊，說一下而已，不用回～"),
+        ("zh-Hant", "WhatsApp有時半日先覆，提下啫，唔使特登覆我。"),
     ],
 )
 def test_p4_suggestion(clf, language, text):

@@ -614,7 +614,8 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 88 5/6, 0; blind 89 7/7, 1; blind 90 7/7, 3; blind 91 6/7, 2; safety 92 27/28, 1; safety 93 27/28, 4 (-43);
 # blind 94 7/7, 0; blind 95 7/7, 1; blind 96 7/7, 0; blind 97 7/7, 1; safety 98 27/28, 2; safety 99 28/28, 3 (-44);
 # blind 100 7/7, 1; blind 101 5/7, 0; blind 102 7/7, 1; blind 103 6/7, 1; safety 104 28/28, 1; safety 105 27/28, 1 (-45);
-# blind 106 7/7, 2; blind 107 7/7, 0; blind 108 6/6, 0; blind 109 7/7, 0; safety 110 28/28, 0; safety 111 22/28, 2 (-46).
+# blind 106 7/7, 2; blind 107 7/7, 0; blind 108 6/6, 0; blind 109 7/7, 0; safety 110 28/28, 0; safety 111 22/28, 2 (-46);
+# blind 112 6/7, 2; blind 113 6/6, 3; blind 114 6/6, 2; blind 115 6/7, 2; safety 116 27/28, 2; safety 117 27/28, 2 (-47).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -720,6 +721,12 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind109.jsonl": ([], []),
     "safety_blind110.jsonl": ([], []),
     "safety_blind111.jsonl": ([], []),
+    "unseen_industries_blind112.jsonl": ([], []),
+    "unseen_industries_blind113.jsonl": ([], []),
+    "unseen_industries_blind114.jsonl": ([], []),
+    "unseen_industries_blind115.jsonl": ([], []),
+    "safety_blind116.jsonl": ([], []),
+    "safety_blind117.jsonl": ([], []),
 }
 
 
@@ -892,6 +899,14 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("en", "She found the baby alone in the bath, coughing and spluttering, with water coming out of his nose."),
         ("en", "Within minutes his lips and throat had swollen and we used his adrenaline pen."),
         ("en", "A stranger found Maya alone on the pavement outside the park; the staff hadn't even noticed she'd gone."),
+        # safety sets 116 and 117, blind sets 113 and 117 (rules 2026.12.06-48): fingers broken told with a count, a belt
+        # off a light post, staff who went dizzy; a colleague's toe, a dad's arm, two cracked ribs
+        ("ko", "선반 문이 튀면서 남편 손이 문과 기둥 사이에 끼었고 손가락 두 개가 부러졌어요."),
+        ("en", "Since your lads replaced the light fitting, anyone touching the metal post gets a belt off it, and my daughter's arm went numb."),
+        ("en", "After the new extraction unit went in, two of our staff went dizzy in the paint room."),
+        ("en", "One upright fell and broke my colleague's toe."),
+        ("en", "A glass panel slid out and cut my dad's arm."),
+        ("en", "The cover gave way and he cracked two ribs."),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -1063,6 +1078,20 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("en", "He broke his ankle at football last week, so we hired a knee scooter from you, but it arrived four days late."),
         ("zh-Hans", "我们中心向贵馆科普教育部采购的天象仪送修两个月了还没修好，请给个日期。"),
         ("zh-Hant", "電剪刀頭卡住，送修兩個月還沒回來。"),
+        # blind sets 112 to 115, safety sets 116 and 117 (rules 2026.12.06-48): a smoke alarm joke, a builder who says he is
+        # sick, an old broken wrist, smoking on a balcony, a lid or a bag that puffs up, 검토하, an old fire settled,
+        # a sports sprain, an ID number typed into a portal, a drum stool and a hi-hat stand
+        ("en", "Thought the smoke alarm would go off just looking at that burnt pizza base. Send a proper one."),
+        ("en", "The builder tells me he is sick every Friday; the footage you sent is too dark to show anything."),
+        ("en", "I chose the fitting service because I broke my wrist in a fall on the ice, and nobody came on the day."),
+        ("en", "The man you sent smoked on our balcony and played music all morning."),
+        ("ko", "뚜껑이 볼록하게 부풀어 있고 시큼한 냄새가 나요. 아직 먹지는 않았어요."),
+        ("ko", "봉투가 다시 부풀어요. 실링이 한쪽 끝이 덜 눌려요."),
+        ("ko", "검토하겠다는 답만 받고 2주째 연락이 없습니다."),
+        ("ko", "작년에 주방 후드에서 불이 났던 건은 이미 보상이 끝났고 문제 삼을 것은 없습니다. 이번엔 세금계산서가 두 번 발행됐어요."),
+        ("zh-Hant", "上個月打波扭傷腳踝，喺你哋度做治療已經好返，呢部分冇投訴；問題係前台態度好差。"),
+        ("zh-Hant", "收到短訊嘅網上報告連結，輸入身份證號碼之後要存取碼，我搵唔到。"),
+        ("zh-Hant", "鼓櫈螺絲鬆咗、Hi-hat架斷咗，學生成堂練唔到。"),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -1103,6 +1132,8 @@ def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
         ("en", "I want to know who you have passed my details to: an insurer rang me quoting my cat's chip number."),
         # blind set 71 (rules 2026.12.06-40): a transcript with an ID number sent to a stranger
         ("zh-Hans", "我的成绩单连同身份证号被发给了一个陌生人。"),
+        # blind set 112 (rules 2026.12.06-48): a photo and profile in an advert without consent
+        ("ko", "탈퇴한 회원인데 제 얼굴 사진과 프로필이 동의 없이 인스타 광고에 쓰였습니다."),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
@@ -1207,6 +1238,12 @@ def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text
         ("zh-Hans", "主持人把密室的门从外面反锁了，烟雾机一直开着，我儿子哮喘发作喘不上气。"),
         ("ko", "안전요원이 들어가도 된다고 해서 들어갔는데 얼음이 깨져 아버지가 물에 빠지셨고 저체온으로 입원하셨습니다."),
         ("en", "Staff had left a ladder and tools lying across the crash mats and my daughter landed on them and broke her arm."),
+        # safety sets 116 and 117 (rules 2026.12.06-48): a trainee who went to the back room, a forklift turned without a word,
+        # a guard who waved the train off, a coach who told a client to stop being soft
+        ("en", "The trainee left my mother under the hood dryer and went to the back room; her ears blistered."),
+        ("ko", "직원이 지게차로 팔레트를 옮기면서 비키라는 말 한마디 없이 돌려서 포대가 떨어져 아버지 쇄골이 부러졌습니다."),
+        ("en", "The guard blew the whistle while my son's leg was stuck in the gap and the train moved; his ankle is swollen."),
+        ("en", "Coach Dan told her in front of everyone to stop being soft, and she collapsed and cut her eyebrow."),
     ],
 )
 def test_a_hazard_caused_by_staff_conduct_is_p1_for_customer_service(clf, language, text):
@@ -1332,6 +1369,12 @@ def test_a_new_hazard_beside_an_old_settled_claim_stays_p1(clf, language, text):
         ("zh-Hant", "送貨師傅搬梳化上樓時手鬆咗，梳化滑落壓傷我爸爸隻腳，骨裂。", "delivery"),
         ("ko", "배송 차량이 주차장에서 후진하다가 우리 딸을 쳐서 무릎이 찢어졌어요.", "delivery"),
         ("zh-Hans", "上周在你们门店换了刹车片，今天下坡刹车完全失灵，撞上护栏，手臂擦伤。", "warranty_repair"),
+        # safety sets 116 and 117 (rules 2026.12.06-48)
+        ("en", "Your delivery lads propped the steel shelving against the wall and left; one upright fell and broke my colleague's toe.", "delivery"),
+        ("zh-Hans", "送货的师傅把两桶农药卸在门口就走了，桶盖没拧紧，孩子手上沾了起疹子。", "delivery"),
+        ("en", "Your roofers re-did the conservatory roof on Thursday and today a glass panel slid out and cut my dad's arm.", "warranty_repair"),
+        ("en", "He reversed the lorry over our manhole cover; two days later it gave way under my husband and he cracked two ribs.", "delivery"),
+        ("en", "Your installers fitted the fume cupboard but the fan was never wired in, and a technician went dizzy.", "warranty_repair"),
     ],
 )
 def test_a_hazard_is_filed_under_what_caused_it(clf, language, text, category):
@@ -1360,3 +1403,23 @@ def test_a_hazard_the_company_calls_harmless_stays_p1(clf, language, text):
     """`harm_over.false_alarm` drops a hazard only on the customer's own concession ("这个我认",
     "false alarm"); the company saying nothing is wrong, which customers often dispute, is none."""
     assert clf.classify(text=text, channel="phone", language=language).priority == "P1"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "There's a hissing at the regulator since your driver swapped the bottles and my partner felt dizzy."),
+        ("en", "I'm writing from Byrne & Co Solicitors (account BC-0042): the witness trace we paid for is two weeks late."),
+        ("ko", "고소한 맛이 하나도 안 나는 참기름이 왔어요. 바꿔 주세요."),
+    ],
+)
+def test_a_gas_regulator_a_law_firm_as_customer_and_a_nutty_taste_are_no_legal_case(clf, language, text):
+    """Blind sets 112 and 113, safety set 117 (rules 2026.12.06-48): 'hissing at the regulator' is a gas
+    bottle's, 'Byrne & Co Solicitors (account BC-0042)' a law firm buying a service, 고소한 맛 a nutty taste."""
+    assert clf.classify(text=text, channel="web", language=language).category != "legal_regulatory"
+
+
+def test_a_report_to_an_accreditation_body_is_legal(clf):
+    """Blind set 115 (rules 2026.12.06-48): calibration certificates reported to the accreditation body (인정기구)."""
+    c = clf.classify(text="교정성적서 날짜가 실제와 달라 인정기구에 신고할 예정입니다.", channel="letter", language="ko")
+    assert (c.category, c.priority) == ("legal_regulatory", "P1")
