@@ -119,10 +119,22 @@ def test_p2_repeat_flag_from_history(clf):
         ("ko", "선생님 말투 문제로 재차 말씀드립니다. 지난번 상담 때 한 번, 3주 전에 다시 말씀드렸어요."),
         # blind set 114 (rules 2026.12.06-48): 第二次同你哋讲
         ("zh-Hant", "第二次同你哋講：老師今日又遲到，上次話會跟進都冇人覆。"),
+        # blind sets 118, 121 and 122 (rules 2026.12.06-49): a second letter, 第三次…留言, '3rd time im'
+        ("en", "Second letter about the bumper repair: nobody has answered."),
+        ("zh-Hans", "这已经是我第三次在你们网站留言了，还是没人回。"),
+        ("en", "3rd time im messaging about the install date."),
     ],
 )
 def test_p2_repeat_cues(clf, language, text):
     assert decide(clf, text, language=language).priority == "P2"
+
+
+def test_a_twice_daily_reading_and_a_remark_with_an_apology_asked_are_neither_repeat_nor_p4(clf):
+    """Blind sets 118 and 119 (rules 2026.12.06-49): 'asked for twice-daily readings' is no second
+    complaint; 'not fussed about the timing so much as how she was spoken to' wants an apology."""
+    assert decide(clf, "My GP has asked for twice-daily readings and the monitor stops halfway.", language="en").priority != "P2"
+    text = "She's not fussed about the timing so much as how she was spoken to. Wants an apology."
+    assert decide(clf, text, language="en").priority != "P4"
 
 
 def test_still_not_fixed_after_a_while_is_no_repeat(clf):
@@ -232,6 +244,12 @@ def test_an_order_codes_tail_before_a_chinese_comma_is_no_amount(clf):
         ("en", "Love the chair. It creaks a little on the floor, not a big deal, just letting u know."),
         ("zh-Hant", "蜂蜜很好吃，只是蓋子太緊，說一下而已，不用回～"),
         ("zh-Hant", "WhatsApp有時半日先覆，提下啫，唔使特登覆我。"),
+        # blind sets 118 to 121 (rules 2026.12.06-49): 'I expect that is just…', 小事啫, 참고하시면 좋을, 아이디어로 남깁니다
+        ("en", "Love the rocker. Not a big deal, just letting you know."),
+        ("en", "The felt on the nose has gone shiny. I expect that is just little ones; I am not asking for anything."),
+        ("zh-Hant", "師傅好快手，下次留返張單就好喇，小事啫。"),
+        ("ko", "포장 박스에 화살표가 없어서 눕혀서 왔어요. 다음 포장 때 참고하시면 좋을 거 같아요."),
+        ("ko", "등기로 잘 받았어요. 빨리 보내 주셔서 감사합니다. 그냥 아이디어로 남깁니다."),
     ],
 )
 def test_p4_suggestion(clf, language, text):

@@ -615,7 +615,8 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 94 7/7, 0; blind 95 7/7, 1; blind 96 7/7, 0; blind 97 7/7, 1; safety 98 27/28, 2; safety 99 28/28, 3 (-44);
 # blind 100 7/7, 1; blind 101 5/7, 0; blind 102 7/7, 1; blind 103 6/7, 1; safety 104 28/28, 1; safety 105 27/28, 1 (-45);
 # blind 106 7/7, 2; blind 107 7/7, 0; blind 108 6/6, 0; blind 109 7/7, 0; safety 110 28/28, 0; safety 111 22/28, 2 (-46);
-# blind 112 6/7, 2; blind 113 6/6, 3; blind 114 6/6, 2; blind 115 6/7, 2; safety 116 27/28, 2; safety 117 27/28, 2 (-47).
+# blind 112 6/7, 2; blind 113 6/6, 3; blind 114 6/6, 2; blind 115 6/7, 2; safety 116 27/28, 2; safety 117 27/28, 2 (-47);
+# blind 118 6/7, 2; blind 119 7/7, 1; blind 120 7/7, 0; blind 121 7/7, 1; safety 122 24/28, 2; safety 123 26/28, 3 (-48).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -727,6 +728,12 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind115.jsonl": ([], []),
     "safety_blind116.jsonl": ([], []),
     "safety_blind117.jsonl": ([], []),
+    "unseen_industries_blind118.jsonl": ([], []),
+    "unseen_industries_blind119.jsonl": ([], []),
+    "unseen_industries_blind120.jsonl": ([], []),
+    "unseen_industries_blind121.jsonl": ([], []),
+    "safety_blind122.jsonl": ([], []),
+    "safety_blind123.jsonl": ([], []),
 }
 
 
@@ -907,6 +914,14 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("en", "One upright fell and broke my colleague's toe."),
         ("en", "A glass panel slid out and cut my dad's arm."),
         ("en", "The cover gave way and he cracked two ribs."),
+        # safety sets 122 and 123 (rules 2026.12.06-49): a thrown tread, a lift door open between floors, a bonnet that
+        # flew up, a wheel that overtook its car; a spray breathed in, a toddler out onto the road
+        ("en", "On the motorway the trailer tyre threw its entire tread and it hit the car behind."),
+        ("en", "The lift stopped between floors, the door slid open and it carried on up with the door still open."),
+        ("en", "The bonnet flew up at 50 mph and smashed the windscreen."),
+        ("en", "She saw her own wheel overtake her on the dual carriageway."),
+        ("ko", "매장 시연 스프레이를 아이가 들이마셔서 기침이 멈추질 않았고 기관지염 진단을 받았어요."),
+        ("ko", "기사님이 문을 열어 둔 채 하차해서 원아 한 명이 도로로 나갔습니다."),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -1092,6 +1107,17 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("zh-Hant", "上個月打波扭傷腳踝，喺你哋度做治療已經好返，呢部分冇投訴；問題係前台態度好差。"),
         ("zh-Hant", "收到短訊嘅網上報告連結，輸入身份證號碼之後要存取碼，我搵唔到。"),
         ("zh-Hant", "鼓櫈螺絲鬆咗、Hi-hat架斷咗，學生成堂練唔到。"),
+        # blind sets 118 to 121, safety sets 122 and 123 (rules 2026.12.06-49): a hill that 'nearly killed' us, a skiing
+        # injury, giving blood, a report's tags, a radon test charged, a fogged glass door, 불꽃짬뽕면, an old burn scar, a drill
+        ("en", "That coastal path nearly killed the pair of us haha. A map at the car park would help."),
+        ("en", "I broke my leg skiing in March, so we ordered a hoist, but nobody came to fit it."),
+        ("en", "Your posters at the donor centre promised a free ticket to everyone who gave blood."),
+        ("en", "I can't tell what the Safety Concern and Major Defect tags in my report mean."),
+        ("en", "You charged me $165 for a radon test on top of the inspection; I never ordered it."),
+        ("zh-Hans", "酒柜不制冷，柜门玻璃上全是水汽，里面29度。"),
+        ("ko", "불꽃짬뽕면 맛이 예전 같지 않네요. 입에서 불나던 그 맛이 그리워요."),
+        ("ko", "2년 전 화상 흉터 때문에 흉터 젤을 사는데 결제가 두 번 됐어요."),
+        ("ko", "건물 소방 합동훈련 중이라 화재경보가 울리는 사이 기사님이 박스를 두고 가셨는데 세 박스가 빠졌어요."),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -1134,6 +1160,8 @@ def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
         ("zh-Hans", "我的成绩单连同身份证号被发给了一个陌生人。"),
         # blind set 112 (rules 2026.12.06-48): a photo and profile in an advert without consent
         ("ko", "탈퇴한 회원인데 제 얼굴 사진과 프로필이 동의 없이 인스타 광고에 쓰였습니다."),
+        # blind set 118 (rules 2026.12.06-49): a customer's house posted on Facebook
+        ("en", "Your technician put my house on Facebook with my house number showing, and I never agreed to it."),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
@@ -1244,6 +1272,14 @@ def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text
         ("ko", "직원이 지게차로 팔레트를 옮기면서 비키라는 말 한마디 없이 돌려서 포대가 떨어져 아버지 쇄골이 부러졌습니다."),
         ("en", "The guard blew the whistle while my son's leg was stuck in the gap and the train moved; his ankle is swollen."),
         ("en", "Coach Dan told her in front of everyone to stop being soft, and she collapsed and cut her eyebrow."),
+        # safety sets 122 and 123, blind set 121 (rules 2026.12.06-49): a driver smelling of liquor, a cab that pulled away,
+        # an instructor who insisted, doors shut on a child, a display dragged through a crowd, a donor left on his own
+        ("en", "The driver was smelling of liquor and the rickshaw tipped over; my mother fractured her collarbone."),
+        ("en", "Dad was still getting out with his stick when the cab pulled away, and he fell and cut his head."),
+        ("en", "My instructor insisted I ride on the dual carriageway in the rain; I came off and fractured my wrist."),
+        ("en", "The driver shut the doors on my son's arm and started to move; he was dragged a few steps."),
+        ("ko", "진행요원이 붐비는 통로에서 진열대를 끌어서 옮기다가 유모차가 떨어져 아이 머리를 꿰맸어요."),
+        ("en", "He said he felt faint twice and was left on his own while the staff dealt with the queue; he blacked out and hit his head."),
     ],
 )
 def test_a_hazard_caused_by_staff_conduct_is_p1_for_customer_service(clf, language, text):
@@ -1375,6 +1411,13 @@ def test_a_new_hazard_beside_an_old_settled_claim_stays_p1(clf, language, text):
         ("en", "Your roofers re-did the conservatory roof on Thursday and today a glass panel slid out and cut my dad's arm.", "warranty_repair"),
         ("en", "He reversed the lorry over our manhole cover; two days later it gave way under my husband and he cracked two ribs.", "delivery"),
         ("en", "Your installers fitted the fume cupboard but the fan was never wired in, and a technician went dizzy.", "warranty_repair"),
+        # safety sets 122 and 123 (rules 2026.12.06-49); mixing a cleaner with bleach is usage_guidance
+        ("en", "Three days after collection from your workshop the carb leaked onto the exhaust and flames came up round my legs; I have burns on my calf.", "warranty_repair"),
+        ("en", "Your cycle courier rode along the footpath and struck my mother; she fractured her wrist.", "delivery"),
+        ("en", "The transporter driver left the car on my drive without putting the handbrake on; it rolled and broke my neighbour's foot.", "delivery"),
+        ("ko", "택배기사가 세정제 박스를 담장 너머로 휙 던져서 통이 깨졌고 아이 손에 물집이 잡혔어요.", "delivery"),
+        ("ko", "화장실 세정제에 락스를 같이 부었더니 매운 냄새에 어머니가 숨이 차서 응급실에 가셨어요. 같이 써도 되는지 알려 주세요.", "usage_guidance"),
+        ("ko", "수리 받고 온 지 3일 만에 쓰다가 볼에 찌릿한 전기가 오고 빨간 줄이 생겼어요.", "warranty_repair"),
     ],
 )
 def test_a_hazard_is_filed_under_what_caused_it(clf, language, text, category):
