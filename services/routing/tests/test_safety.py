@@ -1466,3 +1466,30 @@ def test_a_report_to_an_accreditation_body_is_legal(clf):
     """Blind set 115 (rules 2026.12.06-48): calibration certificates reported to the accreditation body (인정기구)."""
     c = clf.classify(text="교정성적서 날짜가 실제와 달라 인정기구에 신고할 예정입니다.", channel="letter", language="ko")
     assert (c.category, c.priority) == ("legal_regulatory", "P1")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The GP checked her over after the fall and said she was lucky.",
+        "The out of hours doctor checked his heart.",
+        "We took her to the doctor, who checked her lungs.",
+        "Paramedics came out and checked him over.",
+        "He was kept in overnight for observation.",
+        "The doctor told us to watch her for 24 hours.",
+        "We spent the night at the children's hospital.",
+        "Her hand came up in a big red welt.",
+        "She could not breathe properly for a few minutes.",
+        "My son was trapped under it until a neighbour lifted it off.",
+        "The walker's brake let go on the slope and Mum went straight down the ramp.",
+    ],
+)
+def test_harm_told_by_the_care_that_followed_is_p1(clf, text):
+    """Rules 2026.12.06-50: English first runs missed hazards told only by what the doctor did
+    (checked her lungs, kept in for observation, watch him for 24 hours); none of these phrases
+    is in a labelled record, so the patterns were tried on sentences like these first."""
+    assert clf.classify(text=text, channel="email", language="en").priority == "P1"
+
+
+def test_a_doctor_who_checked_a_bill_is_no_harm(clf):
+    assert clf.classify(text="The doctor checked my bill and it was wrong.", channel="email", language="en").priority != "P1"
