@@ -123,6 +123,11 @@ def test_p2_repeat_flag_from_history(clf):
         ("en", "Second letter about the bumper repair: nobody has answered."),
         ("zh-Hans", "这已经是我第三次在你们网站留言了，还是没人回。"),
         ("en", "3rd time im messaging about the install date."),
+        # blind sets 125 to 127, safety set 129 (rules 2026.12.06-51)
+        ("zh-Hant", "呢個已經係我第三次為同一件事搵你哋。"),
+        ("en", "2nd email about the missing games: I wrote on 4 Nov and got a canned reply."),
+        ("en", "3rd time messaging about my deposit."),
+        ("zh-Hans", "上个月也被多扣过一次，当时打过客服电话，到现在没退。"),
     ],
 )
 def test_p2_repeat_cues(clf, language, text):
@@ -250,6 +255,10 @@ def test_an_order_codes_tail_before_a_chinese_comma_is_no_amount(clf):
         ("zh-Hant", "師傅好快手，下次留返張單就好喇，小事啫。"),
         ("ko", "포장 박스에 화살표가 없어서 눕혀서 왔어요. 다음 포장 때 참고하시면 좋을 거 같아요."),
         ("ko", "등기로 잘 받았어요. 빨리 보내 주셔서 감사합니다. 그냥 아이디어로 남깁니다."),
+        # blind sets 124 and 125 (rules 2026.12.06-51)
+        ("en", "The renewal notice came two days before the payment. No reply or action is needed; I merely mention it."),
+        ("en", "The touch panel is a bit sensitive. Not looking for a repair or anything, just wanted it passed on to the design team."),
+        ("zh-Hant", "道具多啲款式就更好，純粹建議啫。"),
     ],
 )
 def test_p4_suggestion(clf, language, text):

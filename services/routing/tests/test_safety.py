@@ -616,7 +616,8 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 100 7/7, 1; blind 101 5/7, 0; blind 102 7/7, 1; blind 103 6/7, 1; safety 104 28/28, 1; safety 105 27/28, 1 (-45);
 # blind 106 7/7, 2; blind 107 7/7, 0; blind 108 6/6, 0; blind 109 7/7, 0; safety 110 28/28, 0; safety 111 22/28, 2 (-46);
 # blind 112 6/7, 2; blind 113 6/6, 3; blind 114 6/6, 2; blind 115 6/7, 2; safety 116 27/28, 2; safety 117 27/28, 2 (-47);
-# blind 118 6/7, 2; blind 119 7/7, 1; blind 120 7/7, 0; blind 121 7/7, 1; safety 122 24/28, 2; safety 123 26/28, 3 (-48).
+# blind 118 6/7, 2; blind 119 7/7, 1; blind 120 7/7, 0; blind 121 7/7, 1; safety 122 24/28, 2; safety 123 26/28, 3 (-48);
+# blind 124 7/7, 0; blind 125 6/7, 0; blind 126 6/7, 2; blind 127 6/6, 1; safety 128 24/28, 1; safety 129 27/28, 1 (-50).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -734,6 +735,14 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind121.jsonl": ([], []),
     "safety_blind122.jsonl": ([], []),
     "safety_blind123.jsonl": ([], []),
+    "unseen_industries_blind124.jsonl": ([], []),
+    "unseen_industries_blind125.jsonl": ([], []),
+    "unseen_industries_blind126.jsonl": ([], []),
+    # a key account's rented chairs whose legs came loose (椅脚松脱), reported for repair with nobody hurt
+    "unseen_industries_blind127.jsonl": ([], ["blind127-zh-Hant-05"]),
+    "safety_blind128.jsonl": ([], []),
+    # a foyer that smelled of burning, which staff put down to a burnt batch of popcorn and the customer accepts
+    "safety_blind129.jsonl": ([], ["safety129-en-09"]),
 }
 
 
@@ -922,6 +931,13 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("en", "She saw her own wheel overtake her on the dual carriageway."),
         ("ko", "매장 시연 스프레이를 아이가 들이마셔서 기침이 멈추질 않았고 기관지염 진단을 받았어요."),
         ("ko", "기사님이 문을 열어 둔 채 하차해서 원아 한 명이 도로로 나갔습니다."),
+        # safety sets 128 and 129 (rules 2026.12.06-51): a baby wedged face-down, found on the nursery floor, a toddler out
+        # through a gate onto the road, rolled off a changing table; 流晒血
+        ("en", "The travel cot's side folded in at the hinge and we found our baby wedged face-down against the mattress."),
+        ("en", "We found Noah on the nursery floor crying; he had climbed straight over the side of the cot."),
+        ("en", "Our 3-year-old son got out through the open gate and was found on the main road."),
+        ("en", "The baby rolled right off the changing table while the assistant was away."),
+        ("zh-Hant", "送貨員部車撞到我個女隻腳，腳趾甲甩咗，流晒血。"),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -1118,6 +1134,10 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("ko", "불꽃짬뽕면 맛이 예전 같지 않네요. 입에서 불나던 그 맛이 그리워요."),
         ("ko", "2년 전 화상 흉터 때문에 흉터 젤을 사는데 결제가 두 번 됐어요."),
         ("ko", "건물 소방 합동훈련 중이라 화재경보가 울리는 사이 기사님이 박스를 두고 가셨는데 세 박스가 빠졌어요."),
+        # blind set 126, safety set 128 (rules 2026.12.06-51): a toy fire engine, 稀释漂白水泡吗, jerky that tastes burnt
+        ("en", "The toy fire engine's siren and lights stopped working after a day."),
+        ("zh-Hant", "美耐皿碗可以用稀釋漂白水泡嗎？"),
+        ("zh-Hant", "今次啲牛肉乾好重燶味，咬落又乾又硬。"),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -1162,6 +1182,9 @@ def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
         ("ko", "탈퇴한 회원인데 제 얼굴 사진과 프로필이 동의 없이 인스타 광고에 쓰였습니다."),
         # blind set 118 (rules 2026.12.06-49): a customer's house posted on Facebook
         ("en", "Your technician put my house on Facebook with my house number showing, and I never agreed to it."),
+        # blind sets 125 and 126 (rules 2026.12.06-51): a name and phone posted on a fan page, browsing data sold
+        ("zh-Hant", "你們在粉專公開了我的姓名和電話，請立即刪除。"),
+        ("en", "Your extension has been sending every URL we visit to an advertising firm."),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
@@ -1280,6 +1303,14 @@ def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text
         ("en", "The driver shut the doors on my son's arm and started to move; he was dragged a few steps."),
         ("ko", "진행요원이 붐비는 통로에서 진열대를 끌어서 옮기다가 유모차가 떨어져 아이 머리를 꿰맸어요."),
         ("en", "He said he felt faint twice and was left on his own while the staff dealt with the queue; he blacked out and hit his head."),
+        # safety sets 128 and 129 (rules 2026.12.06-51): a magician among the children, a wheelchair without its brakes,
+        # a hot plate passed over a child, a platform guard, a bus that left before the passenger sat, no sign out
+        ("en", "The magician walked in right among the children with a flame on his hand and a girl's hair caught fire."),
+        ("en", "The driver left my father's wheelchair on the ramp without putting the brakes on; it rolled and he hit his head."),
+        ("zh-Hans", "服务员端着烧红的铁板从孩子头顶递过去，铁板掉在孩子胳膊上，起了水泡。"),
+        ("zh-Hans", "站台工作人员挥旗示意关门，把我父亲夹倒在站台上，后脑着地。"),
+        ("zh-Hant", "司機很急地開車，我媽媽還沒坐好就跌倒，額頭撞到扶手流血。"),
+        ("ko", "직원이 바닥에 세정제를 뿌려 놓고 안내판도 없이 물청소를 해서 아버지가 미끄러져 골절되셨습니다."),
     ],
 )
 def test_a_hazard_caused_by_staff_conduct_is_p1_for_customer_service(clf, language, text):
@@ -1418,6 +1449,12 @@ def test_a_new_hazard_beside_an_old_settled_claim_stays_p1(clf, language, text):
         ("ko", "택배기사가 세정제 박스를 담장 너머로 휙 던져서 통이 깨졌고 아이 손에 물집이 잡혔어요.", "delivery"),
         ("ko", "화장실 세정제에 락스를 같이 부었더니 매운 냄새에 어머니가 숨이 차서 응급실에 가셨어요. 같이 써도 되는지 알려 주세요.", "usage_guidance"),
         ("ko", "수리 받고 온 지 3일 만에 쓰다가 볼에 찌릿한 전기가 오고 빨간 줄이 생겼어요.", "warranty_repair"),
+        # safety sets 128 and 129 (rules 2026.12.06-51)
+        ("en", "The warranty engineer came on Monday to replace the motor; since then the frame gives my father a jolt up his arm.", "warranty_repair"),
+        ("en", "Your fitters completed the wet room last week; the water came out scalding and she has scalds on her back.", "warranty_repair"),
+        ("en", "Your courier left our front gate wide open and my toddler got out and was found on the road.", "delivery"),
+        ("en", "The delivery van clipped my son with the back of the van on our drive; he has grazed knees.", "delivery"),
+        ("zh-Hans", "送货小哥把一箱啤酒放在楼道窗台上就走了，被风吹下去砸到楼下老人的肩膀。", "delivery"),
     ],
 )
 def test_a_hazard_is_filed_under_what_caused_it(clf, language, text, category):
