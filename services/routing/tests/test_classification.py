@@ -259,6 +259,10 @@ def test_an_order_codes_tail_before_a_chinese_comma_is_no_amount(clf):
         ("en", "The renewal notice came two days before the payment. No reply or action is needed; I merely mention it."),
         ("en", "The touch panel is a bit sensitive. Not looking for a repair or anything, just wanted it passed on to the design team."),
         ("zh-Hant", "道具多啲款式就更好，純粹建議啫。"),
+        # blind sets 130 and 131 (rules 2026.12.06-52): may I suggest, 参考看看, 不用回
+        ("en", "May I suggest one small thing: the invoices could show the procedure codes."),
+        ("zh-Hant", "只收現金有點不方便，參考看看😊"),
+        ("zh-Hant", "車架很快就寄回來了，以後附張單子會更好，不用回"),
     ],
 )
 def test_p4_suggestion(clf, language, text):

@@ -617,7 +617,8 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 106 7/7, 2; blind 107 7/7, 0; blind 108 6/6, 0; blind 109 7/7, 0; safety 110 28/28, 0; safety 111 22/28, 2 (-46);
 # blind 112 6/7, 2; blind 113 6/6, 3; blind 114 6/6, 2; blind 115 6/7, 2; safety 116 27/28, 2; safety 117 27/28, 2 (-47);
 # blind 118 6/7, 2; blind 119 7/7, 1; blind 120 7/7, 0; blind 121 7/7, 1; safety 122 24/28, 2; safety 123 26/28, 3 (-48);
-# blind 124 7/7, 0; blind 125 6/7, 0; blind 126 6/7, 2; blind 127 6/6, 1; safety 128 24/28, 1; safety 129 27/28, 1 (-50).
+# blind 124 7/7, 0; blind 125 6/7, 0; blind 126 6/7, 2; blind 127 6/6, 1; safety 128 24/28, 1; safety 129 27/28, 1 (-50);
+# blind 130 7/7, 0; blind 131 6/7, 2; blind 133 6/7, 1; safety 134 24/28, 5; safety 135 25/28, 1 (-51).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -743,6 +744,11 @@ SETS_SCORED_ON_ARRIVAL = {
     "safety_blind128.jsonl": ([], []),
     # a foyer that smelled of burning, which staff put down to a burnt batch of popcorn and the customer accepts
     "safety_blind129.jsonl": ([], ["safety129-en-09"]),
+    "unseen_industries_blind130.jsonl": ([], []),
+    "unseen_industries_blind131.jsonl": ([], []),
+    "unseen_industries_blind133.jsonl": ([], []),
+    "safety_blind134.jsonl": ([], []),
+    "safety_blind135.jsonl": ([], []),
 }
 
 
@@ -938,6 +944,15 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("en", "Our 3-year-old son got out through the open gate and was found on the main road."),
         ("en", "The baby rolled right off the changing table while the assistant was away."),
         ("zh-Hant", "送貨員部車撞到我個女隻腳，腳趾甲甩咗，流晒血。"),
+        # blind set 133, safety sets 134 and 135 (rules 2026.12.06-52): whiplash, a throttle stuck open, a torn ligament, a
+        # back end stepping out; an arm gone numb, a machine that throws a hand off, a child found on the street
+        ("en", "My neck and back have been killing me since the jump; the GP says it's whiplash."),
+        ("en", "The throttle stuck wide open and I couldn't stop it before the jetty; my friend has cracked ribs."),
+        ("en", "The binding never released; an MRI showed a torn ligament in my knee."),
+        ("en", "There was a loud bang on the motorway and the back end started stepping out across the lane."),
+        ("zh-Hant", "師傅按到我成條手臂麻晒，冇知覺。"),
+        ("zh-Hant", "洗衣機整完之後，一掂到個金屬面就好似俾針拮，成隻手彈開。"),
+        ("zh-Hant", "老師讓五歲女兒自己下樓，最後在大樓外的馬路上找到她。"),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -1138,6 +1153,17 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("en", "The toy fire engine's siren and lights stopped working after a day."),
         ("zh-Hant", "美耐皿碗可以用稀釋漂白水泡嗎？"),
         ("zh-Hant", "今次啲牛肉乾好重燶味，咬落又乾又硬。"),
+        # blind sets 131 and 133, safety sets 134 and 135 (rules 2026.12.06-52): drowning in paperwork, an old fire 'nothing
+        # to do with you', a fire drill, a sprain at basketball, 杀到见骨, cord blood, 고소한아침, a physio's advice
+        ("en", "Great day out, though we nearly drowned in your paperwork afterwards. The invoice has the wrong company name."),
+        ("zh-Hant", "家裡之前出過一次小火警（跟你們無關），所以想快點收到滅火器，訂單還沒出貨。"),
+        ("zh-Hant", "火警鐘響了四十分鐘，全家落到大堂。到咗先知原來係火警演習，管理處冇通知。"),
+        ("zh-Hant", "本人上月登山時摔傷腳踝（與貴公司無關），訂的拐杖送錯了兩次。"),
+        ("zh-Hant", "兒子打籃球時扭傷腳踝請假，中心章程寫明因病或受傷請假可以補堂。"),
+        ("zh-Hant", "你們FB寫週年慶殺到見骨，結果新款不算。"),
+        ("en", "Our son's cord blood was processed in March; where do I find the storage certificate?"),
+        ("ko", "'고소한아침' 호두에서 곰팡이가 나왔어요."),
+        ("en", "I tore my ACL playing netball (nothing to do with you) and my physio says no gym for eight weeks; how do I freeze my membership?"),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -1185,6 +1211,8 @@ def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
         # blind sets 125 and 126 (rules 2026.12.06-51): a name and phone posted on a fan page, browsing data sold
         ("zh-Hant", "你們在粉專公開了我的姓名和電話，請立即刪除。"),
         ("en", "Your extension has been sending every URL we visit to an advertising firm."),
+        # blind set 131 (rules 2026.12.06-52): a late mother's illness in a fundraising letter
+        ("en", "Please explain the use of my late father's details in your fundraising letters to our neighbours."),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
@@ -1311,6 +1339,14 @@ def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text
         ("zh-Hans", "站台工作人员挥旗示意关门，把我父亲夹倒在站台上，后脑着地。"),
         ("zh-Hant", "司機很急地開車，我媽媽還沒坐好就跌倒，額頭撞到扶手流血。"),
         ("ko", "직원이 바닥에 세정제를 뿌려 놓고 안내판도 없이 물청소를 해서 아버지가 미끄러져 골절되셨습니다."),
+        # safety sets 134 and 135 (rules 2026.12.06-52): a guard's whistle, a kids' club that never noticed, a bus driver who
+        # pulled off, a cleaner with no sign out, a waiter who reached over a child, a masseur who kept pressing
+        ("en", "The guard blew his whistle while my mother was stepping down and she fell between the train and the platform; her wrist is fractured."),
+        ("en", "Nobody in the kids club had even noticed he was gone; a cleaner found him alone at the edge of the pool."),
+        ("zh-Hant", "車長未等我媽媽坐穩就大力開車，佢跌倒撞到頭。"),
+        ("zh-Hant", "清潔姐姐射水之後冇擺牌，我阿媽行過跌低，而家照緊X光。"),
+        ("zh-Hant", "服務員加湯時從小孩後面伸手越過去倒，湯潑到孩子手臂起水泡。"),
+        ("zh-Hant", "叫咗師傅停手佢都照揿，而家成隻手麻。"),
     ],
 )
 def test_a_hazard_caused_by_staff_conduct_is_p1_for_customer_service(clf, language, text):
@@ -1455,6 +1491,13 @@ def test_a_new_hazard_beside_an_old_settled_claim_stays_p1(clf, language, text):
         ("en", "Your courier left our front gate wide open and my toddler got out and was found on the road.", "delivery"),
         ("en", "The delivery van clipped my son with the back of the van on our drive; he has grazed knees.", "delivery"),
         ("zh-Hans", "送货小哥把一箱啤酒放在楼道窗台上就走了，被风吹下去砸到楼下老人的肩膀。", "delivery"),
+        # safety sets 134 and 135 (rules 2026.12.06-52)
+        ("en", "The handyman came out on Tuesday and cleared the flue; last night the room filled with smoke and the kids were coughing.", "warranty_repair"),
+        ("en", "The site maintenance man replaced part of the flue and the joint wasn't sealed; we all had headaches and my wife was vomiting.", "warranty_repair"),
+        ("en", "The driver put the suitcases at the top of the narrow stairs and my husband fell over them and broke his wrist.", "delivery"),
+        ("zh-Hant", "送氣師傅一路講電話，石油氣罐放落地冇企穩，碌落樓梯砸斷我阿媽腳趾。", "delivery"),
+        ("zh-Hant", "配送員說衣櫃先靠著就好，下次再來裝固定扣件；昨晚衣櫃倒下壓到女兒，手臂骨折。", "delivery"),
+        ("zh-Hant", "你們師傅上週才來修落地窗，今天整片玻璃門倒下來壓到兒子，縫了五針。", "warranty_repair"),
     ],
 )
 def test_a_hazard_is_filed_under_what_caused_it(clf, language, text, category):
