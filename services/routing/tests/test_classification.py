@@ -128,6 +128,8 @@ def test_p2_repeat_flag_from_history(clf):
         ("en", "2nd email about the missing games: I wrote on 4 Nov and got a canned reply."),
         ("en", "3rd time messaging about my deposit."),
         ("zh-Hans", "上个月也被多扣过一次，当时打过客服电话，到现在没退。"),
+        # blind set 137 (rules 2026.12.06-53)
+        ("ko", "고객 전화(세 번째 통화). 같은 서류를 몇 번을 보내야 하냐고 하심."),
     ],
 )
 def test_p2_repeat_cues(clf, language, text):
@@ -263,6 +265,8 @@ def test_an_order_codes_tail_before_a_chinese_comma_is_no_amount(clf):
         ("en", "May I suggest one small thing: the invoices could show the procedure codes."),
         ("zh-Hant", "只收現金有點不方便，參考看看😊"),
         ("zh-Hant", "車架很快就寄回來了，以後附張單子會更好，不用回"),
+        # blind set 137 (rules 2026.12.06-53)
+        ("ko", "왁스 통 뚜껑이 너무 꽉 잠겨요. 다음 리뉴얼 때 참고해 주시면 좋겠습니다 :)"),
     ],
 )
 def test_p4_suggestion(clf, language, text):

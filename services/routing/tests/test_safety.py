@@ -618,7 +618,8 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 112 6/7, 2; blind 113 6/6, 3; blind 114 6/6, 2; blind 115 6/7, 2; safety 116 27/28, 2; safety 117 27/28, 2 (-47);
 # blind 118 6/7, 2; blind 119 7/7, 1; blind 120 7/7, 0; blind 121 7/7, 1; safety 122 24/28, 2; safety 123 26/28, 3 (-48);
 # blind 124 7/7, 0; blind 125 6/7, 0; blind 126 6/7, 2; blind 127 6/6, 1; safety 128 24/28, 1; safety 129 27/28, 1 (-50);
-# blind 130 7/7, 0; blind 131 6/7, 2; blind 133 6/7, 1; safety 134 24/28, 5; safety 135 25/28, 1 (-51).
+# blind 130 7/7, 0; blind 131 6/7, 2; blind 133 6/7, 1; safety 134 24/28, 5; safety 135 25/28, 1 (-51);
+# blind 136 6/7, 1; blind 137 7/7, 2; safety 138 26/28, 0 (-52).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -749,6 +750,10 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind133.jsonl": ([], []),
     "safety_blind134.jsonl": ([], []),
     "safety_blind135.jsonl": ([], []),
+    # a warranty claim for chair slats that split, nobody hurt
+    "unseen_industries_blind136.jsonl": ([], ["blind136-en-27"]),
+    "unseen_industries_blind137.jsonl": ([], []),
+    "safety_blind138.jsonl": ([], []),
 }
 
 
@@ -953,6 +958,9 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("zh-Hant", "師傅按到我成條手臂麻晒，冇知覺。"),
         ("zh-Hant", "洗衣機整完之後，一掂到個金屬面就好似俾針拮，成隻手彈開。"),
         ("zh-Hant", "老師讓五歲女兒自己下樓，最後在大樓外的馬路上找到她。"),
+        # safety set 138 (rules 2026.12.06-53): a cut above the eye that needed glue, a child who choked on pool water
+        ("en", "The chair rolled off the side of the ramp and tipped; he has a cut above his eye that needed glue."),
+        ("zh-Hant", "泳圈接縫裂開漏氣，我兒子滑下去嗆到水，救生員把他拉上來。"),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -1164,6 +1172,9 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("en", "Our son's cord blood was processed in March; where do I find the storage certificate?"),
         ("ko", "'고소한아침' 호두에서 곰팡이가 나왔어요."),
         ("en", "I tore my ACL playing netball (nothing to do with you) and my physio says no gym for eight weeks; how do I freeze my membership?"),
+        # blind set 137 (rules 2026.12.06-53): a claim for fracture surgery, a seam that burst
+        ("ko", "9/3 골절 수술비 청구 건 서류를 세 번이나 보냈는데 또 빠졌다고 하네요."),
+        ("ko", "원피스를 한 번 빨았는데 옆선이 다 터졌어요."),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -1347,6 +1358,12 @@ def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text
         ("zh-Hant", "清潔姐姐射水之後冇擺牌，我阿媽行過跌低，而家照緊X光。"),
         ("zh-Hant", "服務員加湯時從小孩後面伸手越過去倒，湯潑到孩子手臂起水泡。"),
         ("zh-Hant", "叫咗師傅停手佢都照揿，而家成隻手麻。"),
+        # safety set 138 (rules 2026.12.06-53): a wheelchair without its brakes, a stylist out smoking, a hose with no warning,
+        # a stylist chatting while cutting
+        ("en", "The driver didn't put the brakes on the wheelchair and went off to look at his phone; Dad rolled off the ramp and cut his head."),
+        ("zh-Hans", "上完药水套上加热帽以后理发师就跑到门口抽烟，我喊太烫也没人来，后脑勺起了水泡。"),
+        ("zh-Hant", "職員拿水喉沖地又冇叫佢行開，我媽媽一轉身滑倒，髖骨撞地。"),
+        ("ko", "디자이너가 옆 직원이랑 수다 떨면서 자르다가 아이 귀를 베어서 피가 났어요."),
     ],
 )
 def test_a_hazard_caused_by_staff_conduct_is_p1_for_customer_service(clf, language, text):
@@ -1540,6 +1557,12 @@ def test_a_gas_regulator_a_law_firm_as_customer_and_a_nutty_taste_are_no_legal_c
     """Blind sets 112 and 113, safety set 117 (rules 2026.12.06-48): 'hissing at the regulator' is a gas
     bottle's, 'Byrne & Co Solicitors (account BC-0042)' a law firm buying a service, 고소한 맛 a nutty taste."""
     assert clf.classify(text=text, channel="web", language=language).category != "legal_regulatory"
+
+
+def test_a_claim_issued_through_money_claim_online_is_legal(clf):
+    """Blind set 136 (rules 2026.12.06-53)."""
+    c = clf.classify(text="As you ignored my letters I have issued a claim against your business through Money Claim Online.", channel="letter", language="en")
+    assert (c.category, c.priority) == ("legal_regulatory", "P1")
 
 
 def test_a_report_to_an_accreditation_body_is_legal(clf):
