@@ -619,7 +619,7 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 118 6/7, 2; blind 119 7/7, 1; blind 120 7/7, 0; blind 121 7/7, 1; safety 122 24/28, 2; safety 123 26/28, 3 (-48);
 # blind 124 7/7, 0; blind 125 6/7, 0; blind 126 6/7, 2; blind 127 6/6, 1; safety 128 24/28, 1; safety 129 27/28, 1 (-50);
 # blind 130 7/7, 0; blind 131 6/7, 2; blind 133 6/7, 1; safety 134 24/28, 5; safety 135 25/28, 1 (-51);
-# blind 136 6/7, 1; blind 137 7/7, 2; safety 138 26/28, 0 (-52).
+# blind 136 6/7, 1; blind 137 7/7, 2; safety 138 26/28, 0 (-52); safety 139 24/28, 2 (-53).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -754,6 +754,7 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind136.jsonl": ([], ["blind136-en-27"]),
     "unseen_industries_blind137.jsonl": ([], []),
     "safety_blind138.jsonl": ([], []),
+    "safety_blind139.jsonl": ([], []),
 }
 
 
@@ -961,6 +962,11 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         # safety set 138 (rules 2026.12.06-53): a cut above the eye that needed glue, a child who choked on pool water
         ("en", "The chair rolled off the side of the ramp and tipped; he has a cut above his eye that needed glue."),
         ("zh-Hant", "泳圈接縫裂開漏氣，我兒子滑下去嗆到水，救生員把他拉上來。"),
+        # safety set 139 (rules 2026.12.06-54): a leg pinned against a truck, eyes irrigated, 'got strong current shock', a fingertip stitched
+        ("en", "The cabinet rolled and pinned his leg against the truck; the ER did x-rays."),
+        ("en", "Paint hit my son in the face and his eyes were irrigated at the eye department."),
+        ("en", "When I touched the terminal I got strong current shock."),
+        ("en", "The blades turned over and the tip of his finger was stitched at the hospital."),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -1175,6 +1181,9 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         # blind set 137 (rules 2026.12.06-53): a claim for fracture surgery, a seam that burst
         ("ko", "9/3 골절 수술비 청구 건 서류를 세 번이나 보냈는데 또 빠졌다고 하네요."),
         ("ko", "원피스를 한 번 빨았는데 옆선이 다 터졌어요."),
+        # safety set 139 (rules 2026.12.06-54): 'nothing has happened', a fire at the courier's hub
+        ("en", "I saw a news story about someone getting scalded by a steamer. Nothing has happened, no fault; please talk me through filling it."),
+        ("en", "Our order is late because of a fire at the courier's hub a couple of weeks ago."),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -1364,6 +1373,9 @@ def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text
         ("zh-Hans", "上完药水套上加热帽以后理发师就跑到门口抽烟，我喊太烫也没人来，后脑勺起了水泡。"),
         ("zh-Hant", "職員拿水喉沖地又冇叫佢行開，我媽媽一轉身滑倒，髖骨撞地。"),
         ("ko", "디자이너가 옆 직원이랑 수다 떨면서 자르다가 아이 귀를 베어서 피가 났어요."),
+        # safety set 139 (rules 2026.12.06-54): a chat agent who said switching off was not required, a demonstrator's sprayer
+        ("en", "Your chat agent replied that switching off the mains was not required, you can proceed; when I opened the panel I got a shock and burned my hand."),
+        ("en", "The demonstrator kept swinging the sprayer gun towards the crowd and paint hit my son in both eyes; the hospital irrigated his eyes."),
     ],
 )
 def test_a_hazard_caused_by_staff_conduct_is_p1_for_customer_service(clf, language, text):
@@ -1515,6 +1527,8 @@ def test_a_new_hazard_beside_an_old_settled_claim_stays_p1(clf, language, text):
         ("zh-Hant", "送氣師傅一路講電話，石油氣罐放落地冇企穩，碌落樓梯砸斷我阿媽腳趾。", "delivery"),
         ("zh-Hant", "配送員說衣櫃先靠著就好，下次再來裝固定扣件；昨晚衣櫃倒下壓到女兒，手臂骨折。", "delivery"),
         ("zh-Hant", "你們師傅上週才來修落地窗，今天整片玻璃門倒下來壓到兒子，縫了五針。", "warranty_repair"),
+        # safety set 139 (rules 2026.12.06-54)
+        ("en", "Your freight crew didn't lock the casters on our sloping drive; the cabinet rolled and pinned my son's leg, deep bruising.", "delivery"),
     ],
 )
 def test_a_hazard_is_filed_under_what_caused_it(clf, language, text, category):
