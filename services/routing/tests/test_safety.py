@@ -619,7 +619,7 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 118 6/7, 2; blind 119 7/7, 1; blind 120 7/7, 0; blind 121 7/7, 1; safety 122 24/28, 2; safety 123 26/28, 3 (-48);
 # blind 124 7/7, 0; blind 125 6/7, 0; blind 126 6/7, 2; blind 127 6/6, 1; safety 128 24/28, 1; safety 129 27/28, 1 (-50);
 # blind 130 7/7, 0; blind 131 6/7, 2; blind 133 6/7, 1; safety 134 24/28, 5; safety 135 25/28, 1 (-51);
-# blind 136 6/7, 1; blind 137 7/7, 2; safety 138 26/28, 0 (-52); safety 139 24/28, 2 (-53).
+# blind 136 6/7, 1; blind 137 7/7, 2; safety 138 26/28, 0 (-52); safety 139 24/28, 2 (-53); blind 132 7/7, 2 (-54, not yet fixed).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -755,6 +755,8 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind137.jsonl": ([], []),
     "safety_blind138.jsonl": ([], []),
     "safety_blind139.jsonl": ([], []),
+    # arrived last and not yet fixed: an abacus whose beads fall out (跌落), an installer who "爆咗单" (overbooked)
+    "unseen_industries_blind132.jsonl": ([], ["blind132-zh-Hant-37", "blind132-zh-Hant-43"]),
 }
 
 
