@@ -267,6 +267,9 @@ def test_an_order_codes_tail_before_a_chinese_comma_is_no_amount(clf):
         ("zh-Hant", "車架很快就寄回來了，以後附張單子會更好，不用回"),
         # blind set 137 (rules 2026.12.06-53)
         ("ko", "왁스 통 뚜껑이 너무 꽉 잠겨요. 다음 리뉴얼 때 참고해 주시면 좋겠습니다 :)"),
+        # blind set 132 (rules 2026.12.06-55): 唔系大问题 with 纯粹俾你哋知; 参考下 at the end, after 冇投诉 (no complaint)
+        ("zh-Hant", "套校服洗完有少少甩色，唔係大問題，純粹俾你哋知下。"),
+        ("zh-Hant", "師傅好好，冇投訴。價錢表可以寫清楚啲，參考下。"),
     ],
 )
 def test_p4_suggestion(clf, language, text):

@@ -755,8 +755,7 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind137.jsonl": ([], []),
     "safety_blind138.jsonl": ([], []),
     "safety_blind139.jsonl": ([], []),
-    # arrived last and not yet fixed: an abacus whose beads fall out (跌落), an installer who "爆咗单" (overbooked)
-    "unseen_industries_blind132.jsonl": ([], ["blind132-zh-Hant-37", "blind132-zh-Hant-43"]),
+    "unseen_industries_blind132.jsonl": ([], []),
 }
 
 
@@ -1186,6 +1185,9 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         # safety set 139 (rules 2026.12.06-54): 'nothing has happened', a fire at the courier's hub
         ("en", "I saw a news story about someone getting scalded by a steamer. Nothing has happened, no fault; please talk me through filling it."),
         ("en", "Our order is late because of a fire at the courier's hub a couple of weeks ago."),
+        # blind set 132 (rules 2026.12.06-55): buttons that fall off (跌落), a fitter who overbooked (爆咗单)
+        ("zh-Hant", "買咗個新筆盒，用咗一個禮拜，啲鈕就自己跌落嚟，質素麻麻。"),
+        ("zh-Hant", "約咗今日裝熱水爐，等咗成朝，打去先知師傅爆咗單。"),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -1378,6 +1380,8 @@ def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text
         # safety set 139 (rules 2026.12.06-54): a chat agent who said switching off was not required, a demonstrator's sprayer
         ("en", "Your chat agent replied that switching off the mains was not required, you can proceed; when I opened the panel I got a shock and burned my hand."),
         ("en", "The demonstrator kept swinging the sprayer gun towards the crowd and paint hit my son in both eyes; the hospital irrigated his eyes."),
+        # blind set 132 (rules 2026.12.06-55): a coach who was not watching (教练冇睇住)
+        ("zh-Hant", "上堂嗰陣教練冇睇住，個仔俾大人推跌撞到木樁，手腕骨裂。"),
     ],
 )
 def test_a_hazard_caused_by_staff_conduct_is_p1_for_customer_service(clf, language, text):
