@@ -130,6 +130,8 @@ def test_p2_repeat_flag_from_history(clf):
         ("zh-Hans", "上个月也被多扣过一次，当时打过客服电话，到现在没退。"),
         # blind set 137 (rules 2026.12.06-53)
         ("ko", "고객 전화(세 번째 통화). 같은 서류를 몇 번을 보내야 하냐고 하심."),
+        # blind set 141 (rules 2026.12.06-56)
+        ("ko", "지난달에 전화로 한 번 말씀드렸던 일인데 또 같은 문제가 생겼습니다."),
     ],
 )
 def test_p2_repeat_cues(clf, language, text):
@@ -270,6 +272,10 @@ def test_an_order_codes_tail_before_a_chinese_comma_is_no_amount(clf):
         # blind set 132 (rules 2026.12.06-55): 唔系大问题 with 纯粹俾你哋知; 参考下 at the end, after 冇投诉 (no complaint)
         ("zh-Hant", "套校服洗完有少少甩色，唔係大問題，純粹俾你哋知下。"),
         ("zh-Hant", "師傅好好，冇投訴。價錢表可以寫清楚啲，參考下。"),
+        # blind sets 140, 141, 142 (rules 2026.12.06-56)
+        ("en", "I write only to pass on a small observation about the car park signs."),
+        ("ko", "포장이 조금 헐거웠어요. 답변은 괜찮습니다."),
+        ("zh-Hant", "活動後有些垃圾沒清，不是什麼大問題，順便跟你們說一聲。"),
     ],
 )
 def test_p4_suggestion(clf, language, text):
@@ -361,6 +367,8 @@ def test_safety_rules_give_p1(clf, language, text):
         ("ko", "동의 없이 제 연락처를 제휴사에 넘겼더군요."),
         ("en", "I have reported this to the CFPB."),
         ("en", "You emailed my medical records to another patient."),
+        # blind set 141 (rules 2026.12.06-56): the district education office (교육지원청)
+        ("ko", "학원비 문제로 교육지원청에 민원을 넣겠습니다."),
     ],
 )
 def test_legal_rules(clf, language, text):

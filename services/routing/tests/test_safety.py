@@ -619,7 +619,8 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 118 6/7, 2; blind 119 7/7, 1; blind 120 7/7, 0; blind 121 7/7, 1; safety 122 24/28, 2; safety 123 26/28, 3 (-48);
 # blind 124 7/7, 0; blind 125 6/7, 0; blind 126 6/7, 2; blind 127 6/6, 1; safety 128 24/28, 1; safety 129 27/28, 1 (-50);
 # blind 130 7/7, 0; blind 131 6/7, 2; blind 133 6/7, 1; safety 134 24/28, 5; safety 135 25/28, 1 (-51);
-# blind 136 6/7, 1; blind 137 7/7, 2; safety 138 26/28, 0 (-52); safety 139 24/28, 2 (-53); blind 132 7/7, 2 (-54, not yet fixed).
+# blind 136 6/7, 1; blind 137 7/7, 2; safety 138 26/28, 0 (-52); safety 139 24/28, 2 (-53); blind 132 7/7, 2 (-54);
+# blind 140 7/7, 2; blind 141 5/7, 2; blind 142 7/7, 0; blind 143 7/7, 0; safety 144 22/28, 2; safety 145 28/28, 2 (-55).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -756,6 +757,13 @@ SETS_SCORED_ON_ARRIVAL = {
     "safety_blind138.jsonl": ([], []),
     "safety_blind139.jsonl": ([], []),
     "unseen_industries_blind132.jsonl": ([], []),
+    # a fence rail that 'dropped again' after a botched repair
+    "unseen_industries_blind140.jsonl": ([], ["blind140-en-45"]),
+    "unseen_industries_blind141.jsonl": ([], []),
+    "unseen_industries_blind142.jsonl": ([], []),
+    "unseen_industries_blind143.jsonl": ([], []),
+    "safety_blind144.jsonl": ([], []),
+    "safety_blind145.jsonl": ([], []),
 }
 
 
@@ -968,6 +976,15 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("en", "Paint hit my son in the face and his eyes were irrigated at the eye department."),
         ("en", "When I touched the terminal I got strong current shock."),
         ("en", "The blades turned over and the tip of his finger was stitched at the hospital."),
+        # safety set 144 (rules 2026.12.06-56): ended up in hospital after a ' - ', checked over by the paramedics, the nurse looked at the mark, coughed up water, a bag over her head, walking home alone along a main road, milk way too hot, keep an eye on him overnight
+        ("en", "My aunt's home oxygen order never arrived - she ended up in hospital that night."),
+        ("en", "Dad was checked over by the paramedics after the hoist let him down onto the floor."),
+        ("en", "The nurse looked at the mark on his lip and said to keep it clean."),
+        ("en", "My daughter slipped down in the bath at your respite home and coughed up water."),
+        ("en", "By the time I got there my toddler had pulled a carrier bag over her head."),
+        ("en", "The club shut early and my seven-year-old ended up walking home alone along the dual carriageway."),
+        ("en", "The bottle from your prep machine was way too hot and he screamed."),
+        ("en", "The nurse at the club told us to keep an eye on him overnight."),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -1188,6 +1205,14 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         # blind set 132 (rules 2026.12.06-55): buttons that fall off (跌落), a fitter who overbooked (爆咗单)
         ("zh-Hant", "買咗個新筆盒，用咗一個禮拜，啲鈕就自己跌落嚟，質素麻麻。"),
         ("zh-Hant", "約咗今日裝熱水爐，等咗成朝，打去先知師傅爆咗單。"),
+        # blind sets 140, 141 and safety sets 144, 145 (rules 2026.12.06-56): a first-aid course on choking, a price that nearly killed me, an Ofsted inspection, a display that collapsed, 전화상담, a face burning with shame, a new oven's protective oil burning off
+        ("en", "I booked a first aid course on choking and burns for my staff and you cancelled it twice."),
+        ("en", "That so-called deal nearly killed me at the checkout, I nearly fell over at the bill."),
+        ("en", "We are getting ready for our Ofsted inspection next week and the tables still haven't come."),
+        ("en", "The sunflower display had collapsed by the time we got there, so the trip was wasted."),
+        ("ko", "전화상담 예약을 했는데 사흘째 연락이 없어요."),
+        ("ko", "생각만 해도 얼굴이 화끈거려요. 손님 앞에서 배달이 두 시간이나 늦었거든요."),
+        ("zh-Hans", "新烤箱第一次预热时有一股焦味。客服解释是内腔保护油加热挥发，属于正常。"),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -1237,6 +1262,8 @@ def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
         ("en", "Your extension has been sending every URL we visit to an advertising firm."),
         # blind set 131 (rules 2026.12.06-52): a late mother's illness in a fundraising letter
         ("en", "Please explain the use of my late father's details in your fundraising letters to our neighbours."),
+        # blind set 141 (rules 2026.12.06-56): a consultation posted on Instagram, 개인정보 침해
+        ("ko", "제 상담 내용이 가게 인스타에 그대로 올라왔습니다. 개인정보 침해로 보고 조치를 요구합니다."),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
@@ -1382,6 +1409,11 @@ def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text
         ("en", "The demonstrator kept swinging the sprayer gun towards the crowd and paint hit my son in both eyes; the hospital irrigated his eyes."),
         # blind set 132 (rules 2026.12.06-55): a coach who was not watching (教练冇睇住)
         ("zh-Hant", "上堂嗰陣教練冇睇住，個仔俾大人推跌撞到木樁，手腕骨裂。"),
+        # safety sets 144 and 145 (rules 2026.12.06-56): a lifeguard who turned his back to chat, pills given twice, a waiter hurrying with boiling soup, a server who did not look up
+        ("en", "The lifeguard turned his back to chat with a friend and my son went under; he coughed up water."),
+        ("en", "The care worker gave Mum her tablets twice this morning and she collapsed in the kitchen."),
+        ("zh-Hant", "啲夥計捧住熱湯行得好快，撞到我個女，湯淋落佢隻手，起晒水泡。"),
+        ("zh-Hans", "我说了对花生过敏，店员头都没抬就说没有，喝完喉咙肿了送急诊。"),
     ],
 )
 def test_a_hazard_caused_by_staff_conduct_is_p1_for_customer_service(clf, language, text):
@@ -1535,6 +1567,10 @@ def test_a_new_hazard_beside_an_old_settled_claim_stays_p1(clf, language, text):
         ("zh-Hant", "你們師傅上週才來修落地窗，今天整片玻璃門倒下來壓到兒子，縫了五針。", "warranty_repair"),
         # safety set 139 (rules 2026.12.06-54)
         ("en", "Your freight crew didn't lock the casters on our sloping drive; the cabinet rolled and pinned my son's leg, deep bruising.", "delivery"),
+        # safety sets 144 and 145 (rules 2026.12.06-56)
+        ("en", "The driver left Dad's chilled meals out on the porch all afternoon and he got food poisoning from one.", "delivery"),
+        ("en", "Your draymen left the hatch open and our cook fell into the cellar and broke his leg.", "delivery"),
+        ("en", "Caller says our technician Mark replaced the heater element on Monday; yesterday it gave her son an electric shock.", "warranty_repair"),
     ],
 )
 def test_a_hazard_is_filed_under_what_caused_it(clf, language, text, category):

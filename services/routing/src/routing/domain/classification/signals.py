@@ -15,7 +15,7 @@ from .amounts import Amount, find_amounts
 from .config import HandRule, RuleSet
 from .text import latin_part, scripts_in
 
-_CLAUSE_END = re.compile(r"[,.!?;:。！？；，、\n]")
+_CLAUSE_END = re.compile(r"[,.!?;:。！？；，、\n]| [-–—] ")
 _SENTENCE_END = re.compile(r"[.!?;。！？；\n]+")
 
 
