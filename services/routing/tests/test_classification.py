@@ -132,6 +132,8 @@ def test_p2_repeat_flag_from_history(clf):
         ("ko", "고객 전화(세 번째 통화). 같은 서류를 몇 번을 보내야 하냐고 하심."),
         # blind set 141 (rules 2026.12.06-56)
         ("ko", "지난달에 전화로 한 번 말씀드렸던 일인데 또 같은 문제가 생겼습니다."),
+        # blind set 149 (rules 2026.12.06-57)
+        ("zh-Hant", "第二次傳訊息了，上個月退貨的退款到現在還沒收到。"),
     ],
 )
 def test_p2_repeat_cues(clf, language, text):
@@ -165,6 +167,11 @@ def test_still_not_fixed_after_a_while_is_no_repeat(clf):
         ("en", "You charged my card twice, $12.49 each time.", "P3"),
         # blind set 48 (rules 2026.12.06-23): "8,600-odd yuan" is at least 8,600
         ("zh-Hans", "这批箱子全压塌了，光退款补发就搭进去8,600多元。", "P2"),
+        # blind sets 147 and 149 (rules 2026.12.06-57): a rand deposit (R26,000); an overcharge that also asks for the
+        # invoice to be reissued is still a loss ("重开发票" alone says that no money was lost)
+        ("en", "I paid a deposit of R30,000 and cancelled inside the cooling-off period; the refund never came.", "P2"),
+        ("en", "The repair was quoted at R2,400 and that is what I paid.", "P3"),
+        ("zh-Hans", "这个月被多扣了6800元，请退回多扣的部分并重开发票。", "P2"),
     ],
 )
 def test_p2_large_financial_loss(clf, language, text, priority):
@@ -276,6 +283,9 @@ def test_an_order_codes_tail_before_a_chinese_comma_is_no_amount(clf):
         ("en", "I write only to pass on a small observation about the car park signs."),
         ("ko", "포장이 조금 헐거웠어요. 답변은 괜찮습니다."),
         ("zh-Hant", "活動後有些垃圾沒清，不是什麼大問題，順便跟你們說一聲。"),
+        # blind sets 147 and 149 (rules 2026.12.06-57)
+        ("zh-Hant", "客人來電：店員等咗好耐先招呼，之後服務都好好。只係想反映下，冇要求跟進。"),
+        ("en", "I mention it only in case other customers find the app confusing; there is nothing for you to do."),
     ],
 )
 def test_p4_suggestion(clf, language, text):

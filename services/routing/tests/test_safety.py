@@ -620,7 +620,8 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 124 7/7, 0; blind 125 6/7, 0; blind 126 6/7, 2; blind 127 6/6, 1; safety 128 24/28, 1; safety 129 27/28, 1 (-50);
 # blind 130 7/7, 0; blind 131 6/7, 2; blind 133 6/7, 1; safety 134 24/28, 5; safety 135 25/28, 1 (-51);
 # blind 136 6/7, 1; blind 137 7/7, 2; safety 138 26/28, 0 (-52); safety 139 24/28, 2 (-53); blind 132 7/7, 2 (-54);
-# blind 140 7/7, 2; blind 141 5/7, 2; blind 142 7/7, 0; blind 143 7/7, 0; safety 144 22/28, 2; safety 145 28/28, 2 (-55).
+# blind 140 7/7, 2; blind 141 5/7, 2; blind 142 7/7, 0; blind 143 7/7, 0; safety 144 22/28, 2; safety 145 28/28, 2 (-55);
+# blind 146 6/7, 0; blind 147 7/7, 0; blind 148 6/7, 0; blind 149 7/7, 2; safety 150 24/28, 2; safety 151 25/28, 1 (-56).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -764,6 +765,12 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind143.jsonl": ([], []),
     "safety_blind144.jsonl": ([], []),
     "safety_blind145.jsonl": ([], []),
+    "unseen_industries_blind146.jsonl": ([], []),
+    "unseen_industries_blind147.jsonl": ([], []),
+    "unseen_industries_blind148.jsonl": ([], []),
+    "unseen_industries_blind149.jsonl": ([], []),
+    "safety_blind150.jsonl": ([], []),
+    "safety_blind151.jsonl": ([], []),
 }
 
 
@@ -985,6 +992,14 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("en", "The club shut early and my seven-year-old ended up walking home alone along the dual carriageway."),
         ("en", "The bottle from your prep machine was way too hot and he screamed."),
         ("en", "The nurse at the club told us to keep an eye on him overnight."),
+        # safety sets 150 and 151 (rules 2026.12.06-57): could not feel his hands, toppled onto, embers onto the deck, came up coughing, half her body out of the window, 쇄골에 금이 갔다, a cabinet that came off the wall
+        ("en", "He was in the lake for ten minutes and afterwards couldn't feel his hands."),
+        ("en", "The weight stack toppled onto my little boy; he can't walk on it now."),
+        ("en", "The bowl split and embers fell onto the deck boards."),
+        ("en", "She slipped out of the armbands in the deep end and came up coughing."),
+        ("zh-Hans", "我五岁的儿子爬上了窗台，半个身子已经探出窗外，幸好被邻居看见喊住。"),
+        ("ko", "검사해 보니 쇄골에 금이 갔다고 합니다. 차고 문이 내려오다 멈추지 않았어요."),
+        ("ko", "설치 한 달 만에 욕실 수납장이 통째로 떨어졌어요."),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -1213,6 +1228,13 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("ko", "전화상담 예약을 했는데 사흘째 연락이 없어요."),
         ("ko", "생각만 해도 얼굴이 화끈거려요. 손님 앞에서 배달이 두 시간이나 늦었거든요."),
         ("zh-Hans", "新烤箱第一次预热时有一股焦味。客服解释是内腔保护油加热挥发，属于正常。"),
+        # blind set 149, safety sets 150 and 151 (rules 2026.12.06-57): the second time we'd used it (no repeat), smoke grenades, an old injury dealt with fully, stained glass that arrived broken, a lamp's loose glass, 打到骨折
+        ("en", "Only the second time we'd used the tent and the zip has gone."),
+        ("en", "The party package promised smoke grenades and there were none on the day; please refund the difference."),
+        ("en", "My son sprained his ankle at your club last year; that was dealt with fully and we have no complaint about it. This is about a double charge."),
+        ("zh-Hant", "訂做的十二片彩繪玻璃送到時，開箱後發現其中3片有玻璃碎裂，請派人來看。"),
+        ("ko", "스테인드글라스 조명 갓 안쪽 유리 한 조각이 덜렁거려요. 수리 부탁드려요."),
+        ("zh-Hans", "门店海报写全屋定制价格打到骨折，结果门板另算，这不是忽悠人吗？"),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -1264,6 +1286,9 @@ def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
         ("en", "Please explain the use of my late father's details in your fundraising letters to our neighbours."),
         # blind set 141 (rules 2026.12.06-56): a consultation posted on Instagram, 개인정보 침해
         ("ko", "제 상담 내용이 가게 인스타에 그대로 올라왔습니다. 개인정보 침해로 보고 조치를 요구합니다."),
+        # blind sets 146 and 148 (rules 2026.12.06-57): children's photos used in an ad, a member list posted on a blog
+        ("en", "I never agreed to our daughters being used to advertise your carriage rides; take the post down."),
+        ("ko", "회원 명단이 블로그에 그대로 올라가 있어요. 전화번호까지 다 보입니다."),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
@@ -1414,6 +1439,14 @@ def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text
         ("en", "The care worker gave Mum her tablets twice this morning and she collapsed in the kitchen."),
         ("zh-Hant", "啲夥計捧住熱湯行得好快，撞到我個女，湯淋落佢隻手，起晒水泡。"),
         ("zh-Hans", "我说了对花生过敏，店员头都没抬就说没有，喝完喉咙肿了送急诊。"),
+        # safety sets 150 and 151 (rules 2026.12.06-57): a coach who walked off to take a call, a marshal who waved everyone on, adults let onto a children's session, a gate left open behind him, a door chained shut, no warning sign, a window stop taken off and not put back
+        ("en", "The coach walked off to take a phone call, leaving the kids alone on the trampolines, and my daughter landed on her neck."),
+        ("en", "The marshal waved everyone on past a crashed kart and my son hit it; he has whiplash."),
+        ("en", "Staff let a group of adults onto the toddler soft play and one of them knocked my son off the slide; he broke his arm."),
+        ("en", "The agent showing the flat left the stair gate open behind him and my toddler fell down three steps and split her lip."),
+        ("zh-Hant", "管理員把逃生門鎖住，火警時我們走不出去，女兒吸入濃煙住院。"),
+        ("ko", "미화 직원들이 물청소를 하면서 표지판도 없이 통로를 막지 않아 아버지가 미끄러져 넘어지셨습니다. 손목이 부러졌어요."),
+        ("zh-Hans", "保洁阿姨把窗户限位器拆了下来，走的时候没有装回，孩子差点从窗户掉下去。"),
     ],
 )
 def test_a_hazard_caused_by_staff_conduct_is_p1_for_customer_service(clf, language, text):
@@ -1571,6 +1604,13 @@ def test_a_new_hazard_beside_an_old_settled_claim_stays_p1(clf, language, text):
         ("en", "The driver left Dad's chilled meals out on the porch all afternoon and he got food poisoning from one.", "delivery"),
         ("en", "Your draymen left the hatch open and our cook fell into the cellar and broke his leg.", "delivery"),
         ("en", "Caller says our technician Mark replaced the heater element on Monday; yesterday it gave her son an electric shock.", "warranty_repair"),
+        # safety sets 150 and 151 (rules 2026.12.06-57)
+        ("en", "The delivery lads left the boxed 60kg rowing machine standing on its end in the hall and it fell on my daughter and broke her toe.", "delivery"),
+        ("en", "Your courier was throwing the boxes of gas bottles over the fence and one split with a loud hiss and a strong smell of gas.", "delivery"),
+        ("en", "They carried the wardrobe up the stairs without a trolley, dropped it and it knocked my father down; he has a cut head.", "delivery"),
+        ("ko", "저희 기사가 셔터 모터를 교체한 뒤 다음 날 셔터가 내려와 직원 머리를 쳐서 병원에 갔습니다.", "warranty_repair"),
+        ("zh-Hans", "卫生间电路是你们改的，孩子洗澡时手被电了一下，手心发红。", "warranty_repair"),
+        ("ko", "배송 기사님들이 사다리차에 끈을 제대로 안 묶어서 냉장고가 떨어졌고 지나가던 아이가 파편에 맞아 다쳤어요.", "delivery"),
     ],
 )
 def test_a_hazard_is_filed_under_what_caused_it(clf, language, text, category):

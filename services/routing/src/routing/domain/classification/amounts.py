@@ -25,6 +25,8 @@ _PREFIX = [
     (r"€|eur\s?", "EUR"),
     (r"₩|krw\s?", "KRW"),
     (r"₹|inr\s?|\brs\.?\s?", "INR"),
+    # South African rand: "R26,000" (only with thousands grouping: "R2" is a road, "R&D" no amount)
+    (r"(?<![a-z0-9])r(?=[1-9]\d{0,2}(?:,\d{3})+)", "ZAR"),
     (r"\$", None),
 ]
 _SUFFIX = [
@@ -46,7 +48,7 @@ _KO_MAN_RE = re.compile(r"(?=\d)(?<![\d,.])(\d+(?:\.\d+)?)\s?(만|백만|억)\s?
 
 
 _PREFIX_MARK = re.compile(
-    r"[$£€¥￥₩₹]|(?=[uncrgekai])\b(?:usd|ntd|hkd|aud|cad|sgd|rmb|cny|gbp|eur|krw|inr|rs)|新台币|新台幣|港币|港幣"
+    r"[$£€¥￥₩₹]|(?=[uncrgekai])\b(?:usd|ntd|hkd|aud|cad|sgd|rmb|cny|gbp|eur|krw|inr|rs)|(?<![a-z0-9])r(?=[1-9]\d{0,2},\d{3})|新台币|新台幣|港币|港幣"
 )
 _ANY_DIGIT = re.compile(r"[\d一二两兩三四五六七八九十]")
 
