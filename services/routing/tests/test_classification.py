@@ -134,6 +134,8 @@ def test_p2_repeat_flag_from_history(clf):
         ("ko", "지난달에 전화로 한 번 말씀드렸던 일인데 또 같은 문제가 생겼습니다."),
         # blind set 149 (rules 2026.12.06-57)
         ("zh-Hant", "第二次傳訊息了，上個月退貨的退款到現在還沒收到。"),
+        # blind set 153 (rules 2026.12.06-58)
+        ("en", "I reported the same driver for the same behaviour last month and nothing changed."),
     ],
 )
 def test_p2_repeat_cues(clf, language, text):
@@ -286,6 +288,9 @@ def test_an_order_codes_tail_before_a_chinese_comma_is_no_amount(clf):
         # blind sets 147 and 149 (rules 2026.12.06-57)
         ("zh-Hant", "客人來電：店員等咗好耐先招呼，之後服務都好好。只係想反映下，冇要求跟進。"),
         ("en", "I mention it only in case other customers find the app confusing; there is nothing for you to do."),
+        # blind sets 152 and 155 (rules 2026.12.06-58)
+        ("en", "Staff were great, car park a bit tight. All good otherwise."),
+        ("en", "Lovely class. Only mentioning it because the mats are a bit thin for older knees."),
     ],
 )
 def test_p4_suggestion(clf, language, text):

@@ -621,7 +621,8 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 130 7/7, 0; blind 131 6/7, 2; blind 133 6/7, 1; safety 134 24/28, 5; safety 135 25/28, 1 (-51);
 # blind 136 6/7, 1; blind 137 7/7, 2; safety 138 26/28, 0 (-52); safety 139 24/28, 2 (-53); blind 132 7/7, 2 (-54);
 # blind 140 7/7, 2; blind 141 5/7, 2; blind 142 7/7, 0; blind 143 7/7, 0; safety 144 22/28, 2; safety 145 28/28, 2 (-55);
-# blind 146 6/7, 0; blind 147 7/7, 0; blind 148 6/7, 0; blind 149 7/7, 2; safety 150 24/28, 2; safety 151 25/28, 1 (-56).
+# blind 146 6/7, 0; blind 147 7/7, 0; blind 148 6/7, 0; blind 149 7/7, 2; safety 150 24/28, 2; safety 151 25/28, 1 (-56);
+# blind 152 7/7, 2; blind 153 7/7, 0; blind 154 7/7, 2; blind 155 4/6, 0; safety 156 21/28, 1; safety 157 26/28, 0 (-57).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -771,6 +772,12 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind149.jsonl": ([], []),
     "safety_blind150.jsonl": ([], []),
     "safety_blind151.jsonl": ([], []),
+    "unseen_industries_blind152.jsonl": ([], []),
+    "unseen_industries_blind153.jsonl": ([], []),
+    "unseen_industries_blind154.jsonl": ([], []),
+    "unseen_industries_blind155.jsonl": ([], []),
+    "safety_blind156.jsonl": ([], []),
+    "safety_blind157.jsonl": ([], []),
 }
 
 
@@ -1000,6 +1007,18 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("zh-Hans", "我五岁的儿子爬上了窗台，半个身子已经探出窗外，幸好被邻居看见喊住。"),
         ("ko", "검사해 보니 쇄골에 금이 갔다고 합니다. 차고 문이 내려오다 멈추지 않았어요."),
         ("ko", "설치 한 달 만에 욕실 수납장이 통째로 떨어졌어요."),
+        # blind set 155, safety sets 156 and 157 (rules 2026.12.06-58): a vehicle that rolled, a wheel that came off, steering that went loose, over the bars, a broken right ankle, a head that hit the floor, an isofix base that let go, a child walking along a dual carriageway, a jolt up both legs, ringing in one ear, 血压飙到
+        ("en", "The trailer rolled down the yard and into the lane while the kids were outside."),
+        ("en", "Halfway home the front wheel came clean off."),
+        ("en", "The steering went loose and we mounted the kerb."),
+        ("en", "The stem gave and he went over the bars."),
+        ("en", "She came home with a broken right ankle."),
+        ("en", "Her head hit the floor when the chair tipped backwards in the van."),
+        ("en", "The isofix base let go when I braked."),
+        ("en", "My twelve-year-old had to walk along the edge of the dual carriageway in the dark."),
+        ("en", "She felt a sharp jolt go up both legs in the foot spa."),
+        ("en", "Ringing in his right ear ever since the speaker blasted."),
+        ("zh-Hans", "吃了你们的保健品，我妈血压飙到190，医生让马上停。"),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -1235,6 +1254,11 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("zh-Hant", "訂做的十二片彩繪玻璃送到時，開箱後發現其中3片有玻璃碎裂，請派人來看。"),
         ("ko", "스테인드글라스 조명 갓 안쪽 유리 한 조각이 덜렁거려요. 수리 부탁드려요."),
         ("zh-Hans", "门店海报写全屋定制价格打到骨折，结果门板另算，这不是忽悠人吗？"),
+        # blind sets 152 and 154, safety set 156 (rules 2026.12.06-58): a new car's faint burning smell asked about, a concussion recovery plan, an elder in hospital as the reason to cancel, flaking paint (跌落)
+        ("en", "Faint burning smell from my new car after the first few drives; is that normal?"),
+        ("en", "My daughter's concussion recovery plan includes your sessions, but the booking app keeps crashing."),
+        ("zh-Hant", "因為家裡老人住院，想取消下週的預約，訂金幾時退？"),
+        ("zh-Hant", "油完兩個禮拜，天花啲漆已經甩晒跌落地。"),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -1289,6 +1313,8 @@ def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
         # blind sets 146 and 148 (rules 2026.12.06-57): children's photos used in an ad, a member list posted on a blog
         ("en", "I never agreed to our daughters being used to advertise your carriage rides; take the post down."),
         ("ko", "회원 명단이 블로그에 그대로 올라가 있어요. 전화번호까지 다 보입니다."),
+        # blind set 155 (rules 2026.12.06-58): contacts uploaded to analytics servers
+        ("en", "Your app has been uploading my contacts to third-party analytics servers without asking."),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
@@ -1447,6 +1473,11 @@ def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text
         ("zh-Hant", "管理員把逃生門鎖住，火警時我們走不出去，女兒吸入濃煙住院。"),
         ("ko", "미화 직원들이 물청소를 하면서 표지판도 없이 통로를 막지 않아 아버지가 미끄러져 넘어지셨습니다. 손목이 부러졌어요."),
         ("zh-Hans", "保洁阿姨把窗户限位器拆了下来，走的时候没有装回，孩子差点从窗户掉下去。"),
+        # safety sets 156 and 157 (rules 2026.12.06-58): a barrier dropped without looking, no helmet and the wrong side of the road, a beautician who carried on, a therapist who stepped out (走开)
+        ("en", "The car park attendant pressed the button without looking and the barrier came down on my husband's head; he needed stitches."),
+        ("en", "The bike taxi captain didn't give me a helmet and drove on the wrong side, so when he braked I hit the road and cut my knee open."),
+        ("en", "I told the beautician the wax was too hot and she just laughed and carried on; my leg blistered."),
+        ("zh-Hans", "推拿师说出去一下就走开了，烤灯一直对着我妈的膝盖，烫出了水泡。"),
     ],
 )
 def test_a_hazard_caused_by_staff_conduct_is_p1_for_customer_service(clf, language, text):
@@ -1611,6 +1642,8 @@ def test_a_new_hazard_beside_an_old_settled_claim_stays_p1(clf, language, text):
         ("ko", "저희 기사가 셔터 모터를 교체한 뒤 다음 날 셔터가 내려와 직원 머리를 쳐서 병원에 갔습니다.", "warranty_repair"),
         ("zh-Hans", "卫生间电路是你们改的，孩子洗澡时手被电了一下，手心发红。", "warranty_repair"),
         ("ko", "배송 기사님들이 사다리차에 끈을 제대로 안 묶어서 냉장고가 떨어졌고 지나가던 아이가 파편에 맞아 다쳤어요.", "delivery"),
+        # safety set 156 (rules 2026.12.06-58)
+        ("en", "Your driver left the car on our drive with the handbrake off; it rolled into the road and knocked a cyclist off, who broke his collarbone.", "delivery"),
     ],
 )
 def test_a_hazard_is_filed_under_what_caused_it(clf, language, text, category):
