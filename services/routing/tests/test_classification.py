@@ -136,6 +136,8 @@ def test_p2_repeat_flag_from_history(clf):
         ("zh-Hant", "第二次傳訊息了，上個月退貨的退款到現在還沒收到。"),
         # blind set 153 (rules 2026.12.06-58)
         ("en", "I reported the same driver for the same behaviour last month and nothing changed."),
+        # blind set 158 (rules 2026.12.06-59)
+        ("en", "Third time in a month the order has gone to the wrong flat."),
     ],
 )
 def test_p2_repeat_cues(clf, language, text):
@@ -291,10 +293,20 @@ def test_an_order_codes_tail_before_a_chinese_comma_is_no_amount(clf):
         # blind sets 152 and 155 (rules 2026.12.06-58)
         ("en", "Staff were great, car park a bit tight. All good otherwise."),
         ("en", "Lovely class. Only mentioning it because the mats are a bit thin for older knees."),
+        # blind sets 160 and 161 (rules 2026.12.06-59)
+        ("ko", "포스터 조건이 잘 안 보였어요. 의견만 남깁니다."),
+        ("zh-Hant", "件衫收到，顏色淺少少，唔使換，講聲啫。"),
     ],
 )
 def test_p4_suggestion(clf, language, text):
     assert decide(clf, text, language=language).priority == "P4"
+
+
+def test_not_asking_for_anything_free_is_no_p4_cue(clf):
+    """Blind set 158 (rules 2026.12.06-59): "I'm not asking for anything free, I just want a manager to speak
+    to them" asks for action."""
+    text = "The staff were on their phones the whole time. I'm not asking for anything free, I just want a manager to speak to them."
+    assert decide(clf, text, language="en").priority != "P4"
 
 
 def test_suggestion_with_a_demand_is_not_p4(clf):

@@ -622,7 +622,8 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 136 6/7, 1; blind 137 7/7, 2; safety 138 26/28, 0 (-52); safety 139 24/28, 2 (-53); blind 132 7/7, 2 (-54);
 # blind 140 7/7, 2; blind 141 5/7, 2; blind 142 7/7, 0; blind 143 7/7, 0; safety 144 22/28, 2; safety 145 28/28, 2 (-55);
 # blind 146 6/7, 0; blind 147 7/7, 0; blind 148 6/7, 0; blind 149 7/7, 2; safety 150 24/28, 2; safety 151 25/28, 1 (-56);
-# blind 152 7/7, 2; blind 153 7/7, 0; blind 154 7/7, 2; blind 155 4/6, 0; safety 156 21/28, 1; safety 157 26/28, 0 (-57).
+# blind 152 7/7, 2; blind 153 7/7, 0; blind 154 7/7, 2; blind 155 4/6, 0; safety 156 21/28, 1; safety 157 26/28, 0 (-57);
+# blind 158 6/7, 1; blind 159 5/7, 0; blind 160 7/7, 1; blind 161 7/7, 1; safety 162 28/28, 1; safety 163 27/28, 3 (-58).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -778,6 +779,13 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind155.jsonl": ([], []),
     "safety_blind156.jsonl": ([], []),
     "safety_blind157.jsonl": ([], []),
+    "unseen_industries_blind158.jsonl": ([], []),
+    "unseen_industries_blind159.jsonl": ([], []),
+    "unseen_industries_blind160.jsonl": ([], []),
+    "unseen_industries_blind161.jsonl": ([], []),
+    "safety_blind162.jsonl": ([], []),
+    # "the queue at the ticket office … nearly killed me", too far from the queue for an exclude to see
+    "safety_blind163.jsonl": ([], ["safety163-en-08"]),
 }
 
 
@@ -1019,6 +1027,13 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("en", "She felt a sharp jolt go up both legs in the foot spa."),
         ("en", "Ringing in his right ear ever since the speaker blasted."),
         ("zh-Hans", "吃了你们的保健品，我妈血压飙到190，医生让马上停。"),
+        # safety sets 156, 159, 163 (rules 2026.12.06-59): taking her to the GP now, x-rays at, smoking while filling a tank, lights green at both ends, a gas bottle's valve left loose, dizzy and sitting on the ground
+        ("en", "She's screaming but seems ok, taking her to the GP now."),
+        ("en", "He had x-rays at the Royal last night."),
+        ("en", "The driver was smoking a cigarette while filling the tank at our farm."),
+        ("en", "The portable lights were showing green at both ends this morning."),
+        ("zh-Hans", "液化气罐的阀门没拧紧，整栋楼都闻到气味。"),
+        ("zh-Hans", "闻到气味后，我婆婆头晕坐在地上起不来。"),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -1259,6 +1274,14 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("en", "My daughter's concussion recovery plan includes your sessions, but the booking app keeps crashing."),
         ("zh-Hant", "因為家裡老人住院，想取消下週的預約，訂金幾時退？"),
         ("zh-Hant", "油完兩個禮拜，天花啲漆已經甩晒跌落地。"),
+        # blind sets 158, 160, 161, safety sets 162, 163 (rules 2026.12.06-59): set the place on fire, a flame effect, not left in the car, a train numbered G1372, the 1950s, an old fall already compensated, 상처만 받고
+        ("en", "The band were going to set the place on fire, apparently, but the early bird price was never honoured."),
+        ("en", "When it was first switched on I thought the room was on fire, the flame effect is that good; how do I turn the heat off?"),
+        ("en", "The biltong was sealed and never left in the car, but it has white mould on it."),
+        ("zh-Hans", "坐G1372次去长沙，订的座位被重复售出，请退差价。"),
+        ("zh-Hant", "店員說這是1950年代的原版外套，鑑定後是復刻品，請退貨。"),
+        ("zh-Hans", "上次在贵店摔倒的事已经赔偿处理完了，这次不是说那个，是押金没退。"),
+        ("ko", "컨설턴트 말에 상처만 받고 왔어요. 외모 평가는 하지 말아 주세요."),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -1315,6 +1338,11 @@ def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
         ("ko", "회원 명단이 블로그에 그대로 올라가 있어요. 전화번호까지 다 보입니다."),
         # blind set 155 (rules 2026.12.06-58): contacts uploaded to analytics servers
         ("en", "Your app has been uploading my contacts to third-party analytics servers without asking."),
+        # blind sets 158 and 159 (rules 2026.12.06-59): the Privacy Commissioner, a statement emailed to another customer, staff photos posted without permission, a number taken from the booking system
+        ("en", "If this isn't sorted I will complain to the Privacy Commissioner."),
+        ("en", "Your accounts team emailed another customer my statement with my bank details on it."),
+        ("en", "Photos of our staff were posted on your Facebook page without permission."),
+        ("en", "One of your waiters got my number from the booking system and keeps texting me."),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
@@ -1478,6 +1506,11 @@ def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text
         ("en", "The bike taxi captain didn't give me a helmet and drove on the wrong side, so when he braked I hit the road and cut my knee open."),
         ("en", "I told the beautician the wax was too hot and she just laughed and carried on; my leg blistered."),
         ("zh-Hans", "推拿师说出去一下就走开了，烤灯一直对着我妈的膝盖，烫出了水泡。"),
+        # safety sets 162 and 163 (rules 2026.12.06-59): told to climb the shelving, sent on without calling anyone, pushing a trolley while chatting, an old woman sent down the stairs
+        ("zh-Hans", "乘务员一边推车一边和同事讲话，推车撞到我奶奶，她摔倒了。"),
+        ("en", "Your staff told my mum to climb the shelving to get the box herself and she fell and broke her hip."),
+        ("en", "At the water station they sent him on without calling anyone, and he collapsed and was taken to hospital."),
+        ("zh-Hant", "工作人員叫阿嬤自己走樓梯落去，結果佢跌低撞到頭，縫咗三針。"),
     ],
 )
 def test_a_hazard_caused_by_staff_conduct_is_p1_for_customer_service(clf, language, text):
@@ -1644,6 +1677,10 @@ def test_a_new_hazard_beside_an_old_settled_claim_stays_p1(clf, language, text):
         ("ko", "배송 기사님들이 사다리차에 끈을 제대로 안 묶어서 냉장고가 떨어졌고 지나가던 아이가 파편에 맞아 다쳤어요.", "delivery"),
         # safety set 156 (rules 2026.12.06-58)
         ("en", "Your driver left the car on our drive with the handbrake off; it rolled into the road and knocked a cyclist off, who broke his collarbone.", "delivery"),
+        # safety sets 162 and 163 (rules 2026.12.06-59)
+        ("zh-Hant", "你們送貨的司機硬要把貨車倒進巷子，壓到一位阿伯的腳，送去醫院照X光。", "delivery"),
+        ("zh-Hans", "吊牌只用了两颗膨胀螺丝，与方案不符，掉下来砸伤了顾客肩膀。", "warranty_repair"),
+        ("en", "The driver carried the wardrobe in, then he stood the box on end in the hall; later it fell on my son and broke his wrist.", "delivery"),
     ],
 )
 def test_a_hazard_is_filed_under_what_caused_it(clf, language, text, category):
