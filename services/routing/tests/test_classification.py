@@ -296,6 +296,9 @@ def test_an_order_codes_tail_before_a_chinese_comma_is_no_amount(clf):
         # blind sets 160 and 161 (rules 2026.12.06-59)
         ("ko", "포스터 조건이 잘 안 보였어요. 의견만 남깁니다."),
         ("zh-Hant", "件衫收到，顏色淺少少，唔使換，講聲啫。"),
+        # blind sets 165 and 166 (rules 2026.12.06-60)
+        ("zh-Hans", "师傅菜做得好，就是话有点多，不是什么大事，跟你们说一声。"),
+        ("en", "Kids loved it. Small thing about the invoice layout. All good, just might help other parents."),
     ],
 )
 def test_p4_suggestion(clf, language, text):
@@ -307,6 +310,13 @@ def test_not_asking_for_anything_free_is_no_p4_cue(clf):
     to them" asks for action."""
     text = "The staff were on their phones the whole time. I'm not asking for anything free, I just want a manager to speak to them."
     assert decide(clf, text, language="en").priority != "P4"
+
+
+def test_having_used_a_service_several_times_is_no_repeat_complaint(clf):
+    """Blind set 166 (rules 2026.12.06-60): 用了好几次你们的上门回收 says the customer is a regular, not that
+    they complained before."""
+    text = "用了好几次你们的上门回收，小哥都挺准时。只是提个想法：预约时段能不能分细一点。"
+    assert decide(clf, text, language="zh-Hans").priority != "P2"
 
 
 def test_suggestion_with_a_demand_is_not_p4(clf):

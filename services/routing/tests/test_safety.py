@@ -623,7 +623,8 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 140 7/7, 2; blind 141 5/7, 2; blind 142 7/7, 0; blind 143 7/7, 0; safety 144 22/28, 2; safety 145 28/28, 2 (-55);
 # blind 146 6/7, 0; blind 147 7/7, 0; blind 148 6/7, 0; blind 149 7/7, 2; safety 150 24/28, 2; safety 151 25/28, 1 (-56);
 # blind 152 7/7, 2; blind 153 7/7, 0; blind 154 7/7, 2; blind 155 4/6, 0; safety 156 21/28, 1; safety 157 26/28, 0 (-57);
-# blind 158 6/7, 1; blind 159 5/7, 0; blind 160 7/7, 1; blind 161 7/7, 1; safety 162 28/28, 1; safety 163 27/28, 3 (-58).
+# blind 158 6/7, 1; blind 159 3/7, 0; blind 160 7/7, 1; blind 161 7/7, 1; safety 162 28/28, 1; safety 163 27/28, 3 (-58);
+# blind 164 6/7, 0; blind 165 7/7, 1; blind 166 6/7, 1; blind 167 6/7, 0; safety 168 24/28, 1; safety 169 26/28, 3 (-59).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -786,6 +787,12 @@ SETS_SCORED_ON_ARRIVAL = {
     "safety_blind162.jsonl": ([], []),
     # "the queue at the ticket office … nearly killed me", too far from the queue for an exclude to see
     "safety_blind163.jsonl": ([], ["safety163-en-08"]),
+    "unseen_industries_blind164.jsonl": ([], []),
+    "unseen_industries_blind165.jsonl": ([], []),
+    "unseen_industries_blind166.jsonl": ([], []),
+    "unseen_industries_blind167.jsonl": ([], []),
+    "safety_blind168.jsonl": ([], []),
+    "safety_blind169.jsonl": ([], []),
 }
 
 
@@ -1034,6 +1041,15 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("en", "The portable lights were showing green at both ends this morning."),
         ("zh-Hans", "液化气罐的阀门没拧紧，整栋楼都闻到气味。"),
         ("zh-Hans", "闻到气味后，我婆婆头晕坐在地上起不来。"),
+        # blind set 167, safety sets 168 and 169 (rules 2026.12.06-60): a machine that rolled, a floor that sagged, a mast that let go, a car that dropped off a hoist arm, 봉합, 까지고, 넘어짐, a child sent out alone to the crossing
+        ("ko", "트럭이 후진하다 자전거 타던 아이를 쳐서 팔꿈치가 다 까지고 넘어짐."),
+        ("ko", "원에서 일곱 살 아이를 혼자 내보내셨더라고요. 큰길 횡단보도 앞에 혼자 서 있었어요."),
+        ("en", "The forklift was left on the ramp and rolled down the yard into the gate."),
+        ("en", "By the afternoon the mezzanine floor had a visible sag and two props had bowed."),
+        ("en", "The mast just let go and the pallet landed where he had been standing."),
+        ("en", "The car dropped about a foot before it caught, his hand was right there."),
+        ("en", "The telehandler rolled down the haul road into the site office."),
+        ("ko", "작업하던 선원이 오늘 얼굴 봉합 수술을 받았습니다. 납품받은 줄이 원인입니다."),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -1282,6 +1298,13 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("zh-Hant", "店員說這是1950年代的原版外套，鑑定後是復刻品，請退貨。"),
         ("zh-Hans", "上次在贵店摔倒的事已经赔偿处理完了，这次不是说那个，是押金没退。"),
         ("ko", "컨설턴트 말에 상처만 받고 왔어요. 외모 평가는 하지 말아 주세요."),
+        # blind sets 165 and 166, safety sets 168 and 169 (rules 2026.12.06-60): a child in hospital as the reason to cancel, seen smoking outside, a law firm's signature, 폭발 직전, a fire drill's alarm, a ski fracture as the reason to cancel
+        ("ko", "반 변경 답변이 일주일째 없어서 진짜 폭발 직전이에요."),
+        ("ko", "훈련 경보음이 실제 화재 경보와 똑같아서 옆 호실 직원들은 진짜 불이 난 줄 알았대요."),
+        ("ko", "스키장에서 다리 골절돼 깁스하는 바람에 레슨을 못 받게 됐어요. 환불은 언제 되나요?"),
+        ("zh-Hans", "因为孩子发烧住院，想取消下周的课，学费能退吗？"),
+        ("en", "The bass player was seen smoking outside during the speeches, which we thought was unprofessional."),
+        ("en", "The bins were left full again.\nYours sincerely,\nOffice Manager, Fairley & Hart Solicitors, Leeds"),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -1343,6 +1366,9 @@ def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
         ("en", "Your accounts team emailed another customer my statement with my bank details on it."),
         ("en", "Photos of our staff were posted on your Facebook page without permission."),
         ("en", "One of your waiters got my number from the booking system and keeps texting me."),
+        # blind sets 164 and 166 (rules 2026.12.06-60): a phone not wiped and someone posing as its owner, a son's photo posted without asking
+        ("zh-Hans", "回收的旧手机没清数据，有人冒充我向朋友借钱。"),
+        ("en", "You posted my daughter's photo on your page without asking us."),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
@@ -1511,6 +1537,12 @@ def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text
         ("en", "Your staff told my mum to climb the shelving to get the box herself and she fell and broke her hip."),
         ("en", "At the water station they sent him on without calling anyone, and he collapsed and was taken to hospital."),
         ("zh-Hant", "工作人員叫阿嬤自己走樓梯落去，結果佢跌低撞到頭，縫咗三針。"),
+        # safety sets 168 and 169, blind set 166 (rules 2026.12.06-60): the gas left on, wet-floor signs taken away, a forklift reversed while on the phone, seated by the kiln, a door shut and the bus pulled off
+        ("ko", "직원이 어머니를 불가마 입구 바로 앞에 앉히고 깔개도 안 줬어요. 다리에 물집이 잡혔습니다."),
+        ("ko", "아이가 내리는 중에 기사님이 문 닫고 출발해서 아이가 끌려가다 넘어졌어요. 무릎이 까졌습니다."),
+        ("zh-Hans", "上门的厨师走前没关火，锅烧干冒烟，烟雾报警器响了半小时。"),
+        ("en", "The cleaner took the wet floor signs away while the stairs were still wet and my father slipped and broke his hip."),
+        ("en", "The yard lad was reversing the forklift while on his phone and knocked my son over; A&E checked his leg."),
     ],
 )
 def test_a_hazard_caused_by_staff_conduct_is_p1_for_customer_service(clf, language, text):
@@ -1681,6 +1713,11 @@ def test_a_new_hazard_beside_an_old_settled_claim_stays_p1(clf, language, text):
         ("zh-Hant", "你們送貨的司機硬要把貨車倒進巷子，壓到一位阿伯的腳，送去醫院照X光。", "delivery"),
         ("zh-Hans", "吊牌只用了两颗膨胀螺丝，与方案不符，掉下来砸伤了顾客肩膀。", "warranty_repair"),
         ("en", "The driver carried the wardrobe in, then he stood the box on end in the hall; later it fell on my son and broke his wrist.", "delivery"),
+        # safety sets 168 and 169 (rules 2026.12.06-60)
+        ("ko", "배송 기사 두 명이 유리 상판을 벽에 기대 놓고 감. 상판이 넘어져 아이 다리에 유리가 박혀 응급실 갔어요.", "delivery"),
+        ("en", "Your courier left two boxes of dry ice in our tiny stock room and shut the door; our manager went in and passed out.", "delivery"),
+        ("en", "The exhaust fan was replaced by your tech on Monday; on Wednesday it caught fire.", "warranty_repair"),
+        ("en", "Our engineer came to replace the valve and the kitchen stank of gas the next morning; the porter felt dizzy and sick.", "warranty_repair"),
     ],
 )
 def test_a_hazard_is_filed_under_what_caused_it(clf, language, text, category):
