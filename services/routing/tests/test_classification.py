@@ -631,6 +631,14 @@ def test_rupee_amounts_in_indian_grouping():
     assert find_amounts("48 hours 12,000 later, for 2 years 1,200,000", "en", cur, {}) == []
 
 
+
+def test_rand_amounts_need_thousands_grouping():
+    """Blind set 147 (rules 2026.12.06-57): a South African deposit of R26,000 was no amount; "R" alone before a
+    number is a road or a grade, so only a grouped figure counts, in either case."""
+    got = [(a.value, a.currency) for a in find_amounts("deposit of R26,000, then r1,250 more", "en", {"en": "USD"}, {})]
+    assert got == [(26000.0, "ZAR"), (1250.0, "ZAR")]
+    assert find_amounts("take the R2 past CR1,000 to the R&D site", "en", {"en": "USD"}, {}) == []
+
 def test_shadow_compare():
     old = [{"id": "1", "department": "billing", "category": "billing", "priority": "P3"},
            {"id": "2", "department": "quality", "category": "product_quality", "priority": "P1"}]

@@ -48,7 +48,7 @@ _KO_MAN_RE = re.compile(r"(?=\d)(?<![\d,.])(\d+(?:\.\d+)?)\s?(만|백만|억)\s?
 
 
 _PREFIX_MARK = re.compile(
-    r"[$£€¥￥₩₹]|(?=[uncrgekai])\b(?:usd|ntd|hkd|aud|cad|sgd|rmb|cny|gbp|eur|krw|inr|rs)|(?<![a-z0-9])r(?=[1-9]\d{0,2},\d{3})|新台币|新台幣|港币|港幣"
+    r"[$£€¥￥₩₹]|(?=[uncrgekai])\b(?:usd|ntd|hkd|aud|cad|sgd|rmb|cny|gbp|eur|krw|inr|rs)|(?<![A-Za-z0-9])[Rr](?=[1-9]\d{0,2},\d{3})|新台币|新台幣|港币|港幣"
 )
 _ANY_DIGIT = re.compile(r"[\d一二两兩三四五六七八九十]")
 
