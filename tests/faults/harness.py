@@ -50,6 +50,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from complaints_shared import topics
 from pymongo import MongoClient
 from pymongo.errors import PyMongoError
 
@@ -59,6 +61,7 @@ if str(TESTS) not in sys.path:
 
 from backends import INFRA, REPO, NoBackend  # noqa: E402 - after the path above
 from processes import SERVICES, ServiceProcess, free_port, start_service, wait_ready  # noqa: E402
+from topic_records import group_positions  # noqa: E402
 
 API_KEY = "fault-harness-key"
 RECEIVED = "org.complaints.complaint.received.v1"
@@ -147,6 +150,7 @@ class Report:
     exits: dict[str, list[int | None]] = field(default_factory=dict)
     seconds: float = 0.0
     workdir: str = ""
+    trace: str = ""  # where the complaints not routed stopped (topics, offsets, routing's warnings)
 
     @property
     def clean(self) -> bool:
@@ -186,6 +190,8 @@ class Report:
             if sample:
                 lines.append(f"{kind}: {', '.join(sample[:10])}{' ...' if len(sample) > 10 else ''}")
         lines.append(f"process exits: {self.exits}")
+        if self.trace:
+            lines.append(self.trace)
         lines.append(f"{self.seconds:.0f} s; logs in {self.workdir}")
         return "\n".join(lines)
 
@@ -427,6 +433,67 @@ def apply_fault(fault: str, round_: int, *, platform: Platform, infra: LocalInfr
     return record
 
 
+# --------------------------------------------------------------------------- tracing a loss
+
+# Routing's log lines that say what its streams did around a fault (skips fetched, stalls
+# sought, handling that failed); the broker's connection chatter is left out.
+TRACED_LOG_LINES = ("stream skipped", "stream stalled", "handling failed", "commit skipped", "dead-lettered", '"ERROR"', "Traceback")
+
+
+async def _hops_of(bootstrap: str, hop_topics: dict[str, str], cases: set[str]) -> dict[str, dict[str, str]]:
+    """For each hop (name → topic), where each case's record is: "partition/offset"."""
+    found: dict[str, dict[str, str]] = {hop: {} for hop in hop_topics}
+    for hop, topic in hop_topics.items():
+        # A consumer per topic: one reassigned from topic to topic read nothing after the first.
+        consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
+        await consumer.start()
+        try:
+            await consumer._client.force_metadata_update()  # noqa: SLF001 - aiokafka has no public refresh
+            partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+            if not partitions:
+                continue
+            consumer.assign(partitions)
+            await consumer.seek_to_beginning(*partitions)
+            ends = await consumer.end_offsets(partitions)
+            for partition in partitions:
+                while await consumer.position(partition) < ends[partition]:
+                    batch = await consumer.getmany(partition, timeout_ms=2000)
+                    for record in (r for records in batch.values() for r in records):
+                        try:
+                            event = json.loads(record.value)
+                        except ValueError:
+                            continue
+                        case_id = (event.get("data") or {}).get("case_id") if isinstance(event, dict) else None
+                        if case_id in cases:
+                            found[hop][case_id] = f"{record.partition}/{record.offset}"
+        finally:
+            await consumer.stop()
+    return found
+
+
+def trace_not_routed(platform: Platform, cases: list[str]) -> str:
+    """Where the complaints not routed stopped: their record on the received, by-customer and
+    routed topics, routing's and archive's committed offsets beside the topics' ends, and
+    routing's log lines about its streams. Tells a hop that skipped a record (committed past
+    it) from one that is stuck (committed behind it) or slow."""
+    prefix, bootstrap = platform.env["COMPLAINTS_TOPIC_PREFIX"], platform.env["KAFKA_BOOTSTRAP_SERVERS"]
+    hops = {"received": topics.RECEIVED.name(prefix), "by-customer": f"{prefix}routing-by-customer", "routed": topics.ROUTED.name(prefix)}
+    lines = ["trace of the complaints not routed (hop: partition/offset, '-' not on that topic):"]
+    try:
+        found = asyncio.run(_hops_of(bootstrap, hops, set(cases)))
+        for case_id in cases[:20]:
+            lines.append(f"  {case_id}: " + ", ".join(f"{hop} {found[hop].get(case_id, '-')}" for hop in hops))
+        lines.append(asyncio.run(group_positions(bootstrap, f"{prefix}routing", list(hops.values())[:2])))
+        lines.append(asyncio.run(group_positions(bootstrap, f"{prefix}archive", [hops["routed"]])))
+    except Exception as exc:  # noqa: BLE001 - a trace that fails must not hide the report
+        lines.append(f"  (reading the topics failed: {type(exc).__name__}: {exc})")
+    for log_file in sorted(platform.workdir.glob("routing-*.log")):
+        traced = [line.strip()[:400] for line in log_file.read_text(errors="replace").splitlines()
+                  if any(mark in line for mark in TRACED_LOG_LINES)]
+        lines.append(f"{log_file.name}: {len(traced)} traced lines" + "".join(f"\n    {line}" for line in traced[-15:]))
+    return "\n".join(lines)
+
+
 # --------------------------------------------------------------------------- reconciliation
 
 
@@ -629,6 +696,9 @@ def run(config: Config, *, say=print) -> Report:
             time.sleep(pause)
         recovery_times(faults, sender, snapshot)
         report.faults = faults
+        if report.lost_routing:
+            # The run's logs and broker are gone after a CI run: what the failure needs is said now.
+            report.trace = trace_not_routed(platform, report.lost_routing)
         crashed = platform.crashed()
         for name, tail in crashed.items():
             say(f"{name} is not running at the end (exit {platform.services[name].process.returncode}):\n{tail}")
