@@ -54,6 +54,10 @@ class FakeConsumer:
         self.calls.append(("resume_flow", None))
 
 
+def record(tp: TP, offset: int) -> SimpleNamespace:
+    return SimpleNamespace(topic=tp.topic, partition=tp.partition, offset=offset)
+
+
 class Clock:
     def __init__(self) -> None:
         self.now = 1000.0
@@ -120,7 +124,7 @@ async def test_a_stream_that_takes_records_is_not_stalled_however_far_behind():
     await watch.check()
     for offset in range(10):
         clock.now += 30
-        watch.delivered([TOPIC])  # a record came: the agent is busy, not waiting
+        watch.delivered([TOPIC], record(P0, offset))  # a record came: the agent is busy, not waiting
         offsets.last[(TOPIC, 0)] = offset
         watch.waiting([TOPIC])
         assert await watch.check() == []
@@ -154,8 +158,12 @@ async def test_a_compacted_topic_is_not_watched():
 
 async def test_a_broker_that_does_not_answer_skips_the_check_and_never_takes_the_worker_down(caplog):
     class Unanswered(FakeConsumer):
+        error: Exception | None = None
+
         async def highwaters(self, *tps: TP) -> dict[TP, int]:
-            raise self.error
+            if self.error is not None:
+                raise self.error
+            return await super().highwaters(*tps)
 
     caplog.set_level(logging.INFO, logger="complaints_shared.streams")
     consumer = Unanswered({P0: 10})
@@ -167,3 +175,41 @@ async def test_a_broker_that_does_not_answer_skips_the_check_and_never_takes_the
         await watch.check_safely()  # returns: Faust's timer goes on
     assert consumer.calls == []
     assert [r.levelname for r in caplog.records if r.name == "complaints_shared.streams"] == ["INFO", "ERROR"]
+
+
+async def test_a_partition_left_out_while_the_others_keep_delivering_is_sought_back_and_resumed():
+    # The stream never waits 60 s (partition 0 keeps delivering), yet partition 1 hands nothing
+    # over while it holds records: a stall the per-stream wait alone did not see.
+    consumer = FakeConsumer({P0: 1_000, P1: 25})
+    watch, offsets, clock, _resumed = watch_over(consumer)
+    offsets.last[(TOPIC, 1)] = 4  # partition 1 holds 5..24, none come
+    watch.waiting([TOPIC])
+    assert await watch.check() == []
+    for offset in range(11):
+        clock.now += 5
+        watch.delivered([TOPIC], record(P0, offset))
+        offsets.last[(TOPIC, 0)] = offset
+        watch.waiting([TOPIC])
+        assert await watch.check() == []
+    clock.now += 5  # 60 s since partition 1 was found holding records
+    watch.delivered([TOPIC], record(P0, 11))
+    offsets.last[(TOPIC, 0)] = 11
+    assert await watch.check() == [P1]
+    assert consumer.calls == [("seek", None), ("resume", [P1]), ("resume_flow", None)]
+
+
+async def test_a_partition_that_hands_records_over_is_not_stalled_and_a_busy_agent_is_left_alone():
+    consumer = FakeConsumer({P0: 1_000, P1: 1_000})
+    watch, offsets, clock, _resumed = watch_over(consumer)
+    watch.waiting([TOPIC])
+    await watch.check()
+    for offset in range(20):  # both partitions far behind, both handing records over
+        clock.now += 10
+        for tp in (P0, P1):
+            watch.delivered([TOPIC], record(tp, offset))
+            offsets.last[(tp.topic, tp.partition)] = offset
+        assert await watch.check() == []
+    # The agent then spends 10 minutes on one record: not waiting, not moving; no seek.
+    watch.delivered([TOPIC], record(P0, 20))
+    clock.now += 600
+    assert await watch.check() == [] and consumer.calls == []

@@ -1,4 +1,4 @@
-"""A Faust worker for test_stream_stall.py: one agent reads `<prefix>stall` through `records_of`
+"""A Faust worker for test_stream_stall.py: one agent reads `<prefix>stall` (or `<prefix>$STALL_TEST_TOPIC`) through `records_of`
 and appends every record it handles to STALL_TEST_OUT. The first record `pause` makes the worker
 leave its partition paused in Faust's consumer, as Faust left a restarted routing worker's
 partitions (docs/reliability.md, "A stream that stalls"): only the StallWatch gets it going."""
@@ -17,12 +17,13 @@ from pydantic import Field
 class StallTestSettings(ServiceSettings):
     out: Path = Field(validation_alias="STALL_TEST_OUT")
     port: int = Field(validation_alias="STALL_TEST_PORT")
+    topic_name: str = Field("stall", validation_alias="STALL_TEST_TOPIC")  # after the topic prefix
 
 
 def build(settings: StallTestSettings):
     app = make_app(settings, app_id="stall-test", data_dir=settings.out.parent / "stall-data")
     publisher = Publisher(app, settings, source="/test")
-    topic = app.topic(f"{settings.topic_prefix}stall", value_type=bytes, key_type=bytes)
+    topic = app.topic(f"{settings.topic_prefix}{settings.topic_name}", value_type=bytes, key_type=bytes)
     paused: list[TP] = []
 
     @app.agent(topic, name="stall")

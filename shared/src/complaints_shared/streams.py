@@ -408,6 +408,13 @@ class StallWatch:
     rebalance a worker kept a partition whose last records it had handled but not committed
     before the revocation; Faust forgot them, so the commit stayed behind until another record
     came (and a restart would have handled them again).
+
+    A partition can stall alone while the stream's other partitions keep delivering (Faust
+    leaves out partitions one by one), so the watch also looks at each partition: one found
+    holding records past the last one handed over, and handing nothing over for
+    `stalled_after` since, is stalled as well, as long as its stream is moving (it delivered a
+    record of another partition within `stalled_after`) or waiting. An agent busy with one
+    record for that long is neither, and is left alone.
     """
 
     def __init__(
@@ -418,6 +425,8 @@ class StallWatch:
         self.committed = committed
         self.unwatched = frozenset(unwatched)
         self.waiting_since: dict[str, float] = {}  # topic → when its stream began waiting for a record
+        self.delivered_at: dict[str, float] = {}  # topic → when its stream last handed a record over
+        self.behind_since: dict[TP, float] = {}  # partition → since when it holds records and hands none over
         self.ready_since: float | None = None  # waiting counts from here: not while rebalancing or recovering
 
         @app.timer(max(1.0, stalled_after / 4), name=f"{app.conf.id}-stall-watch")
@@ -434,9 +443,13 @@ class StallWatch:
             if topic not in self.unwatched:
                 self.waiting_since.setdefault(topic, now)
 
-    def delivered(self, topics: Iterable[str]) -> None:
+    def delivered(self, topics: Iterable[str], message: Any = None) -> None:
+        now = self.clock()
         for topic in topics:
             self.waiting_since.pop(topic, None)
+            self.delivered_at[topic] = now
+        if message is not None:
+            self.behind_since.pop(TP(message.topic, message.partition), None)
 
     def next_offset(self, tp: TP) -> int:
         last = self.offsets.last.get((tp.topic, tp.partition))
@@ -453,13 +466,27 @@ class StallWatch:
         now = self.clock()
         if self.ready_since is None:
             self.ready_since = now
-        topics = {topic for topic, since in self.waiting_since.items() if now - max(since, self.ready_since) >= self.stalled_after}
-        assigned = [tp for tp in self.app.consumer.assignment() if tp.topic in topics]
+        ready_since = self.ready_since
+
+        def waited_long_enough(since: float) -> bool:
+            return now - max(since, ready_since) >= self.stalled_after
+
+        waiting = {topic for topic, since in self.waiting_since.items() if waited_long_enough(since)}
+        # Streams that are waiting or moving: a partition of theirs may be left out on its own.
+        streams = {topic for topic in (*self.waiting_since, *self.delivered_at) if topic not in self.unwatched}
+        moving = {topic for topic in streams if topic in self.waiting_since or now - self.delivered_at[topic] < self.stalled_after}
+        assigned = [tp for tp in self.app.consumer.assignment() if tp.topic in streams]
         if not assigned:
             return []
         ends = await self.app.consumer.highwaters(*assigned)
         starts = await self.app.consumer.earliest_offsets(*assigned)
-        behind = [tp for tp in assigned if ends.get(tp, 0) > max(self.next_offset(tp), starts.get(tp, 0))]
+        holding = {tp for tp in assigned if ends.get(tp, 0) > max(self.next_offset(tp), starts.get(tp, 0))}
+        for tp in set(self.behind_since) - holding:
+            del self.behind_since[tp]
+        for tp in holding:
+            self.behind_since.setdefault(tp, now)
+        behind = [tp for tp in assigned if tp in holding and (
+            tp.topic in waiting or (tp.topic in moving and waited_long_enough(self.behind_since[tp])))]
         if not behind:
             return []
         # The worker may not know where a partition it was just given stands (nothing handed
@@ -504,6 +531,7 @@ class StallWatch:
         for tp in stalled:
             self.offsets.last.pop((tp.topic, tp.partition), None)  # from the committed offset again
             self.waiting_since[tp.topic] = now  # its clock starts again
+            self.behind_since[tp] = now
         return stalled
 
 
@@ -539,8 +567,8 @@ async def records_of(stream, *, publisher: Publisher) -> AsyncIterator[Any]:
     watch, stalls, topics = publisher.offset_watch, publisher.stall_watch, _stream_topics(stream)
     stalls.waiting(topics)
     async for record in stream.events():
-        stalls.delivered(topics)
         message = record.message
+        stalls.delivered(topics, message)
         skipped = watch.seen(message)
         if skipped:
             missed = await fetch_records(publisher.bootstrap_servers, message.topic, message.partition, skipped)
