@@ -274,6 +274,7 @@ class Publisher:
         self.source = source
         self._topics: dict[str, faust.TopicT] = {}
         self.bootstrap_servers = settings.kafka_bootstrap_servers
+        self.group_id = app.conf.id  # Faust's consumer group is the app id
         self.offset_watch = OffsetWatch(app)
         # Compaction leaves gaps, possibly up to the end: a compacted topic's stream is not watched.
         self.stall_watch = StallWatch(app, self.offset_watch, stalled_after=settings.stream_stall_seconds,
@@ -357,6 +358,16 @@ class OffsetWatch:
             extra={"topic": message.topic, "partition": message.partition, "after": last, "next": message.offset},
         )
         return skipped
+
+    def knows_start(self, message) -> bool:
+        """Whether the watch can tell a skip before `message`: it saw the partition's last record,
+        or Faust's consumer knows the group's committed offset (it knows none for a partition
+        the group never committed, nor one committed at 0)."""
+        return (message.topic, message.partition) in self.last or self.committed(message.topic, message.partition) is not None
+
+    def starts_at(self, message, offset: int) -> None:
+        """The partition of `message` is read from `offset` (found on the broker)."""
+        self.last.setdefault((message.topic, message.partition), offset - 1)
 
     def committed(self, topic: str, partition: int) -> int | None:
         """The group's committed offset of the partition as Faust's consumer knows it."""
@@ -535,6 +546,25 @@ class StallWatch:
         return stalled
 
 
+async def partition_start(bootstrap_servers: str, group_id: str, topic: str, partition: int) -> int:
+    """Where `group_id` reads a partition from: its committed offset on the broker, or, with
+    none, the partition's first offset (the workers' auto_offset_reset is earliest); retried
+    while the broker is away."""
+    async for attempt in _until_the_broker_answers("stream", "reading where a partition starts"):
+        with attempt:
+            committed = (await group_committed(bootstrap_servers, group_id, [TP(topic, partition)])).get(TP(topic, partition), -1)
+            if committed >= 0:
+                return committed
+            consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=None, enable_auto_commit=False)
+            await consumer.start()
+            try:
+                tp = TopicPartition(topic, partition)
+                return (await consumer.beginning_offsets([tp]))[tp]
+            finally:
+                await consumer.stop()
+    raise AssertionError("unreachable: the retrying re-raises")
+
+
 async def fetch_records(bootstrap_servers: str, topic: str, partition: int, offsets: range) -> list[ConsumerRecord]:
     """The records at `offsets` of one partition, read by a consumer of no group (nothing is
     committed); retried while the broker is away."""
@@ -569,6 +599,10 @@ async def records_of(stream, *, publisher: Publisher) -> AsyncIterator[Any]:
     async for record in stream.events():
         message = record.message
         stalls.delivered(topics, message)
+        if not watch.knows_start(message):
+            # A partition the group never committed: Faust would commit past records its
+            # stream skipped before this one without noticing (its gap check needs a commit).
+            watch.starts_at(message, await partition_start(publisher.bootstrap_servers, publisher.group_id, message.topic, message.partition))
         skipped = watch.seen(message)
         if skipped:
             missed = await fetch_records(publisher.bootstrap_servers, message.topic, message.partition, skipped)
