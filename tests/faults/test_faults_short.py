@@ -13,8 +13,10 @@ pytestmark = pytest.mark.integration
 
 @pytest.mark.timeout(1500)  # runs for minutes by design; the default bound is for hangs
 def test_no_acknowledged_complaint_is_lost_or_doubled_under_faults(tmp_path):
-    # Under 5 minutes on 2 cores: about 30 s of start-up, 20-30 s per fault, 90 s at most to settle.
-    report = run(Config(complaints=300, rate=2.0, repeat=1, gap_seconds=2, converge_seconds=90, workdir=tmp_path / "faults"))
+    # Under 5 minutes on 2 cores: about 30 s of start-up, 20-30 s per fault, 150 s at most to
+    # settle: a partition Faust leaves out is repaired by the stall watch 60-75 s after it was
+    # found holding records (STREAM_STALL_SECONDS, checked every 15 s), then routed and archived.
+    report = run(Config(complaints=300, rate=2.0, repeat=1, gap_seconds=2, converge_seconds=150, workdir=tmp_path / "faults"))
     print(report.table())
     assert report.acknowledged > 0, report.table()
     assert not report.lost_archive and report.duplicated == 0, report.table()
