@@ -359,11 +359,19 @@ class OffsetWatch:
         )
         return skipped
 
-    def knows_start(self, message) -> bool:
-        """Whether the watch can tell a skip before `message`: it saw the partition's last record,
-        or Faust's consumer knows the group's committed offset (it knows none for a partition
-        the group never committed, nor one committed at 0)."""
-        return (message.topic, message.partition) in self.last or self.committed(message.topic, message.partition) is not None
+    def start_unknown(self, message) -> bool:
+        """Whether the watch cannot tell a skip before `message` of a partition this worker holds:
+        it saw none of its records, and Faust's consumer knows no committed offset (it knows
+        none for a partition the group never committed, nor one committed at 0)."""
+        return ((message.topic, message.partition) not in self.last and self.committed(message.topic, message.partition) is None
+                and self.holds(message.topic, message.partition))
+
+    def holds(self, topic: str, partition: int) -> bool:
+        """The partition is assigned to this worker's consumer (not so in `agent.test_context()`)."""
+        try:
+            return TP(topic, partition) in self.app.consumer.assignment()
+        except Exception:  # noqa: BLE001 - no consumer started (unit tests)
+            return False
 
     def starts_at(self, message, offset: int) -> None:
         """The partition of `message` is read from `offset` (found on the broker)."""
@@ -599,7 +607,7 @@ async def records_of(stream, *, publisher: Publisher) -> AsyncIterator[Any]:
     async for record in stream.events():
         message = record.message
         stalls.delivered(topics, message)
-        if not watch.knows_start(message):
+        if watch.start_unknown(message):
             # A partition the group never committed: Faust would commit past records its
             # stream skipped before this one without noticing (its gap check needs a commit).
             watch.starts_at(message, await partition_start(publisher.bootstrap_servers, publisher.group_id, message.topic, message.partition))
