@@ -624,7 +624,8 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 146 6/7, 0; blind 147 7/7, 0; blind 148 6/7, 0; blind 149 7/7, 2; safety 150 24/28, 2; safety 151 25/28, 1 (-56);
 # blind 152 7/7, 2; blind 153 7/7, 0; blind 154 7/7, 2; blind 155 4/6, 0; safety 156 21/28, 1; safety 157 26/28, 0 (-57);
 # blind 158 6/7, 1; blind 159 3/7, 0; blind 160 7/7, 1; blind 161 7/7, 1; safety 162 28/28, 1; safety 163 27/28, 3 (-58);
-# blind 164 6/7, 0; blind 165 7/7, 1; blind 166 6/7, 1; blind 167 6/7, 0; safety 168 24/28, 1; safety 169 26/28, 3 (-59).
+# blind 164 6/7, 0; blind 165 7/7, 1; blind 166 6/7, 1; blind 167 6/7, 0; safety 168 24/28, 1; safety 169 26/28, 3 (-59);
+# blind 170 10/11, 5; blind 171 9/11, 1; safety 172 25/28, 4; safety 173 26/28, 1; blind 174 11/11, 2; blind 175 11/12, 2 (-60).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -793,6 +794,15 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind167.jsonl": ([], []),
     "safety_blind168.jsonl": ([], []),
     "safety_blind169.jsonl": ([], []),
+    # the packing slip of another customer's order in a key account's box, read as personal data
+    # shown to a stranger (labelled a delivery complaint; a reader may fairly see it either way)
+    "unseen_industries_blind170.jsonl": ([], ["blind170-en-02"]),
+    "unseen_industries_blind171.jsonl": ([], []),
+    # a head torch's battery that bulged in March, replaced since; only the return postage is asked back
+    "safety_blind172.jsonl": ([], ["safety172-en-12"]),
+    "safety_blind173.jsonl": ([], []),
+    "unseen_industries_blind174.jsonl": ([], []),
+    "unseen_industries_blind175.jsonl": ([], []),
 }
 
 
@@ -1050,6 +1060,16 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("en", "The car dropped about a foot before it caught, his hand was right there."),
         ("en", "The telehandler rolled down the haul road into the site office."),
         ("ko", "작업하던 선원이 오늘 얼굴 봉합 수술을 받았습니다. 납품받은 줄이 원인입니다."),
+        # blind sets 170 and 171, safety sets 172 and 173 (rules 2026.12.06-61): an arm in a cast, flung forward and a tooth chipped, an eyebrow glued, a speaker down half a metre from a child, pure luck nobody was there, the runs, a spray in the eye, landed on my chin, 전기 와요
+        ("en", "She came off at the first corner and her arm is in a cast now, six weeks they said."),
+        ("en", "The board stopped dead and flung him forward, his front tooth chipped on the kerb."),
+        ("en", "His eyebrow was glued at the practice the same afternoon."),
+        ("en", "A speaker came off its bracket and crashed down half a metre from where my son was sitting."),
+        ("en", "Pure luck nobody was standing there when the mirror came off the wall."),
+        ("en", "Your chicken wrap gave me the runs all night, the pharmacist said rehydration sachets."),
+        ("en", "The cleaning spray squirted him in the right eye and he was at the eye clinic till midnight."),
+        ("en", "The board shot out from under me and I landed on my chin in the car park."),
+        ("ko", "아이가 그네 손잡이를 잡자마자 전기 와요 하면서 울었어요."),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -1305,6 +1325,18 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("zh-Hans", "因为孩子发烧住院，想取消下周的课，学费能退吗？"),
         ("en", "The bass player was seen smoking outside during the speeches, which we thought was unprofessional."),
         ("en", "The bins were left full again.\nYours sincerely,\nOffice Manager, Fairley & Hart Solicitors, Leeds"),
+        # blind sets 170, 171, 174 and 175, safety sets 172 and 173 (rules 2026.12.06-61): a till throwing up errors, pots that exploded in the parcel, a toddler who puts everything in his mouth, a parrot on her shoulder, a first-aid class that covers burns, nothing dangerous, a burnt-tasting wine, a zip that burst, an iron's scorch, a dermatitis cream not delivered, a law firm's practice manager
+        ("en", "The self-checkout kept throwing up an error so I paid twice, please refund one."),
+        ("en", "The glitter pots exploded all over the inside of the parcel, can you replace them?"),
+        ("en", "Our toddler puts everything in his mouth so can you tell me if these chalks are safe for his age?"),
+        ("en", "The parrot landed on her shoulder during the show and she loved it, but the photos never came."),
+        ("en", "I paid twice for the paediatric first aid class, which covers choking and burns, please refund one."),
+        ("en", "The pads are wearing fast, nothing dangerous, just poor value."),
+        ("zh-Hans", "收到的红酒有焦糊味，瓶塞还渗酒，是不是坏了？"),
+        ("zh-Hant", "件褸用咗兩日條拉鍊就爆咗，想問可唔可以保養維修。"),
+        ("ko", "빌린 원피스에 다리미 자국이 있고 탄내가 나요. 교환해 주세요."),
+        ("zh-Hans", "网上开的皮炎药膏显示已签收，但我没收到，快递员也不接电话。"),
+        ("en", "You charged us for three visits instead of two.\nThanks,\nPractice manager, Holt Byrne Solicitors"),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -1369,6 +1401,9 @@ def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
         # blind sets 164 and 166 (rules 2026.12.06-60): a phone not wiped and someone posing as its owner, a son's photo posted without asking
         ("zh-Hans", "回收的旧手机没清数据，有人冒充我向朋友借钱。"),
         ("en", "You posted my daughter's photo on your page without asking us."),
+        # blind sets 171 and 175 (rules 2026.12.06-61): a child's photo posted with no consent form signed, a phone number sold to a partner firm
+        ("ko", "저희 아이 사진을 학원 블로그에 올리셨는데 게시 동의서 쓴 적 없습니다. 내려 주세요."),
+        ("zh-Hans", "我们的电话是不是被你们卖给了合作的装修公司？每天都有推销。"),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
@@ -1543,6 +1578,11 @@ def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text
         ("zh-Hans", "上门的厨师走前没关火，锅烧干冒烟，烟雾报警器响了半小时。"),
         ("en", "The cleaner took the wet floor signs away while the stairs were still wet and my father slipped and broke his hip."),
         ("en", "The yard lad was reversing the forklift while on his phone and knocked my son over; A&E checked his leg."),
+        # safety set 172 (rules 2026.12.06-61): a child used to demonstrate a hold, nobody gave him safety glasses, a guide who said the river water was safe to drink, a floor hosed with no sign
+        ("en", "The instructor used my son to demonstrate a hold at full strength and his collarbone was broken."),
+        ("en", "Nobody gave my husband safety glasses and a chip of metal went into his eye, he had it removed at hospital."),
+        ("en", "The guide told us the water was safe to drink straight from the river and four of us were sick for two days."),
+        ("en", "Staff decided to hose the changing room floor while we were in it, no sign, no warning, and my mum slipped and cracked her wrist."),
     ],
 )
 def test_a_hazard_caused_by_staff_conduct_is_p1_for_customer_service(clf, language, text):
