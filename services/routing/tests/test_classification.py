@@ -406,6 +406,9 @@ def test_safety_rules_give_p1(clf, language, text):
         ("en", "You emailed my medical records to another patient."),
         # blind set 141 (rules 2026.12.06-56): the district education office (교육지원청)
         ("ko", "학원비 문제로 교육지원청에 민원을 넣겠습니다."),
+        # blind sets 176 and 177 (rules 2026.12.06-62): a professional council, the Labour Department (劳工处)
+        ("en", "I have raised a formal concern with the General Dental Council about the treatment."),
+        ("zh-Hant", "我已經向勞工處投訴你們扣起工人護照。"),
     ],
 )
 def test_legal_rules(clf, language, text):

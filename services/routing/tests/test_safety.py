@@ -625,7 +625,8 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 152 7/7, 2; blind 153 7/7, 0; blind 154 7/7, 2; blind 155 4/6, 0; safety 156 21/28, 1; safety 157 26/28, 0 (-57);
 # blind 158 6/7, 1; blind 159 3/7, 0; blind 160 7/7, 1; blind 161 7/7, 1; safety 162 28/28, 1; safety 163 27/28, 3 (-58);
 # blind 164 6/7, 0; blind 165 7/7, 1; blind 166 6/7, 1; blind 167 6/7, 0; safety 168 24/28, 1; safety 169 26/28, 3 (-59);
-# blind 170 10/11, 5; blind 171 9/11, 1; safety 172 25/28, 4; safety 173 26/28, 1; blind 174 11/11, 2; blind 175 11/12, 2 (-60).
+# blind 170 10/11, 5; blind 171 9/11, 1; safety 172 25/28, 4; safety 173 26/28, 1; blind 174 11/11, 2; blind 175 11/12, 2 (-60);
+# blind 176 12/13, 1; blind 177 10/11, 3; blind 178 9/11, 2; safety 179 24/28, 1; safety 180 27/28, 5; blind 181 11/12, 2 (-61).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -803,6 +804,12 @@ SETS_SCORED_ON_ARRIVAL = {
     "safety_blind173.jsonl": ([], []),
     "unseen_industries_blind174.jsonl": ([], []),
     "unseen_industries_blind175.jsonl": ([], []),
+    "unseen_industries_blind176.jsonl": ([], []),
+    "unseen_industries_blind177.jsonl": ([], []),
+    "unseen_industries_blind178.jsonl": ([], []),
+    "safety_blind179.jsonl": ([], []),
+    "safety_blind180.jsonl": ([], []),
+    "unseen_industries_blind181.jsonl": ([], []),
 }
 
 
@@ -1070,6 +1077,12 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("en", "The cleaning spray squirted him in the right eye and he was at the eye clinic till midnight."),
         ("en", "The board shot out from under me and I landed on my chin in the car park."),
         ("ko", "아이가 그네 손잡이를 잡자마자 전기 와요 하면서 울었어요."),
+        # safety sets 179 and 180 (rules 2026.12.06-62): boards down a metre from an electrician, a grinder that started with the switch off, the pharmacist who sent him to the GP, a lost fingernail, 수액 맞았어요
+        ("en", "The bundle of scaffold boards slid off the forks and came down about a metre from an electrician."),
+        ("en", "The grinder started spinning as soon as it was plugged in even with the switch off; his hand was only inches away."),
+        ("en", "After using the render the pharmacist took one look at his hands and sent him to the GP."),
+        ("en", "The hoist let the load go and he has lost a fingernail, his fingers are taped together."),
+        ("ko", "저녁 먹고 온 가족이 배가 뒤틀리고 아이는 병원에서 수액 맞았어요."),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -1337,6 +1350,17 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("ko", "빌린 원피스에 다리미 자국이 있고 탄내가 나요. 교환해 주세요."),
         ("zh-Hans", "网上开的皮炎药膏显示已签收，但我没收到，快递员也不接电话。"),
         ("en", "You charged us for three visits instead of two.\nThanks,\nPractice manager, Holt Byrne Solicitors"),
+        # blind sets 177, 178 and 181, safety sets 179 and 180 (rules 2026.12.06-62): fell off my chair, a hose and regulator, taken in error, on fire 🔥 lol, 폭탄은 제 속에서 터지네요, a wall's paint blistering, in hospital with a cold, 一起吃会中毒, 炸了锅, 화재경보가 울려서
+        ("en", "I nearly fell off my chair when I saw the renewal price, please explain the increase."),
+        ("en", "Please send a replacement hose and regulator for the patio heater, the old ones are perished."),
+        ("en", "My refund was taken in error twice from my card, please put it back."),
+        ("en", "Your checkout page is on fire today 🔥 lol, half the buttons don't work."),
+        ("ko", "쿠폰 폭탄이라더니 폭탄은 제 속에서 터지네요. 할인 적용해 주세요."),
+        ("zh-Hant", "外牆工程後我家客廳牆面起水泡、油漆剝落，請派人來修。"),
+        ("zh-Hans", "孩子因为感冒住院一周，想把课程顺延，可以吗？"),
+        ("zh-Hans", "听说榴莲和酒一起吃会中毒，是真的吗？我下周收货。"),
+        ("zh-Hans", "活动没兑现，群里一下子炸了锅，请尽快补发赠品。"),
+        ("ko", "아파트에 화재경보가 울려서 밖에 나간 사이 택배가 반송됐어요."),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -1404,6 +1428,10 @@ def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
         # blind sets 171 and 175 (rules 2026.12.06-61): a child's photo posted with no consent form signed, a phone number sold to a partner firm
         ("ko", "저희 아이 사진을 학원 블로그에 올리셨는데 게시 동의서 쓴 적 없습니다. 내려 주세요."),
         ("zh-Hans", "我们的电话是不是被你们卖给了合作的装修公司？每天都有推销。"),
+        # blind sets 178 and 181 (rules 2026.12.06-62): how my details got out, a phone and address written in a review reply, strangers who recite ID numbers
+        ("en", "A text arrived quoting my name and order number; I want to know how my details got out."),
+        ("ko", "판매자가 후기 답글에 제 전화번호랑 주소를 다 적어 놨어요."),
+        ("zh-Hans", "陌生人能准确报出我的身份证号和住址，怀疑你们内部泄露。"),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
@@ -1583,6 +1611,9 @@ def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text
         ("en", "Nobody gave my husband safety glasses and a chip of metal went into his eye, he had it removed at hospital."),
         ("en", "The guide told us the water was safe to drink straight from the river and four of us were sick for two days."),
         ("en", "Staff decided to hose the changing room floor while we were in it, no sign, no warning, and my mum slipped and cracked her wrist."),
+        # safety set 180 (rules 2026.12.06-62): a carver joking while he cut, a floor just mopped with no sign
+        ("zh-Hans", "烤肉师傅一边跟客人说笑一边切，刀划到了我儿子的手背，缝了三针。"),
+        ("zh-Hans", "店员刚拖过地又没摆提示牌，我妈滑倒摔到了胯骨。"),
     ],
 )
 def test_a_hazard_caused_by_staff_conduct_is_p1_for_customer_service(clf, language, text):
