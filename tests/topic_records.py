@@ -6,11 +6,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 
 async def records_on(bootstrap_servers: str, topic: str) -> list[dict[str, Any]]:
+    return [json.loads(record.value) for record in await raw_records_on(bootstrap_servers, topic)]
+
+
+async def raw_records_on(bootstrap_servers: str, topic: str) -> list[ConsumerRecord]:
+    """The records themselves (partition, offset, value), partition by partition."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=None, enable_auto_commit=False)
     await consumer.start()
     try:
@@ -21,11 +26,11 @@ async def records_on(bootstrap_servers: str, topic: str) -> list[dict[str, Any]]
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)
-        found: list[dict[str, Any]] = []
+        found: list[ConsumerRecord] = []
         for partition in partitions:
             while await consumer.position(partition) < ends[partition]:
                 batch = await consumer.getmany(partition, timeout_ms=1000)
-                found += [json.loads(record.value) for records in batch.values() for record in records]
+                found += [record for records in batch.values() for record in records]
         return found
     finally:
         await consumer.stop()

@@ -50,7 +50,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from aiokafka import AIOKafkaConsumer, TopicPartition
 from complaints_shared import topics
 from pymongo import MongoClient
 from pymongo.errors import PyMongoError
@@ -61,7 +60,7 @@ if str(TESTS) not in sys.path:
 
 from backends import INFRA, REPO, NoBackend  # noqa: E402 - after the path above
 from processes import SERVICES, ServiceProcess, free_port, start_service, wait_ready  # noqa: E402
-from topic_records import group_positions  # noqa: E402
+from topic_records import group_positions, raw_records_on  # noqa: E402
 
 API_KEY = "fault-harness-key"
 RECEIVED = "org.complaints.complaint.received.v1"
@@ -444,30 +443,14 @@ async def _hops_of(bootstrap: str, hop_topics: dict[str, str], cases: set[str]) 
     """For each hop (name → topic), where each case's record is: "partition/offset"."""
     found: dict[str, dict[str, str]] = {hop: {} for hop in hop_topics}
     for hop, topic in hop_topics.items():
-        # A consumer per topic: one reassigned from topic to topic read nothing after the first.
-        consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
-        await consumer.start()
-        try:
-            await consumer._client.force_metadata_update()  # noqa: SLF001 - aiokafka has no public refresh
-            partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
-            if not partitions:
+        for record in await raw_records_on(bootstrap, topic):
+            try:
+                event = json.loads(record.value)
+            except ValueError:
                 continue
-            consumer.assign(partitions)
-            await consumer.seek_to_beginning(*partitions)
-            ends = await consumer.end_offsets(partitions)
-            for partition in partitions:
-                while await consumer.position(partition) < ends[partition]:
-                    batch = await consumer.getmany(partition, timeout_ms=2000)
-                    for record in (r for records in batch.values() for r in records):
-                        try:
-                            event = json.loads(record.value)
-                        except ValueError:
-                            continue
-                        case_id = (event.get("data") or {}).get("case_id") if isinstance(event, dict) else None
-                        if case_id in cases:
-                            found[hop][case_id] = f"{record.partition}/{record.offset}"
-        finally:
-            await consumer.stop()
+            case_id = (event.get("data") or {}).get("case_id") if isinstance(event, dict) else None
+            if case_id in cases:
+                found[hop][case_id] = f"{record.partition}/{record.offset}"
     return found
 
 
