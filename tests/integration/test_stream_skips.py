@@ -11,9 +11,9 @@ from typing import Any
 import faust
 import pytest
 from aiokafka import AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from complaints_shared.settings import ServiceSettings
 from complaints_shared.streams import Publisher, records_of
+from topic_records import create_topic
 
 pytestmark = pytest.mark.integration
 
@@ -32,12 +32,7 @@ class SkippingStream:
 
 async def _topic_with_records(settings: ServiceSettings, name: str, count: int) -> str:
     topic = f"{settings.topic_prefix}{name}"
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
-    await admin.start()
-    try:
-        await admin.create_topics([NewTopic(topic, num_partitions=1, replication_factor=1)])
-    finally:
-        await admin.close()
+    await create_topic(settings.kafka_bootstrap_servers, topic)
     producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers, acks="all")
     await producer.start()
     try:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 from aiokafka import AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from processes import REPO, ServiceProcess, free_port, wait_ready
+from topic_records import create_topic
 from waiting import wait_for
 
 pytestmark = pytest.mark.integration
@@ -53,15 +53,6 @@ class Ticker:
             await producer.stop()
 
 
-async def _create_topic(bootstrap: str, topic: str, partitions: int) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        await admin.create_topics([NewTopic(topic, num_partitions=partitions, replication_factor=1)])
-    finally:
-        await admin.close()
-
-
 def _handled(out: Path) -> list[str]:
     return [line.split(" ", 1)[1] for line in out.read_text().splitlines()] if out.exists() else []
 
@@ -78,7 +69,7 @@ def _start(backend_env: dict[str, str], tmp_path: Path, out: Path, stall_seconds
 
 async def test_a_partition_left_paused_is_found_and_resumed_and_every_record_handled(backend_env, tmp_path):
     bootstrap, topic = backend_env["KAFKA_BOOTSTRAP_SERVERS"], f"{backend_env['COMPLAINTS_TOPIC_PREFIX']}stall"
-    await _create_topic(bootstrap, topic, partitions=1)
+    await create_topic(bootstrap, topic, partitions=1)
     out = tmp_path / "handled.txt"
     worker = _start(backend_env, tmp_path, out, STALL_SECONDS)
     try:
@@ -102,7 +93,7 @@ async def test_a_partition_left_paused_while_another_keeps_the_stream_moving_is_
     # Partition 1 hands a record over every 0.2 s, so the stream never waits STALL_SECONDS; the
     # watch must find partition 0 on its own (it did not before 2026-12-06).
     bootstrap, topic = backend_env["KAFKA_BOOTSTRAP_SERVERS"], f"{backend_env['COMPLAINTS_TOPIC_PREFIX']}stall2"
-    await _create_topic(bootstrap, topic, partitions=2)
+    await create_topic(bootstrap, topic, partitions=2)
     out = tmp_path / "handled.txt"
     worker = _start(backend_env | {"STALL_TEST_TOPIC": "stall2"}, tmp_path, out, STALL_SECONDS)
     ticker = Ticker(bootstrap, topic, partition=1)
