@@ -626,7 +626,8 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 158 6/7, 1; blind 159 3/7, 0; blind 160 7/7, 1; blind 161 7/7, 1; safety 162 28/28, 1; safety 163 27/28, 3 (-58);
 # blind 164 6/7, 0; blind 165 7/7, 1; blind 166 6/7, 1; blind 167 6/7, 0; safety 168 24/28, 1; safety 169 26/28, 3 (-59);
 # blind 170 10/11, 5; blind 171 9/11, 1; safety 172 25/28, 4; safety 173 26/28, 1; blind 174 11/11, 2; blind 175 11/12, 2 (-60);
-# blind 176 12/13, 1; blind 177 10/11, 3; blind 178 9/11, 2; safety 179 24/28, 1; safety 180 27/28, 5; blind 181 11/12, 2 (-61).
+# blind 176 12/13, 1; blind 177 10/11, 3; blind 178 9/11, 2; safety 179 24/28, 1; safety 180 27/28, 5; blind 181 11/12, 2 (-61);
+# blind 182 10/12, 3; blind 183 9/10, 1; blind 184 11/11, 1; blind 185 10/12, 1; safety 186 26/28, 0; safety 187 25/28, 1 (-62).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -810,6 +811,12 @@ SETS_SCORED_ON_ARRIVAL = {
     "safety_blind179.jsonl": ([], []),
     "safety_blind180.jsonl": ([], []),
     "unseen_industries_blind181.jsonl": ([], []),
+    "unseen_industries_blind182.jsonl": (["blind182-en-18", "blind182-en-42"], ["blind182-en-28", "blind182-en-39", "blind182-en-40"]),
+    "unseen_industries_blind183.jsonl": (["blind183-ko-21"], ["blind183-ko-12"]),
+    "unseen_industries_blind184.jsonl": ([], ["blind184-zh-Hant-33"]),
+    "unseen_industries_blind185.jsonl": (["blind185-en-03", "blind185-zh-Hant-05"], ["blind185-en-11"]),
+    "safety_blind186.jsonl": (["safety186-en-15", "safety186-en-30"], []),
+    "safety_blind187.jsonl": (["safety187-zh-Hant-05", "safety187-zh-Hant-07", "safety187-zh-Hans-07"], ["safety187-zh-Hans-12"]),
 }
 
 
