@@ -50,6 +50,12 @@ def test_financial_loss_names_only_known_categories(tmp_path):
         Classifier.from_config(path)
 
 
+def test_hazard_cause_categories_name_only_known_categories(tmp_path):
+    path = _write(tmp_path, DEFAULT_RULES, lambda raw: raw["model"].update(hazard_cause_categories=["service_atitude"]))
+    with pytest.raises(ConfigError, match=r"model\.hazard_cause_categories: unknown categories \['service_atitude'\]"):
+        Classifier.from_config(path)
+
+
 def test_a_pattern_in_traditional_characters_is_refused_naming_the_simplified_form(tmp_path):
     """Hand rules search the normalised text, which OpenCC has made Simplified: 唔使回覆 in a cue
     could never match (it reads 唔使回复 there), and sat unnoticed in the mild cues until rules

@@ -1645,6 +1645,35 @@ def test_staff_on_their_phones_without_a_hazard_is_an_attitude_complaint_not_p1(
     assert c.priority != "P1" and c.category == "service_attitude"
 
 
+@pytest.mark.parametrize("record_id", ["safety186-en-04", "safety186-en-18", "safety186-en-26"])
+def test_a_hazard_the_text_model_says_staff_caused_goes_to_customer_service(clf, record_id):
+    """A barman who slid a lit shot down the bar, a crew that hurried an old man off a rocking
+    craft: no hazard_causes rule holds these words, but the text model, asked without the hazard
+    bonus, gives staff conduct at least model.hazard_cause_min_probability (rules 2026.12.06-63).
+    Without model.hazard_cause_categories the same records go to quality, as they did on arrival."""
+    from routing.adapters.config_files import read_rules
+    from routing.domain.classification.config import compile_rules
+
+    (record,) = [r for r in read_jsonl([DATA / "safety_blind186.jsonl"]) if r["id"] == record_id]
+    decision = classify_record(clf, record)
+    assert (decision.priority, decision.category, decision.department) == ("P1", "service_attitude", "customer_service")
+    assert any("by the model>" in str(e.detail) for e in decision.explanation)
+    config = read_rules()
+    off = config.model_copy(update={"model": config.model.model_copy(update={"hazard_cause_categories": []})})
+    without = classify_record(Classifier(compile_rules(off), clf.model), record)
+    assert (without.priority, without.category) == ("P1", "product_quality")
+
+
+def test_the_text_model_does_not_move_a_product_hazard(clf):
+    """A heater that burnt a child's hand stays a product's fault: the model is asked, and says so."""
+    c = clf.classify(
+        text="The heater in our hotel room smelt of burning within the hour and my son (6) burnt his hand on the casing; the front desk just moved us to another room.",
+        channel="email",
+        language="en",
+    )
+    assert (c.priority, c.category) == ("P1", "product_quality")
+
+
 def test_medical_records_and_an_id_card_posted_in_a_group_chat_are_personal_data_misuse(clf):
     text = "护工把我母亲的病历和身份证照片发到了小区群里，我们从来没同意过。"
     c = clf.classify(text=text, channel="web", language="zh-Hans")

@@ -28,6 +28,7 @@ from ..normalise import normalise
 from .config import DEFAULT_MODEL, DEFAULT_RULES, ConfigError, Motive, RuleSet, load_rules
 from .model import NgramModel
 from .signals import (
+    DEFAULT_HAZARD_LABEL,
     category_evidence,
     large_amounts,
     latin_view,
@@ -153,6 +154,8 @@ class Classifier:
         """Blended category probabilities, lexicon matches, model contributions, hazard hits."""
         rs = self.rules
         lex, matched, hazards = category_evidence(rs, norm, scripts, latin, possible)
+        if hazards:
+            lex, matched = self._hazard_cause_from_model(norm, lex, matched)
         p_lex = _softmax(lex, rs.lexicon_temperature, rs.lexicon_prior)
         contributions: list = []
         if self.model is not None:
@@ -163,6 +166,28 @@ class Classifier:
         else:
             probs = p_lex
         return probs, {"scores": lex, "terms": matched}, contributions, hazards
+
+    def _hazard_cause_from_model(
+        self, norm: str, lex: dict[str, float], matched: dict[str, list[str]]
+    ) -> tuple[dict[str, float], dict[str, list[str]]]:
+        """Where nothing named a hazard's cause, its bonus went to hazard_category (a product);
+        the text model, asked without that bonus, may name a cause instead: staff conduct told
+        in words no cause rule holds (rules.yaml has what it measured)."""
+        rs = self.rules
+        default = rs.hazard_category
+        if self.model is None or not rs.hazard_cause_categories or default is None or DEFAULT_HAZARD_LABEL not in matched.get(default, ()):
+            return lex, matched
+        without_bonus = dict(lex)
+        without_bonus[default] -= rs.hazard_bonus
+        p_model, _ = self.model.predict(model_text(norm), without_bonus)
+        cause = max(rs.hazard_cause_categories, key=lambda c: p_model.get(c, 0.0))
+        p_cause = p_model.get(cause, 0.0)
+        if p_cause < rs.hazard_cause_min_probability or p_cause <= p_model.get(default, 0.0):
+            return lex, matched
+        without_bonus[cause] += rs.hazard_bonus
+        moved = {c: [t for t in terms if t != DEFAULT_HAZARD_LABEL] for c, terms in matched.items()}
+        moved[cause].append(f"<safety hazard: cause {cause} {p_cause:.2f} by the model>")
+        return without_bonus, moved
 
     def classify(
         self,

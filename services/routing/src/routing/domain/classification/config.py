@@ -94,6 +94,8 @@ class RuleSet:
     legal_requires_rule: bool
     hazard_category: str | None
     hazard_bonus: float
+    hazard_cause_categories: frozenset[str]  # the model may name these as a hazard's cause
+    hazard_cause_min_probability: float
     lexicon: Lexicon
     hazard_rules: list[HandRule]
     hazard_causes: list[HandRule]
@@ -224,6 +226,9 @@ def compile_rules(cfg: RulesConfig) -> RuleSet:
     """The rule set of a validated configuration: every regex compiled, the lexicon matcher and
     the literal prefilter built. A bad regex is a ConfigError naming its rule."""
     model, neg, hyp, fin, mild = cfg.model, cfg.negation, cfg.hypothetical, cfg.financial_loss, cfg.mild_rules
+    unknown = set(model.hazard_cause_categories) - set(cfg.categories)
+    if unknown:
+        raise ConfigError(f"model.hazard_cause_categories: unknown categories {sorted(unknown)}")
     rules = RuleSet(
         version=cfg.version,
         categories={
@@ -239,6 +244,8 @@ def compile_rules(cfg: RulesConfig) -> RuleSet:
         legal_requires_rule=model.legal_requires_rule,
         hazard_category=model.hazard_category,
         hazard_bonus=model.hazard_bonus,
+        hazard_cause_categories=frozenset(model.hazard_cause_categories),
+        hazard_cause_min_probability=model.hazard_cause_min_probability,
         lexicon=_lexicon(cfg),
         hazard_rules=_hand_rules(cfg.hazard_rules, "hazard_rules"),
         hazard_causes=_hand_rules(cfg.hazard_causes, "hazard_causes"),

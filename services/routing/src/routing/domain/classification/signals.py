@@ -242,6 +242,10 @@ def lexicon_scores(rs: RuleSet, text: str) -> tuple[dict[str, float], dict[str, 
     return scores, matched
 
 
+# the lexicon term recorded when a hazard's bonus went to model.hazard_category (nothing named its cause)
+DEFAULT_HAZARD_LABEL = "<safety hazard>"
+
+
 def category_evidence(
     rs: RuleSet,
     text: str,
@@ -263,7 +267,7 @@ def category_evidence(
         if named:
             supported = {category: f"<safety hazard: {', '.join(ids)}>" for category, ids in named.items()}
         else:
-            supported = {rs.hazard_category: "<safety hazard>"} if rs.hazard_category else {}
+            supported = {rs.hazard_category: DEFAULT_HAZARD_LABEL} if rs.hazard_category else {}
         for category, label in sorted(supported.items()):
             if category in scores:
                 scores[category] += rs.hazard_bonus
