@@ -811,12 +811,14 @@ SETS_SCORED_ON_ARRIVAL = {
     "safety_blind179.jsonl": ([], []),
     "safety_blind180.jsonl": ([], []),
     "unseen_industries_blind181.jsonl": ([], []),
-    "unseen_industries_blind182.jsonl": (["blind182-en-18", "blind182-en-42"], ["blind182-en-28", "blind182-en-39", "blind182-en-40"]),
-    "unseen_industries_blind183.jsonl": (["blind183-ko-21"], ["blind183-ko-12"]),
-    "unseen_industries_blind184.jsonl": ([], ["blind184-zh-Hant-33"]),
-    "unseen_industries_blind185.jsonl": (["blind185-en-03", "blind185-zh-Hant-05"], ["blind185-en-11"]),
-    "safety_blind186.jsonl": (["safety186-en-15", "safety186-en-30"], []),
-    "safety_blind187.jsonl": (["safety187-zh-Hant-05", "safety187-zh-Hant-07", "safety187-zh-Hans-07"], ["safety187-zh-Hans-12"]),
+    "unseen_industries_blind182.jsonl": ([], []),
+    "unseen_industries_blind183.jsonl": ([], []),
+    "unseen_industries_blind184.jsonl": ([], []),
+    "unseen_industries_blind185.jsonl": ([], []),
+    "safety_blind186.jsonl": ([], []),
+    # a button battery a two-year-old reached for and never touched ("想想还是有点后怕" in a sentence of its
+    # own: a sentence-level exclude cannot see the "孩子没碰到" before it); a reader may fairly call it a near miss
+    "safety_blind187.jsonl": ([], ["safety187-zh-Hans-12"]),
 }
 
 
@@ -1090,6 +1092,18 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("en", "After using the render the pharmacist took one look at his hands and sent him to the GP."),
         ("en", "The hoist let the load go and he has lost a fingernail, his fingers are taped together."),
         ("ko", "저녁 먹고 온 가족이 배가 뒤틀리고 아이는 병원에서 수액 맞았어요."),
+        # blind set 185, safety sets 186 and 187 (rules 2026.12.06-64): kept in hospital overnight, friction burns, a knock to the head, shaking and sweating, paramedics met the coach, a pallet off the flatbed, brakes that would not hold (踩不住), a driver who jumped clear (跳车), a doctor who judged it an allergy, an ambulance (叫白车), kept in (留院观察)
+        ("en", "She was kept in hospital overnight after the fall from the platform."),
+        ("en", "He came off on the bend and has friction burns down his leg and shoulder."),
+        ("en", "My husband took a nasty knock to the head when the barrier swung back."),
+        ("en", "By the time we landed my father was shaking and sweating and could not get his words out."),
+        ("en", "Paramedics met the coach at the services and took my mother off on a stretcher."),
+        ("en", "The pallet slid off the flatbed at the lights, inches from a cyclist."),
+        ("zh-Hant", "下坡時煞車完全踩不住，整台車一路往下衝。"),
+        ("zh-Hans", "挖掘机突然自己往前冲，司机跳车才躲开。"),
+        ("zh-Hans", "洗完头皮一直痒，医生判断是过敏，开了抗过敏药。"),
+        ("zh-Hant", "阿婆食咗之後一直嘔，屋企人即刻叫白車。"),
+        ("zh-Hant", "個仔飲完之後要留院觀察。"),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -1368,6 +1382,13 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("zh-Hans", "听说榴莲和酒一起吃会中毒，是真的吗？我下周收货。"),
         ("zh-Hans", "活动没兑现，群里一下子炸了锅，请尽快补发赠品。"),
         ("ko", "아파트에 화재경보가 울려서 밖에 나간 사이 택배가 반송됐어요."),
+        # blind sets 182, 183, 184 and 185 (rules 2026.12.06-64): looks like it's been in a fire, a fire-damaged oven, mist like white smoke (好似白烟), a firm of solicitors as the customer, the only damage was a scorched hood, 타는 냄새나 연기는 전혀 없었어요
+        ("en", "The photos make the boat look like it's been through a fire, please redo the varnish."),
+        ("en", "We're claiming for the fire-damaged carpet and the assessor still hasn't been."),
+        ("zh-Hant", "加濕器噴出嚟好似白煙咁，係咪正常？"),
+        ("en", "I'm the practice manager at Dunmore & Webb, a small firm of solicitors; we were charged twice for the same water bill."),
+        ("en", "A pan caught fire in our kitchen last month. The only damage was a scorched cupboard door. This is about the assessor's attitude."),
+        ("ko", "드라이룸에서 딸깍 소리가 나서 불나는 줄 알았는데 타는 냄새나 연기는 전혀 없었어요."),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -1439,6 +1460,11 @@ def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
         ("en", "A text arrived quoting my name and order number; I want to know how my details got out."),
         ("ko", "판매자가 후기 답글에 제 전화번호랑 주소를 다 적어 놨어요."),
         ("zh-Hans", "陌生人能准确报出我的身份证号和住址，怀疑你们内部泄露。"),
+        # blind sets 182 and 183 (rules 2026.12.06-64): someone else's passport number in my letter, a spreadsheet showing every member's contact details, bank details passed on without agreeing, my results sent to someone else
+        ("en", "The letter you posted to me contained someone else's passport number and date of birth."),
+        ("en", "The spreadsheet showing every member's email and phone number went round the whole club."),
+        ("en", "I did not agree to my bank details being passed on to the landlord."),
+        ("ko", "제 검사 결과가 다른 사람한테 갔다는 게 말이 됩니까?"),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
