@@ -1671,12 +1671,12 @@ def test_staff_on_their_phones_without_a_hazard_is_an_attitude_complaint_not_p1(
     assert c.priority != "P1" and c.category == "service_attitude"
 
 
-@pytest.mark.parametrize("record_id", ["safety186-en-04", "safety186-en-18", "safety186-en-26"])
+@pytest.mark.parametrize("record_id", ["safety186-en-04"])
 def test_a_hazard_the_text_model_says_staff_caused_goes_to_customer_service(clf, record_id):
-    """A barman who slid a lit shot down the bar, a crew that hurried an old man off a rocking
-    craft: no hazard_causes rule holds these words, but the text model, asked without the hazard
-    bonus, gives staff conduct at least model.hazard_cause_min_probability (rules 2026.12.06-63).
-    Without model.hazard_cause_categories the same records go to quality, as they did on arrival."""
+    """A barman who slid a lit shot down the bar: no hazard_causes rule holds these words, but the
+    text model, asked without the hazard bonus, gives staff conduct at least
+    model.hazard_cause_min_probability (rules 2026.12.06-63). Without
+    model.hazard_cause_categories the same record goes to quality, as it did on arrival."""
     from routing.adapters.config_files import read_rules
     from routing.domain.classification.config import compile_rules
 
