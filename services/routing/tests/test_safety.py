@@ -627,7 +627,8 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 164 6/7, 0; blind 165 7/7, 1; blind 166 6/7, 1; blind 167 6/7, 0; safety 168 24/28, 1; safety 169 26/28, 3 (-59);
 # blind 170 10/11, 5; blind 171 9/11, 1; safety 172 25/28, 4; safety 173 26/28, 1; blind 174 11/11, 2; blind 175 11/12, 2 (-60);
 # blind 176 12/13, 1; blind 177 10/11, 3; blind 178 9/11, 2; safety 179 24/28, 1; safety 180 27/28, 5; blind 181 11/12, 2 (-61);
-# blind 182 10/12, 3; blind 183 9/10, 1; blind 184 11/11, 1; blind 185 10/12, 1; safety 186 26/28, 0; safety 187 25/28, 1 (-62).
+# blind 182 10/12, 3; blind 183 9/10, 1; blind 184 11/11, 1; blind 185 10/12, 1; safety 186 26/28, 0; safety 187 25/28, 1 (-62);
+# blind 188 9/12, 2; blind 189 11/11, 1; blind 190 9/11, 5; blind 191 11/11, 1; safety 192 23/28, 2; safety 193 28/28, 3 (-64).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -819,6 +820,12 @@ SETS_SCORED_ON_ARRIVAL = {
     # a button battery a two-year-old reached for and never touched ("想想还是有点后怕" in a sentence of its
     # own: a sentence-level exclude cannot see the "孩子没碰到" before it); a reader may fairly call it a near miss
     "safety_blind187.jsonl": ([], ["safety187-zh-Hans-12"]),
+    "unseen_industries_blind188.jsonl": (["blind188-en-26", "blind188-en-31", "blind188-en-34"], ["blind188-en-15", "blind188-en-37"]),
+    "unseen_industries_blind189.jsonl": ([], ["blind189-ko-05"]),
+    "unseen_industries_blind190.jsonl": (["blind190-zh-Hans-20", "blind190-zh-Hans-21"], ["blind190-zh-Hans-01", "blind190-zh-Hans-02", "blind190-zh-Hans-18", "blind190-zh-Hans-33", "blind190-zh-Hans-40"]),
+    "unseen_industries_blind191.jsonl": ([], ["blind191-zht-10"]),
+    "safety_blind192.jsonl": (["safety192-en-05", "safety192-en-10", "safety192-en-21", "safety192-en-30", "safety192-en-39"], ["safety192-en-02", "safety192-en-19"]),
+    "safety_blind193.jsonl": ([], ["safety193-ko-03", "safety193-en-04", "safety193-en-05"]),
 }
 
 
