@@ -820,12 +820,12 @@ SETS_SCORED_ON_ARRIVAL = {
     # a button battery a two-year-old reached for and never touched ("想想还是有点后怕" in a sentence of its
     # own: a sentence-level exclude cannot see the "孩子没碰到" before it); a reader may fairly call it a near miss
     "safety_blind187.jsonl": ([], ["safety187-zh-Hans-12"]),
-    "unseen_industries_blind188.jsonl": (["blind188-en-26", "blind188-en-31", "blind188-en-34"], ["blind188-en-15", "blind188-en-37"]),
-    "unseen_industries_blind189.jsonl": ([], ["blind189-ko-05"]),
-    "unseen_industries_blind190.jsonl": (["blind190-zh-Hans-20", "blind190-zh-Hans-21"], ["blind190-zh-Hans-01", "blind190-zh-Hans-02", "blind190-zh-Hans-18", "blind190-zh-Hans-33", "blind190-zh-Hans-40"]),
-    "unseen_industries_blind191.jsonl": ([], ["blind191-zht-10"]),
-    "safety_blind192.jsonl": (["safety192-en-05", "safety192-en-10", "safety192-en-21", "safety192-en-30", "safety192-en-39"], ["safety192-en-02", "safety192-en-19"]),
-    "safety_blind193.jsonl": ([], ["safety193-ko-03", "safety193-en-04", "safety193-en-05"]),
+    "unseen_industries_blind188.jsonl": ([], []),
+    "unseen_industries_blind189.jsonl": ([], []),
+    "unseen_industries_blind190.jsonl": ([], []),
+    "unseen_industries_blind191.jsonl": ([], []),
+    "safety_blind192.jsonl": ([], []),
+    "safety_blind193.jsonl": ([], []),
 }
 
 
@@ -1111,6 +1111,14 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("zh-Hans", "洗完头皮一直痒，医生判断是过敏，开了抗过敏药。"),
         ("zh-Hant", "阿婆食咗之後一直嘔，屋企人即刻叫白車。"),
         ("zh-Hant", "個仔飲完之後要留院觀察。"),
+        # blind set 188, safety set 192 (rules 2026.12.06-66): a nasty zap, a hand that jumped back, copper showing, ridden up over her nose and mouth, darted into the road and a car that slammed its brakes on, wrapped twice round her wrist, legs over the edge, found on the kerb of the main road
+        ("en", "The adaptor gave my husband a nasty zap when he unplugged it."),
+        ("en", "When he touched the casing his hand jumped back, and there's copper showing through the flex."),
+        ("en", "When I checked on her the hood of the sleeping bag had ridden up over her nose and mouth."),
+        ("en", "The clasp on the harness came undone and my son darted into the road; a car had to slam its brakes on."),
+        ("en", "The cord from the blind was wrapped twice round her wrist and her hand was dusky."),
+        ("en", "When I turned round his legs were already over the edge of the balcony."),
+        ("en", "A neighbour found him standing on the kerb of the main road."),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -1396,6 +1404,20 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("en", "I'm the practice manager at Dunmore & Webb, a small firm of solicitors; we were charged twice for the same water bill."),
         ("en", "A pan caught fire in our kitchen last month. The only damage was a scorched cupboard door. This is about the assessor's attitude."),
         ("ko", "드라이룸에서 딸깍 소리가 나서 불나는 줄 알았는데 타는 냄새나 연기는 전혀 없었어요."),
+        # blind sets 188 to 191, safety sets 192 and 193 (rules 2026.12.06-66): the value went down, a skipped bleeding section, bleeding customers, nearly killed me so spicy, hearsay that it would burn (听…说…会烫伤), afraid of getting the dose wrong, a spectacle arm, a system that blew up after an upgrade, an insurance banner's 住院, 통화상, 넘어지기라도 하면, legal action threatened by the firm's own staff, fire-drill chaos
+        ("en", "My pension units went up but the fund value went down, can you explain?"),
+        ("en", "Half the bleeding section was skipped because the trainer turned up late; I want a partial refund."),
+        ("en", "We're bleeding customers every week the booking page is down."),
+        ("en", "That chilli sauce nearly killed me, so spicy! Love it though."),
+        ("zh-Hans", "听朋友说这种暖宝宝贴久了会烫伤，想问一下一次能贴多久？"),
+        ("zh-Hans", "我怕把剂量弄错，想请药师再讲一遍。"),
+        ("zh-Hans", "眼镜的镜腿断了，保修期内能换吗？"),
+        ("zh-Hans", "系统升级完直接炸了，一直登不上。"),
+        ("zh-Hans", "APP首页横幅：住院花多少报多少。我投保了，结果一分没赔。"),
+        ("ko", "통화상으로 안내받은 내용이 달라서 문의드립니다."),
+        ("ko", "애들이 뛰다가 넘어지기라도 하면 어쩌나 싶어요. 꼬치를 짧게 해 주세요."),
+        ("en", "Our customer was told legal action would follow if she didn't pay by Friday, and the invoice isn't even due."),
+        ("en", "The fire-drill chaos of the last week is down to your late delivery."),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -1472,6 +1494,11 @@ def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
         ("en", "The spreadsheet showing every member's email and phone number went round the whole club."),
         ("en", "I did not agree to my bank details being passed on to the landlord."),
         ("ko", "제 검사 결과가 다른 사람한테 갔다는 게 말이 됩니까?"),
+        # blind sets 188 and 190 (rules 2026.12.06-66): a dispute referred to a board, our advocates' letter of demand, a route made public without asking (擅自公开), a prescription with name and diagnosis on show
+        ("en", "I have referred the matter to the Energy Appeals Board."),
+        ("en", "Our advocates have served you with a letter of demand."),
+        ("zh-Hans", "平台擅自公开了我的行程轨迹，陌生人都能看到。"),
+        ("zh-Hans", "我的处方单被拍下来，姓名和诊断全露着。"),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
