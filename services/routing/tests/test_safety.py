@@ -628,7 +628,8 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 170 10/11, 5; blind 171 9/11, 1; safety 172 25/28, 4; safety 173 26/28, 1; blind 174 11/11, 2; blind 175 11/12, 2 (-60);
 # blind 176 12/13, 1; blind 177 10/11, 3; blind 178 9/11, 2; safety 179 24/28, 1; safety 180 27/28, 5; blind 181 11/12, 2 (-61);
 # blind 182 10/12, 3; blind 183 9/10, 1; blind 184 11/11, 1; blind 185 10/12, 1; safety 186 26/28, 0; safety 187 25/28, 1 (-62);
-# blind 188 9/12, 2; blind 189 11/11, 1; blind 190 9/11, 5; blind 191 11/11, 1; safety 192 23/28, 2; safety 193 28/28, 3 (-64).
+# blind 188 9/12, 2; blind 189 11/11, 1; blind 190 9/11, 5; blind 191 11/11, 1; safety 192 23/28, 2; safety 193 28/28, 3 (-64);
+# blind 194 9/12, 2; blind 195 13/13, 2; blind 196 11/12, 1; blind 197 12/12, 1; safety 198 27/28, 2; safety 199 26/28, 0 (-66).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -826,6 +827,12 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind191.jsonl": ([], []),
     "safety_blind192.jsonl": ([], []),
     "safety_blind193.jsonl": ([], []),
+    "unseen_industries_blind194.jsonl": (["blind194-en-09", "blind194-en-26", "blind194-en-44"], ["blind194-en-23", "blind194-en-45"]),
+    "unseen_industries_blind195.jsonl": ([], ["blind195-zh-Hant-34", "blind195-zh-Hant-44"]),
+    "unseen_industries_blind196.jsonl": (["blind196-ko-17"], ["blind196-ko-13"]),
+    "unseen_industries_blind197.jsonl": ([], ["blind197-en-06"]),
+    "safety_blind198.jsonl": (["safety198-en-22"], ["safety198-en-24", "safety198-en-36"]),
+    "safety_blind199.jsonl": (["safety199-zht-07", "safety199-ko-08"], []),
 }
 
 
