@@ -827,12 +827,15 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind191.jsonl": ([], []),
     "safety_blind192.jsonl": ([], []),
     "safety_blind193.jsonl": ([], []),
-    "unseen_industries_blind194.jsonl": (["blind194-en-09", "blind194-en-26", "blind194-en-44"], ["blind194-en-23", "blind194-en-45"]),
-    "unseen_industries_blind195.jsonl": ([], ["blind195-zh-Hant-34", "blind195-zh-Hant-44"]),
-    "unseen_industries_blind196.jsonl": (["blind196-ko-17"], ["blind196-ko-13"]),
-    "unseen_industries_blind197.jsonl": ([], ["blind197-en-06"]),
-    "safety_blind198.jsonl": (["safety198-en-22"], ["safety198-en-24", "safety198-en-36"]),
-    "safety_blind199.jsonl": (["safety199-zht-07", "safety199-ko-08"], []),
+    "unseen_industries_blind194.jsonl": ([], []),
+    # an insurer's claimant asking which papers to send for a father's road accident (车祸入院): the harm is
+    # real and past, and not the company's; a reader may fairly call it either way
+    "unseen_industries_blind195.jsonl": ([], ["blind195-zh-Hant-34"]),
+    "unseen_industries_blind196.jsonl": ([], []),
+    "unseen_industries_blind197.jsonl": ([], []),
+    # a scorched socket an electrician found and switched off at once; the complaint is the missing quote
+    "safety_blind198.jsonl": ([], ["safety198-en-24"]),
+    "safety_blind199.jsonl": ([], []),
 }
 
 
@@ -1126,6 +1129,12 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("en", "The cord from the blind was wrapped twice round her wrist and her hand was dusky."),
         ("en", "When I turned round his legs were already over the edge of the balcony."),
         ("en", "A neighbour found him standing on the kerb of the main road."),
+        # blind set 194, safety sets 198 and 199 (rules 2026.12.06-67): a post come away from its footing and the lot could come down, a lump of render that came off, steri-strips, a torn ligament and crutches (韧带撕裂, 拐杖), a broken front tooth and a mouth full of blood (앞니가 깨지고, 피범벅)
+        ("en", "The carport post has come away from its footing and my husband thinks the lot could come down on the car."),
+        ("en", "A lump of render came off the chimney and crashed onto the path where we had been standing."),
+        ("en", "They put steri-strips on his forehead and sent him home."),
+        ("zh-Hans", "上课时教练硬压，我的韧带撕裂了，现在要拐杖走路。"),
+        ("ko", "손잡이가 튕겨서 앞니가 깨지고 입안이 피범벅이 됐어요."),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -1425,6 +1434,14 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("ko", "애들이 뛰다가 넘어지기라도 하면 어쩌나 싶어요. 꼬치를 짧게 해 주세요."),
         ("en", "Our customer was told legal action would follow if she didn't pay by Friday, and the invoice isn't even due."),
         ("en", "The fire-drill chaos of the last week is down to your late delivery."),
+        # blind sets 194 to 197, safety set 198 (rules 2026.12.06-67): a choked gutter outlet, render come up in patches, a floor that went down (was laid), a law firm's office manager (律师行), 발화 as speaking, an account reference FDA-…, a course's burns and bleeding scenarios
+        ("en", "The gutter outlet is choked with leaves again, please send someone."),
+        ("en", "The render on the back wall has come up in green patches."),
+        ("en", "The new floor went down in April and it's already lifting at the edges."),
+        ("zh-Hant", "我係律師行辦公室經理，想問月費點解多咗。"),
+        ("ko", "하루 발화 연습 시간이 기록이 안 돼요."),
+        ("en", "My account reference is FDA-2231 and the invoice is wrong."),
+        ("en", "The course promised burns and bleeding scenarios but we only watched a video."),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -1506,6 +1523,9 @@ def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
         ("en", "Our advocates have served you with a letter of demand."),
         ("zh-Hans", "平台擅自公开了我的行程轨迹，陌生人都能看到。"),
         ("zh-Hans", "我的处方单被拍下来，姓名和诊断全露着。"),
+        # blind sets 194 and 196 (rules 2026.12.06-67): photos of our home published without asking, contact details shown to everyone (연락처가 전체 공개돼)
+        ("en", "You published photos of our home on your website without asking."),
+        ("ko", "판매글마다 제 연락처가 전체 공개돼 있었어요. 동의한 적 없습니다."),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
