@@ -171,8 +171,8 @@ class Classifier:
         self, norm: str, lex: dict[str, float], matched: dict[str, list[str]]
     ) -> tuple[dict[str, float], dict[str, list[str]]]:
         """Where nothing named a hazard's cause, its bonus went to hazard_category (a product);
-        the text model, asked without that bonus, may name a cause instead: staff conduct told
-        in words no cause rule holds (rules.yaml has what it measured)."""
+        the text model, asked without that bonus, may name a cause instead: staff conduct or a
+        repair visit's work told in words no cause rule holds (rules.yaml has what it measured)."""
         rs = self.rules
         default = rs.hazard_category
         if self.model is None or not rs.hazard_cause_categories or default is None or DEFAULT_HAZARD_LABEL not in matched.get(default, ()):
@@ -180,7 +180,7 @@ class Classifier:
         without_bonus = dict(lex)
         without_bonus[default] -= rs.hazard_bonus
         p_model, _ = self.model.predict(model_text(norm), without_bonus)
-        cause = max(rs.hazard_cause_categories, key=lambda c: p_model.get(c, 0.0))
+        cause = max(sorted(rs.hazard_cause_categories), key=lambda c: p_model.get(c, 0.0))
         p_cause = p_model.get(cause, 0.0)
         if p_cause < rs.hazard_cause_min_probability or p_cause <= p_model.get(default, 0.0):
             return lex, matched
