@@ -22,13 +22,13 @@ from __future__ import annotations
 import math
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 
 from ..normalise import normalise
 from .config import DEFAULT_MODEL, DEFAULT_RULES, ConfigError, Motive, RuleSet, load_rules
 from .model import NgramModel
 from .signals import (
-    DEFAULT_HAZARD_LABEL,
     category_evidence,
     large_amounts,
     latin_view,
@@ -153,13 +153,15 @@ class Classifier:
     ) -> tuple[dict[str, float], dict, list, list]:
         """Blended category probabilities, lexicon matches, model contributions, hazard hits."""
         rs = self.rules
-        lex, matched, hazards = category_evidence(rs, norm, scripts, latin, possible)
-        if hazards:
-            lex, matched = self._hazard_cause_from_model(norm, lex, matched)
+        vector = self.model.vectorise(model_text(norm)) if self.model is not None else None
+        cause_of_harm = None
+        if vector is not None and rs.hazard_cause_categories and rs.hazard_category is not None:
+            cause_of_harm = partial(self._cause_of_harm, vector)
+        lex, matched, hazards = category_evidence(rs, norm, scripts, latin, possible, cause_of_harm=cause_of_harm)
         p_lex = _softmax(lex, rs.lexicon_temperature, rs.lexicon_prior)
         contributions: list = []
-        if self.model is not None:
-            p_model, contributions = self.model.predict(model_text(norm), lex, top=6)
+        if self.model is not None and vector is not None:
+            p_model, contributions = self.model.predict_vector(vector, lex, top=6)
             wm, wl = rs.model_weight, rs.lexicon_weight
             s = (wm + wl) or 1.0
             probs = {c: (wm * p_model.get(c, 0.0) + wl * p_lex[c]) / s for c in rs.categories}
@@ -167,27 +169,19 @@ class Classifier:
             probs = p_lex
         return probs, {"scores": lex, "terms": matched}, contributions, hazards
 
-    def _hazard_cause_from_model(
-        self, norm: str, lex: dict[str, float], matched: dict[str, list[str]]
-    ) -> tuple[dict[str, float], dict[str, list[str]]]:
-        """Where nothing named a hazard's cause, its bonus went to hazard_category (a product);
-        the text model, asked without that bonus, may name a cause instead: staff conduct or a
-        repair visit's work told in words no cause rule holds (rules.yaml has what it measured)."""
+    def _cause_of_harm(self, vector, scores: dict[str, float]) -> tuple[str, float] | None:
+        """Where no rule named a hazard's cause its bonus would go to hazard_category (a product);
+        the text model, asked on the scores without that bonus, may name a cause instead: staff
+        conduct or a repair visit's work told in words no cause rule holds (rules.yaml has what
+        it measured)."""
         rs = self.rules
-        default = rs.hazard_category
-        if self.model is None or not rs.hazard_cause_categories or default is None or DEFAULT_HAZARD_LABEL not in matched.get(default, ()):
-            return lex, matched
-        without_bonus = dict(lex)
-        without_bonus[default] -= rs.hazard_bonus
-        p_model, _ = self.model.predict(model_text(norm), without_bonus)
+        assert self.model is not None  # only asked when there is a model
+        p_model, _ = self.model.predict_vector(vector, scores)
         cause = max(sorted(rs.hazard_cause_categories), key=lambda c: p_model.get(c, 0.0))
         p_cause = p_model.get(cause, 0.0)
-        if p_cause < rs.hazard_cause_min_probability or p_cause <= p_model.get(default, 0.0):
-            return lex, matched
-        without_bonus[cause] += rs.hazard_bonus
-        moved = {c: [t for t in terms if t != DEFAULT_HAZARD_LABEL] for c, terms in matched.items()}
-        moved[cause].append(f"<safety hazard: cause {cause} {p_cause:.2f} by the model>")
-        return without_bonus, moved
+        if p_cause < rs.hazard_cause_min_probability or p_cause <= p_model.get(str(rs.hazard_category), 0.0):
+            return None
+        return cause, p_cause
 
     def classify(
         self,

@@ -149,7 +149,12 @@ class NgramModel:
 
     def predict(self, text: str, lexicon_scores: dict[str, float], top: int = 0):
         """Returns (probabilities by class, top contributions toward the winning class)."""
-        ia, va = self.vectorise(text)
+        return self.predict_vector(self.vectorise(text), lexicon_scores, top)
+
+    def predict_vector(self, vector: tuple[np.ndarray, np.ndarray], lexicon_scores: dict[str, float], top: int = 0):
+        """`predict` on a text already vectorised (`vectorise`): one text asked twice, with two
+        lexicon score sets, is read once."""
+        ia, va = vector
         lv = self.lexicon_vector(lexicon_scores)
         logits = self.intercept.copy()
         if len(ia):

@@ -8,7 +8,7 @@ as candidates for this text, the only ones that can match it.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from .amounts import Amount, find_amounts
@@ -242,18 +242,17 @@ def lexicon_scores(rs: RuleSet, text: str) -> tuple[dict[str, float], dict[str, 
     return scores, matched
 
 
-# the lexicon term recorded when a hazard's bonus went to model.hazard_category (nothing named its cause)
-DEFAULT_HAZARD_LABEL = "<safety hazard>"
-
-
 def category_evidence(
     rs: RuleSet,
     text: str,
     scripts: frozenset[str] | None = None,
     latin: str | None = None,
     possible: Collection[str] | None = None,
+    cause_of_harm: Callable[[dict[str, float]], tuple[str, float] | None] | None = None,
 ) -> tuple[dict[str, float], dict[str, list[str]], list[RuleHit]]:
-    """Lexicon scores plus the hazard bonus; also returns the hazard hits (reused for P1)."""
+    """Lexicon scores plus the hazard bonus; also returns the hazard hits (reused for P1).
+    `cause_of_harm`, asked on the lexicon scores when no rule named a hazard's cause, may name
+    one (category, probability) instead of model.hazard_category."""
     scores, matched = lexicon_scores(rs, text)
     hazards = match_rules(rs, rs.hazard_rules, text, scripts=scripts, latin=latin, possible=possible, drop_harm_over=True)
     if hazards and rs.hazard_bonus:
@@ -264,10 +263,13 @@ def category_evidence(
         for hit in hazards + causes:
             if hit.rule in rs.hazard_evidence:
                 named.setdefault(rs.hazard_evidence[hit.rule], []).append(hit.rule)
+        cause = cause_of_harm(scores) if cause_of_harm and not named and rs.hazard_category in scores else None
         if named:
             supported = {category: f"<safety hazard: {', '.join(ids)}>" for category, ids in named.items()}
+        elif cause:
+            supported = {cause[0]: f"<safety hazard: cause {cause[0]} {cause[1]:.2f} by the model>"}
         else:
-            supported = {rs.hazard_category: DEFAULT_HAZARD_LABEL} if rs.hazard_category else {}
+            supported = {rs.hazard_category: "<safety hazard>"} if rs.hazard_category else {}
         for category, label in sorted(supported.items()):
             if category in scores:
                 scores[category] += rs.hazard_bonus
