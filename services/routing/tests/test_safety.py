@@ -1526,6 +1526,8 @@ def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
         # blind sets 194 and 196 (rules 2026.12.06-67): photos of our home published without asking, contact details shown to everyone (연락처가 전체 공개돼)
         ("en", "You published photos of our home on your website without asking."),
         ("ko", "판매글마다 제 연락처가 전체 공개돼 있었어요. 동의한 적 없습니다."),
+        # rules 2026.12.06-68: "never agreed" to our numbers being shown (round 28's pattern read "agree" + "ed")
+        ("en", "We never agreed to our phone numbers being shown to the other tenants."),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
