@@ -630,6 +630,7 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 182 10/12, 3; blind 183 9/10, 1; blind 184 11/11, 1; blind 185 10/12, 1; safety 186 26/28, 0; safety 187 25/28, 1 (-62);
 # blind 188 9/12, 2; blind 189 11/11, 1; blind 190 9/11, 5; blind 191 11/11, 1; safety 192 23/28, 2; safety 193 28/28, 3 (-64);
 # blind 194 9/12, 2; blind 195 13/13, 2; blind 196 11/12, 1; blind 197 12/12, 1; safety 198 27/28, 2; safety 199 26/28, 0 (-66).
+# blind 200 9/11, 0; blind 201 8/11, 1; blind 202 11/11, 1; blind 203 10/12, 3; blind 204 11/11, 1; safety 205 25/28, 1 (-68).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -836,6 +837,12 @@ SETS_SCORED_ON_ARRIVAL = {
     # a scorched socket an electrician found and switched off at once; the complaint is the missing quote
     "safety_blind198.jsonl": ([], ["safety198-en-24"]),
     "safety_blind199.jsonl": ([], []),
+    "unseen_industries_blind200.jsonl": (["blind200-en-17", "blind200-en-20"], []),
+    "unseen_industries_blind201.jsonl": (["blind201-en-34", "blind201-en-40", "blind201-en-43"], ["blind201-en-33"]),
+    "unseen_industries_blind202.jsonl": ([], ["blind202-zh-Hant-34"]),
+    "unseen_industries_blind203.jsonl": (["blind203-ko-18", "blind203-ko-35"], ["blind203-ko-31", "blind203-ko-41", "blind203-ko-45"]),
+    "unseen_industries_blind204.jsonl": ([], ["blind204-ko-01"]),
+    "safety_blind205.jsonl": (["safety205-en-09", "safety205-zhs-15", "safety205-zhs-16"], ["safety205-en-04"]),
 }
 
 
