@@ -837,12 +837,14 @@ SETS_SCORED_ON_ARRIVAL = {
     # a scorched socket an electrician found and switched off at once; the complaint is the missing quote
     "safety_blind198.jsonl": ([], ["safety198-en-24"]),
     "safety_blind199.jsonl": ([], []),
-    "unseen_industries_blind200.jsonl": (["blind200-en-17", "blind200-en-20"], []),
-    "unseen_industries_blind201.jsonl": (["blind201-en-34", "blind201-en-40", "blind201-en-43"], ["blind201-en-33"]),
-    "unseen_industries_blind202.jsonl": ([], ["blind202-zh-Hant-34"]),
-    "unseen_industries_blind203.jsonl": (["blind203-ko-18", "blind203-ko-35"], ["blind203-ko-31", "blind203-ko-41", "blind203-ko-45"]),
-    "unseen_industries_blind204.jsonl": ([], ["blind204-ko-01"]),
-    "safety_blind205.jsonl": (["safety205-en-09", "safety205-zhs-15", "safety205-zhs-16"], ["safety205-en-04"]),
+    "unseen_industries_blind200.jsonl": ([], []),
+    "unseen_industries_blind201.jsonl": ([], []),
+    "unseen_industries_blind202.jsonl": ([], []),
+    # an auction house's flat with a fire two years before: the walls are still scorched (검게 그을려 있고), a
+    # trace of the past fire, read as a fire now; a sentence-level exclude cannot see the earlier sentence
+    "unseen_industries_blind203.jsonl": ([], ["blind203-ko-41"]),
+    "unseen_industries_blind204.jsonl": ([], []),
+    "safety_blind205.jsonl": ([], []),
 }
 
 
@@ -1142,6 +1144,15 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("en", "They put steri-strips on his forehead and sent him home."),
         ("zh-Hans", "上课时教练硬压，我的韧带撕裂了，现在要拐杖走路。"),
         ("ko", "손잡이가 튕겨서 앞니가 깨지고 입안이 피범벅이 됐어요."),
+        # blind sets 200, 201 and 203, safety set 205 (rules 2026.12.07-69): magnets swallowed (two of the round magnets), a fire exit locked or piled up (비상구, 消防通道), dressings on raw patches, skin taken off (蹭破, 撕掉一块皮), a car door that swung open on the move
+        ("en", "Our son swallowed two of the round magnets from the building set."),
+        ("en", "The fire exit at the back of the hall was padlocked all evening during the concert."),
+        ("ko", "지하 노래방 비상구 문이 잠겨 있어서 손님들이 항의했어요."),
+        ("zh-Hans", "商场三楼的消防通道堆满了纸箱，根本过不去。"),
+        ("en", "The practice nurse put dressings on the two raw patches on his back."),
+        ("zh-Hans", "地板太滑，我膝盖全蹭破了。"),
+        ("zh-Hans", "睡衣下摆靠近暖气片化了，粘在腿上，撕掉一块皮。"),
+        ("en", "The passenger door swung open as we were merging onto the highway."),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -1449,6 +1460,15 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("ko", "하루 발화 연습 시간이 기록이 안 돼요."),
         ("en", "My account reference is FDA-2231 and the invoice is wrong."),
         ("en", "The course promised burns and bleeding scenarios but we only watched a video."),
+        # blind sets 201 to 204, safety set 205 (rules 2026.12.07-69): a video mock interview (화상 모의면접), a sale 'on fire', what was thought smoke but was not, smoke in scare quotes, a film's explosion scene (폭발 장면), a fire years before (3년 전에 화재가 났던), a fire next door (隔壁), a court auction (법원 경매)
+        ("ko", "내일 화상 모의면접 링크가 안 열려요."),
+        ("en", "The summer sale is on fire, says your email, but the code doesn't work."),
+        ("en", "I thought it was smoke at first, but it turned out to be steam from the vents."),
+        ("en", "The diffuser puts out 'smoke' that is really just water vapour, is that normal?"),
+        ("ko", "영화 폭발 장면에서 스피커가 찢어지는 소리가 나요."),
+        ("ko", "3년 전에 화재가 났던 건물이라는 걸 계약 후에 알았어요. 설명 의무 위반 아닌가요?"),
+        ("zh-Hans", "隔壁大楼火警，整条街封了，我的外卖没送到，请退款。"),
+        ("ko", "지방법원 경매 입찰 대리를 맡겼는데 담당자가 안 왔어요."),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -1535,6 +1555,12 @@ def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
         ("ko", "판매글마다 제 연락처가 전체 공개돼 있었어요. 동의한 적 없습니다."),
         # rules 2026.12.06-68: "never agreed" to our numbers being shown (round 28's pattern read "agree" + "ed")
         ("en", "We never agreed to our phone numbers being shown to the other tenants."),
+        # blind sets 200, 201 and 203 (rules 2026.12.07-69): counsel retained, a suit filed in a Superior Court, a consumers' association, a list of names, addresses and numbers sent out, my photos in a promotion (제 … 사진이 … 홍보)
+        ("en", "We have retained counsel over the deposit."),
+        ("en", "I am filing suit in Superior Court next week."),
+        ("en", "I have taken this to the Consumers' Association."),
+        ("en", "The email went out with all our names, addresses and phone numbers visible."),
+        ("ko", "제 시술 사진이 허락도 없이 병원 홍보 게시물에 쓰였어요."),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
