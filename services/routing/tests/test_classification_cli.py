@@ -89,6 +89,33 @@ def test_train_writes_a_model_that_loads(monkeypatch, capsys, tmp_path):
     assert clf.classify(text="Charged twice for one order.", channel="web", language="en").model_version == "test-model"
 
 
+def test_oversampled_files_train_the_model_but_do_not_set_its_class_prior(monkeypatch, capsys, tmp_path):
+    """The safety sets are mostly product-quality hazards: trained on as plain files they raise that
+    category's intercept; given as --oversampled, the same weights are learnt and the intercepts are
+    moved back to the class frequencies of the other files."""
+    safety = DATA / "safety_blind205.jsonl"
+    plain, corrected = tmp_path / "plain.json", tmp_path / "corrected.json"
+    common = ["--folds", "2", "--version", "v"]
+    assert run(monkeypatch, capsys, ["train", str(OTHER), str(safety), "--out", str(plain), *common])[0] == 0
+    assert run(monkeypatch, capsys, ["train", str(OTHER), "--oversampled", str(safety), "--out", str(corrected), *common])[0] == 0
+    a, b = (json.loads(path.read_text(encoding="utf-8")) for path in (plain, corrected))
+    n_other = sum(1 for line in OTHER.read_text(encoding="utf-8").splitlines() if line.strip())
+    assert a["trained_on"] == b["trained_on"] == n_other + 40
+    assert (a["class_prior_from"], b["class_prior_from"]) == (n_other + 40, n_other)
+    assert a["vocabulary"] == b["vocabulary"] and a["lexicon_coef"] == b["lexicon_coef"]
+    quality = a["classes"].index("product_quality")
+    assert b["intercept"][quality] < a["intercept"][quality]
+
+
+def test_the_prior_shift_is_nothing_where_the_frequencies_agree():
+    from routing.training import prior_shift
+
+    records = [{"expected": {"category": c}} for c in ("billing", "billing", "delivery", "product_quality")]
+    assert list(prior_shift(["billing", "delivery", "product_quality"], records, list(records))) == [0.0, 0.0, 0.0]
+    shifted = prior_shift(["billing", "delivery", "product_quality"], records, records[:3])
+    assert shifted[2] < 0 < shifted[0]
+
+
 def test_shadow_compare(monkeypatch, capsys, tmp_path):
     old, new = tmp_path / "old.jsonl", tmp_path / "new.jsonl"
     old.write_text(json.dumps({"id": "1", "department": "billing", "category": "billing", "priority": "P3"}) + "\n")

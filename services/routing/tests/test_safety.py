@@ -1767,16 +1767,18 @@ def test_staff_on_their_phones_without_a_hazard_is_an_attitude_complaint_not_p1(
     assert c.priority != "P1" and c.category == "service_attitude"
 
 
-@pytest.mark.parametrize("record_id", ["safety186-en-04"])
-def test_a_hazard_the_text_model_says_staff_caused_goes_to_customer_service(clf, record_id):
-    """A barman who slid a lit shot down the bar: no hazard_causes rule holds these words, but the
-    text model, asked without the hazard bonus, gives staff conduct at least
+@pytest.mark.parametrize(("name", "record_id"), [("safety_blind192.jsonl", "safety192-en-07")])
+def test_a_hazard_the_text_model_says_staff_caused_goes_to_customer_service(clf, name, record_id):
+    """A groundsman strimming round a maze full of families: no hazard_causes rule holds these
+    words, but the text model, asked without the hazard bonus, gives staff conduct at least
     model.hazard_cause_min_probability (rules 2026.12.06-63). Without
-    model.hazard_cause_categories the same record goes to quality, as it did on arrival."""
+    model.hazard_cause_categories the same record goes to quality. (Until rules 2026.12.07-69 the
+    example was a barman's flaming shot, safety186-en-04; since the safety sets are training data
+    the model reads that one as staff conduct even with the bonus on quality.)"""
     from routing.adapters.config_files import read_rules
     from routing.domain.classification.config import compile_rules
 
-    (record,) = [r for r in read_jsonl([DATA / "safety_blind186.jsonl"]) if r["id"] == record_id]
+    (record,) = [r for r in read_jsonl([DATA / name]) if r["id"] == record_id]
     decision = classify_record(clf, record)
     assert (decision.priority, decision.category, decision.department) == ("P1", "service_attitude", "customer_service")
     assert any("by the model>" in str(e.detail) for e in decision.explanation)

@@ -3,7 +3,7 @@
     python -m routing serve                       the Faust worker
     python -m routing decide < in.jsonl > out.jsonl
     python -m routing evaluate FILE.jsonl
-    python -m routing train FILE.jsonl [...]      retrain the category model, report the change
+    python -m routing train FILE.jsonl [...] [--oversampled FILE ...]  retrain the category model, report the change
     python -m routing export-corrections OUT.jsonl   staff reassignments from the archive, as training data
     python -m routing shadow --rules NEW.yaml [--model NEW.json]   replay received complaints, count changes
     python -m routing compare OLD.jsonl NEW.jsonl  count changed decisions between two decide outputs

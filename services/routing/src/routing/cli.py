@@ -2,7 +2,7 @@
 
     python -m routing decide   < complaints.jsonl > decisions.jsonl
     python -m routing evaluate labelled.jsonl [--json] [--cv 10]
-    python -m routing train    labelled.jsonl [more.jsonl ...] [--out PATH] [--folds 10]
+    python -m routing train    labelled.jsonl [more.jsonl ...] [--oversampled safety.jsonl ...] [--out PATH] [--folds 10]
     python -m routing compare  old_decisions.jsonl new_decisions.jsonl
 
 Same code and default configuration as the service (rules.yaml + category_model.json
@@ -126,6 +126,11 @@ def _parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("train", help="retrain the category model from labelled JSONL files")
     config_args(sp)
     sp.add_argument("files", type=Path, nargs="+")
+    sp.add_argument(
+        "--oversampled", type=Path, nargs="+", default=[], metavar="FILE",
+        help="more labelled files that over-represent some categories (the safety sets: 70 %% hazards): "
+        "trained on, but the model's class prior comes from FILES only",
+    )
     sp.add_argument("--out", type=Path, default=None, help="where to write the model (default: the shipped model)")
     sp.add_argument("--folds", type=int, default=10)
     sp.add_argument("--version", default=None, help="model version label (default: date + data hash)")
@@ -209,7 +214,8 @@ def _evaluate(classifier: Classifier, args) -> int:
 def _train(classifier: Classifier, args) -> int:
     from routing.training import cross_validate, fit, load_model, save_artefact
 
-    records = labelled(read_jsonl(args.files))
+    oversampled_ids = frozenset(str(r["id"]) for r in labelled(read_jsonl(args.oversampled)) if r.get("id"))
+    records = labelled(read_jsonl([*args.files, *args.oversampled]))
     # later files win: a staff correction overrides an earlier label of the same id
     by_id: dict[str, dict] = {}
     anonymous: list[dict] = []
@@ -224,8 +230,8 @@ def _train(classifier: Classifier, args) -> int:
         return 2
     rules = classifier.rules
     before = evaluate(classifier, records)
-    cv = cross_validate(records, rules, k=max(2, min(args.folds, len(records))))
-    artefact = fit(records, rules, version=args.version)
+    cv = cross_validate(records, rules, k=max(2, min(args.folds, len(records))), oversampled_ids=oversampled_ids)
+    artefact = fit(records, rules, version=args.version, oversampled_ids=oversampled_ids)
     after = evaluate(Classifier(rules, load_model(artefact)), records)
     artefact["metrics"] = {"cross_validated": cv["overall"], "cv_p1": cv["p1"], "in_sample": after["overall"]}
     out = args.out or DEFAULT_MODEL

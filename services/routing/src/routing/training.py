@@ -25,7 +25,11 @@ from .domain.normalise import normalise
 
 NGRAM_RANGE = (1, 2)
 MIN_DF = 2
-C = 4.0
+# Inverse regularisation. 8 rather than 4 since rules 2026.12.07-69: three rounds of blind sets
+# (1,640 records), each held out of training in turn and decided with today's rules, got 9 more
+# departments right at 8, and 24 more with the safety sets added (`--oversampled`, see prior_shift);
+# 16 gained nothing over 8.
+C = 8.0
 LEXICON_SCALE = 0.25
 
 
@@ -43,8 +47,10 @@ def fit(
     c: float = C,
     min_df: int = MIN_DF,
     ngram_range: tuple[int, int] = NGRAM_RANGE,
+    oversampled_ids: frozenset[str] = frozenset(),
 ) -> dict:
-    """Train on labelled records; returns the JSON-able artefact."""
+    """Train on labelled records; returns the JSON-able artefact. Records whose id is in
+    `oversampled_ids` train the model but do not set its class prior (see `prior_shift`)."""
     from scipy.sparse import csr_matrix, hstack
     from sklearn.linear_model import LogisticRegression
 
@@ -84,6 +90,9 @@ def fit(
     order = [list(clf.classes_).index(c_) for c_ in classes]
     coef = clf.coef_[order]
     intercept = clf.intercept_[order]
+    prior_records = [r for r in records if str(r.get("id", "")) not in oversampled_ids]
+    if len(prior_records) < len(records):
+        intercept = intercept + prior_shift(classes, records, prior_records)
     if len(classes) == 2:  # binary LR exports one row; never the case with the taxonomy
         raise ValueError("need at least three categories in the training data")
     n_text = len(vocab)
@@ -91,8 +100,12 @@ def fit(
     vocabulary: dict[str, tuple[float, list[float]]] = {
         f: (round(float(idf[i]), 4), [round(float(v), 4) for v in coef[:, i]]) for i, f in enumerate(vocab)
     }
+    # the data and the settings that shape the weights: the same records trained another way get another version
     digest = hashlib.sha256(
-        json.dumps(sorted((r.get("id", ""), r["expected"]["category"]) for r in records)).encode()
+        json.dumps([
+            sorted((r.get("id", ""), r["expected"]["category"]) for r in records),
+            sorted(oversampled_ids), c, min_df, list(ngram_range),
+        ]).encode()
     ).hexdigest()[:8]
     return {
         "format": ARTEFACT_FORMAT,
@@ -104,12 +117,28 @@ def fit(
         "ngram_range": list(ngram_range),
         "min_df": min_df,
         "C": c,
+        "class_prior_from": len(prior_records),
         "lexicon_features": lex_features,
         "lexicon_scale": LEXICON_SCALE,
         "lexicon_coef": [[round(float(v), 4) for v in coef[:, n_text + j]] for j in range(len(lex_features))],
         "intercept": [round(float(v), 4) for v in intercept],
         "vocabulary": {f: [w[0], *w[1]] for f, w in vocabulary.items()},
     }
+
+
+def prior_shift(classes: list[str], trained_on: list[dict], prior_records: list[dict]) -> np.ndarray:
+    """Per class, log(frequency among prior_records / frequency among trained_on), add-one
+    smoothed: the prior correction of Saerens, Latinne and Decaestecker (2002). The safety sets
+    are 70 % hazards, most of them product_quality; trained on as they are, they raise that
+    category's intercept until a complaint that says nothing ("Hello.") is routed to quality
+    with confidence. Shifted back, the model guesses categories as often as the general sets
+    hold them, and keeps what the safety sets taught it about causes."""
+
+    def frequencies(recs: list[dict]) -> np.ndarray:
+        counts = Counter(r["expected"]["category"] for r in recs)
+        return np.array([(counts[c_] + 1) / (len(recs) + len(classes)) for c_ in classes])
+
+    return np.log(frequencies(prior_records)) - np.log(frequencies(trained_on))
 
 
 def load_model(artefact: dict) -> NgramModel:
