@@ -631,6 +631,7 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 188 9/12, 2; blind 189 11/11, 1; blind 190 9/11, 5; blind 191 11/11, 1; safety 192 23/28, 2; safety 193 28/28, 3 (-64);
 # blind 194 9/12, 2; blind 195 13/13, 2; blind 196 11/12, 1; blind 197 12/12, 1; safety 198 27/28, 2; safety 199 26/28, 0 (-66).
 # blind 200 9/11, 0; blind 201 8/11, 1; blind 202 11/11, 1; blind 203 10/12, 3; blind 204 11/11, 1; safety 205 25/28, 1 (-68).
+# blind 206 10/11, 0; blind 207 11/11, 2; blind 208 10/12, 2; blind 209 11/12, 3; safety 210 23/28, 1; safety 211 26/28, 1 (-69).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -845,6 +846,14 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind203.jsonl": ([], ["blind203-ko-41"]),
     "unseen_industries_blind204.jsonl": ([], []),
     "safety_blind205.jsonl": ([], []),
+    "unseen_industries_blind206.jsonl": (["blind206-en-34"], []),
+    "unseen_industries_blind207.jsonl": ([], ["blind207-en-06", "blind207-en-26"]),
+    "unseen_industries_blind208.jsonl": (["blind208-ko-22", "blind208-ko-27"], ["blind208-ko-12", "blind208-ko-19"]),
+    "unseen_industries_blind209.jsonl": (["blind209-ko-03"], ["blind209-en-05", "blind209-en-08", "blind209-zht-03"]),
+    "safety_blind210.jsonl": (
+        ["safety210-en-10", "safety210-en-22", "safety210-en-27", "safety210-en-29", "safety210-en-35"], ["safety210-en-06"]
+    ),
+    "safety_blind211.jsonl": (["safety211-zht-02", "safety211-zhs-11"], ["safety211-zhs-09"]),
 }
 
 
