@@ -846,14 +846,14 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind203.jsonl": ([], ["blind203-ko-41"]),
     "unseen_industries_blind204.jsonl": ([], []),
     "safety_blind205.jsonl": ([], []),
-    "unseen_industries_blind206.jsonl": (["blind206-en-34"], []),
-    "unseen_industries_blind207.jsonl": ([], ["blind207-en-06", "blind207-en-26"]),
-    "unseen_industries_blind208.jsonl": (["blind208-ko-22", "blind208-ko-27"], ["blind208-ko-12", "blind208-ko-19"]),
-    "unseen_industries_blind209.jsonl": (["blind209-ko-03"], ["blind209-en-05", "blind209-en-08", "blind209-zht-03"]),
-    "safety_blind210.jsonl": (
-        ["safety210-en-10", "safety210-en-22", "safety210-en-27", "safety210-en-29", "safety210-en-35"], ["safety210-en-06"]
-    ),
-    "safety_blind211.jsonl": (["safety211-zht-02", "safety211-zhs-11"], ["safety211-zhs-09"]),
+    "unseen_industries_blind206.jsonl": ([], []),
+    "unseen_industries_blind207.jsonl": ([], []),
+    # a photo booth's fog effect: the subject line alone, "연기 나와서 놀랐어요", says smoke came out; that it was
+    # the booth's effect is in the body, which a subject line's exclude cannot see
+    "unseen_industries_blind208.jsonl": ([], ["blind208-ko-12"]),
+    "unseen_industries_blind209.jsonl": ([], []),
+    "safety_blind210.jsonl": ([], []),
+    "safety_blind211.jsonl": ([], []),
 }
 
 
@@ -1162,6 +1162,17 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("zh-Hans", "地板太滑，我膝盖全蹭破了。"),
         ("zh-Hans", "睡衣下摆靠近暖气片化了，粘在腿上，撕掉一块皮。"),
         ("en", "The passenger door swung open as we were merging onto the highway."),
+        # blind sets 206, 208 and 209, safety sets 210 and 211 (rules 2026.12.07-70): a van reversed into a parent, palms dressed, a harness that came undone, a chain still spinning by the fingers, a cutter that came off and went through a door, a lamp post leaning over a footpath, a blister the size of an egg (起了一个…泡), a deep second-degree burn (深二度), watch his breathing tonight (留意佢呼吸), a needle stuck in a finger (바늘이 … 박혔어요)
+        ("en", "The delivery driver reversed his van into my father on the drive."),
+        ("en", "The nurse dressed both palms and sent him home."),
+        ("en", "The five-point harness on the pushchair came undone by itself while we were walking."),
+        ("en", "The chain kept spinning right next to his fingers after he let go of the trigger."),
+        ("en", "The cutter came off the grinder and went through the shed door."),
+        ("en", "The lamp post is leaning over the footpath outside the school."),
+        ("zh-Hans", "手臂上起了一个鸡蛋大的泡。"),
+        ("zh-Hans", "诊断是深二度。"),
+        ("zh-Hant", "醫生叫我哋今晚留意佢呼吸。"),
+        ("ko", "바늘이 손가락에 박혔어요."),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -1478,6 +1489,16 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("ko", "3년 전에 화재가 났던 건물이라는 걸 계약 후에 알았어요. 설명 의무 위반 아닌가요?"),
         ("zh-Hans", "隔壁大楼火警，整条街封了，我的外卖没送到，请退款。"),
         ("ko", "지방법원 경매 입찰 대리를 맡겼는데 담당자가 안 왔어요."),
+        # blind sets 207 to 209, safety sets 210 and 211 (rules 2026.12.07-70): a sealed blister (packaging), mounts that slipped, a fog machine's smoke (포그), a show that was 太炸了, Sparks, NV, a review (검토를 holds 토를), a night guard that cracked, hitting the roof at a bill, afraid of hurting oneself (怕自己亂用弄傷)
+        ("en", "The sealed blister was intact but the toy inside was broken."),
+        ("en", "The mounts had slipped and the photos were crooked."),
+        ("ko", "포그 머신에서 하얀 연기가 올라와서 깜짝 놀랐어요."),
+        ("zh-Hans", "孩子们的表演太炸了，可是票少给了一张。"),
+        ("en", "Please send the parts to your service centre in Sparks, NV."),
+        ("ko", "다른 업체 검토를 시작하겠습니다."),
+        ("en", "My night guard cracked after a week."),
+        ("en", "I nearly hit the roof when I saw the bill."),
+        ("zh-Hant", "怕自己亂用弄傷臉，想問點用。"),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -1570,6 +1591,9 @@ def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
         ("en", "I have taken this to the Consumers' Association."),
         ("en", "The email went out with all our names, addresses and phone numbers visible."),
         ("ko", "제 시술 사진이 허락도 없이 병원 홍보 게시물에 쓰였어요."),
+        # blind set 208 (rules 2026.12.07-70): a face posted without a mosaic (모자이크도 없이 제 얼굴), an ID card left visible in a photo (신분증 앞면이 그대로)
+        ("ko", "매장 게시판에 모자이크도 없이 제 얼굴 사진이 붙어 있었어요."),
+        ("ko", "택배 사진에 제 신분증 앞면이 그대로 보였습니다."),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
