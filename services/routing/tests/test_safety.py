@@ -1499,6 +1499,17 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("en", "My night guard cracked after a week."),
         ("en", "I nearly hit the roof when I saw the bill."),
         ("zh-Hant", "怕自己亂用弄傷臉，想問點用。"),
+        # rules 2026.12.07-71, found reading -69's and -70's new patterns again (each a false P1 on -70): a cost swallowed, a bookcase that sways, a tree hanging over a fence, a yoga teacher's 注意呼吸, paint that blistered (起了好几个泡), an ID photo that will not upload or focus, a photo for my face, my shop's photos in a promotion, a request for the unmosaicked original
+        ("en", "We swallowed the cost of the batteries ourselves."),
+        ("en", "The bookcase sways when you open the doors."),
+        ("en", "The neighbour's tree is hanging over our fence."),
+        ("zh-Hans", "老师让我们注意呼吸节奏，可是音乐太吵。"),
+        ("zh-Hans", "墙面油漆起了好几个泡，请派人来修。"),
+        ("ko", "신분증 사진이 앱에 안 올라가요."),
+        ("ko", "신분증 사진이 잘 안 찍혀요."),
+        ("ko", "제 얼굴에 맞는 안경 사진 올려 주세요."),
+        ("ko", "제 매장 사진이 홍보 페이지에 안 나와요."),
+        ("ko", "모자이크 처리 없이 원본으로 보내 주세요."),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
