@@ -214,8 +214,9 @@ def _evaluate(classifier: Classifier, args) -> int:
 def _train(classifier: Classifier, args) -> int:
     from routing.training import cross_validate, fit, load_model, save_artefact
 
-    oversampled_ids = frozenset(str(r["id"]) for r in labelled(read_jsonl(args.oversampled)) if r.get("id"))
-    records = labelled(read_jsonl([*args.files, *args.oversampled]))
+    oversampled = labelled(read_jsonl(args.oversampled))
+    oversampled_ids = frozenset(str(r["id"]) for r in oversampled if r.get("id"))
+    records = labelled(read_jsonl(args.files)) + oversampled
     # later files win: a staff correction overrides an earlier label of the same id
     by_id: dict[str, dict] = {}
     anonymous: list[dict] = []
