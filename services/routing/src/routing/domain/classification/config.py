@@ -133,6 +133,13 @@ class RuleSet:
     screen: PatternScreen = field(init=False, repr=False)
 
     @cached_property
+    def main_cause_screen(self) -> PatternScreen:
+        """`aside` and `main` are searched in the whole text of every complaint and match few:
+        their literals tell in one pass when neither can match (a tenth of the time of the two
+        searches)."""
+        return PatternScreen([(self.aside, "text"), (self.main, "text")])
+
+    @cached_property
     def hazard_evidence(self) -> dict[str, str]:
         """Hazard rule or cause id -> the category its match supports, for those that name one."""
         return {r.id: r.evidence_for for r in self.hazard_rules + self.hazard_causes if r.evidence_for}

@@ -211,14 +211,15 @@ def main_cause_spans(rs: RuleSet, text: str) -> list[tuple[int, int, float]]:
     """(start, end, weight) of the text the customer sets aside or calls the main grievance
     (rules.yaml `main_cause`); empty for most complaints."""
     spans: list[tuple[int, int, float]] = []
-    if rs.aside_weight != 1.0:
+    possible = rs.main_cause_screen.candidates({"text": text}, ("text",))
+    if rs.aside_weight != 1.0 and rs.aside.pattern in possible:
         for m in rs.aside.finditer(text):
             ends = [0] + [e.end() for e in _SENTENCE_END.finditer(text, 0, m.start())]
             start = ends[-1]
             if _ONLY_FILLER.fullmatch(text[start : m.start()]) and len(ends) > 1:
                 start = ends[-2]  # "…late. But that's not the point." sets the sentence before aside
             spans.append((start, m.start(), rs.aside_weight))
-    if rs.main_weight != 1.0:
+    if rs.main_weight != 1.0 and rs.main.pattern in possible:
         for m in rs.main.finditer(text):
             end = _SENTENCE_END.search(text, m.end())
             spans.append((m.end(), end.start() if end else len(text), rs.main_weight))
