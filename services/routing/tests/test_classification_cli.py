@@ -107,6 +107,46 @@ def test_oversampled_files_train_the_model_but_do_not_set_its_class_prior(monkey
     assert b["intercept"][quality] < a["intercept"][quality]
 
 
+def test_the_hazard_cause_model_learns_from_the_hazards_alone():
+    """Only P1 records that are not legal train it, and only their features get a weight: a
+    feature seen only outside the hazards is not exported. Two causes make one row in
+    scikit-learn; the artefact has one per class, as the softmax reads them."""
+    from routing.training import fit_hazard_cause
+    from scipy.sparse import csr_matrix
+
+    def record(priority, category):
+        return {"expected": {"priority": priority, "category": category}}
+
+    records = [record("P1", "product_quality"), record("P1", "service_attitude"), record("P3", "billing"),
+               record("P1", "legal_regulatory"), record("P1", "product_quality")]
+    x = csr_matrix([[1.0, 0, 0], [0, 1.0, 0], [0, 0, 1.0], [0, 0, 1.0], [1.0, 0, 0]])
+    cause = fit_hazard_cause(x, records, ["kettle", "waiter", "invoice"])
+    assert cause is not None
+    assert cause["classes"] == ["product_quality", "service_attitude"] and cause["trained_on"] == 3
+    assert set(cause["weights"]) == {"kettle", "waiter"}
+    assert all(len(w) == 2 for w in cause["weights"].values()) and len(cause["intercept"]) == 2
+    assert cause["weights"]["waiter"][1] > cause["weights"]["waiter"][0]
+    assert fit_hazard_cause(x[2:4], records[2:4], ["kettle", "waiter", "invoice"]) is None  # no hazard at all
+
+
+def test_a_trained_model_names_a_hazards_cause(monkeypatch, capsys, tmp_path):
+    """`train` writes the hazard-cause part beside the category model; loaded, it gives a
+    probability per cause it was trained on."""
+    out_path = tmp_path / "model.json"
+    argv = ["train", str(OTHER), "--oversampled", str(DATA / "safety_blind205.jsonl"), "--out", str(out_path), "--folds", "2"]
+    assert run(monkeypatch, capsys, argv)[0] == 0
+    artefact = json.loads(out_path.read_text(encoding="utf-8"))
+    lines = [line for path in (OTHER, DATA / "safety_blind205.jsonl") for line in path.read_text(encoding="utf-8").splitlines()]
+    hazards = [r for r in map(json.loads, filter(None, lines))
+               if r["expected"]["priority"] == "P1" and r["expected"]["category"] != "legal_regulatory"]
+    assert artefact["hazard_cause"]["trained_on"] == len(hazards)
+    assert set(artefact["hazard_cause"]["classes"]) == {r["expected"]["category"] for r in hazards}
+    model = Classifier.from_config(model_path=out_path).model
+    assert model is not None
+    cause = model.predict_cause(model.vectorise("the waiter spilt boiling soup on my son"))
+    assert set(cause) == set(artefact["hazard_cause"]["classes"]) and sum(cause.values()) == pytest.approx(1.0)
+
+
 def test_the_prior_shift_is_nothing_where_the_frequencies_agree():
     from routing.training import prior_shift
 

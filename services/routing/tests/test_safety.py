@@ -632,6 +632,7 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 194 9/12, 2; blind 195 13/13, 2; blind 196 11/12, 1; blind 197 12/12, 1; safety 198 27/28, 2; safety 199 26/28, 0 (-66).
 # blind 200 9/11, 0; blind 201 8/11, 1; blind 202 11/11, 1; blind 203 10/12, 3; blind 204 11/11, 1; safety 205 25/28, 1 (-68).
 # blind 206 10/11, 0; blind 207 11/11, 2; blind 208 10/12, 2; blind 209 11/12, 3; safety 210 23/28, 1; safety 211 26/28, 1 (-69).
+# blind 212 12/12, 2; blind 213 12/12, 4; safety 214 24/28, 1; safety 215 24/28, 2; blind 216 11/11, 1; blind 217 11/11, 4 (-71).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -854,6 +855,12 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind209.jsonl": ([], []),
     "safety_blind210.jsonl": ([], []),
     "safety_blind211.jsonl": ([], []),
+    "unseen_industries_blind212.jsonl": ([], []),
+    "unseen_industries_blind213.jsonl": ([], []),
+    "safety_blind214.jsonl": ([], []),
+    "safety_blind215.jsonl": ([], []),
+    "unseen_industries_blind216.jsonl": ([], []),
+    "unseen_industries_blind217.jsonl": ([], []),
 }
 
 
@@ -1173,6 +1180,16 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("zh-Hans", "诊断是深二度。"),
         ("zh-Hant", "醫生叫我哋今晚留意佢呼吸。"),
         ("ko", "바늘이 손가락에 박혔어요."),
+        # safety sets 214 and 215 (rules 2026.12.07-72): knocked off a bike, the walk in centre, a cut closed with stitches (no case "closed"), a finger pricked on a needle, a baby gone still and a mother monitored overnight, cleaner in a child's eyes and a damaged cornea, another patient's injection, a racing heart watched for an hour, headaches and nausea from fumes
+        ("en", "The courier's van clipped my son and knocked him off his bike; we spent the evening at the walk in centre."),
+        ("en", "The broken shelf left a cut on her arm, which was closed with stitches."),
+        ("en", "Our toddler pricked his finger on the needle they left in the bin bag."),
+        ("en", "After the fumes my wife felt the baby go still and she was monitored overnight."),
+        ("ko", "직원이 뿌린 세제가 아이 눈에 그대로 튀었어요."),
+        ("ko", "안과에서 각막이 손상됐다고 했어요."),
+        ("ko", "어머니가 다른 환자 주사를 맞으셨어요."),
+        ("ko", "아이 심장이 너무 빨리 뛰어서 한 시간 동안 지켜봤어요."),
+        ("ko", "아이들 셋이 머리가 아프고 메슥거린다고 했어요."),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -1510,6 +1527,19 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("ko", "제 얼굴에 맞는 안경 사진 올려 주세요."),
         ("ko", "제 매장 사진이 홍보 페이지에 안 나와요."),
         ("ko", "모자이크 처리 없이 원본으로 보내 주세요."),
+        # round 33 (rules 2026.12.07-72): a surveyor who smoked, died of fright, a draft that goes to the solicitors, the platform's own lawyer and its advertised lawyers, gasping goldfish, a first-aid class about what to do when a child has swallowed something, like a fire alarm, like smoke, a suitcase that burst, a scale that "blew up", spitting
+        ("en", "The gardener smoked the whole time on our lawn."),
+        ("en", "My husband nearly died of fright on the haunted house tour, but it was twenty minutes shorter than advertised."),
+        ("en", "Please fix clause 4 before it goes to the solicitors, or the whole deal falls apart."),
+        ("ko", "상담해 주신 변호사님이 너무 불친절했어요."),
+        ("ko", "광고에는 경력 15년 이상 변호사라고 되어 있었어요."),
+        ("ko", "관리 받은 뒤로 금붕어들이 수면에서 헐떡거려요."),
+        ("ko", "아이가 뭘 삼켰을 때 대처법을 배우는 수업이 취소됐는데 환불이 안 돼요."),
+        ("zh-Hans", "你们装的报警器天天响，跟火警似的。"),
+        ("zh-Hans", "远看像冒烟一样，其实是水蒸气。"),
+        ("zh-Hant", "個喼喺機場爆咗，拉鍊斷晒。"),
+        ("zh-Hans", "客户说秤“炸了”，其实是屏幕乱跳。"),
+        ("zh-Hans", "收油的师傅往我们门口吐了口痰就走了。"),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -1814,11 +1844,12 @@ def test_staff_on_their_phones_without_a_hazard_is_an_attitude_complaint_not_p1(
 @pytest.mark.parametrize(("name", "record_id"), [("safety_blind192.jsonl", "safety192-en-07")])
 def test_a_hazard_the_text_model_says_staff_caused_goes_to_customer_service(clf, name, record_id):
     """A groundsman strimming round a maze full of families: no hazard_causes rule holds these
-    words, but the text model, asked without the hazard bonus, gives staff conduct at least
-    model.hazard_cause_min_probability (rules 2026.12.06-63). Without
-    model.hazard_cause_categories the same record goes to quality. (Until rules 2026.12.07-69 the
-    example was a barman's flaming shot, safety186-en-04; since the safety sets are training data
-    the model reads that one as staff conduct even with the bonus on quality.)"""
+    words, but the model's hazard-cause part (trained on hazards alone, rules 2026.12.07-72; the
+    category model asked without the hazard bonus from -63 to -71) gives staff conduct at least
+    model.hazard_cause_min_probability. Without model.hazard_cause_categories the same record
+    goes to quality. (Until rules 2026.12.07-69 the example was a barman's flaming shot,
+    safety186-en-04; since the safety sets are training data the model reads that one as staff
+    conduct even with the bonus on quality.)"""
     from routing.adapters.config_files import read_rules
     from routing.domain.classification.config import compile_rules
 

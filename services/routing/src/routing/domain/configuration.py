@@ -126,10 +126,10 @@ class ModelBlendConfig(_Config):
     legal_requires_rule: bool = True
     hazard_category: str | None = None
     hazard_bonus: float = 0.0
-    # When no hazard rule or cause names what caused a hazard, the text model may: if, without
-    # the hazard bonus, it gives one of these categories at least this probability (and more
-    # than hazard_category), the bonus goes there (staff who caused harm in words no cause
-    # rule holds). Empty: the bonus always goes to hazard_category.
+    # When no hazard rule or cause names what caused a hazard, the model's hazard-cause part
+    # may: if its most likely cause is one of these categories, with at least this probability,
+    # the bonus goes there (staff who caused harm in words no cause rule holds). Empty, or a
+    # model without that part: the bonus always goes to hazard_category.
     hazard_cause_categories: list[str] = Field(default_factory=list)
     hazard_cause_min_probability: float = 1.0
 

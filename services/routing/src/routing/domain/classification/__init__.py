@@ -169,19 +169,20 @@ class Classifier:
             probs = p_lex
         return probs, {"scores": lex, "terms": matched}, contributions, hazards
 
-    def _cause_of_harm(self, vector, scores: dict[str, float]) -> tuple[str, float] | None:
+    def _cause_of_harm(self, vector) -> tuple[str, float] | None:
         """Where no rule named a hazard's cause its bonus would go to hazard_category (a product);
-        the text model, asked on the scores without that bonus, may name a cause instead: staff
-        conduct or a repair visit's work told in words no cause rule holds (rules.yaml has what
-        it measured)."""
+        the model's hazard-cause part, trained on hazards alone, may name a cause instead: a
+        repair visit, a delivery crew or staff, told in words no cause rule holds (rules.yaml
+        has what it measured)."""
         rs = self.rules
         assert self.model is not None  # only asked when there is a model
-        p_model, _ = self.model.predict_vector(vector, scores)
-        cause = max(sorted(rs.hazard_cause_categories), key=lambda c: p_model.get(c, 0.0))
-        p_cause = p_model.get(cause, 0.0)
-        if p_cause < rs.hazard_cause_min_probability or p_cause <= p_model.get(str(rs.hazard_category), 0.0):
+        p_cause = self.model.predict_cause(vector)
+        if not p_cause:
             return None
-        return cause, p_cause
+        cause = max(sorted(p_cause), key=p_cause.__getitem__)
+        if cause not in rs.hazard_cause_categories or p_cause[cause] < rs.hazard_cause_min_probability:
+            return None
+        return cause, p_cause[cause]
 
     def classify(
         self,

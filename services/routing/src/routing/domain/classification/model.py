@@ -66,6 +66,15 @@ class NgramModel:
         )
         self.intercept = np.array(data["intercept"], dtype=np.float64)
         self.metrics: dict = data.get("metrics", {})
+        # the hazard-cause model (training.fit_hazard_cause), absent from artefacts without one
+        cause = data.get("hazard_cause")
+        self.cause_classes: list[str] = list(cause["classes"]) if cause else []
+        self.cause_intercept = np.array(cause["intercept"] if cause else [], dtype=np.float64)
+        self.cause_coef = np.zeros((len(self.features), len(self.cause_classes)))
+        for f, weights in (cause["weights"] if cause else {}).items():
+            i = self.index.get(f)
+            if i is not None:
+                self.cause_coef[i] = weights
         # precomputed slices for n-gram extraction (texts are cut at MAX_CHARS for the model)
         self._slices = {k: [slice(i, i + k) for i in range(MAX_CHARS)] for k in range(self.n_min, self.n_max + 1)}
         # Fast path for character uni- and bigrams: every character of the vocabulary gets a
@@ -146,6 +155,16 @@ class NgramModel:
 
     def lexicon_vector(self, lexicon_scores: dict[str, float]) -> np.ndarray:
         return np.array([lexicon_scores.get(c, 0.0) for c in self.lexicon_features]) * self.lexicon_scale
+
+    def predict_cause(self, vector: tuple[np.ndarray, np.ndarray]) -> dict[str, float]:
+        """What caused a hazard told in this text, by probability; empty without a hazard-cause
+        model."""
+        if not self.cause_classes:
+            return {}
+        ia, va = vector
+        logits = self.cause_intercept + (va @ self.cause_coef[ia] if len(ia) else 0.0)
+        p = np.exp(logits - logits.max())
+        return dict(zip(self.cause_classes, (p / p.sum()).tolist(), strict=True))
 
     def predict(self, text: str, lexicon_scores: dict[str, float], top: int = 0):
         """Returns (probabilities by class, top contributions toward the winning class)."""

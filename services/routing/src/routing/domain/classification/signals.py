@@ -249,11 +249,11 @@ def category_evidence(
     scripts: frozenset[str] | None = None,
     latin: str | None = None,
     possible: Collection[str] | None = None,
-    cause_of_harm: Callable[[dict[str, float]], tuple[str, float] | None] | None = None,
+    cause_of_harm: Callable[[], tuple[str, float] | None] | None = None,
 ) -> tuple[dict[str, float], dict[str, list[str]], list[RuleHit]]:
     """Lexicon scores plus the hazard bonus; also returns the hazard hits (reused for P1).
-    `cause_of_harm`, asked on the lexicon scores when no rule named a hazard's cause, may name
-    one (category, probability) instead of model.hazard_category."""
+    `cause_of_harm`, asked when no rule named a hazard's cause, may name one (category,
+    probability) instead of model.hazard_category."""
     scores, matched = lexicon_scores(rs, text)
     hazards = match_rules(rs, rs.hazard_rules, text, scripts=scripts, latin=latin, possible=possible, drop_harm_over=True)
     if hazards and rs.hazard_bonus:
@@ -264,7 +264,7 @@ def category_evidence(
         for hit in hazards + causes:
             if hit.rule in rs.hazard_evidence:
                 named.setdefault(rs.hazard_evidence[hit.rule], []).append(hit.rule)
-        cause = cause_of_harm(scores) if cause_of_harm and not named and rs.hazard_category in scores else None
+        cause = cause_of_harm() if cause_of_harm and not named and rs.hazard_category in scores else None
         if named:
             supported = {category: f"<safety hazard: {', '.join(ids)}>" for category, ids in named.items()}
         elif cause:
