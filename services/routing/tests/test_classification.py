@@ -10,7 +10,7 @@ import pytest
 import yaml
 from routing.domain.classification import DEFAULT_RULES, Classification, Classifier, ConfigError
 from routing.domain.classification.amounts import find_amounts
-from routing.domain.classification.signals import main_cause_spans
+from routing.domain.classification.signals import lexicon_scores, main_cause_spans
 from routing.domain.classification.text import TermMatcher
 from routing.domain.normalise import normalise
 from routing.evaluation.metrics import compare, evaluate, read_jsonl
@@ -662,21 +662,24 @@ def test_classification_is_frozen_and_serialisable(clf):
 
 
 @pytest.mark.parametrize(
-    ("language", "text", "category"),
+    ("language", "text", "category", "category_without_main_cause"),
     [
-        ("en", "The fitter turned up two hours late and left mud on the carpet. But that's not the point. Your website says the curtains are full blackout and they let the morning sun straight through.", "misleading_advertising"),
-        ("ko", "배송이 사흘 늦은 건 넘어가도 괜찮은데, 받은 셔츠 단추가 다 떨어져 있고 실밥이 터져 있어요.", "product_quality"),
+        ("en", "The fitter turned up two hours late and left mud on the carpet. But that's not the point. Your website says the curtains are full blackout and they let the morning sun straight through.", "misleading_advertising", "delivery"),
+        # read as a delivery without main_cause until model ngram-lr-20261207-8574f575, which reads it right either way
+        ("ko", "배송이 사흘 늦은 건 넘어가도 괜찮은데, 받은 셔츠 단추가 다 떨어져 있고 실밥이 터져 있어요.", "product_quality", "product_quality"),
     ],
 )
-def test_a_grievance_the_customer_sets_aside_does_not_decide_the_category(language, text, category):
+def test_a_grievance_the_customer_sets_aside_does_not_decide_the_category(language, text, category, category_without_main_cause):
     """rules.yaml `main_cause` (2026.12.06-18): the lexicon terms of what the customer sets aside
-    ("that's not the point", 넘어가도 괜찮은데) count less; without it both read as deliveries."""
+    ("that's not the point", 넘어가도 괜찮은데) count less."""
     clf = Classifier.from_config()
     assert clf.classify(text=text, channel="email", language=language).category == category
     flat = dataclasses.replace(clf.rules, aside_weight=1.0, main_weight=1.0)
     flat.screen = clf.rules.screen
+    norm = normalise(text)
+    assert lexicon_scores(clf.rules, norm)[0]["delivery"] < lexicon_scores(flat, norm)[0]["delivery"]
     clf.rules = flat
-    assert clf.classify(text=text, channel="email", language=language).category == "delivery"
+    assert clf.classify(text=text, channel="email", language=language).category == category_without_main_cause
 
 
 def test_an_aside_that_opens_its_own_sentence_sets_the_sentence_before_aside():

@@ -633,6 +633,7 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 200 9/11, 0; blind 201 8/11, 1; blind 202 11/11, 1; blind 203 10/12, 3; blind 204 11/11, 1; safety 205 25/28, 1 (-68).
 # blind 206 10/11, 0; blind 207 11/11, 2; blind 208 10/12, 2; blind 209 11/12, 3; safety 210 23/28, 1; safety 211 26/28, 1 (-69).
 # blind 212 12/12, 2; blind 213 12/12, 4; safety 214 24/28, 1; safety 215 24/28, 2; blind 216 11/11, 1; blind 217 11/11, 4 (-71).
+# blind 218 10/11, 2; blind 219 9/12, 2; safety 220 27/28, 4; safety 221 25/28, 3; safety 222 27/28, 1; blind 223 11/12, 4 (-72).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -861,6 +862,14 @@ SETS_SCORED_ON_ARRIVAL = {
     "safety_blind215.jsonl": ([], []),
     "unseen_industries_blind216.jsonl": ([], []),
     "unseen_industries_blind217.jsonl": ([], []),
+    "unseen_industries_blind218.jsonl": ([], []),
+    "unseen_industries_blind219.jsonl": ([], []),
+    "safety_blind220.jsonl": ([], []),
+    # a freight firm's letter about a physiotherapy plan its warehouse staff use for strains from lifting (扭親、腰骨痛):
+    # the harm is the staff's own and the complaint a billing count; a reader may fairly call it either way
+    "safety_blind221.jsonl": ([], ["safety221-zh-Hant-05"]),
+    "safety_blind222.jsonl": ([], []),
+    "unseen_industries_blind223.jsonl": ([], []),
 }
 
 
@@ -1190,6 +1199,19 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("ko", "어머니가 다른 환자 주사를 맞으셨어요."),
         ("ko", "아이 심장이 너무 빨리 뛰어서 한 시간 동안 지켜봤어요."),
         ("ko", "아이들 셋이 머리가 아프고 메슥거린다고 했어요."),
+        # round 34 (rules 2026.12.07-73): a forearm that is broken, left by ambulance, heatstroke and a drip, scalded by hot water (被热水烫到), a case that shocks (外壳电人), 48 hours' observation, diarrhoea five times (屙咗五次), a chipped front tooth, water rising in a boat, no life jacket, soon after (冇耐, no negation)
+        ("en", "His left forearm is broken."),
+        ("en", "She left the leisure centre by ambulance."),
+        ("zh-Hans", "孩子在车里中暑了。"),
+        ("zh-Hans", "在医院挂了一晚上的吊瓶。"),
+        ("zh-Hant", "我個女隻手被熱水燙到。"),
+        ("zh-Hans", "插上电以后外壳电人。"),
+        ("zh-Hans", "医生让我们观察48小时。"),
+        ("zh-Hant", "食完之後屙咗五次。"),
+        ("zh-Hant", "門牙直接崩一角。"),
+        ("ko", "보트 바닥에서 물이 차올라 무서웠어요."),
+        ("ko", "구명조끼가 없었어요."),
+        ("zh-Hant", "個仔食完冇耐就話肚痛。"),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -1540,6 +1562,19 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("zh-Hant", "個喼喺機場爆咗，拉鍊斷晒。"),
         ("zh-Hans", "客户说秤“炸了”，其实是屏幕乱跳。"),
         ("zh-Hans", "收油的师傅往我们门口吐了口痰就走了。"),
+        # round 34 (rules 2026.12.07-73): a band "on fire" at a wedding, crew seen smoking, a canvas's frame, so hot it "exploded", "like a flour mill blew up", files that "blew up", a first-aid class on burns, last month's spark settled (这个我不追究了), a suitcase's wheels, the standard terms looked up, an app that said to see a doctor, a law firm as the customer
+        ("en", "The band was on fire at our wedding, everyone loved it, but they left an hour early."),
+        ("en", "Two of them were also seen smoking beside the main entrance."),
+        ("en", "The canvas arrived with the frame corner split."),
+        ("zh-Hans", "这个辣到我原地爆炸，但是米饭多收了钱。"),
+        ("zh-Hans", "打开箱子像面粉厂爆炸一样，粉撒了一箱。"),
+        ("zh-Hans", "升级以后我的文件全炸了。"),
+        ("zh-Hans", "“吧台安全与急救”课（内容是烫伤、割伤处理）取消了。"),
+        ("zh-Hans", "上个月插座冒了点火花，这个我不追究了，退款还没到。"),
+        ("ko", "여행 가방 바퀴가 빠졌어요."),
+        ("ko", "공정위 표준약관도 찾아봤는데 환불 기준이 다릅니다."),
+        ("zh-Hans", "App弹窗提醒我立即就医，结果是误报。"),
+        ("zh-Hans", "我所（某律师事务所）的律师费发票抬头开错了。"),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -1635,6 +1670,10 @@ def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
         # blind set 208 (rules 2026.12.07-70): a face posted without a mosaic (모자이크도 없이 제 얼굴), an ID card left visible in a photo (신분증 앞면이 그대로)
         ("ko", "매장 게시판에 모자이크도 없이 제 얼굴 사진이 붙어 있었어요."),
         ("ko", "택배 사진에 제 신분증 앞면이 그대로 보였습니다."),
+        # blind sets 218 and 219 (rules 2026.12.07-73): scans shown to other customers, personal data used "so freely" (이렇게 함부로), other people's numbers showing on a lookup page
+        ("en", "My scanned photos were shown to other customers in their galleries."),
+        ("ko", "개인정보를 이렇게 함부로 쓰셔도 됩니까?"),
+        ("ko", "다른 사람 전화번호가 다 보여요."),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
