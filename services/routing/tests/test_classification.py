@@ -675,7 +675,6 @@ def test_a_grievance_the_customer_sets_aside_does_not_decide_the_category(langua
     clf = Classifier.from_config()
     assert clf.classify(text=text, channel="email", language=language).category == category
     flat = dataclasses.replace(clf.rules, aside_weight=1.0, main_weight=1.0)
-    flat.screen = clf.rules.screen
     norm = normalise(text)
     assert lexicon_scores(clf.rules, norm)[0]["delivery"] < lexicon_scores(flat, norm)[0]["delivery"]
     clf.rules = flat

@@ -129,8 +129,11 @@ class RuleSet:
     config: RulesConfig | None = field(repr=False, default=None)  # what the rules were compiled from
     # the motive every safety (hazard) case gets instead of a cue-based one
     safety_motive: Motive | None = None
-    # the hand-rule, mild-cue and motive-cue patterns with their literals (set by load_rules)
-    screen: PatternScreen = field(init=False, repr=False)
+    @cached_property
+    def screen(self) -> PatternScreen:
+        """The hand-rule, mild-cue and motive-cue patterns with their literals. Derived from the
+        patterns, so a copy (`dataclasses.replace`) builds its own."""
+        return PatternScreen(_screened_patterns(self))
 
     @cached_property
     def main_cause_screen(self) -> PatternScreen:
@@ -286,7 +289,7 @@ def compile_rules(cfg: RulesConfig) -> RuleSet:
         config=cfg,
         safety_motive=_motive(cfg.safety_motive, cues=False) if cfg.safety_motive else None,
     )
-    rules.screen = PatternScreen(_screened_patterns(rules))
+    rules.screen, rules.main_cause_screen  # noqa: B018 -- built at load, not on the first complaint
     return rules
 
 
