@@ -634,6 +634,7 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 206 10/11, 0; blind 207 11/11, 2; blind 208 10/12, 2; blind 209 11/12, 3; safety 210 23/28, 1; safety 211 26/28, 1 (-69).
 # blind 212 12/12, 2; blind 213 12/12, 4; safety 214 24/28, 1; safety 215 24/28, 2; blind 216 11/11, 1; blind 217 11/11, 4 (-71).
 # blind 218 10/11, 2; blind 219 9/12, 2; safety 220 27/28, 4; safety 221 25/28, 3; safety 222 27/28, 1; blind 223 11/12, 4 (-72).
+# blind 224 11/11, 1; blind 225 8/12, 0; blind 226 11/11, 3; blind 227 11/12, 2; safety 228 26/28, 2; safety 229 28/28, 2 (-73).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -870,6 +871,12 @@ SETS_SCORED_ON_ARRIVAL = {
     "safety_blind221.jsonl": ([], ["safety221-zh-Hant-05"]),
     "safety_blind222.jsonl": ([], []),
     "unseen_industries_blind223.jsonl": ([], []),
+    "unseen_industries_blind224.jsonl": ([], ["blind224-ko-38"]),
+    "unseen_industries_blind225.jsonl": (["blind225-en-13", "blind225-en-31", "blind225-en-34", "blind225-en-37"], []),
+    "unseen_industries_blind226.jsonl": ([], ["blind226-zh-Hant-04", "blind226-zh-Hant-19", "blind226-zh-Hant-37"]),
+    "unseen_industries_blind227.jsonl": (["blind227-zh-Hans-02"], ["blind227-zh-Hans-18", "blind227-zh-Hans-23"]),
+    "safety_blind228.jsonl": (["safety228-en-07", "safety228-en-23"], ["safety228-en-24", "safety228-en-26"]),
+    "safety_blind229.jsonl": ([], ["safety229-ko-07", "safety229-ko-25"]),
 }
 
 
