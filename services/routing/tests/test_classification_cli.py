@@ -147,6 +147,44 @@ def test_a_trained_model_names_a_hazards_cause(monkeypatch, capsys, tmp_path):
     assert set(cause) == set(artefact["hazard_cause"]["classes"]) and sum(cause.values()) == pytest.approx(1.0)
 
 
+def test_the_hazard_detector_learns_safety_cases_from_every_record():
+    """Every record trains it, a hazard (P1, not legal) against the rest, look-alikes and legal
+    P1s among the rest; a feature whose weight rounds to 0 is not exported."""
+    from routing.training import fit_hazard_detector
+    from scipy.sparse import csr_matrix
+
+    def record(priority, category):
+        return {"expected": {"priority": priority, "category": category}}
+
+    records = [record("P1", "product_quality"), record("P1", "service_attitude"), record("P3", "billing"),
+               record("P1", "legal_regulatory"), record("P3", "product_quality")]
+    x = csr_matrix([[1.0, 0, 0, 0], [1.0, 0, 0, 0], [0, 0, 1.0, 0], [0, 0, 0, 1.0], [0, 0, 1.0, 0]])
+    detector = fit_hazard_detector(x, records, ["burnt", "unused", "invoice", "lawyer"])
+    assert detector is not None
+    assert (detector["trained_on"], detector["hazards"]) == (5, 2)
+    assert set(detector["weights"]) == {"burnt", "invoice", "lawyer"}
+    assert detector["weights"]["burnt"] > 0 > detector["weights"]["lawyer"]
+    assert fit_hazard_detector(x[2:], records[2:], ["burnt", "unused", "invoice", "lawyer"]) is None  # no hazard at all
+
+
+def test_a_trained_model_reads_a_safety_case(monkeypatch, capsys, tmp_path):
+    """`train` writes the hazard detector beside the category model; loaded, it reads a hurt
+    child as more likely a safety case than a double charge."""
+    out_path = tmp_path / "model.json"
+    argv = ["train", str(OTHER), "--oversampled", str(DATA / "safety_blind205.jsonl"), "--out", str(out_path), "--folds", "2"]
+    assert run(monkeypatch, capsys, argv)[0] == 0
+    artefact = json.loads(out_path.read_text(encoding="utf-8"))
+    lines = [line for path in (OTHER, DATA / "safety_blind205.jsonl") for line in path.read_text(encoding="utf-8").splitlines()]
+    records = [json.loads(line) for line in lines if line.strip()]
+    hazards = [r for r in records if r["expected"]["priority"] == "P1" and r["expected"]["category"] != "legal_regulatory"]
+    assert (artefact["hazard_detector"]["trained_on"], artefact["hazard_detector"]["hazards"]) == (len(records), len(hazards))
+    model = Classifier.from_config(model_path=out_path).model
+    assert model is not None
+    hurt = model.predict_hazard(model.vectorise("my son burnt his hand on the kettle and we went to hospital"))
+    charged = model.predict_hazard(model.vectorise("you charged my card twice for the same invoice"))
+    assert hurt is not None and charged is not None and 0.0 < charged < hurt < 1.0
+
+
 def test_the_prior_shift_is_nothing_where_the_frequencies_agree():
     from routing.training import prior_shift
 

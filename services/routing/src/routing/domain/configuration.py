@@ -132,6 +132,10 @@ class ModelBlendConfig(_Config):
     # model without that part: the bonus always goes to hazard_category.
     hazard_cause_categories: list[str] = Field(default_factory=list)
     hazard_cause_min_probability: float = 1.0
+    # When no hazard rule matched, the model's hazard detector may still find a safety case told
+    # in words no rule holds: at this probability or more it counts as a hazard hit (P1, the
+    # hazard bonus, the safety motive). None, or a model without a detector: rules alone.
+    hazard_model_min_probability: float | None = None
 
 
 class NegationConfig(_Config):

@@ -10,7 +10,7 @@ Decision order (see docs/routing.md):
 3. legal hand rules -> category legal_regulatory (precedence over the model);
 4. otherwise the category vote: logistic-regression model (char n-grams + lexicon
    features) blended with the generic keyword lexicons; confidence = blended probability;
-5. priority: hazard rules or legal -> P1; key account, repeat complaint (flag or text),
+5. priority: hazard rules (or, where none matched, the model's hazard detector) or legal -> P1; key account, repeat complaint (flag or text),
    large money amount -> P2; suggestion with no request -> P4; else P3 (highest wins);
 6. department: routing rules (first match wins), else the category's default; an
    uncertain decision (confidence below the threshold) goes to triage.
@@ -29,6 +29,7 @@ from ..normalise import normalise
 from .config import DEFAULT_MODEL, DEFAULT_RULES, ConfigError, Motive, RuleSet, load_rules
 from .model import NgramModel
 from .signals import (
+    RuleHit,
     category_evidence,
     large_amounts,
     latin_view,
@@ -51,6 +52,7 @@ __all__ = [
 PRIORITY_ORDER = {"P1": 1, "P2": 2, "P3": 3, "P4": 4}
 LANGUAGES = ("zh-Hans", "zh-Hant", "ko", "en")
 LEGAL = "legal_regulatory"
+MODEL_HAZARD = "model.hazard"  # the rule id of a hazard hit by the model's hazard detector
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,12 @@ class Classifier:
         cause_of_harm = None
         if vector is not None and rs.hazard_cause_categories and rs.hazard_category is not None:
             cause_of_harm = partial(self._cause_of_harm, vector)
-        lex, matched, hazards = category_evidence(rs, norm, scripts, latin, possible, cause_of_harm=cause_of_harm)
+        hazard_told = None
+        if vector is not None and rs.hazard_model_min_probability is not None:
+            hazard_told = partial(self._hazard_told, vector)
+        lex, matched, hazards = category_evidence(
+            rs, norm, scripts, latin, possible, cause_of_harm=cause_of_harm, hazard_told=hazard_told
+        )
         p_lex = _softmax(lex, rs.lexicon_temperature, rs.lexicon_prior)
         contributions: list = []
         if self.model is not None and vector is not None:
@@ -168,6 +175,17 @@ class Classifier:
         else:
             probs = p_lex
         return probs, {"scores": lex, "terms": matched}, contributions, hazards
+
+    def _hazard_told(self, vector) -> RuleHit | None:
+        """Where no hazard rule matched, the model's hazard detector (trained on every labelled
+        record, look-alikes included) may read a safety case told in words no rule holds yet:
+        a hit of its own, `model.hazard`, at hazard_model_min_probability or more."""
+        rs = self.rules
+        assert self.model is not None and rs.hazard_model_min_probability is not None
+        p = self.model.predict_hazard(vector)
+        if p is None or p < rs.hazard_model_min_probability:
+            return None
+        return RuleHit(MODEL_HAZARD, f"{p:.2f}")
 
     def _cause_of_harm(self, vector) -> tuple[str, float] | None:
         """Where no rule named a hazard's cause its bonus would go to hazard_category (a product);
@@ -271,7 +289,12 @@ class Classifier:
         self, t: _Text, category: str, customer_tier: str, repeat: bool, hazard_hits: list, expl: list[Explanation]
     ) -> str:
         """P1 (hazard, legal), else P2 (key account, repeat, large amount), else P4 (mild), else P3."""
-        reasons = [Explanation("priority", h.rule, f"P1: matched {h.text!r}", 1.0) for h in hazard_hits]
+        reasons = [
+            Explanation("priority", h.rule, f"P1: a safety case by the model ({h.text})", float(h.text))
+            if h.rule == MODEL_HAZARD
+            else Explanation("priority", h.rule, f"P1: matched {h.text!r}", 1.0)
+            for h in hazard_hits
+        ]
         if category == LEGAL:
             reasons.append(Explanation("priority", "priority.legal", "P1: legal/regulatory complaint", 1.0))
         priority = "P1" if reasons else self._p2_or_lower(t, category, customer_tier, repeat, reasons)

@@ -8,6 +8,7 @@ weights), so inference here needs only numpy and never unpickles anything.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -75,6 +76,15 @@ class NgramModel:
             i = self.index.get(f)
             if i is not None:
                 self.cause_coef[i] = weights
+        # the hazard detector (training.fit_hazard_detector), absent from artefacts without one
+        detector = data.get("hazard_detector")
+        self.has_hazard_detector = detector is not None
+        self.hazard_intercept = float(detector["intercept"]) if detector else 0.0
+        self.hazard_coef = np.zeros(len(self.features))
+        for f, weight in (detector["weights"] if detector else {}).items():
+            i = self.index.get(f)
+            if i is not None:
+                self.hazard_coef[i] = weight
         # precomputed slices for n-gram extraction (texts are cut at MAX_CHARS for the model)
         self._slices = {k: [slice(i, i + k) for i in range(MAX_CHARS)] for k in range(self.n_min, self.n_max + 1)}
         # Fast path for character uni- and bigrams: every character of the vocabulary gets a
@@ -165,6 +175,14 @@ class NgramModel:
         logits = self.cause_intercept + (va @ self.cause_coef[ia] if len(ia) else 0.0)
         p = np.exp(logits - logits.max())
         return dict(zip(self.cause_classes, (p / p.sum()).tolist(), strict=True))
+
+    def predict_hazard(self, vector: tuple[np.ndarray, np.ndarray]) -> float | None:
+        """Probability that this text tells of a safety case; None without a hazard detector."""
+        if not self.has_hazard_detector:
+            return None
+        ia, va = vector
+        logit = self.hazard_intercept + (float(va @ self.hazard_coef[ia]) if len(ia) else 0.0)
+        return 1.0 / (1.0 + math.exp(-logit))
 
     def predict(self, text: str, lexicon_scores: dict[str, float], top: int = 0):
         """Returns (probabilities by class, top contributions toward the winning class)."""

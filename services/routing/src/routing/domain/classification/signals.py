@@ -250,12 +250,17 @@ def category_evidence(
     latin: str | None = None,
     possible: Collection[str] | None = None,
     cause_of_harm: Callable[[], tuple[str, float] | None] | None = None,
+    hazard_told: Callable[[], RuleHit | None] | None = None,
 ) -> tuple[dict[str, float], dict[str, list[str]], list[RuleHit]]:
     """Lexicon scores plus the hazard bonus; also returns the hazard hits (reused for P1).
-    `cause_of_harm`, asked when no rule named a hazard's cause, may name one (category,
-    probability) instead of model.hazard_category."""
+    `hazard_told`, asked when no hazard rule matched, may still find one (the model's hazard
+    detector). `cause_of_harm`, asked when no rule named a hazard's cause, may name one
+    (category, probability) instead of model.hazard_category."""
     scores, matched = lexicon_scores(rs, text)
     hazards = match_rules(rs, rs.hazard_rules, text, scripts=scripts, latin=latin, possible=possible, drop_harm_over=True)
+    if not hazards and hazard_told is not None:
+        told = hazard_told()
+        hazards = [told] if told else []
     if hazards and rs.hazard_bonus:
         # A rule that names its category says what caused the harm (a driver nodding off); the
         # other hazard rules only say that someone was hurt, so they add nothing beside it.
