@@ -871,12 +871,12 @@ SETS_SCORED_ON_ARRIVAL = {
     "safety_blind221.jsonl": ([], ["safety221-zh-Hant-05"]),
     "safety_blind222.jsonl": ([], []),
     "unseen_industries_blind223.jsonl": ([], []),
-    "unseen_industries_blind224.jsonl": ([], ["blind224-ko-38"]),
-    "unseen_industries_blind225.jsonl": (["blind225-en-13", "blind225-en-31", "blind225-en-34", "blind225-en-37"], []),
-    "unseen_industries_blind226.jsonl": ([], ["blind226-zh-Hant-04", "blind226-zh-Hant-19", "blind226-zh-Hant-37"]),
-    "unseen_industries_blind227.jsonl": (["blind227-zh-Hans-02"], ["blind227-zh-Hans-18", "blind227-zh-Hans-23"]),
-    "safety_blind228.jsonl": (["safety228-en-07", "safety228-en-23"], ["safety228-en-24", "safety228-en-26"]),
-    "safety_blind229.jsonl": ([], ["safety229-ko-07", "safety229-ko-25"]),
+    "unseen_industries_blind224.jsonl": ([], []),
+    "unseen_industries_blind225.jsonl": (["blind225-en-31"], []),
+    "unseen_industries_blind226.jsonl": ([], []),
+    "unseen_industries_blind227.jsonl": ([], []),
+    "safety_blind228.jsonl": (["safety228-en-07", "safety228-en-23"], []),
+    "safety_blind229.jsonl": ([], []),
 }
 
 
@@ -1219,6 +1219,12 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("ko", "보트 바닥에서 물이 차올라 무서웠어요."),
         ("ko", "구명조끼가 없었어요."),
         ("zh-Hant", "個仔食完冇耐就話肚痛。"),
+        # round 35 (rules 2026.12.07-74): a power line or cable come down, a fever of 39 and mastitis, an abscess, arms black and blue (青一块紫一块)
+        ("en", "The overhead power line has fallen across the lane by the school."),
+        ("en", "An electric cable has come down across our drive after the storm."),
+        ("zh-Hans", "按摩完第二天发烧到39度，医生说是乳腺炎。"),
+        ("zh-Hans", "腿上后来长了个脓肿。"),
+        ("zh-Hans", "做完以后胳膊青一块紫一块的。"),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -1582,6 +1588,16 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("ko", "공정위 표준약관도 찾아봤는데 환불 기준이 다릅니다."),
         ("zh-Hans", "App弹窗提醒我立即就医，结果是误报。"),
         ("zh-Hans", "我所（某律师事务所）的律师费发票抬头开错了。"),
+        # round 35 (rules 2026.12.07-74): a gift of medical masks (赠送医用), a child who thought a machine would explode, a crate's bottom that burst, "on fire with her spelling", a grade taken for danger, a horrified health visitor, a burn long healed (벌써 다 나았고), a first-aid talk on grazes from a fall, a blade too wide for a slot
+        ("zh-Hans", "活动页写着赠送医用口罩一盒，结果根本没给。"),
+        ("zh-Hans", "孩子以为机器要爆炸了，其实只是提示音，怎么关掉？"),
+        ("zh-Hant", "個箱底爆咗，啲衫跌晒出嚟，要求退租金。"),
+        ("en", "My daughter has been on fire with her spelling this term, but the app keeps crashing."),
+        ("zh-Hans", "报告上标着C级，我还以为很危险，原来只是一条裂纹，能解释一下吗？"),
+        ("en", "The health visitor was horrified when she saw the box; we never opened it and want a refund."),
+        ("ko", "예전에 뚜껑 김에 손등을 데었다고 말씀드렸었죠. 그건 벌써 다 나았고 지금은 잘 씁니다. 이번엔 배송비 환불 문의예요."),
+        ("ko", "응급처치 특강에서 넘어졌을 때 상처 처치법을 배운다고 해서 신청했는데 돈이 결제됐어요."),
+        ("ko", "거치대 홈이 좁아서 칼날이 안 들어가요. 반품해 주세요."),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -1681,6 +1697,11 @@ def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
         ("en", "My scanned photos were shown to other customers in their galleries."),
         ("ko", "개인정보를 이렇게 함부로 쓰셔도 됩니까?"),
         ("ko", "다른 사람 전화번호가 다 보여요."),
+        # blind set 225 (rules 2026.12.07-74): a house number clearly visible in a fitter's post, "name and shame", personal information passed on without consent, details shown to a stranger
+        ("en", "A photo of our porch with the house number clearly visible was posted by your fitter."),
+        ("en", "Your driver shared it with the caption 'name and shame'."),
+        ("en", "I never consented to my personal information being passed to your partners."),
+        ("en", "My personal details were shown to the man at the next desk."),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
