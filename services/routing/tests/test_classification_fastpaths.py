@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 from pathlib import Path
@@ -43,6 +44,31 @@ def test_integer_ngram_lookup_matches_string_lookup(clf):
         ia, va = model.vectorise(mt)
         ib, vb = slow.vectorise(mt)
         assert np.array_equal(ia, ib) and np.array_equal(va, vb)
+
+
+def test_a_vocabulary_of_many_characters_keeps_the_fast_lookup():
+    """5,000 characters, more than a table with a cell per pair of them would hold in reason:
+    the bigrams are found by key, with the same features and counts as the string lookups."""
+    chars = [chr(0x4E00 + i) for i in range(5000)]
+    grams = chars + [a + b for a, b in itertools.pairwise(chars)] + ["w:kettle", "ke", "et"]
+    artefact = {
+        "format": "routing-ngram-logreg/1", "version": "test", "classes": ["a", "b", "c"],
+        "lexicon_features": [], "lexicon_scale": 1.0, "ngram_range": [1, 2], "lexicon_coef": [],
+        "intercept": [0.0, 0.0, 0.0], "vocabulary": {f: [1.0 + i % 7, 0.1, -0.1, 0.0] for i, f in enumerate(grams)},
+    }
+    model = NgramModel(artefact)
+    assert model._fast
+    slow = NgramModel.__new__(NgramModel)
+    slow.__dict__.update(model.__dict__)
+    slow._fast = False
+    rng = random.Random(3)
+    texts = ["".join(rng.choice(chars[:60] + [" ", "k", "e", "t", "\u4e00\u4e01"]) for _ in range(rng.randrange(0, 200))) for _ in range(200)]
+    texts += ["kettle " + "".join(chars[4990:]), chars[-1] + chars[0], ""]
+    for mt in texts:
+        ia, va = model.vectorise(mt)
+        ib, vb = slow.vectorise(mt)
+        assert np.array_equal(ia, ib) and np.array_equal(va, vb)
+    assert len(model.vectorise(chars[10] + chars[11])[0]) == 3  # two unigrams and their bigram
 
 
 def test_latin_only_text_is_english_as_lingua_says():

@@ -21,9 +21,6 @@ _WS = re.compile(r"\s+")
 
 ARTEFACT_FORMAT = "routing-ngram-logreg/1"
 MAX_CHARS = 6000  # the model reads at most this many characters of a complaint
-# The fast n-gram lookup keeps a table with a cell per pair of vocabulary characters: up to
-# this many characters (32 MB).
-_MAX_TABLE_CHARS = 4096
 
 
 def ngram_counts(text: str, n_min: int = 1, n_max: int = 3) -> Counter:
@@ -88,24 +85,30 @@ class NgramModel:
         # precomputed slices for n-gram extraction (texts are cut at MAX_CHARS for the model)
         self._slices = {k: [slice(i, i + k) for i in range(MAX_CHARS)] for k in range(self.n_min, self.n_max + 1)}
         # Fast path for character uni- and bigrams: every character of the vocabulary gets a
-        # small id (0: any other character), a unigram's column is _unigram_col[id] and a
-        # bigram's _bigram_col[id1, id2] (-1: not a feature), looked up for the whole text at
-        # once. Same features, same counts as the string lookups.
+        # small id (0: any other character), a unigram's column is _unigram_col[id]; a bigram's
+        # key is id1 * stride + id2, found in the sorted _bigram_keys (its column at the same
+        # place in _bigram_cols). Looked up for the whole text at once; same features, same
+        # counts as the string lookups. (Until model 31079102 a table held a cell per pair of
+        # characters, 64 MB at its limit of 4,096; that model's vocabulary has 4,109 and fell
+        # back to the string lookups.)
         grams = [(f, i) for i, f in enumerate(self.features) if self.n_min <= len(f) <= self.n_max]
         chars = sorted({ch for f, _ in grams for ch in f})
-        self._fast = 1 <= self.n_min <= self.n_max <= 2 and bool(grams) and len(chars) < _MAX_TABLE_CHARS
+        self._fast = 1 <= self.n_min <= self.n_max <= 2 and bool(grams)
         if self._fast:
             # one entry past the highest code point: every character beyond it has id 0 too
-            self._char_id = np.zeros(max(map(ord, chars)) + 2, dtype=np.min_scalar_type(len(chars)))
+            self._char_id = np.zeros(max(map(ord, chars)) + 2, dtype=np.int64)
             self._char_id[[ord(ch) for ch in chars]] = np.arange(1, len(chars) + 1)
-            column = np.min_scalar_type(-len(self.features))  # the smallest signed type that fits
-            self._unigram_col = np.full(len(chars) + 1, -1, dtype=column)
-            self._bigram_col = np.full((len(chars) + 1, len(chars) + 1), -1, dtype=column)
+            self._unigram_col = np.full(len(chars) + 1, -1, dtype=np.int64)
+            self._stride = len(chars) + 1
+            bigrams: list[tuple[int, int]] = []
             for f, i in grams:
                 if len(f) == 1:
                     self._unigram_col[self._char_id[ord(f)]] = i
                 else:
-                    self._bigram_col[self._char_id[ord(f[0])], self._char_id[ord(f[1])]] = i
+                    bigrams.append((int(self._char_id[ord(f[0])]) * self._stride + int(self._char_id[ord(f[1])]), i))
+            bigrams.sort()
+            self._bigram_keys = np.array([k for k, _ in bigrams], dtype=np.int64)
+            self._bigram_cols = np.array([i for _, i in bigrams], dtype=np.int64)
             self._words = {f: i for i, f in enumerate(self.features) if f.startswith("w:") and len(f) > self.n_max}
         # per-feature mean of the class weights (used for the contributions); the same values
         # as taking the mean of the selected rows
@@ -131,8 +134,10 @@ class NgramModel:
             ids = self._char_id.take(codes, mode="clip")  # beyond the table: its last entry, 0
             if self.n_min == 1:
                 parts.append(self._unigram_col.take(ids))
-            if self.n_max == 2 and n > 1:
-                parts.append(self._bigram_col[ids[:-1], ids[1:]])
+            if self.n_max == 2 and n > 1 and len(self._bigram_keys):
+                keys = ids[:-1] * self._stride + ids[1:]
+                at = np.minimum(np.searchsorted(self._bigram_keys, keys), len(self._bigram_keys) - 1)
+                parts.append(np.where(self._bigram_keys[at] == keys, self._bigram_cols[at], -1))
             if parts:
                 cols = np.concatenate(parts) if len(parts) > 1 else parts[0]
                 parts = [cols[cols >= 0]]
