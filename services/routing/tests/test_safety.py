@@ -872,10 +872,10 @@ SETS_SCORED_ON_ARRIVAL = {
     "safety_blind222.jsonl": ([], []),
     "unseen_industries_blind223.jsonl": ([], []),
     "unseen_industries_blind224.jsonl": ([], []),
-    "unseen_industries_blind225.jsonl": (["blind225-en-31"], []),
+    "unseen_industries_blind225.jsonl": ([], []),
     "unseen_industries_blind226.jsonl": ([], []),
     "unseen_industries_blind227.jsonl": ([], []),
-    "safety_blind228.jsonl": (["safety228-en-07", "safety228-en-23"], []),
+    "safety_blind228.jsonl": ([], []),
     "safety_blind229.jsonl": ([], []),
 }
 
@@ -1928,6 +1928,28 @@ def test_a_hazard_the_text_model_says_staff_caused_goes_to_customer_service(clf,
     off = config.model_copy(update={"model": config.model.model_copy(update={"hazard_cause_categories": []})})
     without = classify_record(Classifier(compile_rules(off), clf.model), record)
     assert (without.priority, without.category) == ("P1", "product_quality")
+
+
+@pytest.mark.parametrize(("name", "record_id"), [("safety_blind228.jsonl", "safety228-en-23")])
+def test_a_hazard_no_rule_holds_is_found_by_the_models_hazard_detector(clf, name, record_id):
+    """A 91-year-old left on her bedroom floor all morning because a key safe froze shut, until
+    the ambulance crew took her in: no hazard rule holds these words (rules 2026.12.07-74), but
+    the model's hazard detector reads a safety case at model.hazard_model_min_probability or
+    more. The hit counts as a hazard's: P1, the hazard bonus to quality, care for the person
+    first. Without the detector the same record is an ordinary complaint."""
+    from routing.adapters.config_files import read_rules
+    from routing.domain.classification.config import compile_rules
+
+    (record,) = [r for r in read_jsonl([DATA / name]) if r["id"] == record_id]
+    decision = classify_record(clf, record)
+    assert (decision.priority, decision.category, decision.department) == ("P1", "product_quality", "quality")
+    (found,) = [e for e in decision.explanation if e.step == "priority"]
+    assert found.rule == "model.hazard" and found.weight >= clf.rules.hazard_model_min_probability
+    assert decision.motive == clf.rules.safety_motive.id
+    config = read_rules()
+    off = config.model_copy(update={"model": config.model.model_copy(update={"hazard_model_min_probability": None})})
+    without = classify_record(Classifier(compile_rules(off), clf.model), record)
+    assert without.priority != "P1" and not any(e.rule == "model.hazard" for e in without.explanation)
 
 
 def test_the_text_model_does_not_move_a_product_hazard(clf):
