@@ -129,24 +129,6 @@ def test_the_hazard_cause_model_learns_from_the_hazards_alone():
     assert fit_hazard_cause(x[2:4], records[2:4], ["kettle", "waiter", "invoice"]) is None  # no hazard at all
 
 
-def test_a_trained_model_names_a_hazards_cause(monkeypatch, capsys, tmp_path):
-    """`train` writes the hazard-cause part beside the category model; loaded, it gives a
-    probability per cause it was trained on."""
-    out_path = tmp_path / "model.json"
-    argv = ["train", str(OTHER), "--oversampled", str(DATA / "safety_blind205.jsonl"), "--out", str(out_path), "--folds", "2"]
-    assert run(monkeypatch, capsys, argv)[0] == 0
-    artefact = json.loads(out_path.read_text(encoding="utf-8"))
-    lines = [line for path in (OTHER, DATA / "safety_blind205.jsonl") for line in path.read_text(encoding="utf-8").splitlines()]
-    hazards = [r for r in map(json.loads, filter(None, lines))
-               if r["expected"]["priority"] == "P1" and r["expected"]["category"] != "legal_regulatory"]
-    assert artefact["hazard_cause"]["trained_on"] == len(hazards)
-    assert set(artefact["hazard_cause"]["classes"]) == {r["expected"]["category"] for r in hazards}
-    model = Classifier.from_config(model_path=out_path).model
-    assert model is not None
-    cause = model.predict_cause(model.vectorise("the waiter spilt boiling soup on my son"))
-    assert set(cause) == set(artefact["hazard_cause"]["classes"]) and sum(cause.values()) == pytest.approx(1.0)
-
-
 def test_the_hazard_detector_learns_safety_cases_from_every_record():
     """Every record trains it, a hazard (P1, not legal) against the rest, look-alikes and legal
     P1s among the rest; a feature whose weight rounds to 0 is not exported."""
@@ -167,9 +149,10 @@ def test_the_hazard_detector_learns_safety_cases_from_every_record():
     assert fit_hazard_detector(x[2:], records[2:], ["burnt", "unused", "invoice", "lawyer"]) is None  # no hazard at all
 
 
-def test_a_trained_model_reads_a_safety_case(monkeypatch, capsys, tmp_path):
-    """`train` writes the hazard detector beside the category model; loaded, it reads a hurt
-    child as more likely a safety case than a double charge."""
+def test_a_trained_model_names_a_hazards_cause_and_reads_a_safety_case(monkeypatch, capsys, tmp_path):
+    """`train` writes the hazard-cause part and the hazard detector beside the category model.
+    Loaded, the cause part gives a probability per cause it was trained on, and the detector
+    reads a hurt child as more likely a safety case than a double charge."""
     out_path = tmp_path / "model.json"
     argv = ["train", str(OTHER), "--oversampled", str(DATA / "safety_blind205.jsonl"), "--out", str(out_path), "--folds", "2"]
     assert run(monkeypatch, capsys, argv)[0] == 0
@@ -177,9 +160,13 @@ def test_a_trained_model_reads_a_safety_case(monkeypatch, capsys, tmp_path):
     lines = [line for path in (OTHER, DATA / "safety_blind205.jsonl") for line in path.read_text(encoding="utf-8").splitlines()]
     records = [json.loads(line) for line in lines if line.strip()]
     hazards = [r for r in records if r["expected"]["priority"] == "P1" and r["expected"]["category"] != "legal_regulatory"]
+    assert artefact["hazard_cause"]["trained_on"] == len(hazards)
+    assert set(artefact["hazard_cause"]["classes"]) == {r["expected"]["category"] for r in hazards}
     assert (artefact["hazard_detector"]["trained_on"], artefact["hazard_detector"]["hazards"]) == (len(records), len(hazards))
     model = Classifier.from_config(model_path=out_path).model
     assert model is not None
+    cause = model.predict_cause(model.vectorise("the waiter spilt boiling soup on my son"))
+    assert set(cause) == set(artefact["hazard_cause"]["classes"]) and sum(cause.values()) == pytest.approx(1.0)
     hurt = model.predict_hazard(model.vectorise("my son burnt his hand on the kettle and we went to hospital"))
     charged = model.predict_hazard(model.vectorise("you charged my card twice for the same invoice"))
     assert hurt is not None and charged is not None and 0.0 < charged < hurt < 1.0

@@ -10,8 +10,9 @@ Decision order (see docs/routing.md):
 3. legal hand rules -> category legal_regulatory (precedence over the model);
 4. otherwise the category vote: logistic-regression model (char n-grams + lexicon
    features) blended with the generic keyword lexicons; confidence = blended probability;
-5. priority: hazard rules (or, where none matched, the model's hazard detector) or legal -> P1; key account, repeat complaint (flag or text),
-   large money amount -> P2; suggestion with no request -> P4; else P3 (highest wins);
+5. priority: hazard rules (where none matched, the model's hazard detector) or legal -> P1;
+   key account, repeat complaint (flag or text), large money amount -> P2; suggestion with
+   no request -> P4; else P3 (highest wins);
 6. department: routing rules (first match wins), else the category's default; an
    uncertain decision (confidence below the threshold) goes to triage.
 Pure computation: files are read only in `from_config`.
