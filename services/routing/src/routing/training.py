@@ -36,10 +36,12 @@ LEXICON_SCALE = 0.25
 # six blind sets it had not seen) and three older rounds, each held out of its training in turn:
 # 16 and 64 did alike and better than 4 (see rules.yaml `hazard_cause_min_probability`).
 HAZARD_CAUSE_C = 16.0
-# Inverse regularisation of the hazard detector (`fit_hazard_detector`). Three groups of blind
-# sets (1,360 records, 509 P1), each held out of its training in turn: 4 and 8 alike, 16 one
-# false P1 more at the same recall.
+# Inverse regularisation of the hazard and legal detectors (`fit_detector`). Three groups of
+# blind sets (1,360 records, 509 P1), each held out of the hazard detector's training in turn:
+# 4 and 8 alike, 16 one false P1 more at the same recall. The legal detector: 8, not measured
+# otherwise.
 HAZARD_DETECTOR_C = 8.0
+LEGAL_DETECTOR_C = 8.0
 
 
 def record_text(rec: dict) -> str:
@@ -93,7 +95,8 @@ def fit(
         vals += [v / length for v in row_val]
     x_text = csr_matrix((vals, (rows, cols)), shape=(n_docs, len(vocab)))
     hazard_cause = fit_hazard_cause(x_text, records, vocab)
-    hazard_detector = fit_hazard_detector(x_text, records, vocab)
+    hazard_detector = fit_detector(x_text, [is_hazard(r) for r in records], vocab, c=HAZARD_DETECTOR_C)
+    legal_detector = fit_detector(x_text, [r["expected"]["category"] == LEGAL for r in records], vocab, c=LEGAL_DETECTOR_C)
     x_lex = csr_matrix(np.array(lex_rows, dtype=float) * LEXICON_SCALE)
     x = hstack([x_text, x_lex]).tocsr()
     clf = LogisticRegression(C=c, max_iter=3000)
@@ -115,7 +118,7 @@ def fit(
     digest = hashlib.sha256(
         json.dumps([
             sorted((r.get("id", ""), r["expected"]["category"]) for r in records),
-            sorted(oversampled_ids), c, min_df, list(ngram_range), HAZARD_CAUSE_C, HAZARD_DETECTOR_C,
+            sorted(oversampled_ids), c, min_df, list(ngram_range), HAZARD_CAUSE_C, HAZARD_DETECTOR_C, LEGAL_DETECTOR_C,
         ]).encode()
     ).hexdigest()[:8]
     artefact = {
@@ -139,6 +142,8 @@ def fit(
         artefact["hazard_cause"] = hazard_cause
     if hazard_detector is not None:
         artefact["hazard_detector"] = hazard_detector
+    if legal_detector is not None:
+        artefact["legal_detector"] = legal_detector
     return artefact
 
 
@@ -177,26 +182,26 @@ def fit_hazard_cause(x_text, records: list[dict], vocab: list[str], *, c: float 
     }
 
 
-def fit_hazard_detector(x_text, records: list[dict], vocab: list[str], *, c: float = HAZARD_DETECTOR_C) -> dict | None:
-    """The hazard detector: the same text features, a binary logistic regression of "this is a
-    safety case" (`is_hazard`) trained on every labelled record, look-alikes included. Asked
-    only when no hazard rule matched: harm told in words no rule holds yet ("felt the baby go
-    quiet", 각막이 긁혔다) is what each new round of blind sets found first. None when the
-    records hold no hazard or nothing else.
+def fit_detector(x_text, labels: list[bool], vocab: list[str], *, c: float) -> dict | None:
+    """A detector: the same text features, a binary logistic regression of one label (a safety
+    case, a legal complaint) against every other labelled record, look-alikes included. The
+    classifier asks it only where no hand rule for that label matched: what each new round of
+    blind sets found first was harm, or a misuse of personal data, told in words no rule held
+    yet ("felt the baby go quiet", 각막이 긁혔다; a licensing officer who showed a neighbour a
+    letter). None when the labels hold one value only.
 
-    Exported as {"C", "trained_on", "hazards", "intercept", "weights": {feature: weight}},
+    Exported as {"C", "trained_on", "positives", "intercept", "weights": {feature: weight}},
     features whose weight rounds to 0 left out."""
     from sklearn.linear_model import LogisticRegression
 
-    labels = [is_hazard(r) for r in records]
     if len(set(labels)) < 2:
         return None
     model = LogisticRegression(C=c, max_iter=3000).fit(x_text, labels)
     rounded = np.round(model.coef_[0], 4)
     return {
         "C": c,
-        "trained_on": len(records),
-        "hazards": sum(labels),
+        "trained_on": len(labels),
+        "positives": sum(labels),
         "intercept": round(float(model.intercept_[0]), 4),
         "weights": {vocab[i]: float(rounded[i]) for i in np.flatnonzero(rounded).tolist()},
     }

@@ -7,7 +7,8 @@
 Decision order (see docs/routing.md):
 1. language: given, or lingua (zh/ko/en) + OpenCC (Hans/Hant);
 2. text normalised (NFKC, casefold, OpenCC t2s);
-3. legal hand rules -> category legal_regulatory (precedence over the model);
+3. legal hand rules (where none matched, the model's legal detector) -> category
+   legal_regulatory (precedence over the vote);
 4. otherwise the category vote: logistic-regression model (char n-grams + lexicon
    features) blended with the generic keyword lexicons; confidence = blended probability;
 5. priority: hazard rules (where none matched, the model's hazard detector) or legal -> P1;
@@ -54,6 +55,7 @@ PRIORITY_ORDER = {"P1": 1, "P2": 2, "P3": 3, "P4": 4}
 LANGUAGES = ("zh-Hans", "zh-Hant", "ko", "en")
 LEGAL = "legal_regulatory"
 MODEL_HAZARD = "model.hazard"  # the rule id of a hazard hit by the model's hazard detector
+MODEL_LEGAL = "model.legal"  # the rule id of a legal hit by the model's legal detector
 
 
 @dataclass(frozen=True)
@@ -153,10 +155,13 @@ class Classifier:
         scripts: frozenset[str] | None = None,
         latin: str | None = None,
         possible: Collection[str] | None = None,
+        vector: tuple | None = None,
     ) -> tuple[dict[str, float], dict, list, list]:
-        """Blended category probabilities, lexicon matches, model contributions, hazard hits."""
+        """Blended category probabilities, lexicon matches, model contributions, hazard hits.
+        `vector`: the model's reading of `norm` (NgramModel.vectorise), when the caller has it."""
         rs = self.rules
-        vector = self.model.vectorise(model_text(norm)) if self.model is not None else None
+        if vector is None and self.model is not None:
+            vector = self.model.vectorise(model_text(norm))
         cause_of_harm = None
         if vector is not None and rs.hazard_cause_categories and rs.hazard_category is not None:
             cause_of_harm = partial(self._cause_of_harm, vector)
@@ -176,6 +181,18 @@ class Classifier:
         else:
             probs = p_lex
         return probs, {"scores": lex, "terms": matched}, contributions, hazards
+
+    def _legal_told(self, vector) -> RuleHit | None:
+        """Where no legal hand rule matched, the model's legal detector may read a legal
+        complaint told in words no rule holds yet (personal data shown to a neighbour, posted
+        with a car's registration): a hit of its own, `model.legal`, at
+        legal_model_min_probability or more."""
+        rs = self.rules
+        assert self.model is not None and rs.legal_model_min_probability is not None
+        p = self.model.predict_legal(vector)
+        if p is None or p < rs.legal_model_min_probability:
+            return None
+        return RuleHit(MODEL_LEGAL, f"{p:.2f}")
 
     def _hazard_told(self, vector) -> RuleHit | None:
         """Where no hazard rule matched, the model's hazard detector (trained on every labelled
@@ -258,10 +275,19 @@ class Classifier:
     def _category(self, t: _Text, expl: list[Explanation]) -> tuple[str, float, bool, list]:
         """(category, confidence, uncertain, hazard hits): a legal hand rule decides, else the vote."""
         rs = self.rules
+        vector = self.model.vectorise(model_text(t.norm)) if self.model is not None else None
         legal_hits = match_rules(
             rs, rs.legal_rules, t.norm, use_negation=False, scripts=t.scripts, latin=t.latin, possible=t.possible
         )
-        probs, lex, contributions, hazard_hits = self.category_vote(t.norm, t.scripts, t.latin, t.possible)
+        if not legal_hits and vector is not None and rs.legal_model_min_probability is not None:
+            told = self._legal_told(vector)
+            legal_hits = [told] if told else []
+        probs, lex, contributions, hazard_hits = self.category_vote(t.norm, t.scripts, t.latin, t.possible, vector)
+        if legal_hits and legal_hits[0].rule == MODEL_LEGAL:
+            # as sure as the detector, not as a rule: a rule's hit is 0.95 or more
+            confidence = float(legal_hits[0].text)
+            expl.append(Explanation("category", MODEL_LEGAL, f"a legal complaint by the model ({legal_hits[0].text})", confidence))
+            return LEGAL, round(confidence, 4), False, hazard_hits
         if legal_hits:
             confidence = max(0.95, probs.get(LEGAL, 0.0))
             expl += [Explanation("category", h.rule, f"matched {h.text!r}", 1.0) for h in legal_hits]

@@ -41,6 +41,30 @@ class Contribution:
     weight: float
 
 
+@dataclass(frozen=True)
+class _Detector:
+    """A binary logistic regression over the model's text features (training.fit_detector)."""
+
+    intercept: float
+    coef: np.ndarray  # a weight per feature of the vocabulary, 0 where the artefact has none
+
+    @classmethod
+    def of(cls, data: dict | None, index: dict[str, int]) -> _Detector | None:
+        if data is None:
+            return None
+        coef = np.zeros(len(index))
+        for f, weight in data["weights"].items():
+            i = index.get(f)
+            if i is not None:
+                coef[i] = weight
+        return cls(float(data["intercept"]), coef)
+
+    def probability(self, vector: tuple[np.ndarray, np.ndarray]) -> float:
+        ia, va = vector
+        logit = self.intercept + (float(va @ self.coef[ia]) if len(ia) else 0.0)
+        return 1.0 / (1.0 + math.exp(-logit))
+
+
 class NgramModel:
     """Inference side of the model, loaded from the JSON artefact."""
 
@@ -73,15 +97,9 @@ class NgramModel:
             i = self.index.get(f)
             if i is not None:
                 self.cause_coef[i] = weights
-        # the hazard detector (training.fit_hazard_detector), absent from artefacts without one
-        detector = data.get("hazard_detector")
-        self.has_hazard_detector = detector is not None
-        self.hazard_intercept = float(detector["intercept"]) if detector else 0.0
-        self.hazard_coef = np.zeros(len(self.features))
-        for f, weight in (detector["weights"] if detector else {}).items():
-            i = self.index.get(f)
-            if i is not None:
-                self.hazard_coef[i] = weight
+        # the detectors (training.fit_detector), absent from artefacts without them
+        self.hazard_detector = _Detector.of(data.get("hazard_detector"), self.index)
+        self.legal_detector = _Detector.of(data.get("legal_detector"), self.index)
         # precomputed slices for n-gram extraction (texts are cut at MAX_CHARS for the model)
         self._slices = {k: [slice(i, i + k) for i in range(MAX_CHARS)] for k in range(self.n_min, self.n_max + 1)}
         # Fast path for character uni- and bigrams: every character of the vocabulary gets a
@@ -183,11 +201,11 @@ class NgramModel:
 
     def predict_hazard(self, vector: tuple[np.ndarray, np.ndarray]) -> float | None:
         """Probability that this text tells of a safety case; None without a hazard detector."""
-        if not self.has_hazard_detector:
-            return None
-        ia, va = vector
-        logit = self.hazard_intercept + (float(va @ self.hazard_coef[ia]) if len(ia) else 0.0)
-        return 1.0 / (1.0 + math.exp(-logit))
+        return self.hazard_detector.probability(vector) if self.hazard_detector else None
+
+    def predict_legal(self, vector: tuple[np.ndarray, np.ndarray]) -> float | None:
+        """Probability that this text is a legal complaint; None without a legal detector."""
+        return self.legal_detector.probability(vector) if self.legal_detector else None
 
     def predict(self, text: str, lexicon_scores: dict[str, float], top: int = 0):
         """Returns (probabilities by class, top contributions toward the winning class)."""
