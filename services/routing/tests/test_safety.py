@@ -635,6 +635,7 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 212 12/12, 2; blind 213 12/12, 4; safety 214 24/28, 1; safety 215 24/28, 2; blind 216 11/11, 1; blind 217 11/11, 4 (-71).
 # blind 218 10/11, 2; blind 219 9/12, 2; safety 220 27/28, 4; safety 221 25/28, 3; safety 222 27/28, 1; blind 223 11/12, 4 (-72).
 # blind 224 11/11, 1; blind 225 8/12, 0; blind 226 11/11, 3; blind 227 11/12, 2; safety 228 26/28, 2; safety 229 28/28, 2 (-73).
+# blind 230 13/13, 4; blind 231 12/12, 3; blind 232 11/11, 1; blind 233 12/12, 3; safety 234 26/28, 3; safety 235 28/28, 0 (-74, the hazard detector on).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -877,6 +878,12 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind227.jsonl": ([], []),
     "safety_blind228.jsonl": ([], []),
     "safety_blind229.jsonl": ([], []),
+    "unseen_industries_blind230.jsonl": ([], ["blind230-en-07", "blind230-en-10", "blind230-en-23", "blind230-en-38"]),
+    "unseen_industries_blind231.jsonl": ([], ["blind231-ko-36", "blind231-ko-43", "blind231-ko-45"]),
+    "unseen_industries_blind232.jsonl": ([], ["blind232-zh-Hans-32"]),
+    "unseen_industries_blind233.jsonl": ([], ["blind233-zh-Hant-03", "blind233-zh-Hant-22", "blind233-zh-Hant-35"]),
+    "safety_blind234.jsonl": (["safety234-zh-Hans-26", "safety234-zh-Hans-29"], ["safety234-zh-Hans-03", "safety234-zh-Hans-24", "safety234-zh-Hans-33"]),
+    "safety_blind235.jsonl": ([], []),
 }
 
 
