@@ -878,11 +878,11 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind227.jsonl": ([], []),
     "safety_blind228.jsonl": ([], []),
     "safety_blind229.jsonl": ([], []),
-    "unseen_industries_blind230.jsonl": ([], ["blind230-en-07", "blind230-en-10", "blind230-en-23", "blind230-en-38"]),
-    "unseen_industries_blind231.jsonl": ([], ["blind231-ko-36", "blind231-ko-43", "blind231-ko-45"]),
-    "unseen_industries_blind232.jsonl": ([], ["blind232-zh-Hans-32"]),
-    "unseen_industries_blind233.jsonl": ([], ["blind233-zh-Hant-03", "blind233-zh-Hant-22", "blind233-zh-Hant-35"]),
-    "safety_blind234.jsonl": (["safety234-zh-Hans-26", "safety234-zh-Hans-29"], ["safety234-zh-Hans-03", "safety234-zh-Hans-24", "safety234-zh-Hans-33"]),
+    "unseen_industries_blind230.jsonl": ([], []),
+    "unseen_industries_blind231.jsonl": ([], []),
+    "unseen_industries_blind232.jsonl": ([], []),
+    "unseen_industries_blind233.jsonl": ([], []),
+    "safety_blind234.jsonl": ([], []),
     "safety_blind235.jsonl": ([], []),
 }
 
@@ -1232,6 +1232,11 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("zh-Hans", "按摩完第二天发烧到39度，医生说是乳腺炎。"),
         ("zh-Hans", "腿上后来长了个脓肿。"),
         ("zh-Hans", "做完以后胳膊青一块紫一块的。"),
+        # round 36 (rules 2026.12.07-75): red and swollen (又红又肿), an antihistamine from the pharmacy, a driver reeking of drink (满身酒气, 一身酒气)
+        ("zh-Hans", "涂完以后脸又红又肿，痒得睡不着。"),
+        ("zh-Hans", "药店的人让我先吃一粒氯雷他定再观察。"),
+        ("zh-Hans", "代驾司机满身酒气，一路开得歪歪扭扭。"),
+        ("zh-Hans", "接我的司机一身酒气，我中途下车了。"),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -1605,6 +1610,22 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("ko", "예전에 뚜껑 김에 손등을 데었다고 말씀드렸었죠. 그건 벌써 다 나았고 지금은 잘 씁니다. 이번엔 배송비 환불 문의예요."),
         ("ko", "응급처치 특강에서 넘어졌을 때 상처 처치법을 배운다고 해서 신청했는데 돈이 결제됐어요."),
         ("ko", "거치대 홈이 좁아서 칼날이 안 들어가요. 반품해 주세요."),
+        # round 36 (rules 2026.12.07-75): nerves "blown" (心态都炸了), a sauce that set someone "on fire", crowds "exploding", a fire alarm bell, a husband who "exploded" at a bill, an inbox that "exploded", a shop closed after a fire next door, a face burning with embarrassment, a cup tipped over in a bag, a drone that fell, a solicitors' firm signing, a tenant's tribunal hearing, a civil aviation licence, first-aid classes on sprains and falls
+        ("zh-Hans", "等了三个小时没人接电话，我心态都炸了。"),
+        ("zh-Hans", "这辣酱吃完我整个人都着火了，但是少发了一瓶。"),
+        ("zh-Hans", "周末门店人多到爆炸，排队排了一小时。"),
+        ("zh-Hant", "火警鐘事件：老師帶小朋友落樓好冷靜，多謝。"),
+        ("en", "My husband nearly exploded when he saw the bill, it is double last month's."),
+        ("en", "My inbox 'exploded' with forty copies of the same invoice."),
+        ("ko", "옆 건물 불이 번져서 매장이 무기한 휴업한대요. 충전금 환불해 주세요."),
+        ("ko", "상견례 자리에서 얼굴이 화끈거려서 창피했어요. 사진이랑 너무 달라요."),
+        ("ko", "배달 봉투 안에서 컵이 넘어져서 음료가 다 샜어요."),
+        ("zh-Hant", "無人機飛到一半墜落，送修一個月還沒修好。"),
+        ("en", "Thanks for sorting the printer so quickly.\nJane Pike, Pike & Dunn solicitors"),
+        ("en", "She needs the files for a tribunal hearing with a former tenant on Friday; please deliver them today."),
+        ("zh-Hant", "招生簡章說可以考取民航局操作證，結果年齡不夠報考。"),
+        ("zh-Hans", "家长急救技能课，讲孩子扭伤以后怎么冰敷，取消了，报名费还没退。"),
+        ("zh-Hans", "说好教孩子摔伤后怎么处理，结果课取消了，退钱。"),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
