@@ -147,16 +147,13 @@ def test_a_detector_learns_its_label_from_every_record():
     assert (detector["trained_on"], detector["positives"]) == (5, 2)
     assert set(detector["weights"]) == {"burnt", "invoice", "lawyer"}
     assert detector["weights"]["burnt"] > 0 > detector["weights"]["lawyer"]
-    legal = fit_detector(x, [r["expected"]["category"] == "legal_regulatory" for r in records], vocab, c=8.0)
-    assert legal is not None and legal["positives"] == 1 and legal["weights"]["lawyer"] > 0
     assert fit_detector(x[2:], [is_hazard(r) for r in records[2:]], vocab, c=8.0) is None  # no hazard at all
 
 
-def test_a_trained_model_names_a_hazards_cause_and_reads_safety_and_legal_cases(monkeypatch, capsys, tmp_path):
-    """`train` writes the hazard-cause part and the two detectors beside the category model.
-    Loaded, the cause part gives a probability per cause it was trained on, the hazard detector
-    reads a hurt child as more likely a safety case than a double charge, and the legal
-    detector an address given to a stranger as more likely legal than a late parcel."""
+def test_a_trained_model_names_a_hazards_cause_and_reads_a_safety_case(monkeypatch, capsys, tmp_path):
+    """`train` writes the hazard-cause part and the hazard detector beside the category model.
+    Loaded, the cause part gives a probability per cause it was trained on, and the detector
+    reads a hurt child as more likely a safety case than a double charge."""
     out_path = tmp_path / "model.json"
     argv = ["train", str(OTHER), "--oversampled", str(DATA / "safety_blind205.jsonl"), "--out", str(out_path), "--folds", "2"]
     assert run(monkeypatch, capsys, argv)[0] == 0
@@ -167,8 +164,6 @@ def test_a_trained_model_names_a_hazards_cause_and_reads_safety_and_legal_cases(
     assert artefact["hazard_cause"]["trained_on"] == len(hazards)
     assert set(artefact["hazard_cause"]["classes"]) == {r["expected"]["category"] for r in hazards}
     assert (artefact["hazard_detector"]["trained_on"], artefact["hazard_detector"]["positives"]) == (len(records), len(hazards))
-    legal = [r for r in records if r["expected"]["category"] == "legal_regulatory"]
-    assert (artefact["legal_detector"]["trained_on"], artefact["legal_detector"]["positives"]) == (len(records), len(legal))
     model = Classifier.from_config(model_path=out_path).model
     assert model is not None
     cause = model.predict_cause(model.vectorise("the waiter spilt boiling soup on my son"))
@@ -176,9 +171,6 @@ def test_a_trained_model_names_a_hazards_cause_and_reads_safety_and_legal_cases(
     hurt = model.predict_hazard(model.vectorise("my son burnt his hand on the kettle and we went to hospital"))
     charged = model.predict_hazard(model.vectorise("you charged my card twice for the same invoice"))
     assert hurt is not None and charged is not None and 0.0 < charged < hurt < 1.0
-    leaked = model.predict_legal(model.vectorise("your staff gave my home address and phone number to a stranger"))
-    late = model.predict_legal(model.vectorise("the parcel came three days late"))
-    assert leaked is not None and late is not None and 0.0 < late < leaked < 1.0
 
 
 def test_the_prior_shift_is_nothing_where_the_frequencies_agree():

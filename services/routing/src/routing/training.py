@@ -36,12 +36,10 @@ LEXICON_SCALE = 0.25
 # six blind sets it had not seen) and three older rounds, each held out of its training in turn:
 # 16 and 64 did alike and better than 4 (see rules.yaml `hazard_cause_min_probability`).
 HAZARD_CAUSE_C = 16.0
-# Inverse regularisation of the hazard and legal detectors (`fit_detector`). Three groups of
-# blind sets (1,360 records, 509 P1), each held out of the hazard detector's training in turn:
-# 4 and 8 alike, 16 one false P1 more at the same recall. The legal detector: 8, not measured
-# otherwise.
+# Inverse regularisation of the hazard detector (`fit_detector`). Three groups of blind sets
+# (1,360 records, 509 P1), each held out of its training in turn: 4 and 8 alike, 16 one false
+# P1 more at the same recall.
 HAZARD_DETECTOR_C = 8.0
-LEGAL_DETECTOR_C = 8.0
 
 
 def record_text(rec: dict) -> str:
@@ -96,7 +94,6 @@ def fit(
     x_text = csr_matrix((vals, (rows, cols)), shape=(n_docs, len(vocab)))
     hazard_cause = fit_hazard_cause(x_text, records, vocab)
     hazard_detector = fit_detector(x_text, [is_hazard(r) for r in records], vocab, c=HAZARD_DETECTOR_C)
-    legal_detector = fit_detector(x_text, [r["expected"]["category"] == LEGAL for r in records], vocab, c=LEGAL_DETECTOR_C)
     x_lex = csr_matrix(np.array(lex_rows, dtype=float) * LEXICON_SCALE)
     x = hstack([x_text, x_lex]).tocsr()
     clf = LogisticRegression(C=c, max_iter=3000)
@@ -118,7 +115,7 @@ def fit(
     digest = hashlib.sha256(
         json.dumps([
             sorted((r.get("id", ""), r["expected"]["category"]) for r in records),
-            sorted(oversampled_ids), c, min_df, list(ngram_range), HAZARD_CAUSE_C, HAZARD_DETECTOR_C, LEGAL_DETECTOR_C,
+            sorted(oversampled_ids), c, min_df, list(ngram_range), HAZARD_CAUSE_C, HAZARD_DETECTOR_C,
         ]).encode()
     ).hexdigest()[:8]
     artefact = {
@@ -142,8 +139,6 @@ def fit(
         artefact["hazard_cause"] = hazard_cause
     if hazard_detector is not None:
         artefact["hazard_detector"] = hazard_detector
-    if legal_detector is not None:
-        artefact["legal_detector"] = legal_detector
     return artefact
 
 
@@ -184,11 +179,11 @@ def fit_hazard_cause(x_text, records: list[dict], vocab: list[str], *, c: float 
 
 def fit_detector(x_text, labels: list[bool], vocab: list[str], *, c: float) -> dict | None:
     """A detector: the same text features, a binary logistic regression of one label (a safety
-    case, a legal complaint) against every other labelled record, look-alikes included. The
-    classifier asks it only where no hand rule for that label matched: what each new round of
-    blind sets found first was harm, or a misuse of personal data, told in words no rule held
-    yet ("felt the baby go quiet", 각막이 긁혔다; a licensing officer who showed a neighbour a
-    letter). None when the labels hold one value only.
+    case) against every other labelled record, look-alikes included. The classifier asks it
+    only where no hand rule for that label matched: what each new round of blind sets found
+    first was harm told in words no rule held yet ("felt the baby go quiet", 각막이 긁혔다).
+    None when the labels hold one value only. (A legal detector trained the same way was tried
+    and not kept: docs/routing.md, round 36.)
 
     Exported as {"C", "trained_on", "positives", "intercept", "weights": {feature: weight}},
     features whose weight rounds to 0 left out."""

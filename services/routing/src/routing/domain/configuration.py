@@ -136,10 +136,6 @@ class ModelBlendConfig(_Config):
     # in words no rule holds: at this probability or more it counts as a hazard hit (P1, the
     # hazard bonus, the safety motive). None, or a model without a detector: rules alone.
     hazard_model_min_probability: float | None = None
-    # The same for a legal complaint: where no legal hand rule matched, the model's legal
-    # detector at this probability or more makes the category legal_regulatory (and P1), as a
-    # legal rule would. None, or a model without a detector: legal rules alone.
-    legal_model_min_probability: float | None = None
 
 
 class NegationConfig(_Config):

@@ -7,8 +7,7 @@
 Decision order (see docs/routing.md):
 1. language: given, or lingua (zh/ko/en) + OpenCC (Hans/Hant);
 2. text normalised (NFKC, casefold, OpenCC t2s);
-3. legal hand rules (where none matched, the model's legal detector) -> category
-   legal_regulatory (precedence over the vote);
+3. legal hand rules -> category legal_regulatory (precedence over the model);
 4. otherwise the category vote: logistic-regression model (char n-grams + lexicon
    features) blended with the generic keyword lexicons; confidence = blended probability;
 5. priority: hazard rules (where none matched, the model's hazard detector) or legal -> P1;
@@ -55,7 +54,6 @@ PRIORITY_ORDER = {"P1": 1, "P2": 2, "P3": 3, "P4": 4}
 LANGUAGES = ("zh-Hans", "zh-Hant", "ko", "en")
 LEGAL = "legal_regulatory"
 MODEL_HAZARD = "model.hazard"  # the rule id of a hazard hit by the model's hazard detector
-MODEL_LEGAL = "model.legal"  # the rule id of a legal hit by the model's legal detector
 
 
 @dataclass(frozen=True)
@@ -182,18 +180,6 @@ class Classifier:
             probs = p_lex
         return probs, {"scores": lex, "terms": matched}, contributions, hazards
 
-    def _legal_told(self, vector) -> RuleHit | None:
-        """Where no legal hand rule matched, the model's legal detector may read a legal
-        complaint told in words no rule holds yet (personal data shown to a neighbour, posted
-        with a car's registration): a hit of its own, `model.legal`, at
-        legal_model_min_probability or more."""
-        rs = self.rules
-        assert self.model is not None and rs.legal_model_min_probability is not None
-        p = self.model.predict_legal(vector)
-        if p is None or p < rs.legal_model_min_probability:
-            return None
-        return RuleHit(MODEL_LEGAL, f"{p:.2f}")
-
     def _hazard_told(self, vector) -> RuleHit | None:
         """Where no hazard rule matched, the model's hazard detector (trained on every labelled
         record, look-alikes included) may read a safety case told in words no rule holds yet:
@@ -279,15 +265,7 @@ class Classifier:
         legal_hits = match_rules(
             rs, rs.legal_rules, t.norm, use_negation=False, scripts=t.scripts, latin=t.latin, possible=t.possible
         )
-        if not legal_hits and vector is not None and rs.legal_model_min_probability is not None:
-            told = self._legal_told(vector)
-            legal_hits = [told] if told else []
         probs, lex, contributions, hazard_hits = self.category_vote(t.norm, t.scripts, t.latin, t.possible, vector)
-        if legal_hits and legal_hits[0].rule == MODEL_LEGAL:
-            # as sure as the detector, not as a rule: a rule's hit is 0.95 or more
-            confidence = float(legal_hits[0].text)
-            expl.append(Explanation("category", MODEL_LEGAL, f"a legal complaint by the model ({legal_hits[0].text})", confidence))
-            return LEGAL, round(confidence, 4), False, hazard_hits
         if legal_hits:
             confidence = max(0.95, probs.get(LEGAL, 0.0))
             expl += [Explanation("category", h.rule, f"matched {h.text!r}", 1.0) for h in legal_hits]

@@ -97,7 +97,6 @@ class RuleSet:
     hazard_cause_categories: frozenset[str]  # the model may name these as a hazard's cause
     hazard_cause_min_probability: float
     hazard_model_min_probability: float | None  # the model's hazard detector, where no rule matched
-    legal_model_min_probability: float | None  # the model's legal detector, where no rule matched
     lexicon: Lexicon
     hazard_rules: list[HandRule]
     hazard_causes: list[HandRule]
@@ -259,7 +258,6 @@ def compile_rules(cfg: RulesConfig) -> RuleSet:
         hazard_cause_categories=frozenset(model.hazard_cause_categories),
         hazard_cause_min_probability=model.hazard_cause_min_probability,
         hazard_model_min_probability=model.hazard_model_min_probability,
-        legal_model_min_probability=model.legal_model_min_probability,
         lexicon=_lexicon(cfg),
         hazard_rules=_hand_rules(cfg.hazard_rules, "hazard_rules"),
         hazard_causes=_hand_rules(cfg.hazard_causes, "hazard_causes"),

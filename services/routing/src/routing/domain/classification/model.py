@@ -97,9 +97,8 @@ class NgramModel:
             i = self.index.get(f)
             if i is not None:
                 self.cause_coef[i] = weights
-        # the detectors (training.fit_detector), absent from artefacts without them
+        # the hazard detector (training.fit_detector), absent from artefacts without one
         self.hazard_detector = _Detector.of(data.get("hazard_detector"), self.index)
-        self.legal_detector = _Detector.of(data.get("legal_detector"), self.index)
         # precomputed slices for n-gram extraction (texts are cut at MAX_CHARS for the model)
         self._slices = {k: [slice(i, i + k) for i in range(MAX_CHARS)] for k in range(self.n_min, self.n_max + 1)}
         # Fast path for character uni- and bigrams: every character of the vocabulary gets a
@@ -202,10 +201,6 @@ class NgramModel:
     def predict_hazard(self, vector: tuple[np.ndarray, np.ndarray]) -> float | None:
         """Probability that this text tells of a safety case; None without a hazard detector."""
         return self.hazard_detector.probability(vector) if self.hazard_detector else None
-
-    def predict_legal(self, vector: tuple[np.ndarray, np.ndarray]) -> float | None:
-        """Probability that this text is a legal complaint; None without a legal detector."""
-        return self.legal_detector.probability(vector) if self.legal_detector else None
 
     def predict(self, text: str, lexicon_scores: dict[str, float], top: int = 0):
         """Returns (probabilities by class, top contributions toward the winning class)."""
