@@ -1730,6 +1730,12 @@ def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
         ("en", "Your driver shared it with the caption 'name and shame'."),
         ("en", "I never consented to my personal information being passed to your partners."),
         ("en", "My personal details were shown to the man at the next desk."),
+        # found probing what the legal detector of round 36 was meant to catch (rules 2026.12.07-76): photos put online "without asking me", account details read out to an ex-husband, a phone number told to another customer (다른 고객에게 알려줬습니다)
+        ("en", "The engineer took photos inside my flat and your company put them on its Instagram page without asking me."),
+        ("en", "Your call centre read out my account details to my ex-husband when he rang pretending to be me."),
+        ("en", "The shop assistant told my phone number to another customer who wanted to call me."),
+        ("ko", "당신네 직원이 제 주소와 전화번호를 다른 고객에게 알려줬습니다."),
+        ("ko", "기사님이 제 휴대폰 번호를 다른 손님한테 알려줬대요."),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
