@@ -153,13 +153,10 @@ class Classifier:
         scripts: frozenset[str] | None = None,
         latin: str | None = None,
         possible: Collection[str] | None = None,
-        vector: tuple | None = None,
     ) -> tuple[dict[str, float], dict, list, list]:
-        """Blended category probabilities, lexicon matches, model contributions, hazard hits.
-        `vector`: the model's reading of `norm` (NgramModel.vectorise), when the caller has it."""
+        """Blended category probabilities, lexicon matches, model contributions, hazard hits."""
         rs = self.rules
-        if vector is None and self.model is not None:
-            vector = self.model.vectorise(model_text(norm))
+        vector = self.model.vectorise(model_text(norm)) if self.model is not None else None
         cause_of_harm = None
         if vector is not None and rs.hazard_cause_categories and rs.hazard_category is not None:
             cause_of_harm = partial(self._cause_of_harm, vector)
@@ -261,11 +258,10 @@ class Classifier:
     def _category(self, t: _Text, expl: list[Explanation]) -> tuple[str, float, bool, list]:
         """(category, confidence, uncertain, hazard hits): a legal hand rule decides, else the vote."""
         rs = self.rules
-        vector = self.model.vectorise(model_text(t.norm)) if self.model is not None else None
         legal_hits = match_rules(
             rs, rs.legal_rules, t.norm, use_negation=False, scripts=t.scripts, latin=t.latin, possible=t.possible
         )
-        probs, lex, contributions, hazard_hits = self.category_vote(t.norm, t.scripts, t.latin, t.possible, vector)
+        probs, lex, contributions, hazard_hits = self.category_vote(t.norm, t.scripts, t.latin, t.possible)
         if legal_hits:
             confidence = max(0.95, probs.get(LEGAL, 0.0))
             expl += [Explanation("category", h.rule, f"matched {h.text!r}", 1.0) for h in legal_hits]
