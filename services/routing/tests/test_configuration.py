@@ -65,6 +65,17 @@ def test_a_pattern_in_traditional_characters_is_refused_naming_the_simplified_fo
         Classifier.from_config(path)
 
 
+@pytest.mark.parametrize(("pattern", "written"), [("被[^，。]{0,6}烫到", "','"), ("ㅡㅡ", "'ᅳ'")])
+def test_a_pattern_in_full_width_characters_is_refused_naming_the_folded_form(tmp_path, pattern, written):
+    """normalise() width-folds the text (NFKC): its commas are ",", so "[^，。]" stops at no comma,
+    and a bare jamo such as ㅡ is a conjoining one there. Until rules 2026.12.07-77 22 patterns
+    held such characters, and a motive cue (ㅡㅡ) and a hypothetical marker (ㄹ까봐) never
+    matched."""
+    path = _write(tmp_path, DEFAULT_RULES, lambda raw: raw["hazard_rules"][0]["patterns"].append(pattern))
+    with pytest.raises(ConfigError, match=rf"hazard_rules\.safety\.fire_smoke: .* never matches: .*width-folded.*write {written}"):
+        Classifier.from_config(path)
+
+
 def test_a_lexicon_tier_must_have_a_weight(tmp_path):
     path = _write(tmp_path, DEFAULT_RULES, lambda raw: raw["categories"]["billing"].update(lexicon={"strnog": ["invoice"]}))
     with pytest.raises(ConfigError, match="strnog"):

@@ -4,6 +4,7 @@ construction: regexes, lexicon matcher, literal prefilter."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -21,11 +22,16 @@ DEFAULT_MODEL = CONFIG_DIR / "category_model.json"
 
 def _compile(pattern: str, where: str, *, on_normalised_text: bool = True) -> re.Pattern:
     """`pattern` compiled; one that searches normalised text must be written as normalise()
-    leaves text (Simplified Chinese): Traditional characters there could never match."""
+    leaves text: in Simplified Chinese and width-folded (NFKC). Traditional characters or
+    full-width punctuation there could never match: "[^，。]" stops at no comma, since the text's
+    commas are ","."""
     if on_normalised_text:
         for run in HAN_RUN.findall(pattern):
             if (written := simplified(run)) != run:
                 raise ConfigError(f"{where}: {run!r} never matches: patterns see the text in Simplified Chinese, write {written!r}")
+        for ch in dict.fromkeys(pattern):
+            if (folded := unicodedata.normalize("NFKC", ch)) != ch:
+                raise ConfigError(f"{where}: {ch!r} never matches: patterns see the text width-folded (NFKC), write {folded!r}")
     try:
         re.compile(pattern)
         return re.compile(optimise_pattern(pattern))
