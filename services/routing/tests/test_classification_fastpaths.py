@@ -33,13 +33,17 @@ def clf() -> Classifier:
 
 
 def test_integer_ngram_lookup_matches_string_lookup(clf):
-    model = clf.model
-    assert model is not None and model._fast
+    texts = [model_text(normalise(t)) for t in _texts()]
+    texts += ["", " ", "a", "ab", "w:x 漏电 \x00 \ud800 \U0010ffff " * 3, "咖啡 kettle " * 1000]
+    assert clf.model is not None
+    _assert_fast_lookup_matches_string_lookup(clf.model, texts)
+
+
+def _assert_fast_lookup_matches_string_lookup(model: NgramModel, texts: list[str]) -> None:
+    assert model._fast
     slow = NgramModel.__new__(NgramModel)
     slow.__dict__.update(model.__dict__)
     slow._fast = False
-    texts = [model_text(normalise(t)) for t in _texts()]
-    texts += ["", " ", "a", "ab", "w:x 漏电 \x00 \ud800 \U0010ffff " * 3, "咖啡 kettle " * 1000]
     for mt in texts:
         ia, va = model.vectorise(mt)
         ib, vb = slow.vectorise(mt)
@@ -57,17 +61,10 @@ def test_a_vocabulary_of_many_characters_keeps_the_fast_lookup():
         "intercept": [0.0, 0.0, 0.0], "vocabulary": {f: [1.0 + i % 7, 0.1, -0.1, 0.0] for i, f in enumerate(grams)},
     }
     model = NgramModel(artefact)
-    assert model._fast
-    slow = NgramModel.__new__(NgramModel)
-    slow.__dict__.update(model.__dict__)
-    slow._fast = False
     rng = random.Random(3)
     texts = ["".join(rng.choice(chars[:60] + [" ", "k", "e", "t", "\u4e00\u4e01"]) for _ in range(rng.randrange(0, 200))) for _ in range(200)]
     texts += ["kettle " + "".join(chars[4990:]), chars[-1] + chars[0], ""]
-    for mt in texts:
-        ia, va = model.vectorise(mt)
-        ib, vb = slow.vectorise(mt)
-        assert np.array_equal(ia, ib) and np.array_equal(va, vb)
+    _assert_fast_lookup_matches_string_lookup(model, texts)
     assert len(model.vectorise(chars[10] + chars[11])[0]) == 3  # two unigrams and their bigram
 
 

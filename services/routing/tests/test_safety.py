@@ -1942,6 +1942,16 @@ def test_staff_on_their_phones_without_a_hazard_is_an_attitude_complaint_not_p1(
     assert c.priority != "P1" and c.category == "service_attitude"
 
 
+def _with_model_settings(clf: Classifier, **settings) -> Classifier:
+    """The shipped rules with some of rules.yaml's `model` settings changed, and the same model."""
+    from routing.adapters.config_files import read_rules
+    from routing.domain.classification.config import compile_rules
+
+    config = read_rules()
+    changed = config.model_copy(update={"model": config.model.model_copy(update=settings)})
+    return Classifier(compile_rules(changed), clf.model)
+
+
 @pytest.mark.parametrize(("name", "record_id"), [("safety_blind192.jsonl", "safety192-en-07")])
 def test_a_hazard_the_text_model_says_staff_caused_goes_to_customer_service(clf, name, record_id):
     """A groundsman strimming round a maze full of families: no hazard_causes rule holds these
@@ -1951,16 +1961,11 @@ def test_a_hazard_the_text_model_says_staff_caused_goes_to_customer_service(clf,
     goes to quality. (Until rules 2026.12.07-69 the example was a barman's flaming shot,
     safety186-en-04; since the safety sets are training data the model reads that one as staff
     conduct even with the bonus on quality.)"""
-    from routing.adapters.config_files import read_rules
-    from routing.domain.classification.config import compile_rules
-
     (record,) = [r for r in read_jsonl([DATA / name]) if r["id"] == record_id]
     decision = classify_record(clf, record)
     assert (decision.priority, decision.category, decision.department) == ("P1", "service_attitude", "customer_service")
     assert any("by the model>" in str(e.detail) for e in decision.explanation)
-    config = read_rules()
-    off = config.model_copy(update={"model": config.model.model_copy(update={"hazard_cause_categories": []})})
-    without = classify_record(Classifier(compile_rules(off), clf.model), record)
+    without = classify_record(_with_model_settings(clf, hazard_cause_categories=[]), record)
     assert (without.priority, without.category) == ("P1", "product_quality")
 
 
@@ -1971,18 +1976,13 @@ def test_a_hazard_no_rule_holds_is_found_by_the_models_hazard_detector(clf, name
     the model's hazard detector reads a safety case at model.hazard_model_min_probability or
     more. The hit counts as a hazard's: P1, the hazard bonus to quality, care for the person
     first. Without the detector the same record is an ordinary complaint."""
-    from routing.adapters.config_files import read_rules
-    from routing.domain.classification.config import compile_rules
-
     (record,) = [r for r in read_jsonl([DATA / name]) if r["id"] == record_id]
     decision = classify_record(clf, record)
     assert (decision.priority, decision.category, decision.department) == ("P1", "product_quality", "quality")
     (found,) = [e for e in decision.explanation if e.step == "priority"]
     assert found.rule == "model.hazard" and found.weight >= clf.rules.hazard_model_min_probability
     assert decision.motive == clf.rules.safety_motive.id
-    config = read_rules()
-    off = config.model_copy(update={"model": config.model.model_copy(update={"hazard_model_min_probability": None})})
-    without = classify_record(Classifier(compile_rules(off), clf.model), record)
+    without = classify_record(_with_model_settings(clf, hazard_model_min_probability=None), record)
     assert without.priority != "P1" and not any(e.rule == "model.hazard" for e in without.explanation)
 
 

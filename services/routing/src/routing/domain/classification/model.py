@@ -41,6 +41,17 @@ class Contribution:
     weight: float
 
 
+def _dense_weights(weights: dict, index: dict[str, int], classes: int | None = None) -> np.ndarray:
+    """An artefact's sparse {feature: weight, or a weight per class} as an array with a row per
+    vocabulary feature, 0 where the artefact has none (only the features a part uses are stored)."""
+    dense = np.zeros(len(index) if classes is None else (len(index), classes))
+    for f, w in weights.items():
+        i = index.get(f)
+        if i is not None:
+            dense[i] = w
+    return dense
+
+
 @dataclass(frozen=True)
 class _Detector:
     """A binary logistic regression over the model's text features (training.fit_detector)."""
@@ -52,12 +63,7 @@ class _Detector:
     def of(cls, data: dict | None, index: dict[str, int]) -> _Detector | None:
         if data is None:
             return None
-        coef = np.zeros(len(index))
-        for f, weight in data["weights"].items():
-            i = index.get(f)
-            if i is not None:
-                coef[i] = weight
-        return cls(float(data["intercept"]), coef)
+        return cls(float(data["intercept"]), _dense_weights(data["weights"], index))
 
     def probability(self, vector: tuple[np.ndarray, np.ndarray]) -> float:
         ia, va = vector
@@ -92,11 +98,7 @@ class NgramModel:
         cause = data.get("hazard_cause")
         self.cause_classes: list[str] = list(cause["classes"]) if cause else []
         self.cause_intercept = np.array(cause["intercept"] if cause else [], dtype=np.float64)
-        self.cause_coef = np.zeros((len(self.features), len(self.cause_classes)))
-        for f, weights in (cause["weights"] if cause else {}).items():
-            i = self.index.get(f)
-            if i is not None:
-                self.cause_coef[i] = weights
+        self.cause_coef = _dense_weights(cause["weights"] if cause else {}, self.index, len(self.cause_classes))
         # the hazard detector (training.fit_detector), absent from artefacts without one
         self.hazard_detector = _Detector.of(data.get("hazard_detector"), self.index)
         # precomputed slices for n-gram extraction (texts are cut at MAX_CHARS for the model)
