@@ -1986,6 +1986,29 @@ def test_a_hazard_no_rule_holds_is_found_by_the_models_hazard_detector(clf, name
     assert without.priority != "P1" and not any(e.rule == "model.hazard" for e in without.explanation)
 
 
+@pytest.mark.parametrize(("name", "record_id"), [("unseen_industries_blind7.jsonl", "blind7-en-02")])
+def test_a_legal_rule_the_model_disputes_keeps_its_route_at_a_low_confidence(clf, name, record_id):
+    """A solicitors' firm whose office move went wrong: a legal hand rule reads the firm's name,
+    the model reads a delivery. The decision stays legal and P1 (a legal rule's P1 is never
+    dropped by the model), but at model.legal_disputed_confidence, not 0.95, so it is no longer
+    among the confident decisions that coverage at 97 % precision counts first."""
+    (record,) = [r for r in read_jsonl([DATA / name]) if r["id"] == record_id]
+    decision = classify_record(clf, record)
+    assert (decision.category, decision.department, decision.priority) == ("legal_regulatory", "legal", "P1")
+    assert decision.confidence == clf.rules.legal_disputed_confidence < 0.95
+    (disputed,) = [e for e in decision.explanation if e.rule == "model.disputes_legal"]
+    assert float(disputed.detail.rsplit(" ", 1)[1]) < clf.rules.legal_disputed_below
+    undisputed = classify_record(_with_model_settings(clf, legal_disputed_below=None), record)
+    assert (undisputed.department, undisputed.priority, undisputed.confidence) == ("legal", "P1", 0.95)
+
+
+def test_a_legal_rule_the_model_agrees_with_keeps_its_confidence(clf):
+    text = "I have reported your company to the Information Commissioner's Office: you sold my personal data to a marketing firm."
+    c = clf.classify(text=text, channel="email", language="en")
+    assert (c.category, c.priority) == ("legal_regulatory", "P1") and c.confidence >= 0.95
+    assert not any(e.rule == "model.disputes_legal" for e in c.explanation)
+
+
 def test_the_text_model_does_not_move_a_product_hazard(clf):
     """A heater that burnt a child's hand stays a product's fault: the model is asked, and says so."""
     c = clf.classify(
