@@ -636,6 +636,7 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 218 10/11, 2; blind 219 9/12, 2; safety 220 27/28, 4; safety 221 25/28, 3; safety 222 27/28, 1; blind 223 11/12, 4 (-72).
 # blind 224 11/11, 1; blind 225 8/12, 0; blind 226 11/11, 3; blind 227 11/12, 2; safety 228 26/28, 2; safety 229 28/28, 2 (-73).
 # blind 230 13/13, 4; blind 231 12/12, 3; blind 232 11/11, 1; blind 233 12/12, 3; safety 234 26/28, 3; safety 235 28/28, 0 (-74, the hazard detector on).
+# blind 236 11/12, 1; blind 237 11/11, 1; blind 238 8/11, 2; blind 239 10/12, 3; safety 240 28/28, 1; safety 241 28/28, 2 (-77).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -884,6 +885,12 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind233.jsonl": ([], []),
     "safety_blind234.jsonl": ([], []),
     "safety_blind235.jsonl": ([], []),
+    "unseen_industries_blind236.jsonl": (["blind236-zh-Hant-27"], ["blind236-zh-Hant-20"]),
+    "unseen_industries_blind237.jsonl": ([], ["blind237-en-19"]),
+    "unseen_industries_blind238.jsonl": (["blind238-ko-01", "blind238-ko-28", "blind238-ko-32"], ["blind238-ko-39", "blind238-ko-47"]),
+    "unseen_industries_blind239.jsonl": (["blind239-zh-Hans-10", "blind239-zh-Hans-32"], ["blind239-zh-Hans-03", "blind239-zh-Hans-35", "blind239-zh-Hans-42"]),
+    "safety_blind240.jsonl": ([], ["safety240-ko-40"]),
+    "safety_blind241.jsonl": ([], ["safety241-zh-Hant-29", "safety241-zh-Hant-40"]),
 }
 
 
