@@ -507,6 +507,33 @@ def test_a_court_of_law_stays_legal(clf, text):
     assert clf.classify(text=text, channel="email", language="en").category == "legal_regulatory"
 
 
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("ko", "구청 위생과에 식중독으로 신고했습니다. 보상 방안을 알려 주세요."),
+        ("ko", "군청 보건과에 이미 민원 넣었어요."),
+    ],
+)
+def test_a_report_to_a_city_halls_hygiene_section_is_legal(clf, language, text):
+    """Safety set 240 (rules 2026.12.07-80): food poisoning reported to 양주시청 위생과."""
+    c = clf.classify(text=text, channel="phone", language=language)
+    assert (c.category, c.priority) == ("legal_regulatory", "P1")
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("zh-Hant", "我媽在衛福部台北醫院住了三天，回來發現訂的貨送錯地址。"),
+        ("zh-Hans", "退税要先去海关盖章吗？APP里没写清楚。"),
+        ("ko", "앱에 잔액이 0원으로 떠서 해킹당한 줄 알았어요. 표시 오류라니 고쳐 주세요."),
+    ],
+)
+def test_a_ministry_hospital_a_customs_stamp_and_a_feared_hack_are_no_legal_case(clf, language, text):
+    """Round 37 (rules 2026.12.07-80): 卫福部 named in a hospital's name, a customs stamp in a
+    tax-refund question, 'I thought I'd been hacked' at a display fault."""
+    assert clf.classify(text=text, channel="web", language=language).category != "legal_regulatory"
+
+
 def test_a_report_to_the_lift_safety_agency_and_the_district_office_is_legal(clf):
     text = "어제 한국승강기안전공단에 신고했고 구청에도 민원을 넣었다고 하심."
     c = clf.classify(text=text, channel="phone", language="ko")
@@ -885,12 +912,13 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind233.jsonl": ([], []),
     "safety_blind234.jsonl": ([], []),
     "safety_blind235.jsonl": ([], []),
-    "unseen_industries_blind236.jsonl": (["blind236-zh-Hant-27"], ["blind236-zh-Hant-20"]),
-    "unseen_industries_blind237.jsonl": ([], ["blind237-en-19"]),
-    "unseen_industries_blind238.jsonl": (["blind238-ko-01", "blind238-ko-28", "blind238-ko-32"], ["blind238-ko-39", "blind238-ko-47"]),
-    "unseen_industries_blind239.jsonl": (["blind239-zh-Hans-10", "blind239-zh-Hans-32"], ["blind239-zh-Hans-03", "blind239-zh-Hans-35", "blind239-zh-Hans-42"]),
-    "safety_blind240.jsonl": ([], ["safety240-ko-40"]),
-    "safety_blind241.jsonl": ([], ["safety241-zh-Hant-29", "safety241-zh-Hant-40"]),
+    "unseen_industries_blind236.jsonl": ([], []),
+    "unseen_industries_blind237.jsonl": ([], []),
+    "unseen_industries_blind238.jsonl": ([], []),
+    "unseen_industries_blind239.jsonl": ([], []),
+    "safety_blind240.jsonl": ([], []),
+    # a jar of jam whose lid had bulged, not opened: labelled a look-alike, read as a hazard on purpose (a swollen lid is how spoiled food and botulism show)
+    "safety_blind241.jsonl": ([], ["safety241-zh-Hant-40"]),
 }
 
 
@@ -1633,6 +1661,15 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("zh-Hant", "招生簡章說可以考取民航局操作證，結果年齡不夠報考。"),
         ("zh-Hans", "家长急救技能课，讲孩子扭伤以后怎么冰敷，取消了，报名费还没退。"),
         ("zh-Hans", "说好教孩子摔伤后怎么处理，结果课取消了，退钱。"),
+        # round 37 (rules 2026.12.07-80): a tour guide (해설사) per group, an order code with PUS in it, a party crowd "on fire", dry-ice fog asked about, "I nearly fainted" at a bang, a phone "infected", a heart that "nearly dropped", a coffee powder a little burnt-smelling once stirred in
+        ("ko", "단체 관람 때 문화해설사 배정이 가능한지, 해설사 한 분이 몇 명까지 안내하는지 알려 주세요."),
+        ("en", "Booking ref CR-PUS-0611: the coach to the port was an hour late and nobody told us why."),
+        ("en", "The crowd was on fire all night, but the bar ran out of cups by ten."),
+        ("zh-Hans", "婚纱照的主题要用干冰做白烟，想问一下对老人小孩有没有影响？"),
+        ("ko", "문 닫는 소리가 쾅!! 해서 기절하는 줄 알았어요ㅋㅋ 경첩이 헐거운데 교체 되나요?"),
+        ("zh-Hant", "師傅說我的電腦有中毒風險，一定要買他們的防毒方案，收了兩千塊。"),
+        ("ko", "청구서 금액 보고 심장이 떨어질 뻔했어요. 두 번 청구된 것 같아요."),
+        ("zh-Hans", "咖啡粉冲泡后有一点焦味，喝起来还行，是烘焙的问题吗？"),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -1743,6 +1780,13 @@ def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
         ("en", "The shop assistant told my phone number to another customer who wanted to call me."),
         ("ko", "당신네 직원이 제 주소와 전화번호를 다른 고객에게 알려줬습니다."),
         ("ko", "기사님이 제 휴대폰 번호를 다른 손님한테 알려줬대요."),
+        # round 37 (rules 2026.12.07-80): ID photos, then loans applied for in my name ("who has my data now"), another guest's passport number on my receipt, a stranger's medical records in my download, papers faxed to the wrong firm, photos in an advert never authorised, a name and room number readable in a video
+        ("zh-Hans", "身份证照片只发给过你们，现在有人用我的名字办了信用卡，我要知道是谁拿了我的资料。"),
+        ("ko", "영수증에 다른 사람 이름이랑 여권번호가 그대로 찍혀 나왔어요."),
+        ("ko", "받은 파일에 모르는 분의 진단서가 스캔돼 있었어요."),
+        ("ko", "제가 보낸 서류가 다른 회사로 잘못 전송됐다고 연락이 왔어요."),
+        ("zh-Hans", "我们从来没有授权过你们把照片用于广告，请马上下架。"),
+        ("zh-Hans", "视频里我的名字和房间号看得清清楚楚，请马上删除。"),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
