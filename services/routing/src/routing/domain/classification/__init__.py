@@ -288,8 +288,8 @@ class Classifier:
     def _legal_confidence(self, p_legal: float, expl: list[Explanation]) -> float:
         """A legal hand rule's decision is confident, unless the model reads the complaint as
         legal with less than legal_disputed_below: on first runs of blind sets such hits were
-        right half the time (a regulator named in passing, "I thought I'd been hacked"), and at
-        0.95 they were the confident mistakes that decide coverage at 97 % precision."""
+        mostly wrong (a civil aviation licence in a course advert, "I thought I'd been hacked"),
+        and at 0.95 they were the confident mistakes that decide coverage at 97 % precision."""
         rs = self.rules
         if self.model is not None and rs.legal_disputed_below is not None and p_legal < rs.legal_disputed_below:
             confidence = rs.legal_disputed_confidence
