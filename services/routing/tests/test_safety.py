@@ -1271,6 +1271,10 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("zh-Hans", "涂完以后脸又红又肿，痒得睡不着。"),
         ("zh-Hans", "药店的人让我先吃一粒氯雷他定再观察。"),
         ("zh-Hans", "代驾司机满身酒气，一路开得歪歪扭扭。"),
+        # what the hazard detector alone found in round 37 (rules 2026.12.07-81): stomach pain and watery diarrhoea (腹痛, 水泻), fever then vomiting (發燒、嘔), moved to a hospital (转送…医院)
+        ("zh-Hans", "吃完以后全家都腹痛，孩子一直水泻。"),
+        ("zh-Hant", "個仔食完之後發燒、嘔咗兩次。"),
+        ("zh-Hans", "老人家吃了你们的月饼，当晚被转送到市人民医院。"),
         ("zh-Hans", "接我的司机一身酒气，我中途下车了。"),
     ],
 )
