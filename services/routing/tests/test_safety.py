@@ -664,6 +664,7 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 224 11/11, 1; blind 225 8/12, 0; blind 226 11/11, 3; blind 227 11/12, 2; safety 228 26/28, 2; safety 229 28/28, 2 (-73).
 # blind 230 13/13, 4; blind 231 12/12, 3; blind 232 11/11, 1; blind 233 12/12, 3; safety 234 26/28, 3; safety 235 28/28, 0 (-74, the hazard detector on).
 # blind 236 11/12, 1; blind 237 11/11, 1; blind 238 8/11, 2; blind 239 10/12, 3; safety 240 28/28, 1; safety 241 28/28, 2 (-77).
+# blind 242 12/12, 1; blind 243 11/11, 2; blind 244 9/11, 1; blind 245 11/11, 0; safety 246 28/28, 1; safety 247 28/28, 2 (-81, model 9d7e0420).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -919,6 +920,12 @@ SETS_SCORED_ON_ARRIVAL = {
     "safety_blind240.jsonl": ([], []),
     # a jar of jam whose lid had bulged, not opened: labelled a look-alike, read as a hazard on purpose (a swollen lid is how spoiled food and botulism show)
     "safety_blind241.jsonl": ([], ["safety241-zh-Hant-40"]),
+    "unseen_industries_blind242.jsonl": ([], ["blind242-en-48"]),
+    "unseen_industries_blind243.jsonl": ([], ["blind243-zh-Hant-04", "blind243-zh-Hant-30"]),
+    "unseen_industries_blind244.jsonl": (["blind244-ko-17", "blind244-ko-36"], ["blind244-ko-02"]),
+    "unseen_industries_blind245.jsonl": ([], []),
+    "safety_blind246.jsonl": ([], ["safety246-en-19"]),
+    "safety_blind247.jsonl": ([], ["safety247-zh-Hans-20", "safety247-zh-Hans-29"]),
 }
 
 
