@@ -920,12 +920,15 @@ SETS_SCORED_ON_ARRIVAL = {
     "safety_blind240.jsonl": ([], []),
     # a jar of jam whose lid had bulged, not opened: labelled a look-alike, read as a hazard on purpose (a swollen lid is how spoiled food and botulism show)
     "safety_blind241.jsonl": ([], ["safety241-zh-Hant-40"]),
-    "unseen_industries_blind242.jsonl": ([], ["blind242-en-48"]),
-    "unseen_industries_blind243.jsonl": ([], ["blind243-zh-Hant-04", "blind243-zh-Hant-30"]),
-    "unseen_industries_blind244.jsonl": (["blind244-ko-17", "blind244-ko-36"], ["blind244-ko-02"]),
+    "unseen_industries_blind242.jsonl": ([], []),
+    "unseen_industries_blind243.jsonl": ([], []),
+    # rolls of receipt paper gone dark in storage: the subject line reads as heat damage, the body says there was no fire
+    "unseen_industries_blind244.jsonl": ([], ["blind244-ko-02"]),
     "unseen_industries_blind245.jsonl": ([], []),
-    "safety_blind246.jsonl": ([], ["safety246-en-19"]),
-    "safety_blind247.jsonl": ([], ["safety247-zh-Hans-20", "safety247-zh-Hans-29"]),
+    "safety_blind246.jsonl": ([], []),
+    # a battery that swelled last month, replaced, nobody hurt (也没人出事), only a boat fare asked back: no harm-over marker holds
+    # 没人出事 yet, and one that did would also drop "it smoked, luckily nobody was hurt"
+    "safety_blind247.jsonl": ([], ["safety247-zh-Hans-29"]),
 }
 
 
@@ -1680,6 +1683,12 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("zh-Hant", "師傅說我的電腦有中毒風險，一定要買他們的防毒方案，收了兩千塊。"),
         ("ko", "청구서 금액 보고 심장이 떨어질 뻔했어요. 두 번 청구된 것 같아요."),
         ("zh-Hans", "咖啡粉冲泡后有一点焦味，喝起来还行，是烘焙的问题吗？"),
+        # round 38 (rules 2026.12.07-82): a class that was "explosively fun" (炸裂好玩), a head "smoking" after an exam, a group chat that "blew up", a first-aid evening's topics, a customer who "dropped off" a chair at the desk
+        ("zh-Hans", "孩子说今天的课炸裂好玩，但是教材包少了两样。"),
+        ("zh-Hant", "考完試腦袋都在冒煙，結果公布的答案還是錯的。"),
+        ("zh-Hans", "活动群里都炸了，大家都在问怎么退票。"),
+        ("en", "Booked the first aid evening (burns, choking, what to do after a fall) and it was cancelled; please refund the £20."),
+        ("en", "Please thank the lady on the front desk, who was lovely when I dropped off my grandad's chair."),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -1797,6 +1806,9 @@ def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
         ("ko", "제가 보낸 서류가 다른 회사로 잘못 전송됐다고 연락이 왔어요."),
         ("zh-Hans", "我们从来没有授权过你们把照片用于广告，请马上下架。"),
         ("zh-Hans", "视频里我的名字和房间号看得清清楚楚，请马上删除。"),
+        # round 38 (rules 2026.12.07-82): another firm's staff faces on an admin screen, a customer list used for another business's adverts
+        ("ko", "관리자 화면에 다른 회사 직원들 얼굴 사진이랑 연락처가 떠 있어요."),
+        ("ko", "저희 고객 연락처를 다른 업체 광고에 쓴 거 맞죠?"),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
