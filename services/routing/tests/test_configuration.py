@@ -56,6 +56,14 @@ def test_hazard_cause_categories_name_only_known_categories(tmp_path):
         Classifier.from_config(path)
 
 
+def test_a_disputed_legal_confidence_below_the_triage_line_is_refused(tmp_path):
+    """A legal hit the model disputes keeps its route; a confidence under the triage line would
+    say "uncertain" of a decision that is not triaged."""
+    path = _write(tmp_path, DEFAULT_RULES, lambda raw: raw["model"].update(legal_disputed_confidence=0.3))
+    with pytest.raises(ConfigError, match=r"model\.legal_disputed_confidence: 0\.3 is below triage\.confidence_threshold 0\.4"):
+        Classifier.from_config(path)
+
+
 def test_a_pattern_in_traditional_characters_is_refused_naming_the_simplified_form(tmp_path):
     """Hand rules search the normalised text, which OpenCC has made Simplified: 唔使回覆 in a cue
     could never match (it reads 唔使回复 there), and sat unnoticed in the mild cues until rules

@@ -239,6 +239,13 @@ class RulesConfig(_Config):
                     if key and key in seen:
                         raise ValueError(f"categories.{name}.lexicon.{tier}: {term!r} is already in {seen[key]}; a term may appear once per category")
                     seen.setdefault(key, tier)
+        if self.model.legal_disputed_below is not None and self.model.legal_disputed_confidence < self.triage.confidence_threshold:
+            # a disputed legal hit keeps its route (never triaged): below the triage line its
+            # confidence would say "uncertain" while the decision is not
+            raise ValueError(
+                f"model.legal_disputed_confidence: {self.model.legal_disputed_confidence} is below "
+                f"triage.confidence_threshold {self.triage.confidence_threshold}"
+            )
         unknown = sorted(set(self.financial_loss.categories or ()) - set(self.categories))
         if unknown:
             raise ValueError(f"financial_loss.categories: {unknown} are not categories {sorted(self.categories)}")
