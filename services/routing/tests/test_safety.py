@@ -665,6 +665,7 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 230 13/13, 4; blind 231 12/12, 3; blind 232 11/11, 1; blind 233 12/12, 3; safety 234 26/28, 3; safety 235 28/28, 0 (-74, the hazard detector on).
 # blind 236 11/12, 1; blind 237 11/11, 1; blind 238 8/11, 2; blind 239 10/12, 3; safety 240 28/28, 1; safety 241 28/28, 2 (-77).
 # blind 242 12/12, 1; blind 243 11/11, 2; blind 244 9/11, 1; blind 245 11/11, 0; safety 246 28/28, 1; safety 247 28/28, 2 (-81, model 9d7e0420).
+# blind 248 10/11, 7; blind 249 9/12, 0; blind 250 11/12, 1; blind 251 10/11, 0; safety 252 27/28, 1; safety 253 27/28, 3 (-82, model 192567ee).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -929,6 +930,12 @@ SETS_SCORED_ON_ARRIVAL = {
     # a battery that swelled last month, replaced, nobody hurt (也没人出事), only a boat fare asked back: no harm-over marker holds
     # 没人出事 yet, and one that did would also drop "it smoked, luckily nobody was hurt"
     "safety_blind247.jsonl": ([], ["safety247-zh-Hans-29"]),
+    "unseen_industries_blind248.jsonl": (["blind248-ko-30"], ["blind248-ko-01", "blind248-ko-03", "blind248-ko-05", "blind248-ko-09", "blind248-ko-14", "blind248-ko-36", "blind248-ko-46"]),
+    "unseen_industries_blind249.jsonl": (["blind249-zh-Hans-24", "blind249-zh-Hans-33", "blind249-zh-Hans-38"], []),
+    "unseen_industries_blind250.jsonl": (["blind250-en-28"], ["blind250-en-02"]),
+    "unseen_industries_blind251.jsonl": (["blind251-zh-Hant-18"], []),
+    "safety_blind252.jsonl": (["safety252-ko-39"], ["safety252-ko-18"]),
+    "safety_blind253.jsonl": (["safety253-en-33"], ["safety253-en-01", "safety253-en-12", "safety253-en-35"]),
 }
 
 
