@@ -512,10 +512,12 @@ def test_a_court_of_law_stays_legal(clf, text):
     [
         ("ko", "구청 위생과에 식중독으로 신고했습니다. 보상 방안을 알려 주세요."),
         ("ko", "군청 보건과에 이미 민원 넣었어요."),
+        ("ko", "보건소에 이미 신고했습니다. 답변 주세요."),
     ],
 )
 def test_a_report_to_a_city_halls_hygiene_section_is_legal(clf, language, text):
-    """Safety set 240 (rules 2026.12.07-80): food poisoning reported to 양주시청 위생과."""
+    """Safety set 240 (rules 2026.12.07-80): food poisoning reported to 양주시청 위생과; safety set
+    252 (-83): a fumigant reported to 환경부, and a public health centre (보건소)."""
     c = clf.classify(text=text, channel="phone", language=language)
     assert (c.category, c.priority) == ("legal_regulatory", "P1")
 
@@ -930,12 +932,15 @@ SETS_SCORED_ON_ARRIVAL = {
     # a battery that swelled last month, replaced, nobody hurt (也没人出事), only a boat fare asked back: no harm-over marker holds
     # 没人出事 yet, and one that did would also drop "it smoked, luckily nobody was hurt"
     "safety_blind247.jsonl": ([], ["safety247-zh-Hans-29"]),
-    "unseen_industries_blind248.jsonl": (["blind248-ko-30"], ["blind248-ko-01", "blind248-ko-03", "blind248-ko-05", "blind248-ko-09", "blind248-ko-14", "blind248-ko-36", "blind248-ko-46"]),
-    "unseen_industries_blind249.jsonl": (["blind249-zh-Hans-24", "blind249-zh-Hans-33", "blind249-zh-Hans-38"], []),
-    "unseen_industries_blind250.jsonl": (["blind250-en-28"], ["blind250-en-02"]),
-    "unseen_industries_blind251.jsonl": (["blind251-zh-Hant-18"], []),
-    "safety_blind252.jsonl": (["safety252-ko-39"], ["safety252-ko-18"]),
-    "safety_blind253.jsonl": (["safety253-en-33"], ["safety253-en-01", "safety253-en-12", "safety253-en-35"]),
+    "unseen_industries_blind248.jsonl": ([], []),
+    "unseen_industries_blind249.jsonl": ([], []),
+    # a chef who "smoked right next to the serving table", his name far from the verb
+    "unseen_industries_blind250.jsonl": ([], ["blind250-en-02"]),
+    "unseen_industries_blind251.jsonl": ([], []),
+    # a takoyaki pan's scorched plug, replaced last month, fine since (지금은 아무 문제 없이), only a fee asked back
+    "safety_blind252.jsonl": ([], ["safety252-ko-18"]),
+    # a finger nicked on a slicer in May, guard replaced under warranty, a call-out fee billed; a caller "nervous about a fire starting" with nothing happened
+    "safety_blind253.jsonl": ([], ["safety253-en-01", "safety253-en-35"]),
 }
 
 
@@ -1292,6 +1297,8 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("zh-Hans", "吃完以后全家都腹痛，孩子一直水泻。"),
         ("zh-Hant", "個仔食完之後發燒、嘔咗兩次。"),
         ("zh-Hans", "老人家吃了你们的月饼，当晚被转送到市人民医院。"),
+        # round 39 (rules 2026.12.07-83): grit a nurse spent 40 minutes picking out of a forearm
+        ("en", "A splinter went into his palm and the nurse spent half an hour digging it out."),
         ("zh-Hans", "接我的司机一身酒气，我中途下车了。"),
     ],
 )
@@ -1696,6 +1703,11 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("zh-Hans", "活动群里都炸了，大家都在问怎么退票。"),
         ("en", "Booked the first aid evening (burns, choking, what to do after a fall) and it was cancelled; please refund the £20."),
         ("en", "Please thank the lady on the front desk, who was lovely when I dropped off my grandad's chair."),
+        # round 39 (rules 2026.12.07-83): radon named as a radon contractor's trade (라돈 측정기), a frozen pipe that burst (얼어 터졌), a fire alert sent in error, an explosion symbol on a label
+        ("ko", "라돈 측정기 대여 신청했는데 아직도 안 왔어요. 송장번호도 안 떠요."),
+        ("ko", "기사님이 안 와서 그날 밤 수도관이 얼어 터졌어요. 수리비 보상해 주세요."),
+        ("ko", "아파트 앱에서 새벽에 화재 대피 알림이 잘못 왔어요. 확인 부탁드립니다."),
+        ("en", "The label on the dust extractor shows an explosion symbol; what does it mean for storage?"),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -1816,6 +1828,13 @@ def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
         # round 38 (rules 2026.12.07-82): another firm's staff faces on an admin screen, a customer list used for another business's adverts
         ("ko", "관리자 화면에 다른 회사 직원들 얼굴 사진이랑 연락처가 떠 있어요."),
         ("ko", "저희 고객 연락처를 다른 업체 광고에 쓴 거 맞죠?"),
+        # round 39 (rules 2026.12.07-83): test results "leaked to" an insurer, data "sold to" a training firm, a stranger's order under "my account", other people's addresses in an app, a checkout list of other customers' names, other flats' car numbers (다른 집 차량번호)
+        ("zh-Hans", "我的体检结果被泄露给了保险公司，请解释。"),
+        ("zh-Hans", "你们是不是把我的资料卖给了培训机构？"),
+        ("zh-Hans", "点进我的账户，看到的却是别人的订单，姓名电话都有。"),
+        ("zh-Hant", "APP裡可以看到別人的住址和電話。"),
+        ("en", "The dropdown at checkout listed other customers' full names and addresses."),
+        ("ko", "앱에서 다른 집 차량번호랑 전화번호가 다 보여요."),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
