@@ -1619,6 +1619,7 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         # blind sets 207 to 209, safety sets 210 and 211 (rules 2026.12.07-70): a sealed blister (packaging), mounts that slipped, a fog machine's smoke (포그), a show that was 太炸了, Sparks, NV, a review (검토를 holds 토를), a night guard that cracked, hitting the roof at a bill, afraid of hurting oneself (怕自己亂用弄傷)
         ("en", "The sealed blister was intact but the toy inside was broken."),
         ("en", "The mounts had slipped and the photos were crooked."),
+        ("ko", "포그 머신에서 하얀 연기가 올라와서 깜짝 놀랐어요."),
         ("zh-Hans", "孩子们的表演太炸了，可是票少给了一张。"),
         ("en", "Please send the parts to your service centre in Sparks, NV."),
         ("ko", "다른 업체 검토를 시작하겠습니다."),
@@ -2083,18 +2084,6 @@ def test_a_hazard_no_rule_holds_is_found_by_the_models_hazard_detector(clf, name
     assert decision.motive == clf.rules.safety_motive.id
     without = classify_record(_with_model_settings(clf, hazard_model_min_probability=None), record)
     assert without.priority != "P1" and not any(e.rule == "model.hazard" for e in without.explanation)
-
-
-def test_a_fog_machines_smoke_is_no_hazard_by_the_rules_though_the_detector_reads_one(clf):
-    """"포그 머신에서 하얀 연기가 올라와서 깜짝 놀랐어요." (white smoke came up from the fog machine and
-    I was startled): the fire rule's match is set aside by its 포그 exclude (rules 2026.12.07-70). The
-    model retrained with round 37 (9d7e0420) reads the short sentence as a safety case at 0.68, above
-    model.hazard_model_min_probability, and raises it: a false P1 of the detector, kept in view here
-    rather than tuned away (the threshold is measured on blind sets, where the detector's hits at
-    0.70 and 0.73 were real hazards)."""
-    text = "포그 머신에서 하얀 연기가 올라와서 깜짝 놀랐어요."
-    rules_only = _with_model_settings(clf, hazard_model_min_probability=None)
-    assert rules_only.classify(text=text, channel="web", language="ko").priority != "P1"
 
 
 @pytest.mark.parametrize(("name", "record_id"), [("unseen_industries_blind7.jsonl", "blind7-en-02")])
