@@ -522,20 +522,6 @@ def test_a_report_to_a_city_halls_hygiene_section_is_legal(clf, language, text):
     assert (c.category, c.priority) == ("legal_regulatory", "P1")
 
 
-@pytest.mark.parametrize(
-    ("language", "text"),
-    [
-        ("zh-Hant", "我媽在衛福部台北醫院住了三天，回來發現訂的貨送錯地址。"),
-        ("zh-Hans", "退税要先去海关盖章吗？APP里没写清楚。"),
-        ("ko", "앱에 잔액이 0원으로 떠서 해킹당한 줄 알았어요. 표시 오류라니 고쳐 주세요."),
-    ],
-)
-def test_a_ministry_hospital_a_customs_stamp_and_a_feared_hack_are_no_legal_case(clf, language, text):
-    """Round 37 (rules 2026.12.07-80): 卫福部 named in a hospital's name, a customs stamp in a
-    tax-refund question, 'I thought I'd been hacked' at a display fault."""
-    assert clf.classify(text=text, channel="web", language=language).category != "legal_regulatory"
-
-
 def test_a_report_to_the_lift_safety_agency_and_the_district_office_is_legal(clf):
     text = "어제 한국승강기안전공단에 신고했고 구청에도 민원을 넣었다고 하심."
     c = clf.classify(text=text, channel="phone", language="ko")
@@ -2306,11 +2292,16 @@ def test_a_hazard_the_company_calls_harmless_stays_p1(clf, language, text):
         ("en", "There's a hissing at the regulator since your driver swapped the bottles and my partner felt dizzy."),
         ("en", "I'm writing from Byrne & Co Solicitors (account BC-0042): the witness trace we paid for is two weeks late."),
         ("ko", "고소한 맛이 하나도 안 나는 참기름이 왔어요. 바꿔 주세요."),
+        ("zh-Hant", "我媽在衛福部台北醫院住了三天，回來發現訂的貨送錯地址。"),
+        ("zh-Hans", "退税要先去海关盖章吗？APP里没写清楚。"),
+        ("ko", "앱에 잔액이 0원으로 떠서 해킹당한 줄 알았어요. 표시 오류라니 고쳐 주세요."),
     ],
 )
-def test_a_gas_regulator_a_law_firm_as_customer_and_a_nutty_taste_are_no_legal_case(clf, language, text):
+def test_words_the_legal_rules_would_misread_are_no_legal_case(clf, language, text):
     """Blind sets 112 and 113, safety set 117 (rules 2026.12.06-48): 'hissing at the regulator' is a gas
-    bottle's, 'Byrne & Co Solicitors (account BC-0042)' a law firm buying a service, 고소한 맛 a nutty taste."""
+    bottle's, 'Byrne & Co Solicitors (account BC-0042)' a law firm buying a service, 고소한 맛 a nutty taste.
+    Round 37 (rules 2026.12.07-80): 卫福部 named in a hospital's name, a customs stamp in a tax-refund
+    question, 'I thought I'd been hacked' at a display fault."""
     assert clf.classify(text=text, channel="web", language=language).category != "legal_regulatory"
 
 
