@@ -81,9 +81,31 @@ def local_backends() -> Iterator[Backends]:
             raise NoBackend(f"local Kafka/MongoDB did not become ready:\n{ready.stdout}\n{ready.stderr}")
         yield Backends(f"127.0.0.1:{ports['KAFKA_PORT']}", f"mongodb://127.0.0.1:{ports['MONGO_PORT']}", "local")
     finally:
+        store_failures = failures_in_store_log(data / "mongo.log")
         if os.environ.get("KEEP_TEST_INFRA") != "1":
             subprocess.run([str(INFRA), "stop", "all"], env=env, capture_output=True, timeout=120)
             shutil.rmtree(data, ignore_errors=True)
+    if store_failures:
+        # The folder and its log are gone by now: what the run needs to explain itself is here.
+        raise StoreFailed("the test store failed during the session; its log said:\n" + "\n".join(store_failures))
+
+
+class StoreFailed(RuntimeError):
+    pass
+
+
+def failures_in_store_log(log: Path, *, at_most: int = 20) -> list[str]:
+    """Lines of the store's log that mean H2 itself failed. After such a failure H2 closes the
+    file, and every later test that touches the store fails with "This store is closed"; the
+    cause is only in this log."""
+    if not log.exists():
+        return []
+    failed = [
+        line
+        for line in log.read_text(errors="replace").splitlines()
+        if "MVStoreException" in line or ("mongo launcher:" in line and "failed" in line)
+    ]
+    return failed[:at_most]
 
 
 @contextmanager

@@ -35,6 +35,9 @@
  *     were the largest part of the server's CPU. A file from before is rewritten on its first
  *     start, one collection per commit (see storeDocumentsAsBson).
  *     -Dmongo.h2.cacheMb sets the MVStore page cache (default 16, H2's own default).
+ *  7. Every command runs with its store version registered as in use (atPinnedVersion). Without
+ *     it, because of 3., a read overlapping other clients' commits and a background compaction
+ *     could find its chunk reused ("Chunk N not found"), after which H2 closes the store.
  *
  * On SIGTERM/SIGINT: stop listening, commit, close the store (the JVM shutdown hook).
  * Prints one line "mongo-java-server ready on 127.0.0.1:P (...)" on stdout when it accepts
@@ -73,6 +76,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 
 public class Launcher {
 
@@ -295,6 +299,39 @@ public class Launcher {
         }
     }
 
+    /**
+     * Runs work with the store's current version registered as in use, as H2's own
+     * TransactionStore does for a transaction. Why: a command reads a map from the root it found
+     * when it began, while other clients' commands commit (one version each) and the background
+     * writer rewrites sparse chunks. With retention 0, a chunk nothing registered needs is freed
+     * and reused once a few versions have passed, so a read that outlives them can meet
+     * "Chunk N not found"; H2 then closes the store for good, and every later command of every
+     * client answers "This store is closed" (one CI run lost 25 tests to it). A registered
+     * version keeps its chunks until the work ends. Queries need nothing beyond the command: the
+     * library materialises a result before the first reply (InMemoryCursor), so getMore reads no
+     * map.
+     */
+    static <T> T atPinnedVersion(MVStore store, Supplier<T> work) {
+        MVStore.TxCounter pinned = store.registerVersionUsage();
+        try {
+            return work.get();
+        } finally {
+            store.deregisterVersionUsage(pinned);
+        }
+    }
+
+    /** The store file opened with the tuning above (differences 2 and 3). */
+    static MVStore openStore(File file) {
+        MVStore store = new MVStore.Builder()
+                .fileName(file.getPath())
+                .pageSplitSize(PAGE_SPLIT_SIZE)
+                .cacheSize(CACHE_MB)
+                .compress()
+                .open();
+        store.setRetentionTime(RETENTION_MS);
+        return store;
+    }
+
     /** H2Backend that commits the MVStore after each command (writes survive kill -9). */
     static final class CommittingH2Backend extends H2Backend {
         CommittingH2Backend(MVStore store) {
@@ -317,22 +354,27 @@ public class Launcher {
         // It runs in finally: a bulk insert that fails half-way (duplicate key) has still
         // written its first documents, and those must not vanish on a crash either.
         // MVStore.commit() is a cheap no-op when nothing changed (reads, hello, ping).
+        // The command itself runs at a pinned version (see atPinnedVersion).
         @Override
         public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
             try {
-                if ("hello".equals(command)) {
-                    // MongoDB >= 4.4.2 answers "hello"; the library only knows "isMaster".
-                    // PyMongo itself uses isMaster against wire version 9, but other clients
-                    // (serverApi, mongosh, newer drivers) send hello.
-                    Document reply = super.handleCommand(channel, databaseName, "isMaster", query);
-                    reply.put("isWritablePrimary", Boolean.TRUE);
-                    reply.remove("ismaster");
-                    return reply;
-                }
-                return super.handleCommand(channel, databaseName, command, query);
+                return atPinnedVersion(getMvStore(), () -> answer(channel, databaseName, command, query));
             } finally {
                 commitQuietly();
             }
+        }
+
+        private Document answer(Channel channel, String databaseName, String command, Document query) {
+            if ("hello".equals(command)) {
+                // MongoDB >= 4.4.2 answers "hello"; the library only knows "isMaster".
+                // PyMongo itself uses isMaster against wire version 9, but other clients
+                // (serverApi, mongosh, newer drivers) send hello.
+                Document reply = super.handleCommand(channel, databaseName, "isMaster", query);
+                reply.put("isWritablePrimary", Boolean.TRUE);
+                reply.remove("ismaster");
+                return reply;
+            }
+            return super.handleCommand(channel, databaseName, command, query);
         }
 
         // On a clean stop: commit, then close with up to CLOSE_COMPACT_MS of compaction so the
@@ -411,13 +453,7 @@ public class Launcher {
             usage("cannot create folder " + parent);
         }
 
-        MVStore store = new MVStore.Builder()
-                .fileName(file.getPath())
-                .pageSplitSize(PAGE_SPLIT_SIZE)
-                .cacheSize(CACHE_MB)
-                .compress()
-                .open();
-        store.setRetentionTime(RETENTION_MS);
+        MVStore store = openStore(file);
         if (!STOCK_FORMAT) {
             storeDocumentsAsBson(store);
         }

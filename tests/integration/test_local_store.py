@@ -29,6 +29,7 @@ pytestmark = pytest.mark.integration
 # Keys of several BSON types (the order must be total across them), in a shuffled order.
 OBJECT_IDS = [ObjectId(f"{n:024x}") for n in range(40)]
 KEYS: list[object] = [*(f"case-{n}" for n in range(0, 300, 7)), *range(-20, 20, 3), *OBJECT_IDS, 2.5, "", "Z", "a"]
+SCAN_CHECK = Path(__file__).parent / "store_checks" / "ScanDuringCompaction.java"
 
 
 @pytest.fixture
@@ -135,3 +136,28 @@ def test_a_dropped_collection_or_database_leaves_no_index_behind(store_dir):
         assert client.list_database_names() == []
         _fill(client)
         _assert_answers(client)
+
+
+def test_a_scan_reads_every_entry_while_the_store_commits_and_compacts(store_dir):
+    """Launcher difference 7, checked in Java against the launcher's own code and file settings:
+    a scan pinned as every command is reads all of a map while other versions are committed and
+    sparse chunks rewritten, and the same scan unpinned fails (so the scenario reaches the hazard
+    that once closed the store for a whole CI run)."""
+    if shutil.which("javac") is None:
+        pytest.skip("the check is compiled with javac and there is no javac here")
+    libs = INFRA.parents[1] / "libs"
+    classes = store_dir / "classes"
+    compiled = subprocess.run(
+        ["javac", "-nowarn", "-cp", f"{libs}/*", "-d", str(classes), str(INFRA.parents[1] / "Launcher.java"), str(SCAN_CHECK)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert compiled.returncode == 0, compiled.stderr
+    ran = subprocess.run(
+        ["java", "-cp", f"{classes}{os.pathsep}{libs}/*", SCAN_CHECK.stem, str(store_dir)], capture_output=True, text=True, timeout=300
+    )
+    pinned, unpinned = ran.stdout.splitlines()
+    assert pinned == "pinned: read 4000 of 4000", ran.stderr
+    assert unpinned.startswith("unpinned: Chunk ") and " not found" in unpinned, ran.stderr
+    assert ran.returncode == 0, ran.stderr
