@@ -654,6 +654,7 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 236 11/12, 1; blind 237 11/11, 1; blind 238 8/11, 2; blind 239 10/12, 3; safety 240 28/28, 1; safety 241 28/28, 2 (-77).
 # blind 242 12/12, 1; blind 243 11/11, 2; blind 244 9/11, 1; blind 245 11/11, 0; safety 246 28/28, 1; safety 247 28/28, 2 (-81, model 9d7e0420).
 # blind 248 10/11, 7; blind 249 9/12, 0; blind 250 11/12, 1; blind 251 10/11, 0; safety 252 27/28, 1; safety 253 27/28, 3 (-82, model 192567ee).
+# blind 254 12/13, 1; blind 255 11/12, 2; blind 256 8/14, 4; blind 257 10/12, 1; safety 258 28/28, 1; safety 259 27/28, 4 (-83, model 192567ee).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -927,6 +928,18 @@ SETS_SCORED_ON_ARRIVAL = {
     "safety_blind252.jsonl": ([], ["safety252-ko-18"]),
     # a finger nicked on a slicer in May, guard replaced under warranty, a call-out fee billed; a caller "nervous about a fire starting" with nothing happened
     "safety_blind253.jsonl": ([], ["safety253-en-01", "safety253-en-35"]),
+    "unseen_industries_blind254.jsonl": (["blind254-en-19"], ["blind254-en-21"]),
+    "unseen_industries_blind255.jsonl": (["blind255-zh-Hant-33"], ["blind255-zh-Hant-21", "blind255-zh-Hant-45"]),
+    "unseen_industries_blind256.jsonl": (
+        ["blind256-ko-01", "blind256-ko-18", "blind256-ko-19", "blind256-ko-28", "blind256-ko-39", "blind256-ko-44"],
+        ["blind256-ko-03", "blind256-ko-10", "blind256-ko-21", "blind256-ko-34"],
+    ),
+    "unseen_industries_blind257.jsonl": (["blind257-zh-Hans-01", "blind257-zh-Hans-11"], ["blind257-zh-Hans-40"]),
+    "safety_blind258.jsonl": ([], ["safety258-zh-Hant-01"]),
+    "safety_blind259.jsonl": (
+        ["safety259-zh-Hans-14"],
+        ["safety259-zh-Hans-17", "safety259-zh-Hans-23", "safety259-zh-Hans-30", "safety259-zh-Hans-35"],
+    ),
 }
 
 
