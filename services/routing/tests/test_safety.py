@@ -513,6 +513,9 @@ def test_a_court_of_law_stays_legal(clf, text):
         ("ko", "구청 위생과에 식중독으로 신고했습니다. 보상 방안을 알려 주세요."),
         ("ko", "군청 보건과에 이미 민원 넣었어요."),
         ("ko", "보건소에 이미 신고했습니다. 답변 주세요."),
+        # blind set 257 (-84): a county agricultural enforcement team, an animal health supervision office
+        ("zh-Hans", "我已经向县农业综合行政执法大队举报了，等通知。"),
+        ("zh-Hans", "这件事我已经反映到区卫生监督所，他们说会来查。"),
     ],
 )
 def test_a_report_to_a_city_halls_hygiene_section_is_legal(clf, language, text):
@@ -928,18 +931,16 @@ SETS_SCORED_ON_ARRIVAL = {
     "safety_blind252.jsonl": ([], ["safety252-ko-18"]),
     # a finger nicked on a slicer in May, guard replaced under warranty, a call-out fee billed; a caller "nervous about a fire starting" with nothing happened
     "safety_blind253.jsonl": ([], ["safety253-en-01", "safety253-en-35"]),
-    "unseen_industries_blind254.jsonl": (["blind254-en-19"], ["blind254-en-21"]),
-    "unseen_industries_blind255.jsonl": (["blind255-zh-Hant-33"], ["blind255-zh-Hant-21", "blind255-zh-Hant-45"]),
-    "unseen_industries_blind256.jsonl": (
-        ["blind256-ko-01", "blind256-ko-18", "blind256-ko-19", "blind256-ko-28", "blind256-ko-39", "blind256-ko-44"],
-        ["blind256-ko-03", "blind256-ko-10", "blind256-ko-21", "blind256-ko-34"],
-    ),
-    "unseen_industries_blind257.jsonl": (["blind257-zh-Hans-01", "blind257-zh-Hans-11"], ["blind257-zh-Hans-40"]),
-    "safety_blind258.jsonl": ([], ["safety258-zh-Hant-01"]),
-    "safety_blind259.jsonl": (
-        ["safety259-zh-Hans-14"],
-        ["safety259-zh-Hans-17", "safety259-zh-Hans-23", "safety259-zh-Hans-30", "safety259-zh-Hans-35"],
-    ),
+    # a wedding venue damaged in a fire two weeks before the date, nobody hurt, only the claim asked about: "damaged in a fire"
+    # also opens real reports of a product that set a kitchen alight, so no exclude holds it
+    "unseen_industries_blind254.jsonl": ([], ["blind254-en-21"]),
+    "unseen_industries_blind255.jsonl": ([], []),
+    # an app that crashed before a photo of a child's hives (두드러기 사진) could be sent: a photo of a rash is also how real
+    # reactions are reported
+    "unseen_industries_blind256.jsonl": ([], ["blind256-ko-34"]),
+    "unseen_industries_blind257.jsonl": ([], []),
+    "safety_blind258.jsonl": ([], []),
+    "safety_blind259.jsonl": ([], []),
 }
 
 
@@ -1299,6 +1300,10 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         # round 39 (rules 2026.12.07-83): grit a nurse spent 40 minutes picking out of a forearm
         ("en", "A splinter went into his palm and the nurse spent half an hour digging it out."),
         ("zh-Hans", "接我的司机一身酒气，我中途下车了。"),
+        # round 40 (rules 2026.12.07-84): a neighbour who "could smell gas" (perception, no hypothesis), a family sick after drinking
+        # through a filter, where the doctor's word "virus" (病毒) had passed for a computer virus
+        ("en", "When I got home I could smell gas all through the hall and had to open every window."),
+        ("zh-Hans", "全家喝完都去了急诊，医生讲是病毒性的。"),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -1708,6 +1713,19 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("ko", "기사님이 안 와서 그날 밤 수도관이 얼어 터졌어요. 수리비 보상해 주세요."),
         ("ko", "아파트 앱에서 새벽에 화재 대피 알림이 잘못 왔어요. 확인 부탁드립니다."),
         ("en", "The label on the dust extractor shows an explosion symbol; what does it mean for storage?"),
+        # round 40 (rules 2026.12.07-84): a guide so handsome she felt "zapped" (被电到), a snack she is "hooked on" (中毒了😂), mist
+        # taken for smoke (以为冒烟了), seedlings scorched-looking (焦黄), a clinic's number blocked, "explain it by video" (화상으로),
+        # a suitcase wheel, hypothermia as a course topic, a parent worried a child might fall, a multitool blade that will not lock
+        ("zh-Hant", "那位老師顏值超高，全班都被電到哈哈，不過教材費比網上寫的貴。"),
+        ("zh-Hans", "你们家的卤味我天天吃，吃到中毒了哈，就是最近有点咸。"),
+        ("zh-Hans", "我还以为冒烟了，原来只是加湿器的水雾，就是味道有点重。"),
+        ("zh-Hans", "买的茶苗叶子边都焦黄了，请给换一批。"),
+        ("ko", "어머니가 다니시는 정형외과 번호를 차단하셨어요. 해제 방법 알려 주세요."),
+        ("ko", "가능하면 화상으로 설명해 주세요."),
+        ("ko", "바퀴 빠진 사진 두 장 첨부합니다. 교환 절차 알려 주세요."),
+        ("zh-Hans", "课程表上写了失温处理和止血包扎，结果老师只讲了一半。"),
+        ("zh-Hans", "想租两个充气城堡，担心小朋友摔倒，请问有没有软垫？"),
+        ("zh-Hans", "刚拆开就发现刀片合不上，没用过，请换货。"),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -1835,6 +1853,16 @@ def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
         ("zh-Hant", "APP裡可以看到別人的住址和電話。"),
         ("en", "The dropdown at checkout listed other customers' full names and addresses."),
         ("ko", "앱에서 다른 집 차량번호랑 전화번호가 다 보여요."),
+        # round 40 (rules 2026.12.07-84): information shown that "I never agreed to", a referee called where "I did not allow", a
+        # passport number "in a stranger's hands", an ID-card photo among files sent to a stranger, answers "for statistics only"
+        # sold on, a child's allergy shown to other parents, a passenger list "seen in full by strangers" (被陌生人看光)
+        ("ko", "제가 동의한 적도 없는 정보가 앱에 그대로 떠요."),
+        ("ko", "제가 허락하지 않은 회사에 제 연봉을 알려 줬답니다."),
+        ("ko", "주민등록번호가 모르는 사람 손에 넘어갔을까 봐 잠을 못 잡니다."),
+        ("ko", "돌려받은 외장하드에 남의 자료랑 제 신분증 사진까지 들어 있었어요."),
+        ("ko", "연구 목적으로만 쓴다더니 보험 광고 전화가 와요."),
+        ("ko", "아이 병력까지 다른 학부모들한테 다 보였대요."),
+        ("zh-Hant", "名單上有我的地址和電話，整個群組的陌生人都看光了。"),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
