@@ -5,7 +5,9 @@ start, and what it holds still answers: lookups by key, `$in`, duplicates refuse
 unique index, the version guard archive writes with, and writes made after a kill -9.
 
 Each test starts its own store process through `deploy/local/bin/infra` on a free port and a
-fresh folder; the shared test backends are not touched.
+fresh folder; the shared test backends are not touched. The last one instead compiles a Java
+check against the launcher's own code (reads pinned to a store version while it compacts) and
+runs it on files in its own folder.
 """
 
 from __future__ import annotations
