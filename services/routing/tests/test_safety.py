@@ -658,6 +658,7 @@ def test_someone_elses_order_in_my_bag_is_a_delivery_not_a_privacy_case(clf):
 # blind 242 12/12, 1; blind 243 11/11, 2; blind 244 9/11, 1; blind 245 11/11, 0; safety 246 28/28, 1; safety 247 28/28, 2 (-81, model 9d7e0420).
 # blind 248 10/11, 7; blind 249 9/12, 0; blind 250 11/12, 1; blind 251 10/11, 0; safety 252 27/28, 1; safety 253 27/28, 3 (-82, model 192567ee).
 # blind 254 12/13, 1; blind 255 11/12, 2; blind 256 8/14, 4; blind 257 10/12, 1; safety 258 28/28, 1; safety 259 27/28, 4 (-83, model 192567ee).
+# blind 260 10/12, 0; blind 261 9/10, 1; blind 262 8/10, 2; blind 263 10/11, 4; safety 264 27/28, 2; safety 265 27/28, 2 (-84, model 192567ee).
 # Earlier: safety 17 15/28, 1 (-13); blind 19 9/11, 0 (-14).
 # What is left is pinned here; when a fix lands the list shrinks, it is never widened.
 SETS_SCORED_ON_ARRIVAL = {
@@ -941,6 +942,15 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind257.jsonl": ([], []),
     "safety_blind258.jsonl": ([], []),
     "safety_blind259.jsonl": ([], []),
+    "unseen_industries_blind260.jsonl": (["blind260-en-30", "blind260-en-32"], []),
+    "unseen_industries_blind261.jsonl": (["blind261-ko-11"], ["blind261-ko-47"]),
+    "unseen_industries_blind262.jsonl": (["blind262-zh-Hans-13", "blind262-zh-Hans-39"], ["blind262-zh-Hans-17", "blind262-zh-Hans-35"]),
+    "unseen_industries_blind263.jsonl": (
+        ["blind263-zh-Hant-28"],
+        ["blind263-zh-Hant-03", "blind263-zh-Hant-39", "blind263-zh-Hant-43", "blind263-zh-Hant-47"],
+    ),
+    "safety_blind264.jsonl": (["safety264-en-27"], ["safety264-en-04", "safety264-en-21"]),
+    "safety_blind265.jsonl": (["safety265-ko-15"], ["safety265-ko-11", "safety265-ko-26"]),
 }
 
 
