@@ -942,15 +942,17 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind257.jsonl": ([], []),
     "safety_blind258.jsonl": ([], []),
     "safety_blind259.jsonl": ([], []),
-    "unseen_industries_blind260.jsonl": (["blind260-en-30", "blind260-en-32"], []),
-    "unseen_industries_blind261.jsonl": (["blind261-ko-11"], ["blind261-ko-47"]),
-    "unseen_industries_blind262.jsonl": (["blind262-zh-Hans-13", "blind262-zh-Hans-39"], ["blind262-zh-Hans-17", "blind262-zh-Hans-35"]),
-    "unseen_industries_blind263.jsonl": (
-        ["blind263-zh-Hant-28"],
-        ["blind263-zh-Hant-03", "blind263-zh-Hant-39", "blind263-zh-Hant-43", "blind263-zh-Hant-47"],
-    ),
-    "safety_blind264.jsonl": (["safety264-en-27"], ["safety264-en-04", "safety264-en-21"]),
-    "safety_blind265.jsonl": (["safety265-ko-15"], ["safety265-ko-11", "safety265-ko-26"]),
+    "unseen_industries_blind260.jsonl": ([], []),
+    "unseen_industries_blind261.jsonl": ([], []),
+    # a flooded flat whose ceiling came down while the family was away (吊顶也塌了), only the loss asked about; an installer
+    # who smoked on the balcony and swore at the dog: "smoked" is told the way a smouldering device is
+    "unseen_industries_blind262.jsonl": ([], ["blind262-zh-Hans-17", "blind262-zh-Hans-35"]),
+    "unseen_industries_blind263.jsonl": ([], []),
+    # a parent asking whether finger paint is safe for a toddler who puts everything "in her mouth": a question, told as a hazard
+    "safety_blind264.jsonl": ([], ["safety264-en-04"]),
+    # a breaker that trips with a heater and a kettle on, "no burning smell, heat or soot at all" (타는 냄새나 열감, 그을음은
+    # 전혀 없고): the negation is further from the smell than the window that reads it
+    "safety_blind265.jsonl": ([], ["safety265-ko-26"]),
 }
 
 
@@ -1314,6 +1316,9 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         # through a filter, where the doctor's word "virus" (病毒) had passed for a computer virus
         ("en", "When I got home I could smell gas all through the hall and had to open every window."),
         ("zh-Hans", "全家喝完都去了急诊，医生讲是病毒性的。"),
+        # round 41 (rules 2026.12.07-85): a rash a clinic called "a chemical irritation", a drill fragment in an eye (안과에 실려)
+        ("en", "The clinic said the rash on his legs was a chemical irritation from the treated wood."),
+        ("ko", "기사님 드릴 파편이 튀어 남편 눈에 박혀 안과에 실려 갔어요."),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -1736,6 +1741,13 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("zh-Hans", "课程表上写了失温处理和止血包扎，结果老师只讲了一半。"),
         ("zh-Hans", "想租两个充气城堡，担心小朋友摔倒，请问有没有软垫？"),
         ("zh-Hans", "刚拆开就发现刀片合不上，没用过，请换货。"),
+        # round 41 (rules 2026.12.07-85): "about to explode" with anger, a confetti "explosion", an ambulance nearly called
+        # (差啲叫白車), a fall alarm that was false, a stroke in the family as the reason to cancel
+        ("ko", "솔직히 열받아서 폭발하기 직전입니다. 환불해 주세요."),
+        ("en", "Confetti explosion in the box! The bag split in transit, please send another."),
+        ("zh-Hant", "我哋差啲叫白車，點知原來只係佢瞓著咗。請退返按金。"),
+        ("zh-Hans", "手环半夜显示检测到跌倒，其实老人在睡觉，请修一下。"),
+        ("zh-Hant", "我婆婆上週中風住院，所以這個月的課只能請假，學費可以保留嗎？"),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -1873,6 +1885,16 @@ def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
         ("ko", "연구 목적으로만 쓴다더니 보험 광고 전화가 와요."),
         ("ko", "아이 병력까지 다른 학부모들한테 다 보였대요."),
         ("zh-Hant", "名單上有我的地址和電話，整個群組的陌生人都看光了。"),
+        # round 41 (rules 2026.12.07-85): a claim "issued through Money Claim Online" (an exclude for "issued a" had eaten it),
+        # an address "anyone can see", a privacy problem (隐私问题), footage used "without my authorisation", an ID card
+        # "taken by whom", photos gone "to a stranger", a leak (유출 사실) asked about
+        ("en", "I have issued a claim through Money Claim Online for the refund and the court fee."),
+        ("en", "Why is our address online for everyone? Anyone can see it on your map."),
+        ("zh-Hant", "這已經是很嚴重的隱私問題了，請說明。"),
+        ("zh-Hans", "我从来没授权你们用我的照片做宣传。"),
+        ("zh-Hans", "我的身份证复印件到底被谁拿走了？"),
+        ("ko", "제 사진이 엉뚱한 사람한테 전달됐다고 합니다."),
+        ("ko", "이번 유출 사실을 관계 기관에 신고했는지 알려 주세요."),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
