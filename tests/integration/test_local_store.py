@@ -5,7 +5,7 @@ start, and what it holds still answers: lookups by key, `$in`, duplicates refuse
 unique index, the version guard archive writes with, and writes made after a kill -9.
 
 Each test starts its own store process through `deploy/local/bin/infra` on a free port and a
-fresh folder; the shared test backends are not touched. The last one instead compiles a Java
+fresh folder; the shared test backends are not touched. The last one starts no store: it compiles a Java
 check against the launcher's own code (reads pinned to a store version while it compacts) and
 runs it on files in its own folder.
 """
@@ -140,15 +140,14 @@ def test_a_dropped_collection_or_database_leaves_no_index_behind(store_dir):
         _assert_answers(client)
 
 
-def test_a_scan_reads_every_entry_while_the_store_commits_and_compacts(store_dir):
+def test_a_scan_reads_every_entry_while_the_store_commits_and_compacts(tmp_path):
     """Launcher difference 7, checked in Java against the launcher's own code and file settings:
     a scan pinned as every command is reads all of a map while other versions are committed and
     sparse chunks rewritten, and the same scan unpinned fails (so the scenario reaches the hazard
-    that once closed the store for a whole CI run)."""
-    if shutil.which("javac") is None:
-        pytest.skip("the check is compiled with javac and there is no javac here")
+    that once closed the store for a whole CI run). No store process is started: the JDK that
+    runs Launcher.java as a source file has javac too."""
     libs = INFRA.parents[1] / "libs"
-    classes = store_dir / "classes"
+    classes = tmp_path / "classes"
     compiled = subprocess.run(
         ["javac", "-nowarn", "-cp", f"{libs}/*", "-d", str(classes), str(INFRA.parents[1] / "Launcher.java"), str(SCAN_CHECK)],
         capture_output=True,
@@ -157,7 +156,7 @@ def test_a_scan_reads_every_entry_while_the_store_commits_and_compacts(store_dir
     )
     assert compiled.returncode == 0, compiled.stderr
     ran = subprocess.run(
-        ["java", "-cp", f"{classes}{os.pathsep}{libs}/*", SCAN_CHECK.stem, str(store_dir)], capture_output=True, text=True, timeout=300
+        ["java", "-cp", f"{classes}{os.pathsep}{libs}/*", SCAN_CHECK.stem, str(tmp_path)], capture_output=True, text=True, timeout=300
     )
     pinned, unpinned = ran.stdout.splitlines()
     assert pinned == "pinned: read 4000 of 4000", ran.stderr
