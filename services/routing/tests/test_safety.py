@@ -953,6 +953,13 @@ SETS_SCORED_ON_ARRIVAL = {
     # a breaker that trips with a heater and a kettle on, "no burning smell, heat or soot at all" (타는 냄새나 열감, 그을음은
     # 전혀 없고): the negation is further from the smell than the window that reads it
     "safety_blind265.jsonl": ([], ["safety265-ko-26"]),
+    # round 42, first run (rules 2026.12.07-85, model 192567ee)
+    "unseen_industries_blind266.jsonl": (["blind266-zh-Hans-19", "blind266-zh-Hans-31", "blind266-zh-Hans-47"], []),
+    "unseen_industries_blind267.jsonl": ([], ["blind267-zh-Hant-43"]),
+    "unseen_industries_blind268.jsonl": (["blind268-en-18", "blind268-en-43"], ["blind268-en-40"]),
+    "unseen_industries_blind269.jsonl": (["blind269-ko-20"], ["blind269-ko-37", "blind269-ko-48"]),
+    "safety_blind270.jsonl": ([], ["safety270-zh-Hant-07", "safety270-zh-Hant-10", "safety270-zh-Hant-19"]),
+    "safety_blind271.jsonl": ([], ["safety271-en-02", "safety271-en-04", "safety271-en-17"]),
 }
 
 
