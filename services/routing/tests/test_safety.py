@@ -953,13 +953,19 @@ SETS_SCORED_ON_ARRIVAL = {
     # a breaker that trips with a heater and a kettle on, "no burning smell, heat or soot at all" (타는 냄새나 열감, 그을음은
     # 전혀 없고): the negation is further from the smell than the window that reads it
     "safety_blind265.jsonl": ([], ["safety265-ko-26"]),
-    # round 42, first run (rules 2026.12.07-85, model 192567ee)
+    # round 42 (rules 2026.12.07-86). Personal data told without its nouns: strangers' photos in a family's cloud photo
+    # frame, a rented cloud phone still logged into the last renter's chats, meeting recordings open to anyone with the link
     "unseen_industries_blind266.jsonl": (["blind266-zh-Hans-19", "blind266-zh-Hans-31", "blind266-zh-Hans-47"], []),
+    # a pulse oximeter that read 86 %, a night at A&E, and nothing wrong: 急诊 with no harm, told before the all-clear
     "unseen_industries_blind267.jsonl": ([], ["blind267-zh-Hant-43"]),
-    "unseen_industries_blind268.jsonl": (["blind268-en-18", "blind268-en-43"], ["blind268-en-40"]),
-    "unseen_industries_blind269.jsonl": (["blind269-ko-20"], ["blind269-ko-37", "blind269-ko-48"]),
-    "safety_blind270.jsonl": ([], ["safety270-zh-Hant-07", "safety270-zh-Hant-10", "safety270-zh-Hant-19"]),
-    "safety_blind271.jsonl": ([], ["safety271-en-02", "safety271-en-04", "safety271-en-17"]),
+    # post redirected and a card applied for in a customer's name: identity fraud, told without a data noun
+    "unseen_industries_blind268.jsonl": (["blind268-en-43"], []),
+    "unseen_industries_blind269.jsonl": ([], []),
+    # a question before buying a bathroom mirror: "would splashes get in and leak current?" (会唔会…漏电); the electric-shock
+    # rule reads no hypothesis
+    "safety_blind270.jsonl": ([], ["safety270-zh-Hant-07"]),
+    # a ride's burning smell on a bank holiday, fixed and "running fine" in the next sentence: the holiday is not read as past
+    "safety_blind271.jsonl": ([], ["safety271-en-04"]),
 }
 
 
@@ -1326,6 +1332,11 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         # round 41 (rules 2026.12.07-85): a rash a clinic called "a chemical irritation", a drill fragment in an eye (안과에 실려)
         ("en", "The clinic said the rash on his legs was a chemical irritation from the treated wood."),
         ("ko", "기사님 드릴 파편이 튀어 남편 눈에 박혀 안과에 실려 갔어요."),
+        # round 42 (rules 2026.12.07-86): a CO alarm going off, told by its short name; brakes that sink and a car that will not
+        # stop downhill
+        ("en", "The CO alarm went off twice and my husband has a pounding headache."),
+        ("ko", "브레이크를 밟으면 한참 들어가다가 겨우 걸려요. 차 바꿔 주세요."),
+        ("ko", "어제 빌린 차가 내리막에서는 차가 안 서요."),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -1755,6 +1766,16 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("zh-Hant", "我哋差啲叫白車，點知原來只係佢瞓著咗。請退返按金。"),
         ("zh-Hans", "手环半夜显示检测到跌倒，其实老人在睡觉，请修一下。"),
         ("zh-Hant", "我婆婆上週中風住院，所以這個月的課只能請假，學費可以保留嗎？"),
+        # round 42 (rules 2026.12.07-86): a flavour named after smoke, an explosion as a simile (in English and Cantonese), a
+        # navigation app's fire alert, broken glass found in the boxes, "nothing happened, of course", a head-up display (HUD)
+        ("en", "The hickory smoke sauce tasted fine but the bottle arrived cracked."),
+        ("en", "After your cleaners left the kitchen looked like an explosion in a paint factory."),
+        ("zh-Hant", "部機一開就好似有嘢爆炸咁大聲，請派人睇下。"),
+        ("ko", "내비에 '터널 화재 발생' 알림이 계속 떠요. 업데이트 해주세요."),
+        ("ko", "앱에 화재 경고가 자꾸 떠요. 오류 같아요."),
+        ("zh-Hans", "打开快递发现盒里有碎玻璃，请补发两个杯子。"),
+        ("en", "Nothing happened, of course, and the wardens keep watch, but on a windy day the curtain drifts near the flames."),
+        ("ko", "HUD 화면이 계속 깜빡거려요. 교환해 주세요."),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
