@@ -151,9 +151,10 @@ def test_a_detector_learns_its_label_from_every_record():
 
 
 def test_a_trained_model_names_a_hazards_cause_and_reads_a_safety_case(monkeypatch, capsys, tmp_path):
-    """`train` writes the hazard-cause part and the hazard detector beside the category model.
-    Loaded, the cause part gives a probability per cause it was trained on, and the detector
-    reads a hurt child as more likely a safety case than a double charge."""
+    """`train` writes the hazard-cause part, the hazard detector and the personal-data detector
+    beside the category model. Loaded, the cause part gives a probability per cause it was
+    trained on, and the hazard detector reads a hurt child as more likely a safety case than a
+    double charge."""
     out_path = tmp_path / "model.json"
     argv = ["train", str(OTHER), "--oversampled", str(DATA / "safety_blind205.jsonl"), "--out", str(out_path), "--folds", "2"]
     assert run(monkeypatch, capsys, argv)[0] == 0
@@ -164,6 +165,10 @@ def test_a_trained_model_names_a_hazards_cause_and_reads_a_safety_case(monkeypat
     assert artefact["hazard_cause"]["trained_on"] == len(hazards)
     assert set(artefact["hazard_cause"]["classes"]) == {r["expected"]["category"] for r in hazards}
     assert (artefact["hazard_detector"]["trained_on"], artefact["hazard_detector"]["positives"]) == (len(records), len(hazards))
+    # of the six legal records, one tells of personal data (the rule legal.personal_data holds it): the detector's only
+    # positive; the regulators and lawyers are not
+    assert sum(r["expected"]["category"] == "legal_regulatory" for r in records) == 6
+    assert (artefact["personal_data_detector"]["trained_on"], artefact["personal_data_detector"]["positives"]) == (len(records), 1)
     model = Classifier.from_config(model_path=out_path).model
     assert model is not None
     cause = model.predict_cause(model.vectorise("the waiter spilt boiling soup on my son"))

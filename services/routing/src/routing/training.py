@@ -20,7 +20,7 @@ import numpy as np
 from .domain.classification import LEGAL
 from .domain.classification.config import RuleSet
 from .domain.classification.model import ARTEFACT_FORMAT, NgramModel, ngram_counts
-from .domain.classification.signals import category_evidence
+from .domain.classification.signals import category_evidence, match_rules
 from .domain.classification.text import model_text
 from .domain.normalise import normalise
 
@@ -40,6 +40,10 @@ HAZARD_CAUSE_C = 16.0
 # (1,360 records, 509 P1), each held out of its training in turn: 4 and 8 alike, 16 one false
 # P1 more at the same recall.
 HAZARD_DETECTOR_C = 8.0
+# The legal rule whose cases train the personal-data detector (`fit`): the legal records it
+# holds are that detector's positives. Lawyers and regulators are not: a detector trained on
+# every legal record learnt that 投诉 ("complain") is legal (docs/routing.md, round 36).
+PERSONAL_DATA_RULE = "legal.personal_data"
 
 
 def record_text(rec: dict) -> str:
@@ -65,10 +69,15 @@ def fit(
 
     classes = [cat for cat in rules.categories if any(r["expected"]["category"] == cat for r in records)]
     lex_features = list(rules.categories)
-    docs, lex_rows, y = [], [], []
+    personal_data_rules = [r for r in rules.legal_rules if r.id == PERSONAL_DATA_RULE]
+    docs, lex_rows, y, personal_data = [], [], [], []
     for rec in records:
         norm = normalise(record_text(rec))
         docs.append(ngram_counts(model_text(norm), *ngram_range))
+        personal_data.append(
+            rec["expected"]["category"] == LEGAL
+            and bool(match_rules(rules, personal_data_rules, norm, use_negation=False))
+        )
         scores, _, _ = category_evidence(rules, norm)
         lex_rows.append([scores[c_] for c_ in lex_features])
         y.append(rec["expected"]["category"])
@@ -94,6 +103,8 @@ def fit(
     x_text = csr_matrix((vals, (rows, cols)), shape=(n_docs, len(vocab)))
     hazard_cause = fit_hazard_cause(x_text, records, vocab)
     hazard_detector = fit_detector(x_text, [is_hazard(r) for r in records], vocab, c=HAZARD_DETECTOR_C)
+    # the hazard detector's C: not measured apart for this one
+    personal_data_detector = fit_detector(x_text, personal_data, vocab, c=HAZARD_DETECTOR_C)
     x_lex = csr_matrix(np.array(lex_rows, dtype=float) * LEXICON_SCALE)
     x = hstack([x_text, x_lex]).tocsr()
     clf = LogisticRegression(C=c, max_iter=3000)
@@ -139,6 +150,8 @@ def fit(
         artefact["hazard_cause"] = hazard_cause
     if hazard_detector is not None:
         artefact["hazard_detector"] = hazard_detector
+    if personal_data_detector is not None:
+        artefact["personal_data_detector"] = personal_data_detector
     return artefact
 
 
@@ -179,11 +192,12 @@ def fit_hazard_cause(x_text, records: list[dict], vocab: list[str], *, c: float 
 
 def fit_detector(x_text, labels: list[bool], vocab: list[str], *, c: float) -> dict | None:
     """A detector: the same text features, a binary logistic regression of one label (a safety
-    case) against every other labelled record, look-alikes included. The classifier asks it
-    only where no hand rule for that label matched: what each new round of blind sets found
-    first was harm told in words no rule held yet ("felt the baby go quiet", 각막이 긁혔다).
-    None when the labels hold one value only. (A legal detector trained the same way was tried
-    and not kept: docs/routing.md, round 36.)
+    case; personal data leaked or misused) against every other labelled record, look-alikes
+    included. The classifier asks it only where no hand rule for that label matched: what each
+    new round of blind sets found first was harm, or a misuse of personal data, told in words
+    no rule held yet ("felt the baby go quiet", 각막이 긁혔다; an ID card photo followed by
+    loan calls). None when the labels hold one value only. (A detector of every legal record
+    was tried and not kept: docs/routing.md, round 36.)
 
     Exported as {"C", "trained_on", "positives", "intercept", "weights": {feature: weight}},
     features whose weight rounds to 0 left out."""

@@ -136,6 +136,11 @@ class ModelBlendConfig(_Config):
     # in words no rule holds: at this probability or more it counts as a hazard hit (P1, the
     # hazard bonus, the safety motive). None, or a model without a detector: rules alone.
     hazard_model_min_probability: float | None = None
+    # When no legal rule matched, the model's personal-data detector may still find personal
+    # data leaked or misused, told in words no rule holds: at this probability or more the
+    # complaint is legal_regulatory (P1, the legal department). None, or a model without that
+    # detector: legal rules alone.
+    personal_data_model_min_probability: float | None = None
     # A legal hand rule decides the category at confidence 0.95, unless the model reads the
     # complaint as legal with less than this probability: then the two disagree and the decision
     # gets legal_disputed_confidence instead (same category, department and priority). None:

@@ -26,6 +26,8 @@ from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
 
+import numpy as np
+
 from ..normalise import normalise
 from .config import DEFAULT_MODEL, DEFAULT_RULES, ConfigError, Motive, RuleSet, load_rules
 from .model import NgramModel
@@ -54,6 +56,7 @@ PRIORITY_ORDER = {"P1": 1, "P2": 2, "P3": 3, "P4": 4}
 LANGUAGES = ("zh-Hans", "zh-Hant", "ko", "en")
 LEGAL = "legal_regulatory"
 MODEL_HAZARD = "model.hazard"  # the rule id of a hazard hit by the model's hazard detector
+MODEL_PERSONAL_DATA = "model.personal_data"  # the explanation of a legal decision by the personal-data detector
 
 
 @dataclass(frozen=True)
@@ -153,10 +156,14 @@ class Classifier:
         scripts: frozenset[str] | None = None,
         latin: str | None = None,
         possible: Collection[str] | None = None,
+        *,
+        vector: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> tuple[dict[str, float], dict, list, list]:
-        """Blended category probabilities, lexicon matches, model contributions, hazard hits."""
+        """Blended category probabilities, lexicon matches, model contributions, hazard hits.
+        `vector`: the text as the model reads it (NgramModel.vectorise), when already known."""
         rs = self.rules
-        vector = self.model.vectorise(model_text(norm)) if self.model is not None else None
+        if vector is None and self.model is not None:
+            vector = self.model.vectorise(model_text(norm))
         cause_of_harm = None
         if vector is not None and rs.hazard_cause_categories and rs.hazard_category is not None:
             cause_of_harm = partial(self._cause_of_harm, vector)
@@ -187,6 +194,19 @@ class Classifier:
         if p is None or p < rs.hazard_model_min_probability:
             return None
         return RuleHit(MODEL_HAZARD, f"{p:.2f}")
+
+    def _personal_data_told(self, vector) -> float | None:
+        """Where no legal rule matched, the model's personal-data detector (trained on the legal
+        records the personal-data rule holds, against every other record) may read a leak or
+        misuse told in words no rule holds yet: its probability, at
+        personal_data_model_min_probability or more; else None."""
+        rs = self.rules
+        if vector is None or self.model is None or rs.personal_data_model_min_probability is None:
+            return None
+        p = self.model.predict_personal_data(vector)
+        if p is None or p < rs.personal_data_model_min_probability:
+            return None
+        return round(p, 4)
 
     def _cause_of_harm(self, vector) -> tuple[str, float] | None:
         """Where no rule named a hazard's cause its bonus would go to hazard_category (a product);
@@ -261,10 +281,17 @@ class Classifier:
         legal_hits = match_rules(
             rs, rs.legal_rules, t.norm, use_negation=False, scripts=t.scripts, latin=t.latin, possible=t.possible
         )
-        probs, lex, contributions, hazard_hits = self.category_vote(t.norm, t.scripts, t.latin, t.possible)
+        vector = self.model.vectorise(model_text(t.norm)) if self.model is not None else None
+        probs, lex, contributions, hazard_hits = self.category_vote(t.norm, t.scripts, t.latin, t.possible, vector=vector)
         if legal_hits:
             expl += [Explanation("category", h.rule, f"matched {h.text!r}", 1.0) for h in legal_hits]
             return LEGAL, self._legal_confidence(probs.get(LEGAL, 0.0), expl), False, hazard_hits
+        p_personal_data = self._personal_data_told(vector)
+        if p_personal_data is not None:
+            expl.append(
+                Explanation("category", MODEL_PERSONAL_DATA, f"personal data misused, read at {p_personal_data:.2f}", p_personal_data)
+            )
+            return LEGAL, p_personal_data, p_personal_data < rs.confidence_threshold, hazard_hits
         ranked = sorted(probs.items(), key=lambda kv: -kv[1])
         if rs.legal_requires_rule:
             # legal_regulatory is defined by its hand rules (lawyer, regulator, data leak);

@@ -103,6 +103,7 @@ class RuleSet:
     hazard_cause_categories: frozenset[str]  # the model may name these as a hazard's cause
     hazard_cause_min_probability: float
     hazard_model_min_probability: float | None  # the model's hazard detector, where no rule matched
+    personal_data_model_min_probability: float | None  # the model's personal-data detector, where no legal rule matched
     legal_disputed_below: float | None  # a legal rule's hit the model reads as legal below this...
     legal_disputed_confidence: float  # ...gets this confidence
     lexicon: Lexicon
@@ -266,6 +267,7 @@ def compile_rules(cfg: RulesConfig) -> RuleSet:
         hazard_cause_categories=frozenset(model.hazard_cause_categories),
         hazard_cause_min_probability=model.hazard_cause_min_probability,
         hazard_model_min_probability=model.hazard_model_min_probability,
+        personal_data_model_min_probability=model.personal_data_model_min_probability,
         legal_disputed_below=model.legal_disputed_below,
         legal_disputed_confidence=model.legal_disputed_confidence,
         lexicon=_lexicon(cfg),

@@ -101,6 +101,8 @@ class NgramModel:
         self.cause_coef = _dense_weights(cause["weights"] if cause else {}, self.index, len(self.cause_classes))
         # the hazard detector (training.fit_detector), absent from artefacts without one
         self.hazard_detector = _Detector.of(data.get("hazard_detector"), self.index)
+        # the personal-data detector (training.fit), absent from artefacts without one
+        self.personal_data_detector = _Detector.of(data.get("personal_data_detector"), self.index)
         # precomputed slices for n-gram extraction (texts are cut at MAX_CHARS for the model)
         self._slices = {k: [slice(i, i + k) for i in range(MAX_CHARS)] for k in range(self.n_min, self.n_max + 1)}
         # Fast path for character uni- and bigrams: every character of the vocabulary gets a
@@ -203,6 +205,11 @@ class NgramModel:
     def predict_hazard(self, vector: tuple[np.ndarray, np.ndarray]) -> float | None:
         """Probability that this text tells of a safety case; None without a hazard detector."""
         return self.hazard_detector.probability(vector) if self.hazard_detector else None
+
+    def predict_personal_data(self, vector: tuple[np.ndarray, np.ndarray]) -> float | None:
+        """Probability that this text tells of personal data leaked or misused; None without
+        a personal-data detector."""
+        return self.personal_data_detector.probability(vector) if self.personal_data_detector else None
 
     def predict(self, text: str, lexicon_scores: dict[str, float], top: int = 0):
         """Returns (probabilities by class, top contributions toward the winning class)."""
