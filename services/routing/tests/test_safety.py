@@ -953,12 +953,14 @@ SETS_SCORED_ON_ARRIVAL = {
     # a breaker that trips with a heater and a kettle on, "no burning smell, heat or soot at all" (타는 냄새나 열감, 그을음은
     # 전혀 없고): the negation is further from the smell than the window that reads it
     "safety_blind265.jsonl": ([], ["safety265-ko-26"]),
-    # round 42 (rules 2026.12.07-86). Personal data told without its nouns: strangers' photos in a family's cloud photo
-    # frame, a rented cloud phone still logged into the last renter's chats, meeting recordings open to anyone with the link
-    "unseen_industries_blind266.jsonl": (["blind266-zh-Hans-19", "blind266-zh-Hans-31", "blind266-zh-Hans-47"], []),
+    # round 42 (rules 2026.12.07-86). Personal data told without its nouns: a rented cloud phone still logged into the last
+    # renter's chats (the personal-data detector reads 0.13). It also found strangers' photos in a family's cloud photo frame
+    # and meeting recordings open to anyone with the link, which no rule holds.
+    "unseen_industries_blind266.jsonl": (["blind266-zh-Hans-31"], []),
     # a pulse oximeter that read 86 %, a night at A&E, and nothing wrong: 急诊 with no harm, told before the all-clear
     "unseen_industries_blind267.jsonl": ([], ["blind267-zh-Hant-43"]),
-    # post redirected and a card applied for in a customer's name: identity fraud, told without a data noun
+    # post redirected and a card applied for in a customer's name: identity fraud, told without a data noun (the
+    # personal-data detector reads 0.19)
     "unseen_industries_blind268.jsonl": (["blind268-en-43"], []),
     "unseen_industries_blind269.jsonl": ([], []),
     # a question before buying a bathroom mirror: "would splashes get in and leak current?" (会唔会…漏电); the electric-shock
@@ -2171,6 +2173,45 @@ def test_a_hazard_no_rule_holds_is_found_by_the_models_hazard_detector(clf, name
     assert decision.motive == clf.rules.safety_motive.id
     without = classify_record(_with_model_settings(clf, hazard_model_min_probability=None), record)
     assert without.priority != "P1" and not any(e.rule == "model.hazard" for e in without.explanation)
+
+
+@pytest.mark.parametrize(("name", "record_id"), [("unseen_industries_blind266.jsonl", "blind266-zh-Hans-47")])
+def test_personal_data_no_rule_holds_is_found_by_the_models_personal_data_detector(clf, name, record_id):
+    """A design studio's meeting recordings shared by links anyone could open, salaries seen by a
+    stranger: no legal rule holds these words (rules 2026.12.07-86), and the model never saw the
+    record (round 42), but its personal-data detector reads a misuse of personal data at
+    model.personal_data_model_min_probability or more. The decision is legal and P1 at the
+    detector's probability, below the triage threshold: a person checks it. Without the detector
+    the same record is a question about settings."""
+    (record,) = [r for r in read_jsonl([DATA / name]) if r["id"] == record_id]
+    decision = classify_record(clf, record)
+    assert (decision.category, decision.department, decision.priority) == ("legal_regulatory", "legal", "P1")
+    (found,) = [e for e in decision.explanation if e.rule == "model.personal_data"]
+    assert found.weight == decision.confidence >= clf.rules.personal_data_model_min_probability
+    assert decision.uncertain and decision.confidence < clf.rules.confidence_threshold
+    without = classify_record(_with_model_settings(clf, personal_data_model_min_probability=None), record)
+    assert without.category != "legal_regulatory" and not any(e.rule == "model.personal_data" for e in without.explanation)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        # the two the shipped detector reads highest of these (0.18, 0.12): one's own profile, where to edit it
+        ("zh-Hans", "我想查一下我的个人资料里的生日是不是对的"),
+        ("ko", "개인정보 수정은 어디서 하나요?"),
+        ("en", "I want to change the phone number on my account."),
+        ("en", "Can you send me a copy of the data you hold about me?"),
+        ("zh-Hans", "我的会员信息填错了，帮我改一下名字"),
+        # what made a detector of every legal record read legal (round 36): a complaint made before, to the company
+        ("zh-Hans", "我已经投诉过了，退款还没到。"),
+        ("zh-Hant", "第三次打嚟投訴，仲未有人跟進"),
+        ("ko", "구청 민원실에 문의했어요"),
+    ],
+)
+def test_questions_about_ones_own_details_are_not_made_legal_by_the_personal_data_detector(clf, language, text):
+    """Short texts that name personal details, or a complaint, without any misuse of them."""
+    assert clf.rules.personal_data_model_min_probability is not None
+    assert clf.classify(text=text, channel="web", language=language).category != "legal_regulatory"
 
 
 @pytest.mark.parametrize(("name", "record_id"), [("unseen_industries_blind7.jsonl", "blind7-en-02")])
