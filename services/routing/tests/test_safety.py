@@ -968,6 +968,16 @@ SETS_SCORED_ON_ARRIVAL = {
     "safety_blind270.jsonl": ([], ["safety270-zh-Hant-07"]),
     # a ride's burning smell on a bank holiday, fixed and "running fine" in the next sentence: the holiday is not read as past
     "safety_blind271.jsonl": ([], ["safety271-en-04"]),
+    # round 43, first run (rules 2026.12.07-87, model 8e1a936b)
+    "unseen_industries_blind272.jsonl": (["blind272-en-27"], ["blind272-en-16", "blind272-en-22"]),
+    "unseen_industries_blind273.jsonl": ([], ["blind273-ko-01", "blind273-ko-13"]),
+    "unseen_industries_blind274.jsonl": (
+        ["blind274-zh-Hans-13"],
+        ["blind274-zh-Hans-08", "blind274-zh-Hans-26", "blind274-zh-Hans-35", "blind274-zh-Hans-37", "blind274-zh-Hans-38"],
+    ),
+    "unseen_industries_blind275.jsonl": ([], ["blind275-zh-Hant-28", "blind275-zh-Hant-42"]),
+    "safety_blind276.jsonl": ([], ["safety276-ko-14", "safety276-ko-20"]),
+    "safety_blind277.jsonl": ([], ["safety277-zh-Hans-16"]),
 }
 
 
