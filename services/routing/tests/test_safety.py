@@ -968,16 +968,18 @@ SETS_SCORED_ON_ARRIVAL = {
     "safety_blind270.jsonl": ([], ["safety270-zh-Hant-07"]),
     # a ride's burning smell on a bank holiday, fixed and "running fine" in the next sentence: the holiday is not read as past
     "safety_blind271.jsonl": ([], ["safety271-en-04"]),
-    # round 43, first run (rules 2026.12.07-87, model 8e1a936b)
+    # round 43 (rules 2026.12.07-88). A teenager's medical alert ("EPILEPSY ALERT") printed on the outside of an envelope;
+    # the personal-data detector reads 0.15. A fire alarm set off by burnt toast, which the hazard detector reads as a safety
+    # case (0.77; no rule matched, so no exclude can speak); a law firm that is the customer (its name is the legal hit, which
+    # the model disputes)
     "unseen_industries_blind272.jsonl": (["blind272-en-27"], ["blind272-en-16", "blind272-en-22"]),
-    "unseen_industries_blind273.jsonl": ([], ["blind273-ko-01", "blind273-ko-13"]),
-    "unseen_industries_blind274.jsonl": (
-        ["blind274-zh-Hans-13"],
-        ["blind274-zh-Hans-08", "blind274-zh-Hans-26", "blind274-zh-Hans-35", "blind274-zh-Hans-37", "blind274-zh-Hans-38"],
-    ),
-    "unseen_industries_blind275.jsonl": ([], ["blind275-zh-Hant-28", "blind275-zh-Hant-42"]),
-    "safety_blind276.jsonl": ([], ["safety276-ko-14", "safety276-ko-20"]),
-    "safety_blind277.jsonl": ([], ["safety277-zh-Hans-16"]),
+    "unseen_industries_blind273.jsonl": ([], []),
+    # a carer booked for a wife already in hospital, who 入院 elsewhere in the letter; a carer's 1 a.m. "come quick, something
+    # has happened" that was a full urine bag (往医院赶, told before the all-clear)
+    "unseen_industries_blind274.jsonl": ([], ["blind274-zh-Hans-26", "blind274-zh-Hans-38"]),
+    "unseen_industries_blind275.jsonl": ([], []),
+    "safety_blind276.jsonl": ([], []),
+    "safety_blind277.jsonl": ([], []),
 }
 
 
@@ -1788,6 +1790,20 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("zh-Hans", "打开快递发现盒里有碎玻璃，请补发两个杯子。"),
         ("en", "Nothing happened, of course, and the wardens keep watch, but on a windy day the curtain drifts near the flames."),
         ("ko", "HUD 화면이 계속 깜빡거려요. 교환해 주세요."),
+        # round 43 (rules 2026.12.07-88): time "is everything" (시간이 생명), asking whether it is dangerous, a first-aid course on
+        # what to do if a child falls, cupping bruises taken for bleeding, a carer booked for someone in hospital, a nanny who
+        # could not be woken, a bottle that smells of rotten egg, a head "about to explode" over invoices, a vet's "if it gets
+        # worse, go to A&E", a child's "big accident" (대형사고) with a toy
+        ("ko", "배송은 시간이 생명인데 두 시간이나 늦었어요."),
+        ("ko", "아이가 이걸 삼키면 위험한가요? 미리 알고 싶어요."),
+        ("ko", "넘어지면 어떻게 해야 하는지 배우려고 신청했어요. 환불해 주세요."),
+        ("zh-Hans", "拔罐后背上紫了一片，我还以为是出血了，想问下正常吗？"),
+        ("zh-Hans", "我们为住院的老人预订了陪护，结果护工迟到两小时。"),
+        ("zh-Hans", "保姆晚上叫不醒，孩子哭了半小时。"),
+        ("zh-Hans", "一打开瓶子就闻到一股臭鸡蛋味，请问正常吗？"),
+        ("zh-Hans", "发票开重了，会计头都要炸了。"),
+        ("zh-Hant", "醫生話觀察下，唔得就去急症，之後就收線。"),
+        ("ko", "아들이 대형사고를 쳐서 컵이 깨졌어요. 부품만 살 수 있나요?"),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -1935,6 +1951,8 @@ def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
         ("zh-Hans", "我的身份证复印件到底被谁拿走了？"),
         ("ko", "제 사진이 엉뚱한 사람한테 전달됐다고 합니다."),
         ("ko", "이번 유출 사실을 관계 기관에 신고했는지 알려 주세요."),
+        # round 43 (rules 2026.12.07-88): a nanny's videos of a child posted on social media, "I never agreed"
+        ("zh-Hans", "保姆把我家孩子的视频发到了小红书上，我从来没同意过。"),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
