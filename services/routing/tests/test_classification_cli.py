@@ -150,6 +150,25 @@ def test_a_detector_learns_its_label_from_every_record():
     assert fit_detector(x[2:], [is_hazard(r) for r in records[2:]], vocab, c=8.0) is None  # no hazard at all
 
 
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        ("You leaked my personal data to another customer.", True),  # the personal-data rule holds it
+        ("Our guest list with 112 home addresses was in a stranger's download.", True),  # no legal rule holds it
+        ("I have reported you to Trading Standards.", False),  # only the regulator rule holds it
+        ("My solicitor will be in touch about the refund.", False),  # only the lawyer rule holds it
+    ],
+)
+def test_the_personal_data_detector_learns_from_the_legal_records_no_lawyer_or_regulator_rule_alone_holds(text, counts):
+    """Its positives: legal records the personal-data rule holds, and those no legal rule holds
+    (the blind sets' misses, nearly all personal data); not those of lawyers and regulators."""
+    from routing.domain.classification import Classifier
+    from routing.domain.normalise import normalise
+    from routing.training import personal_data_case
+
+    assert personal_data_case(Classifier.from_config().rules, normalise(text)) is counts
+
+
 def test_a_trained_model_names_a_hazards_cause_and_reads_a_safety_case(monkeypatch, capsys, tmp_path):
     """`train` writes the hazard-cause part, the hazard detector and the personal-data detector
     beside the category model. Loaded, the cause part gives a probability per cause it was

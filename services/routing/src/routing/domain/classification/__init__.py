@@ -196,9 +196,9 @@ class Classifier:
         return RuleHit(MODEL_HAZARD, f"{p:.2f}")
 
     def _personal_data_told(self, vector) -> float | None:
-        """Where no legal rule matched, the model's personal-data detector (trained on the legal
-        records the personal-data rule holds, against every other record) may read a leak or
-        misuse told in words no rule holds yet: its probability, at
+        """Where no legal rule matched, the model's personal-data detector (training.fit, trained
+        on the legal records that no lawyer or regulator rule alone holds, against every other
+        record) may read a leak or misuse told in words no rule holds yet: its probability, at
         personal_data_model_min_probability or more; else None."""
         rs = self.rules
         if vector is None or self.model is None or rs.personal_data_model_min_probability is None:
