@@ -953,26 +953,26 @@ SETS_SCORED_ON_ARRIVAL = {
     # a breaker that trips with a heater and a kettle on, "no burning smell, heat or soot at all" (타는 냄새나 열감, 그을음은
     # 전혀 없고): the negation is further from the smell than the window that reads it
     "safety_blind265.jsonl": ([], ["safety265-ko-26"]),
-    # round 42 (rules 2026.12.07-86). Personal data told without its nouns: a rented cloud phone still logged into the last
-    # renter's chats (the personal-data detector reads 0.13). It also found strangers' photos in a family's cloud photo frame
-    # and meeting recordings open to anyone with the link, which no rule holds.
-    "unseen_industries_blind266.jsonl": (["blind266-zh-Hans-31"], []),
+    # round 42 (rules 2026.12.07-86). Personal data told without its nouns, which no rule holds: strangers' photos in a
+    # family's cloud photo frame, a rented cloud phone still logged into the last renter's chats, meeting recordings open to
+    # anyone with the link. The personal-data detector found two on the first run of model 8e1a936b, and all three since
+    # model 11b77432 is trained on them.
+    "unseen_industries_blind266.jsonl": ([], []),
     # a pulse oximeter that read 86 %, a night at A&E, and nothing wrong: 急诊 with no harm, told before the all-clear
     "unseen_industries_blind267.jsonl": ([], ["blind267-zh-Hant-43"]),
     # post redirected and a card applied for in a customer's name: identity fraud, told without a data noun (the
-    # personal-data detector reads 0.19)
-    "unseen_industries_blind268.jsonl": (["blind268-en-43"], []),
+    # personal-data detector read 0.19 before model 11b77432 was trained on it)
+    "unseen_industries_blind268.jsonl": ([], []),
     "unseen_industries_blind269.jsonl": ([], []),
     # a question before buying a bathroom mirror: "would splashes get in and leak current?" (会唔会…漏电); the electric-shock
     # rule reads no hypothesis
     "safety_blind270.jsonl": ([], ["safety270-zh-Hant-07"]),
     # a ride's burning smell on a bank holiday, fixed and "running fine" in the next sentence: the holiday is not read as past
     "safety_blind271.jsonl": ([], ["safety271-en-04"]),
-    # round 43 (rules 2026.12.07-88). A teenager's medical alert ("EPILEPSY ALERT") printed on the outside of an envelope;
-    # the personal-data detector reads 0.15. A fire alarm set off by burnt toast, which the hazard detector reads as a safety
-    # case (0.77; no rule matched, so no exclude can speak); a law firm that is the customer (its name is the legal hit, which
-    # the model disputes)
-    "unseen_industries_blind272.jsonl": (["blind272-en-27"], ["blind272-en-16", "blind272-en-22"]),
+    # round 43 (rules 2026.12.07-88). A law firm that is itself the customer: its name is the legal hit, which the model
+    # disputes. (A teenager's medical alert printed on an envelope, and a fire alarm set off by burnt toast, are no longer
+    # missed or raised since model 11b77432 is trained on them.)
+    "unseen_industries_blind272.jsonl": ([], ["blind272-en-22"]),
     "unseen_industries_blind273.jsonl": ([], []),
     # a carer booked for a wife already in hospital, who 入院 elsewhere in the letter; a carer's 1 a.m. "come quick, something
     # has happened" that was a full urine bag (往医院赶, told before the all-clear)
@@ -1793,7 +1793,7 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         # round 43 (rules 2026.12.07-88): time "is everything" (시간이 생명), asking whether it is dangerous, a first-aid course on
         # what to do if a child falls, cupping bruises taken for bleeding, a carer booked for someone in hospital, a nanny who
         # could not be woken, a bottle that smells of rotten egg, a head "about to explode" over invoices, a vet's "if it gets
-        # worse, go to A&E", a child's "big accident" (대형사고) with a toy
+        # worse, go to A&E" (pinned below: the hazard detector reads it), a child's "big accident" (대형사고) with a toy
         ("ko", "배송은 시간이 생명인데 두 시간이나 늦었어요."),
         ("ko", "아이가 이걸 삼키면 위험한가요? 미리 알고 싶어요."),
         ("ko", "넘어지면 어떻게 해야 하는지 배우려고 신청했어요. 환불해 주세요."),
@@ -1802,7 +1802,6 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("zh-Hans", "保姆晚上叫不醒，孩子哭了半小时。"),
         ("zh-Hans", "一打开瓶子就闻到一股臭鸡蛋味，请问正常吗？"),
         ("zh-Hans", "发票开重了，会计头都要炸了。"),
-        ("zh-Hant", "醫生話觀察下，唔得就去急症，之後就收線。"),
         ("ko", "아들이 대형사고를 쳐서 컵이 깨졌어요. 부품만 살 수 있나요?"),
     ],
 )
@@ -1810,6 +1809,19 @@ def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
     """The false P1s of the blind sets' first runs, told in other words: hazard words used in
     another sense."""
     assert clf.classify(text=text, channel="web", language=language).priority != "P1"
+
+
+@pytest.mark.parametrize(("language", "text"), [("zh-Hant", "醫生話觀察下，唔得就去急症，之後就收線。")])
+def test_a_look_alike_only_the_hazard_detector_raises_is_pinned(clf, language, text):
+    """A vet's "if it gets worse, go to A&E" (唔得就去急症, round 43): since rules 2026.12.07-88 no
+    hazard rule reads it, but the hazard detector of model 11b77432 reads this one line as a
+    safety case at 0.72 (8e1a936b: 0.67). A short text near the line moves with each retrain
+    (the fog machine's "smoke" read 0.65 to 0.70), so it is pinned as it stands: when a retrain
+    stops raising it, it belongs among the look-alikes above."""
+    rules_alone = _with_model_settings(clf, hazard_model_min_probability=None)
+    assert rules_alone.classify(text=text, channel="web", language=language).priority != "P1"
+    raised = clf.classify(text=text, channel="web", language=language)
+    assert raised.priority == "P1" and any(e.rule == "model.hazard" for e in raised.explanation)
 
 
 @pytest.mark.parametrize(
@@ -2206,17 +2218,18 @@ def test_a_hazard_no_rule_holds_is_found_by_the_models_hazard_detector(clf, name
 @pytest.mark.parametrize(("name", "record_id"), [("unseen_industries_blind266.jsonl", "blind266-zh-Hans-47")])
 def test_personal_data_no_rule_holds_is_found_by_the_models_personal_data_detector(clf, name, record_id):
     """A design studio's meeting recordings shared by links anyone could open, salaries seen by a
-    stranger: no legal rule holds these words (rules 2026.12.07-86), and the model never saw the
-    record (round 42), but its personal-data detector reads a misuse of personal data at
-    model.personal_data_model_min_probability or more. The decision is legal and P1 at the
-    detector's probability, below the triage threshold: a person checks it. Without the detector
-    the same record is a question about settings."""
+    stranger: no legal rule holds these words (rules 2026.12.07-88), but the model's
+    personal-data detector reads a misuse of personal data at
+    model.personal_data_model_min_probability or more (0.34 by model 8e1a936b, which had not seen
+    the record; the models since are trained on it). The decision is legal and P1 at the
+    detector's probability, uncertain below the triage threshold: then a person checks it.
+    Without the detector the same record is a question about settings."""
     (record,) = [r for r in read_jsonl([DATA / name]) if r["id"] == record_id]
     decision = classify_record(clf, record)
     assert (decision.category, decision.department, decision.priority) == ("legal_regulatory", "legal", "P1")
     (found,) = [e for e in decision.explanation if e.rule == "model.personal_data"]
     assert found.weight == decision.confidence >= clf.rules.personal_data_model_min_probability
-    assert decision.uncertain and decision.confidence < clf.rules.confidence_threshold
+    assert decision.uncertain is (decision.confidence < clf.rules.confidence_threshold)
     without = classify_record(_with_model_settings(clf, personal_data_model_min_probability=None), record)
     assert without.category != "legal_regulatory" and not any(e.rule == "model.personal_data" for e in without.explanation)
 
