@@ -38,6 +38,10 @@
  *  7. Every command runs with its store version registered as in use (atPinnedVersion). Without
  *     it, because of 3., a read overlapping other clients' commits and a background compaction
  *     could find its chunk reused ("Chunk N not found"), after which H2 closes the store.
+ *  8. No background writer: the commits of 2. are the only ones, and each runs alone, while no
+ *     command runs (a read-write lock). H2 serialises a commit's pages from the very objects its
+ *     maps hold; a commit while a command still changed one panicked with a
+ *     ConcurrentModificationException in CI and closed the store.
  *
  * On SIGTERM/SIGINT: stop listening, commit, close the store (the JVM shutdown hook).
  * Prints one line "mongo-java-server ready on 127.0.0.1:P (...)" on stdout when it accepts
@@ -76,6 +80,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 public class Launcher {
@@ -327,6 +332,12 @@ public class Launcher {
                 .pageSplitSize(PAGE_SPLIT_SIZE)
                 .cacheSize(CACHE_MB)
                 .compress()
+                // No background writer: every command commits itself (CommittingH2Backend), under a
+                // lock no command holds. H2 serialises a commit's pages from the objects its maps hold,
+                // not from copies, so a background commit while a command still changes such an object
+                // panics with ConcurrentModificationException and closes the store for good (seen in
+                // CI; the pattern of h2database #3898 and nitrite-java #1296).
+                .autoCommitDisabled()
                 .open();
         store.setRetentionTime(RETENTION_MS);
         return store;
@@ -355,10 +366,19 @@ public class Launcher {
         // written its first documents, and those must not vanish on a crash either.
         // MVStore.commit() is a cheap no-op when nothing changed (reads, hello, ping).
         // The command itself runs at a pinned version (see atPinnedVersion).
+        // Commands run side by side (read lock); a commit runs alone (write lock), so no command
+        // changes an object while the commit serialises it (see openStore).
+        private final ReentrantReadWriteLock commitLock = new ReentrantReadWriteLock();
+
         @Override
         public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
             try {
-                return atPinnedVersion(getMvStore(), () -> answer(channel, databaseName, command, query));
+                commitLock.readLock().lock();
+                try {
+                    return atPinnedVersion(getMvStore(), () -> answer(channel, databaseName, command, query));
+                } finally {
+                    commitLock.readLock().unlock();
+                }
             } finally {
                 commitQuietly();
             }
@@ -394,12 +414,15 @@ public class Launcher {
         }
 
         void commitQuietly() {
+            commitLock.writeLock().lock();
             try {
                 if (!getMvStore().isClosed()) {
                     commit();
                 }
             } catch (RuntimeException e) {
                 System.err.println("mongo launcher: MVStore commit failed: " + e);
+            } finally {
+                commitLock.writeLock().unlock();
             }
         }
     }
