@@ -36,8 +36,9 @@
  *     start, one collection per commit (see storeDocumentsAsBson).
  *     -Dmongo.h2.cacheMb sets the MVStore page cache (default 16, H2's own default).
  *  7. Every command runs with its store version registered as in use (atPinnedVersion). Without
- *     it, because of 3., a read overlapping other clients' commits and a background compaction
- *     could find its chunk reused ("Chunk N not found"), after which H2 closes the store.
+ *     it, because of 3., a read overlapping other clients' commits could find its chunk reused
+ *     ("Chunk N not found"), after which H2 closes the store. Since 8 no commit overlaps a
+ *     command; the pin stays as a second guard.
  *  8. No background writer: the commits of 2. are the only ones, and each runs alone, while no
  *     command runs (a read-write lock). H2 serialises a commit's pages from the very objects its
  *     maps hold; a commit while a command still changed one panicked with a
@@ -307,11 +308,12 @@ public class Launcher {
     /**
      * Runs work with the store's current version registered as in use, as H2's own
      * TransactionStore does for a transaction. Why: a command reads a map from the root it found
-     * when it began, while other clients' commands commit (one version each) and the background
-     * writer rewrites sparse chunks. With retention 0, a chunk nothing registered needs is freed
-     * and reused once a few versions have passed, so a read that outlives them can meet
-     * "Chunk N not found"; H2 then closes the store for good, and every later command of every
-     * client answers "This store is closed" (one CI run lost 25 tests to it). A registered
+     * when it began. Before difference 8, other clients' commands committed (one version each)
+     * and a background writer rewrote sparse chunks meanwhile; with retention 0, a chunk nothing
+     * registered needs is freed and reused once a few versions have passed, so a read that
+     * outlived them met "Chunk N not found"; H2 then closes the store for good, and every later
+     * command of every client answers "This store is closed" (one CI run lost 25 tests to it).
+     * Now commits wait for running commands, and the pin is a second guard. A registered
      * version keeps its chunks until the work ends. Queries need nothing beyond the command: the
      * library materialises a result before the first reply (InMemoryCursor), so getMore reads no
      * map.
