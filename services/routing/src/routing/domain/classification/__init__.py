@@ -157,13 +157,11 @@ class Classifier:
         latin: str | None = None,
         possible: Collection[str] | None = None,
         *,
-        vector: tuple[np.ndarray, np.ndarray] | None = None,
+        vector: tuple[np.ndarray, np.ndarray] | None,
     ) -> tuple[dict[str, float], dict, list, list]:
         """Blended category probabilities, lexicon matches, model contributions, hazard hits.
-        `vector`: the text as the model reads it (NgramModel.vectorise), when already known."""
+        `vector`: the text as the model reads it (NgramModel.vectorise); None without a model."""
         rs = self.rules
-        if vector is None and self.model is not None:
-            vector = self.model.vectorise(model_text(norm))
         cause_of_harm = None
         if vector is not None and rs.hazard_cause_categories and rs.hazard_category is not None:
             cause_of_harm = partial(self._cause_of_harm, vector)
@@ -201,8 +199,9 @@ class Classifier:
         record) may read a leak or misuse told in words no rule holds yet: its probability, at
         personal_data_model_min_probability or more; else None."""
         rs = self.rules
-        if vector is None or self.model is None or rs.personal_data_model_min_probability is None:
+        if vector is None or rs.personal_data_model_min_probability is None:
             return None
+        assert self.model is not None  # a vector is the model's reading
         p = self.model.predict_personal_data(vector)
         if p is None or p < rs.personal_data_model_min_probability:
             return None
