@@ -125,12 +125,16 @@ def fit(
     vocabulary: dict[str, tuple[float, list[float]]] = {
         f: (round(float(idf[i]), 4), [round(float(v), 4) for v in coef[:, i]]) for i, f in enumerate(vocab)
     }
-    # the data and the settings that shape the weights: the same records trained another way get another version
+    # the data and the settings that shape the weights: the same records trained another way get another
+    # version. The rules are part of it: they give every record its lexicon features and decide which
+    # legal records train the personal-data detector (a narrower PERSONAL_DATA_RULE once trained another
+    # detector under the same version).
     digest = hashlib.sha256(
         json.dumps([
-            sorted((r.get("id", ""), r["expected"]["category"]) for r in records),
+            sorted((r.get("id", ""), r["expected"]["category"], r["expected"]["priority"]) for r in records),
             sorted(oversampled_ids), c, min_df, list(ngram_range), HAZARD_CAUSE_C, HAZARD_DETECTOR_C,
-            PERSONAL_DATA_DETECTOR_C,
+            PERSONAL_DATA_DETECTOR_C, rules.version, PERSONAL_DATA_RULE,
+            sorted(str(r.get("id", "")) for r, told in zip(records, personal_data, strict=True) if told),
         ]).encode()
     ).hexdigest()[:8]
     artefact = {
