@@ -366,7 +366,7 @@ public class Launcher {
         // the reply document is returned to netty, i.e. before the client sees "acknowledged".
         // It runs in finally: a bulk insert that fails half-way (duplicate key) has still
         // written its first documents, and those must not vanish on a crash either.
-        // MVStore.commit() is a cheap no-op when nothing changed (reads, hello, ping).
+        // A command that changed nothing (reads, hello, ping) takes no lock (commitQuietly).
         // The command itself runs at a pinned version (see atPinnedVersion).
         // Commands run side by side (read lock); a commit runs alone (write lock), so no command
         // changes an object while the commit serialises it (see openStore).
@@ -416,9 +416,18 @@ public class Launcher {
         }
 
         void commitQuietly() {
+            MVStore store = getMvStore();
+            // Reads (find, count, hello, ping) change nothing, so they need not wait for every
+            // running command to end. A command's own changes are in its maps before this check:
+            // "no unsaved changes" means a commit has taken them, and that commit is finished unless
+            // the write lock is still held (H2 counts a version as stored when its commit starts,
+            // so the order of these two checks matters).
+            if (store.isClosed() || (!store.hasUnsavedChanges() && !commitLock.isWriteLocked())) {
+                return;
+            }
             commitLock.writeLock().lock();
             try {
-                if (!getMvStore().isClosed()) {
+                if (!store.isClosed()) {
                     commit();
                 }
             } catch (RuntimeException e) {
