@@ -980,6 +980,17 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind275.jsonl": ([], []),
     "safety_blind276.jsonl": ([], []),
     "safety_blind277.jsonl": ([], []),
+    # round 44 (rules 2026.12.07-89). A cousin who is a lawyer and said the double charge was unfair, "but I don't want to make
+    # a big thing of it" (表哥是做律师的, 没想闹那么大): the writer's look-alike, though a lawyer consulted reads as one gone to;
+    # a leg broken cycling last month, told as why the technician's lateness mattered; a mother admitted to hospital, the
+    # reason a canoe trip must move; a leg broken hiking and two weeks in hospital, the reason a repair visit was missed.
+    # An injury told as the reason for a change is told the way one caused by the service is.
+    "unseen_industries_blind278.jsonl": ([], []),
+    "unseen_industries_blind279.jsonl": ([], []),
+    "unseen_industries_blind280.jsonl": ([], ["blind280-zh-Hans-32"]),
+    "unseen_industries_blind281.jsonl": ([], ["blind281-zh-Hant-36"]),
+    "safety_blind282.jsonl": ([], ["safety282-en-16"]),
+    "safety_blind283.jsonl": ([], ["safety283-zh-Hant-22"]),
 }
 
 
@@ -1351,6 +1362,16 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("en", "The CO alarm went off twice and my husband has a pounding headache."),
         ("ko", "브레이크를 밟으면 한참 들어가다가 겨우 걸려요. 차 바꿔 주세요."),
         ("ko", "어제 빌린 차가 내리막에서는 차가 안 서요."),
+        # round 44 (rules 2026.12.07-89): a nasty graze, a back jarred by a drop onto the mat, both clips off the wire at once,
+        # a shaver's gashes (刮出…口子), boiling water that hit a hand (滚水射中), a driver with a phone in one hand, a valve
+        # that flew off (弹飞)
+        ("en", "The plank gave way and she came off with a nasty graze down her shin."),
+        ("en", "The auto belay let him drop and he hit the mat at speed; he jarred his back."),
+        ("en", "Halfway round the high ropes both of her clips came off the wire at the same time."),
+        ("zh-Hans", "剃须刀把下巴刮出好几道口子。"),
+        ("zh-Hant", "掛燙機嘅滾水射中我手背。"),
+        ("zh-Hans", "网约车司机一只手拿手机看视频，一只手开车。"),
+        ("zh-Hant", "壓力煲個閥突然彈飛，撞到天花板。"),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -1803,6 +1824,24 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("zh-Hans", "一打开瓶子就闻到一股臭鸡蛋味，请问正常吗？"),
         ("zh-Hans", "发票开重了，会计头都要炸了。"),
         ("ko", "아들이 대형사고를 쳐서 컵이 깨졌어요. 부품만 살 수 있나요?"),
+        # round 44 (rules 2026.12.07-89): 화상 as a video lesson, legs "on fire" after a class, not wanting to electrocute
+        # oneself while cleaning, a fire risk asked about (会唔会), taking a device apart "would be dangerous", riders stuck
+        # (骑手卡在) at a cabinet, a hotline wait "until I explode", "suffocating" over a loud manager, hooked (中毒) on an
+        # unboxing video, a leg broken elsewhere (not scooter related; 어린이집이랑은 상관없구요), a monitor through a box's
+        # bottom, a father in hospital to be cared for
+        ("ko", "1:1 화상 학습지도 이용료가 두 번 결제됐어요."),
+        ("en", "Great spin class, my legs are on fire, but you charged me twice."),
+        ("en", "dont want to electrocute myself lol, how do i clean the panels?"),
+        ("zh-Hant", "想問個倉放鋰電池會唔會有火警風險？"),
+        ("zh-Hans", "屏幕不亮了，我老公说要拆开看，我觉得乱拆很危险。"),
+        ("zh-Hans", "换电柜升级后，好多骑手卡在柜子前换不了电。"),
+        ("zh-Hant", "熱線等到我爆炸都冇人聽。"),
+        ("ko", "총무님 때문에 숨막혀 죽겠어요. 말 좀 좋게 해 주세요."),
+        ("zh-Hant", "看了開箱影片整個中毒，結果充電速度根本沒廣告說的快。"),
+        ("en", "I broke my leg at five-a-side on Saturday (not scooter related) so I won't ride for six weeks; please pause my plan."),
+        ("ko", "준호가 주말에 트램펄린 타다가 팔에 금이 갔어요ㅠ 어린이집이랑은 상관없구요, 이번 달 특별활동비 환불되나요?"),
+        ("zh-Hans", "纸箱底直接破掉掉到地上，一台显示器面板裂了。"),
+        ("zh-Hant", "爸爸住院，我要去醫院顧他，送貨可以改期嗎？"),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -1965,6 +2004,10 @@ def test_a_look_alike_only_the_hazard_detector_raises_is_pinned(clf, language, t
         ("ko", "이번 유출 사실을 관계 기관에 신고했는지 알려 주세요."),
         # round 43 (rules 2026.12.07-88): a nanny's videos of a child posted on social media, "I never agreed"
         ("zh-Hans", "保姆把我家孩子的视频发到了小红书上，我从来没同意过。"),
+        # round 44 (rules 2026.12.07-89): a pupil's answer sheet on an academy's blog, never asked; boxes of client files left
+        # where anyone could read them
+        ("ko", "학원이 아이 답안지를 블로그에 올렸는데, 올려도 되냐고 물어본 적이 없어요."),
+        ("zh-Hant", "搬家公司把我們的客戶資料箱丟在樓下，任何人都能翻閱。"),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
@@ -2478,6 +2521,13 @@ def test_a_hazard_the_company_calls_harmless_stays_p1(clf, language, text):
         ("zh-Hant", "我媽在衛福部台北醫院住了三天，回來發現訂的貨送錯地址。"),
         ("zh-Hans", "退税要先去海关盖章吗？APP里没写清楚。"),
         ("ko", "앱에 잔액이 0원으로 떠서 해킹당한 줄 알았어요. 표시 오류라니 고쳐 주세요."),
+        # round 44 (rules 2026.12.07-89)
+        ("ko", "직업이 변호사라 약관을 꼼꼼히 보는데, 할인 조건을 놓쳤네요."),
+        ("zh-Hans", "条款里写着「争议由天河区人民法院管辖」，可为了20块钱我不可能去法院。"),
+        ("zh-Hant", "合約寫明以台中地方法院為第一審管轄法院，但我只想更正請款單。"),
+        ("ko", "약관에 '관할 법원은 서울중앙지방법원으로 한다'고 돼 있던데, 그냥 환불만 해 주세요."),
+        ("ko", "구청에 민원 넣는 엄마들도 있다던데 저는 그냥 답장만 받고 싶어요."),
+        ("zh-Hant", "通告話工程已經向勞工處備案，想問幾時開工？"),
     ],
 )
 def test_words_the_legal_rules_would_misread_are_no_legal_case(clf, language, text):
