@@ -991,6 +991,17 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind281.jsonl": ([], ["blind281-zh-Hant-36"]),
     "safety_blind282.jsonl": ([], ["safety282-en-16"]),
     "safety_blind283.jsonl": ([], ["safety283-zh-Hant-22"]),
+    # round 45 (rules 2026.12.07-90). An injury or a hospital stay told as the reason for a change: a wrist sprained at
+    # football and a cast (깁스), a leg broken on the stairs and two weeks in hospital, a mother in intensive care. Questions
+    # told with harm words: whether a metal card could heat up and catch fire (会不会发烫烧起来, with 发烫 the hypothesis
+    # is not read), whether a ladder at 3 m is dangerous for a heavy man ("I don't want to get hurt", 다치기 싫어서), a
+    # child's chair that "looks dangerous" (위험해 보여서), nobody hurt yet.
+    "unseen_industries_blind284.jsonl": ([], []),
+    "unseen_industries_blind285.jsonl": ([], ["blind285-ko-04"]),
+    "unseen_industries_blind286.jsonl": ([], []),
+    "unseen_industries_blind287.jsonl": ([], ["blind287-zh-Hant-21"]),
+    "safety_blind288.jsonl": ([], ["safety288-ko-30", "safety288-ko-31", "safety288-ko-33", "safety288-ko-36"]),
+    "safety_blind289.jsonl": ([], []),
 }
 
 
@@ -1372,6 +1383,9 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("zh-Hant", "掛燙機嘅滾水射中我手背。"),
         ("zh-Hans", "网约车司机一只手拿手机看视频，一只手开车。"),
         ("zh-Hant", "壓力煲個閥突然彈飛，撞到天花板。"),
+        # round 45 (rules 2026.12.07-90): a gas joint that bubbles under soapy water
+        ("ko", "가스레인지 호스에 비눗물을 발라 보니 거품이 계속 올라와요."),
+        ("en", "I put soapy water on the hose joint and it kept bubbling."),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -1842,6 +1856,19 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("ko", "준호가 주말에 트램펄린 타다가 팔에 금이 갔어요ㅠ 어린이집이랑은 상관없구요, 이번 달 특별활동비 환불되나요?"),
         ("zh-Hans", "纸箱底直接破掉掉到地上，一台显示器面板裂了。"),
         ("zh-Hant", "爸爸住院，我要去醫院顧他，送貨可以改期嗎？"),
+        # round 45 (rules 2026.12.07-90): a choking risk asked about, a friend who says sending money online is dangerous,
+        # a team "on fire", a relationship "poisoned", an A&E entrance, a husband in hospital as the reason a statement was
+        # read late (입원해 있던 탓에), a leg broken elsewhere (与本次订单无关; "nothing to do with you"), a rumour checked,
+        # "nothing has happened, I'm only worried"
+        ("en", "Is there a choking risk if I give the porridge at five months?"),
+        ("zh-Hant", "朋友說網上匯款很危險，想問你哋APP安唔安全。"),
+        ("en", "Our team has been on fire this quarter; the cakes came an hour late."),
+        ("en", "Honestly this is poisoning what's been a good relationship; please honour the discount."),
+        ("en", "The driver went to the A&E entrance instead of the staff entrance."),
+        ("ko", "남편이 입원해 있던 탓에 명세서를 늦게 확인했어요. 이중 결제 환불해 주세요."),
+        ("zh-Hans", "上周滑雪摔断了腿（与本次订单无关），快递员把礼盒放在地上就走了。"),
+        ("en", "I broke my ankle falling off a ladder at home. Nothing to do with you obviously! But two boxes were charged while I was away."),
+        ("zh-Hant", "網上有人話金屬卡會爆炸，想確認一下。目前沒有發生任何狀況，只是擔心。"),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -2008,6 +2035,11 @@ def test_a_look_alike_only_the_hazard_detector_raises_is_pinned(clf, language, t
         # where anyone could read them
         ("ko", "학원이 아이 답안지를 블로그에 올렸는데, 올려도 되냐고 물어본 적이 없어요."),
         ("zh-Hant", "搬家公司把我們的客戶資料箱丟在樓下，任何人都能翻閱。"),
+        # round 45 (rules 2026.12.07-90): a body-composition sheet posted in a group chat, "never agreed"; a passport posted
+        # with name and address visible; a caller who knew a customer's name, number and hospital stay
+        ("ko", "트레이너가 제 인바디 결과지를 단톡방에 올렸어요. 동의한 적 없어요."),
+        ("zh-Hant", "店員把我的護照拍照放上網，名字同住址全部看得到。"),
+        ("en", "The caller knew my name, my mobile number and that I had been in hospital."),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
@@ -2528,6 +2560,12 @@ def test_a_hazard_the_company_calls_harmless_stays_p1(clf, language, text):
         ("ko", "약관에 '관할 법원은 서울중앙지방법원으로 한다'고 돼 있던데, 그냥 환불만 해 주세요."),
         ("ko", "구청에 민원 넣는 엄마들도 있다던데 저는 그냥 답장만 받고 싶어요."),
         ("zh-Hant", "通告話工程已經向勞工處備案，想問幾時開工？"),
+        # round 45 (rules 2026.12.07-90)
+        ("ko", "약관에 서울중앙지방법원을 관할 법원으로 한다고 돼 있던데, 남은 횟수 환불만 부탁드려요."),
+        ("zh-Hans", "我不是要跟你们打官司，就想把多扣的钱退回来。"),
+        ("zh-Hant", "條款寫明有爭議交由香港法院處理，但我只想退返多扣嘅保費。"),
+        ("zh-Hans", "客服说可以去消协投诉，我没那工夫，退我25块就行。"),
+        ("ko", "소비자원에 이런 환불 기준이 있다던데 그 기준대로 계산하신 건가요?"),
     ],
 )
 def test_words_the_legal_rules_would_misread_are_no_legal_case(clf, language, text):
