@@ -112,3 +112,52 @@ def test_held_out_lexicon_drops_the_terms_only_the_held_out_industry_holds():
     assert "courier" not in held_out.lexicon.weights and "never turned up" in held_out.lexicon.weights
     assert "refund" in held_out.lexicon.weights  # in no record: kept (general knowledge)
     assert len(held_out.lexicon.weights) == len(rules.lexicon.weights) - len(only_parcels)
+
+
+def test_industry_folds_deal_every_industry_into_one_group_the_same_way_each_time():
+    names = [f"trade_{i:03d}" for i in range(50)]
+    groups = loio.industry_groups(reversed(names), 4)
+    assert list(groups) == [f"fold {i} of 4 ({len(g)})" for i, g in enumerate(groups.values(), 1)]
+    dealt = [name for group in groups.values() for name in group]
+    assert sorted(dealt) == names  # each industry in exactly one group
+    assert {len(g) for g in groups.values()} <= {12, 13}
+    assert groups == loio.industry_groups(names, 4)
+    assert groups["fold 1 of 4 (13)"] != names[:13]  # dealt by hash, not alphabet
+    few = loio.industry_groups(["a", "b"], 5)  # fewer industries than folds: no empty group
+    assert list(few) == ["fold 1 of 2 (1)", "fold 2 of 2 (1)"] and sorted(few["fold 1 of 2 (1)"] + few["fold 2 of 2 (1)"]) == ["a", "b"]
+    assert loio.industry_groups(["a", "b"]) == {"a": ["a"], "b": ["b"]}
+    with pytest.raises(ValueError, match="at least 2"):
+        loio.industry_groups(names, 1)
+
+
+def test_a_held_out_group_is_never_in_the_training_data_nor_its_own_terms_in_the_lexicon(monkeypatch):
+    records = read_jsonl([DATA / "other_industries.jsonl", DATA / "unseen_industries_blind5.jsonl"])
+    ids = {str(r["id"]) for r in records}
+    industries = {i: trade for i, trade in loio.industries_for(records, loio.read_industries()).items() if i in ids}
+    trained_on = _record_training_sets(monkeypatch)
+    result = loio.leave_one_industry_out(records, industries, Classifier.from_config().rules, folds=3)
+    groups = loio.industry_groups(set(industries.values()), 3)
+    assert list(result["industries"]) == list(groups)
+    for (name, group), train_ids in zip(groups.items(), trained_on, strict=True):
+        held_out = {i for i, industry in industries.items() if industry in group}
+        assert held_out and not held_out & train_ids
+        assert train_ids | held_out == ids
+        assert result["industries"][name]["overall"]["n"] == len(held_out)
+    assert result["overall"]["overall"]["n"] == len(records)
+    assert "3 groups" in result["caveat"]
+
+
+def test_a_term_two_held_out_industries_share_is_held_out_with_them():
+    seen = {"courier": {"parcels"}, "van": {"parcels", "removals"}, "charged twice": {"parcels", "banking"}}
+    assert loio.terms_only_in(seen, {"parcels"}) == {"courier"}
+    assert loio.terms_only_in(seen, {"parcels", "removals"}) == {"courier", "van"}
+
+
+def test_evaluate_prints_grouped_leave_one_industry_out(monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    files = [str(DATA / "other_industries.jsonl"), str(DATA / "other_industries_blind.jsonl")]
+    assert cli.main(["evaluate", *files, "--industry-folds", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "fold 1 of 2" in out and "fold 2 of 2" in out and "in 2 groups" in out
+    assert cli.main(["evaluate", *files, "--industry-folds", "1"]) == 2
+    assert "at least 2" in capsys.readouterr().err

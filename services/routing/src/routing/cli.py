@@ -120,6 +120,10 @@ def _parser() -> argparse.ArgumentParser:
         "--hold-out-lexicon", action="store_true",
         help="with --leave-one-industry-out: also remove the lexicon terms only the held-out industry's records contain",
     )
+    sp.add_argument(
+        "--industry-folds", type=int, default=None, metavar="K",
+        help="leave-one-industry-out with the industries held out in K groups (one model per group, not per industry)",
+    )
     sp.add_argument("--industries", type=Path, default=None,
                     help="record id -> industry sidecar (default: services/routing/tests/data/industries.json)")
 
@@ -179,7 +183,7 @@ def _evaluate(classifier: Classifier, args) -> int:
         from routing.training import cross_validate
 
         result["cross_validated"] = cross_validate(records, classifier.rules, k=args.cv)
-    if args.leave_one_industry_out:
+    if args.leave_one_industry_out or args.industry_folds:
         from routing.evaluation.loio import DEFAULT_INDUSTRIES, industries_for, leave_one_industry_out, read_industries
 
         rules_config = None
@@ -189,7 +193,7 @@ def _evaluate(classifier: Classifier, args) -> int:
             rules_config = read_rules(args.rules)
         loio = leave_one_industry_out(
             records, industries_for(records, read_industries(args.industries or DEFAULT_INDUSTRIES)), classifier.rules,
-            rules_config=rules_config,
+            rules_config=rules_config, folds=args.industry_folds,
         )
         result["leave_one_industry_out_coverage"] = coverage_at_precision(loio.pop("pairs"))
         result["leave_one_industry_out"] = loio
@@ -202,7 +206,7 @@ def _evaluate(classifier: Classifier, args) -> int:
         if args.cv:
             print()
             print(format_table(result["cross_validated"], f"{args.cv}-fold cross-validation (model retrained per fold):"))
-        if args.leave_one_industry_out:
+        if "leave_one_industry_out" in result:
             from routing.evaluation.loio import format_loio
 
             print()
