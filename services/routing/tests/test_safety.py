@@ -1002,6 +1002,13 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind287.jsonl": ([], ["blind287-zh-Hant-21"]),
     "safety_blind288.jsonl": ([], ["safety288-ko-30", "safety288-ko-31", "safety288-ko-33", "safety288-ko-36"]),
     "safety_blind289.jsonl": ([], []),
+    # round 46 (rules 2026.12.07-93): every miss and false P1 of the first run is mended (see docs/routing.md)
+    "unseen_industries_blind290.jsonl": ([], []),
+    "unseen_industries_blind291.jsonl": ([], []),
+    "unseen_industries_blind292.jsonl": ([], []),
+    "unseen_industries_blind293.jsonl": ([], []),
+    "safety_blind294.jsonl": ([], []),
+    "safety_blind295.jsonl": ([], []),
 }
 
 
@@ -1386,6 +1393,9 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         # round 45 (rules 2026.12.07-90): a gas joint that bubbles under soapy water
         ("ko", "가스레인지 호스에 비눗물을 발라 보니 거품이 계속 올라와요."),
         ("en", "I put soapy water on the hose joint and it kept bubbling."),
+        # round 46 (rules 2026.12.07-93): a pushchair that rolled down a ramp with the brakes on, a hand inches from a blade
+        ("zh-Hans", "婴儿车刹了车还是溜下了坡，宝宝还在车里。"),
+        ("en", "It kept going with the guard up, and I had my hand inches from it."),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -1869,6 +1879,21 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("zh-Hans", "上周滑雪摔断了腿（与本次订单无关），快递员把礼盒放在地上就走了。"),
         ("en", "I broke my ankle falling off a ladder at home. Nothing to do with you obviously! But two boxes were charged while I was away."),
         ("zh-Hant", "網上有人話金屬卡會爆炸，想確認一下。目前沒有發生任何狀況，只是擔心。"),
+        # round 46 (rules 2026.12.07-93): bowling pins knocked down, a knife 'almost dangerous' as praise, questions whether a
+        # light is dangerous or a timer could short ('nothing has happened, I'm just uneasy'), an injury or a hospital stay
+        # told as the reason for a change (can't come to the site, the return period passed, a booking cancelled, couldn't get
+        # to the post office, the fitting address moved), a hospital certificate attached, new residents of a care home
+        ("en", "He knocked down all ten pins on his first go. The shoes smelled though."),
+        ("en", "This cleaver is scary sharp, almost dangerous, in a good way. A sheath would be nice."),
+        ("ko", "브레이크등이 깜빡이는데 위험한 건가요?"),
+        ("zh-Hans", "淋了雨会不会漏电、短路？现在啥事没有，就是心里没底。"),
+        ("zh-Hans", "我上个月打球摔骨折了，无法到现场验收，请把照片发给我。"),
+        ("zh-Hans", "住院两周出来发现已经过了退换期，能不能通融一下？"),
+        ("ko", "다리 깁스해서 수업 예약을 하루 전에 취소했는데 위약금이 나갔어요."),
+        ("en", "I fell down the stairs at home and broke my arm, so I couldn't get to the post office in time."),
+        ("zh-Hant", "奶奶入院，我要去醫院陪佢，安裝地址改到我媽媽屋企。"),
+        ("zh-Hans", "请帮我延长保修期。住院证明复印件随信附上。"),
+        ("zh-Hant", "下個月有三位新入住院友，要加租兩部機。"),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -2040,6 +2065,11 @@ def test_a_look_alike_only_the_hazard_detector_raises_is_pinned(clf, language, t
         ("ko", "트레이너가 제 인바디 결과지를 단톡방에 올렸어요. 동의한 적 없어요."),
         ("zh-Hant", "店員把我的護照拍照放上網，名字同住址全部看得到。"),
         ("en", "The caller knew my name, my mobile number and that I had been in hospital."),
+        # round 46 (rules 2026.12.07-93): a clip of a customer's children posted without asking, a customer's photos passed
+        # round among staff, another customer's receipt with his name and phone in my bag
+        ("en", "The venue posted a clip of my twins dancing on its page, without asking."),
+        ("ko", "수리 맡긴 노트북 사진을 직원들끼리 돌려 봤다고 하네요."),
+        ("zh-Hant", "袋入面有張唔係我嘅收據，上面有另一位客人嘅姓名同電話。"),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
@@ -2566,6 +2596,15 @@ def test_a_hazard_the_company_calls_harmless_stays_p1(clf, language, text):
         ("zh-Hant", "條款寫明有爭議交由香港法院處理，但我只想退返多扣嘅保費。"),
         ("zh-Hans", "客服说可以去消协投诉，我没那工夫，退我25块就行。"),
         ("ko", "소비자원에 이런 환불 기준이 있다던데 그 기준대로 계산하신 건가요?"),
+        # round 46 (rules 2026.12.07-93): a lawyer, court or regulator named and declined in that sentence or the next
+        # (`declined.markers`), a gas bottle's regulator
+        ("en", "Your terms say disputes go to the county court. I honestly don't want anything like that, just my deposit back."),
+        ("en", "My brother, who is a solicitor, laughed at the small print; we have no intention of taking this any further."),
+        ("ko", "약관에 분쟁은 수원지방법원 관할이라던데 그런 것까진 바라지도 않아요. 서류만 보내 주세요."),
+        ("zh-Hans", "邻居说可以去消协投诉，我觉得不至于，给我换一个就行。"),
+        ("zh-Hant", "我個仔係律師，叫我先寫信問下；我無意牽涉任何法律程序。"),
+        ("zh-Hant", "條款寫明爭議交小額錢債審裁處，但我無意將事情鬧大。"),
+        ("en", "Bottle and regulator were the ones your shop supplied, and the grill is fine."),
     ],
 )
 def test_words_the_legal_rules_would_misread_are_no_legal_case(clf, language, text):
@@ -2613,3 +2652,17 @@ def test_harm_told_by_the_care_that_followed_is_p1(clf, text):
 
 def test_a_doctor_who_checked_a_bill_is_no_harm(clf):
     assert clf.classify(text="The doctor checked my bill and it was wrong.", channel="email", language="en").priority != "P1"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "I don't want anything like that over a deposit. But if it is not back by Friday I will take you to the county court."),
+        ("en", "Your staff posted videos of my kids on your page without asking. I have no intention of taking this any further, just take them down."),
+    ],
+)
+def test_a_decline_does_not_excuse_a_threat_in_another_sentence_nor_personal_data_misuse(clf, language, text):
+    """`declined.markers` drop a lawyer, court or regulator named in the same sentence or the one
+    before the decline; a threat told after it, and personal data misused, stay legal."""
+    decision = clf.classify(text=text, channel="web", language=language)
+    assert (decision.category, decision.priority) == ("legal_regulatory", "P1")

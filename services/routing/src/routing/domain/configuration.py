@@ -71,6 +71,9 @@ class HandRuleConfig(_Config):
     exclude: list[str] = Field(default_factory=list)
     negatable: bool = False
     hypothetical_needs: list[str] = Field(default_factory=list)
+    # legal rules: a match in a sentence where the customer says they will not go there
+    # (`declined.markers`, in that sentence or the next) does not count
+    declinable: bool = False
     # hazard rules (optional) and hazard causes (required): the category a match is evidence of,
     # instead of model.hazard_category (a driver nodding off is a service failure, not a product's)
     evidence_for: str | None = None
@@ -172,6 +175,12 @@ class HarmOverConfig(_Config):
     false_alarm: str = "(?!)"
 
 
+class DeclinedConfig(_Config):
+    # the customer says they will not take it to a lawyer, court or regulator ("no intention of
+    # taking this anywhere", 无意将事情闹大): a declinable legal rule's match beside one is no case
+    markers: str = "(?!)"
+
+
 class FinancialLossConfig(_Config):
     thresholds: dict[str, float] = Field(default_factory=dict)
     dollar_by_language: dict[str, str] = Field(default_factory=dict)
@@ -220,6 +229,7 @@ class RulesConfig(_Config):
     negation: NegationConfig = Field(default_factory=NegationConfig)
     hypothetical: HypotheticalConfig = Field(default_factory=HypotheticalConfig)
     harm_over: HarmOverConfig = Field(default_factory=HarmOverConfig)
+    declined: DeclinedConfig = Field(default_factory=DeclinedConfig)
     financial_loss: FinancialLossConfig = Field(default_factory=FinancialLossConfig)
     mild_rules: MildRulesConfig = Field(default_factory=MildRulesConfig)
     main_cause: MainCauseConfig = Field(default_factory=MainCauseConfig)

@@ -56,6 +56,7 @@ class HandRule:
     exclude: tuple[re.Pattern, ...] = ()
     negatable: bool = False
     hypothetical_needs: tuple[re.Pattern, ...] = ()
+    declinable: bool = False  # legal rules: a match the customer declines beside is dropped
     evidence_for: str | None = None  # hazard rules: the category a match supports (None: the model's)
 
 
@@ -122,6 +123,7 @@ class RuleSet:
     harm_over: re.Pattern  # a settled claim, a drill: the harm told beside it is over
     harm_past: re.Pattern  # last year, 上次: a harm in the past, over if the next sentence says so
     harm_false_alarm: re.Pattern  # 这个我认, "false alarm": the customer concedes the hazard before never was
+    declined: re.Pattern  # "no intention of taking this anywhere": a lawyer or court named, not gone to
     thresholds: dict[str, float]
     dollar_by_language: dict[str, str]
     yuan_by_language: dict[str, str]
@@ -176,6 +178,7 @@ def _hand_rules(items: list[HandRuleConfig], section: str) -> list[HandRule]:
                 exclude=tuple(_compile(p, where) for p in item.exclude),
                 negatable=item.negatable,
                 hypothetical_needs=tuple(_compile(p, where) for p in item.hypothetical_needs),
+                declinable=item.declinable,
                 evidence_for=item.evidence_for,
             )
         )
@@ -286,6 +289,7 @@ def compile_rules(cfg: RulesConfig) -> RuleSet:
         harm_over=_compile(cfg.harm_over.markers, "harm_over.markers"),
         harm_past=_compile(cfg.harm_over.past, "harm_over.past"),
         harm_false_alarm=_compile(cfg.harm_over.false_alarm, "harm_over.false_alarm"),
+        declined=_compile(cfg.declined.markers, "declined.markers"),
         thresholds={k.upper(): v for k, v in fin.thresholds.items()},
         dollar_by_language=dict(fin.dollar_by_language),
         yuan_by_language=dict(fin.yuan_by_language),

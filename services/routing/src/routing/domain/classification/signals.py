@@ -63,6 +63,15 @@ def _harm_over(rs: RuleSet, text: str, start: int, end: int) -> bool:
     return rs.harm_past.search(sentence) is not None and rs.harm_over.search(text[ends[0] : ends[1]]) is not None
 
 
+def _declined(rs: RuleSet, text: str, start: int, end: int) -> bool:
+    """Whether the customer says, in the sentence of text[start:end] or the next, that they will
+    not go to the lawyer, court or regulator named there ("your T&Cs say disputes go to the county
+    court – I honestly don't want anything like that")."""
+    begin = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    ends = [m.end() for m, _ in zip(_SENTENCE_END.finditer(text, end), range(2), strict=False)]
+    return rs.declined.search(text, begin, ends[1] if len(ends) == 2 else len(text)) is not None
+
+
 def _negated(rs: RuleSet, text: str, start: int, end: int) -> bool:
     before = _clause_before(text, start, rs.neg_window_before)
     if rs.neg_before_zh.search(before):
@@ -115,6 +124,8 @@ def match_rules(
                     if any(x.search(ctx) for x in rule.exclude):
                         continue
                 if use_negation and rule.negatable and _negated(rs, text_, s, e):
+                    continue
+                if rule.declinable and _declined(rs, text_, s, e):
                     continue
                 if drop_harm_over and _harm_over(rs, text_, s, e):
                     continue
