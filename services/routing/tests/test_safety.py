@@ -1009,6 +1009,14 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind293.jsonl": ([], []),
     "safety_blind294.jsonl": ([], []),
     "safety_blind295.jsonl": ([], []),
+    # round 47 (rules 2026.12.07-94). A leg broken playing ball, told as why a parcel had to wait at a pick-up point: an
+    # injury told as the reason for a change again, in words no marker holds yet
+    "unseen_industries_blind296.jsonl": ([], []),
+    "unseen_industries_blind297.jsonl": ([], []),
+    "unseen_industries_blind298.jsonl": ([], []),
+    "unseen_industries_blind299.jsonl": ([], ["blind299-zh-Hans-25"]),
+    "safety_blind300.jsonl": ([], []),
+    "safety_blind301.jsonl": ([], []),
 }
 
 
@@ -1396,6 +1404,12 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         # round 46 (rules 2026.12.07-93): a pushchair that rolled down a ramp with the brakes on, a hand inches from a blade
         ("zh-Hans", "婴儿车刹了车还是溜下了坡，宝宝还在车里。"),
         ("en", "It kept going with the guard up, and I had my hand inches from it."),
+        # round 47 (rules 2026.12.07-94): a blade flung off after a repair, wheel nuts missing, a near collision, a label dose
+        # ten times too high
+        ("ko", "수리 받은 예초기 날이 돌다가 옆으로 튀어 나왔어요."),
+        ("zh-Hant", "換完輪胎先發現有兩粒螺絲唔見咗，高速上面差點掉輪。"),
+        ("zh-Hant", "個倒車燈接錯線，停車場入面差啲撞埋嚟。"),
+        ("en", "Back at the clinic they said the label dose was 10x the right one."),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -1894,6 +1908,24 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("zh-Hant", "奶奶入院，我要去醫院陪佢，安裝地址改到我媽媽屋企。"),
         ("zh-Hans", "请帮我延长保修期。住院证明复印件随信附上。"),
         ("zh-Hant", "下個月有三位新入住院友，要加租兩部機。"),
+        # round 47 (rules 2026.12.07-94): a question whether it could shock, a split seam, a massage chair's airbag, a computer
+        # that 'burned its life', a question 'nothing's happened, just nervous', injuries told as why the customer ordered or
+        # needs a call, 'scared I'll hurt' a pet, a question whether an airbag could hurt a baby, a friend who says it is
+        # dangerous, 'so angry I nearly needed a hospital', a courier's injury as the reason for a delay
+        ("ko", "욕실에서 쓰면 감전될까 봐 걱정이에요. 사용법 알려 주세요."),
+        ("ko", "소파 옆면 봉제선도 10cm 정도 터졌어요. 교환해 주세요."),
+        ("ko", "안마의자 어깨 에어백이 안 부풀어요."),
+        ("zh-Hans", "这台旧电脑燃烧生命陪了我八年，这次想换新款，问下以旧换新怎么算。"),
+        ("en", "quick q - are these chews ok for a puppy, nothing's happened, just nervous after reading about choking."),
+        ("en", "Broke my arm at work so I can't drive, that's why I paid for delivery, and it still came late."),
+        ("zh-Hans", "我妈上个月摔伤了腿，所以才订你们的送餐，结果连着两天送错。"),
+        ("zh-Hant", "我老公喺屋企跌親入咗醫院，所以好需要送貨前一日打電話確認。"),
+        ("en", "I'm scared I'll hurt his mouth trying to open it."),
+        ("zh-Hant", "想問安全座椅裝喺前座，萬一氣袋彈出會唔會傷到BB？"),
+        ("zh-Hant", "我朋友話呢種嬰兒床墊好危險，想問下有冇認證。"),
+        ("zh-Hans", "排了三个钟头的队，气得差点要送医院，服务太差了。"),
+        ("ko", "택배 기사님 부상으로 인한 지연이라고 문자가 왔는데 언제 오나요?"),
+        ("ko", "배송 기사님이 다치신 건 안타깝지만 일정은 알려 주셔야죠."),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -2070,6 +2102,10 @@ def test_a_look_alike_only_the_hazard_detector_raises_is_pinned(clf, language, t
         ("en", "The venue posted a clip of my twins dancing on its page, without asking."),
         ("ko", "수리 맡긴 노트북 사진을 직원들끼리 돌려 봤다고 하네요."),
         ("zh-Hant", "袋入面有張唔係我嘅收據，上面有另一位客人嘅姓名同電話。"),
+        # round 47 (rules 2026.12.07-94): a number sold or passed on, strangers who called the customer by her full name
+        ("ko", "제 번호를 누가 팔았는지 광고 문자가 계속 와요."),
+        ("zh-Hans", "刚办完会员，就有卖保险的打电话来，说得出我的全名。"),
+        ("zh-Hant", "你哋係咪把我號碼給了別人？點解有人打嚟推銷？"),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
@@ -2605,6 +2641,14 @@ def test_a_hazard_the_company_calls_harmless_stays_p1(clf, language, text):
         ("zh-Hant", "我個仔係律師，叫我先寫信問下；我無意牽涉任何法律程序。"),
         ("zh-Hant", "條款寫明爭議交小額錢債審裁處，但我無意將事情鬧大。"),
         ("en", "Bottle and regulator were the ones your shop supplied, and the grill is fine."),
+        # round 47 (rules 2026.12.07-94): declined (그렇게까지 할 일은 아니, 不想折腾), a lawyer in the family who laughed, the
+        # consumer agency's refund standard looked up, another customer's order in a parcel, a law firm as a courier's customer
+        ("ko", "약관에 관할 법원 얘기가 있던데 그렇게까지 할 일은 아니고, 환불만 해 주세요."),
+        ("zh-Hans", "同事说可以找律师，我不想折腾，退钱就行。"),
+        ("en", "My uncle is a lawyer and he laughed at your small print. Please just refund the fee."),
+        ("ko", "소비자원 홈페이지의 환불 기준을 보니 위약금이 너무 많아요."),
+        ("en", "The invoice in the parcel belonged to a different customer's order, and my mug was missing."),
+        ("zh-Hant", "本律師行每月經貴公司往返法院送文件，今個月發票多收咗錢。"),
     ],
 )
 def test_words_the_legal_rules_would_misread_are_no_legal_case(clf, language, text):
