@@ -1926,25 +1926,15 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("zh-Hans", "排了三个钟头的队，气得差点要送医院，服务太差了。"),
         ("ko", "택배 기사님 부상으로 인한 지연이라고 문자가 왔는데 언제 오나요?"),
         ("ko", "배송 기사님이 다치신 건 안타깝지만 일정은 알려 주셔야죠."),
+        # a vet's "if it gets worse, go to A&E" (唔得就去急症, round 43): no hazard rule reads it; the hazard detector of model
+        # 11b77432 read it at 0.72 and it was pinned as raised; af03532d reads it at 0.69, under the line of 0.70
+        ("zh-Hant", "醫生話觀察下，唔得就去急症，之後就收線。"),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
     """The false P1s of the blind sets' first runs, told in other words: hazard words used in
     another sense."""
     assert clf.classify(text=text, channel="web", language=language).priority != "P1"
-
-
-@pytest.mark.parametrize(("language", "text"), [("zh-Hant", "醫生話觀察下，唔得就去急症，之後就收線。")])
-def test_a_look_alike_only_the_hazard_detector_raises_is_pinned(clf, language, text):
-    """A vet's "if it gets worse, go to A&E" (唔得就去急症, round 43): since rules 2026.12.07-88 no
-    hazard rule reads it, but the hazard detector of model 11b77432 reads this one line as a
-    safety case at 0.72 (8e1a936b: 0.67). A short text near the line moves with each retrain
-    (the fog machine's "smoke" read 0.65 to 0.70), so it is pinned as it stands: when a retrain
-    stops raising it, it belongs among the look-alikes above."""
-    rules_alone = _with_model_settings(clf, hazard_model_min_probability=None)
-    assert rules_alone.classify(text=text, channel="web", language=language).priority != "P1"
-    raised = clf.classify(text=text, channel="web", language=language)
-    assert raised.priority == "P1" and any(e.rule == "model.hazard" for e in raised.explanation)
 
 
 @pytest.mark.parametrize(
