@@ -134,8 +134,12 @@ def test_a_held_out_group_is_never_in_the_training_data_nor_its_own_terms_in_the
     records = read_jsonl([DATA / "other_industries.jsonl", DATA / "unseen_industries_blind5.jsonl"])
     ids = {str(r["id"]) for r in records}
     industries = {i: trade for i, trade in loio.industries_for(records, loio.read_industries()).items() if i in ids}
+    from routing.adapters.config_files import read_rules
+
+    rules = Classifier.from_config().rules
+    seen = loio.terms_by_industry(records, industries, rules)
     trained_on = _record_training_sets(monkeypatch)
-    result = loio.leave_one_industry_out(records, industries, Classifier.from_config().rules, folds=3)
+    result = loio.leave_one_industry_out(records, industries, rules, rules_config=read_rules(None), folds=3)
     groups = loio.industry_groups(set(industries.values()), 3)
     assert list(result["industries"]) == list(groups)
     for (name, group), train_ids in zip(groups.items(), trained_on, strict=True):
@@ -143,6 +147,7 @@ def test_a_held_out_group_is_never_in_the_training_data_nor_its_own_terms_in_the
         assert held_out and not held_out & train_ids
         assert train_ids | held_out == ids
         assert result["industries"][name]["overall"]["n"] == len(held_out)
+        assert result["industries"][name]["lexicon_terms_held_out"] == len(loio.terms_only_in(seen, set(group))) > 0
     assert result["overall"]["overall"]["n"] == len(records)
     assert "3 groups" in result["caveat"]
 
