@@ -1017,6 +1017,21 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind299.jsonl": ([], ["blind299-zh-Hans-25"]),
     "safety_blind300.jsonl": ([], []),
     "safety_blind301.jsonl": ([], []),
+    # round 48 (rules 2026.12.07-96), the first run of the retrained model af03532d; what is left is pinned, not mended:
+    # injuries and hospital stays told as the reason for a change (a five-a-side ankle and a late locksmith, a husband's
+    # cast and a parcel to find, a son's cast and a ticket to move, a motorcycle collarbone and a return, a sprain on the
+    # stairs home and an exchange window, a mother in hospital and a delivery address, a child's weekend fall and a snack
+    # bill); legal words the model disputes (a lawyer, 小额钱债 and 消委会 named without going); questions whether something
+    # is dangerous or could infect; a roof membrane 'blistering'; goggles whose lens cracked; 'a danger to my eyeballs'
+    # of a bright colour; 'poisonous' and 'injury' in a return and a lost order
+    "unseen_industries_blind302.jsonl": ([], ["blind302-en-06", "blind302-en-25"]),
+    "unseen_industries_blind303.jsonl": ([], []),
+    "unseen_industries_blind304.jsonl": ([], ["blind304-ko-13", "blind304-ko-38", "blind304-ko-44"]),
+    "unseen_industries_blind305.jsonl": ([], ["blind305-zh-Hant-23", "blind305-zh-Hant-39", "blind305-zh-Hant-42", "blind305-zh-Hant-45"]),
+    "safety_blind306.jsonl": (
+        [], ["safety306-en-01", "safety306-en-07", "safety306-en-17", "safety306-en-19", "safety306-en-27", "safety306-en-31"]
+    ),
+    "safety_blind307.jsonl": ([], ["safety307-ko-31", "safety307-ko-32", "safety307-ko-37"]),
 }
 
 
@@ -1410,6 +1425,14 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("zh-Hant", "換完輪胎先發現有兩粒螺絲唔見咗，高速上面差點掉輪。"),
         ("zh-Hant", "個倒車燈接錯線，停車場入面差啲撞埋嚟。"),
         ("en", "Back at the clinic they said the label dose was 10x the right one."),
+        # round 48 (rules 2026.12.07-96): a jack that let go, arc eye, a scratched cornea, a metal shard in food, a tooth broken
+        # on it, an emergency eye visit
+        ("en", "The trolley jack just let go with the car half up."),
+        ("en", "The lens stayed clear and I got a full flash in my eyes; by night it felt like sand in my eyes."),
+        ("en", "The nozzle kicked back and the vet found a scratched cornea on our spaniel."),
+        ("ko", "이유식 안에서 쇳조각이 나왔어요."),
+        ("ko", "치킨 뼈를 씹다가 앞니가 금 갔어요."),
+        ("ko", "렌즈 세척액 쓰고 다음날 안과 응급 진료를 받았어요."),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -1929,6 +1952,12 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         # a vet's "if it gets worse, go to A&E" (唔得就去急症, round 43): no hazard rule reads it; the hazard detector of model
         # 11b77432 read it at 0.72 and it was pinned as raised; af03532d reads it at 0.69, under the line of 0.70
         ("zh-Hant", "醫生話觀察下，唔得就去急症，之後就收線。"),
+        # round 48 (rules 2026.12.07-96): 'nothing has happened, I am only worried' in the same sentence, 속터지게 (frustrating),
+        # 'a dangerous shop' to walk past, drinks dropped on a floor
+        ("zh-Hant", "想問下水上樂園有冇救生員，目前沒有發生任何事只是擔心細路會唔會遇溺。"),
+        ("ko", "속터지게 배송이 느려요. 언제 오나요?"),
+        ("ko", "지나갈 때마다 들르게 되는 위험한 가게예요ㅋㅋ 크루아상은 좀 눅눅했어요."),
+        ("zh-Hant", "退房時有啲飲品跌咗落地，職員就話要扣晒按金。"),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -2096,6 +2125,11 @@ def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
         ("ko", "제 번호를 누가 팔았는지 광고 문자가 계속 와요."),
         ("zh-Hans", "刚办完会员，就有卖保险的打电话来，说得出我的全名。"),
         ("zh-Hant", "你哋係咪把我號碼給了別人？點解有人打嚟推銷？"),
+        # round 48 (rules 2026.12.07-96): a face posted unblurred, another guest's order confirmation sent to me, a diagnosis
+        # read out loud in a pharmacy
+        ("zh-Hans", "你们店的宣传海报用了我的照片，脸都没打码。"),
+        ("zh-Hant", "你哋寄咗另一位客人嘅訂單確認俾我，上面有佢全名同電話。"),
+        ("ko", "약사님이 제 병명을 큰 소리로 말씀하셔서 다른 손님들이 다 들었어요."),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
@@ -2639,6 +2673,8 @@ def test_a_hazard_the_company_calls_harmless_stays_p1(clf, language, text):
         ("ko", "소비자원 홈페이지의 환불 기준을 보니 위약금이 너무 많아요."),
         ("en", "The invoice in the parcel belonged to a different customer's order, and my mug was missing."),
         ("zh-Hant", "本律師行每月經貴公司往返法院送文件，今個月發票多收咗錢。"),
+        # round 48 (rules 2026.12.07-96): Sue in accounts
+        ("en", "I spoke to Sue in accounts and she said the credit note is on its way, but it has not come."),
     ],
 )
 def test_words_the_legal_rules_would_misread_are_no_legal_case(clf, language, text):
