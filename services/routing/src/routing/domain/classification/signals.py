@@ -45,13 +45,21 @@ def _exclude_context(text: str, start: int, end: int, width: int = 24) -> str:
     return text[begin : stop.start() if stop else end + width]
 
 
+def _sentences_from(text: str, start: int, end: int, count: int) -> tuple[int, list[int]]:
+    """Where the sentence of text[start:end] begins, and where it and the next sentences end
+    (up to `count` ends; fewer where the text stops without a sentence mark)."""
+    begin = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    ends = [m.end() for m, _ in zip(_SENTENCE_END.finditer(text, end), range(count), strict=False)]
+    return begin, ends
+
+
 def _harm_over(rs: RuleSet, text: str, start: int, end: int) -> bool:
     """Whether the harm told at text[start:end] is over: its sentence says so, or it is told in
     the past and the next sentence says so ("Last year my son fell. You dealt with it fairly."),
     or in one of the next two sentences the customer concedes it was nothing ("…一股焦糊味。…说是
     路边在烧秸秆，这个我认。")."""
-    begin = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
-    ends = [m.end() for m, _ in zip(_SENTENCE_END.finditer(text, end), range(3), strict=False)] or [len(text)]
+    begin, ends = _sentences_from(text, start, end, 3)
+    ends = ends or [len(text)]
     sentence = text[begin : ends[0]]
     if rs.harm_over.search(sentence):
         return True
@@ -67,8 +75,7 @@ def _declined(rs: RuleSet, text: str, start: int, end: int) -> bool:
     """Whether the customer says, in the sentence of text[start:end] or the next, that they will
     not go to the lawyer, court or regulator named there ("your T&Cs say disputes go to the county
     court – I honestly don't want anything like that")."""
-    begin = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
-    ends = [m.end() for m, _ in zip(_SENTENCE_END.finditer(text, end), range(2), strict=False)]
+    begin, ends = _sentences_from(text, start, end, 2)
     return rs.declined.search(text, begin, ends[1] if len(ends) == 2 else len(text)) is not None
 
 
