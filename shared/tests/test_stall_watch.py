@@ -23,6 +23,7 @@ class FakeConsumer:
         self.ends = ends
         self._committed_offset: dict[TP, int] = {}
         self.broker_committed: dict[TP, int] = {}
+        self.starts: dict[TP, int] = {}
         self._paused_partitions: set[TP] = {P1}  # left paused: the stall
         self._buffered_partitions: set[TP] = set()
         self.flow_active = True
@@ -38,7 +39,7 @@ class FakeConsumer:
         return {tp: self.ends[tp] for tp in tps}
 
     async def earliest_offsets(self, *tps: TP) -> dict[TP, int]:
-        return dict.fromkeys(tps, 0)
+        return {tp: self.starts.get(tp, 0) for tp in tps}
 
     async def group_committed(self, tps: list[TP]) -> dict[TP, int]:
         """The group's commits on the broker: the worker's own view unless a test sets them."""
@@ -46,6 +47,9 @@ class FakeConsumer:
 
     async def perform_seek(self) -> None:
         self.calls.append(("seek", None))
+
+    async def seek(self, tp: TP, offset: int) -> None:
+        self.calls.append(("seek_to", (tp, offset)))
 
     def resume_partitions(self, tps) -> None:
         self.calls.append(("resume", sorted(tps)))
@@ -84,6 +88,7 @@ async def test_a_stream_waiting_while_its_partition_holds_records_is_sought_back
     watch, offsets, clock, resumed = watch_over(consumer)
     offsets.last[(TOPIC, 0)] = 9  # every record of partition 0 handed over
     offsets.last[(TOPIC, 1)] = 4  # partition 1 holds 5..24, none come
+    consumer._committed_offset[P1] = 5
     watch.waiting([TOPIC])
     assert await watch.check() == []  # the watch starts counting when it first finds the worker ready
     clock.now += 59
@@ -93,6 +98,20 @@ async def test_a_stream_waiting_while_its_partition_holds_records_is_sought_back
     assert consumer.calls == [("seek", None), ("resume", [P1]), ("resume_flow", None)] and resumed == [True]
     assert (TOPIC, 1) not in offsets.last  # the stream starts again at the committed offset
     assert await watch.check() == []  # the clock starts again after a remedy
+
+
+async def test_a_partition_the_group_never_committed_is_sought_to_its_first_offset():
+    # Faust's seek to the committed offsets leaves it where its fetch position stands, which
+    # was past records never handed over (tests/integration/test_stream_stall.py).
+    consumer = FakeConsumer({P0: 40, P1: 25})
+    consumer.broker_committed = {P0: 0}  # a commit at 0 is no seek for aiokafka either
+    consumer.starts = {P0: 3}  # records 0..2 are gone (retention)
+    watch, _offsets, clock, _resumed = watch_over(consumer)
+    watch.waiting([TOPIC])
+    await watch.check()
+    clock.now += 60
+    assert await watch.check() == [P0, P1]
+    assert consumer.calls == [("seek", None), ("seek_to", (P0, 3)), ("seek_to", (P1, 0)), ("resume", [P0, P1]), ("resume_flow", None)]
 
 
 async def test_an_idle_stream_with_nothing_to_read_is_not_stalled():
@@ -183,6 +202,7 @@ async def test_a_partition_left_out_while_the_others_keep_delivering_is_sought_b
     consumer = FakeConsumer({P0: 1_000, P1: 25})
     watch, offsets, clock, _resumed = watch_over(consumer)
     offsets.last[(TOPIC, 1)] = 4  # partition 1 holds 5..24, none come
+    consumer._committed_offset[P1] = 5
     watch.waiting([TOPIC])
     assert await watch.check() == []
     for offset in range(11):

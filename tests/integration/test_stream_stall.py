@@ -114,3 +114,23 @@ async def test_a_partition_left_paused_while_another_keeps_the_stream_moving_is_
     assert ticker.sent > 0 and any(value.startswith("tick") for value in handled)  # the stream kept moving meanwhile
     stalls = [line for line in worker.log_path.read_text().splitlines() if "stream stalled" in line]
     assert stalls and f"{topic}/0@" in stalls[0] and f"{topic}/1@" not in stalls[0]
+
+
+async def test_a_partition_the_group_never_committed_whose_position_ran_past_its_records_is_read_from_its_start(backend_env, tmp_path):
+    # Seen in the routing kill test (2026-12-07): a worker held a partition the group had never
+    # committed, at a fetch position past records it never handed over. Faust's seek to the
+    # committed offsets leaves such a partition where it stands (aiokafka seeks only to a
+    # commit above 0); the watch must seek it to its first offset itself.
+    bootstrap, topic = backend_env["KAFKA_BOOTSTRAP_SERVERS"], f"{backend_env['COMPLAINTS_TOPIC_PREFIX']}stall3"
+    await create_topic(bootstrap, topic, partitions=1)
+    await _publish(bootstrap, topic, [f"r{n}" for n in range(10)])
+    out = tmp_path / "handled.txt"
+    worker = _start(backend_env | {"STALL_TEST_TOPIC": "stall3", "STALL_TEST_LOSE_POSITION": "1"}, tmp_path, out, STALL_SECONDS)
+    try:
+        wait_ready(worker)
+        wait_for(lambda: "r9" in _handled(out), timeout=60, message=lambda: f"handled {_handled(out)}:\n{worker.log_tail()}")
+    finally:
+        worker.stop()
+    assert set(_handled(out)) == {f"r{n}" for n in range(10)}
+    stalls = [line for line in worker.log_path.read_text().splitlines() if "stream stalled" in line]
+    assert stalls and f"{topic}/0@0" in stalls[0]  # it was the watch that found them

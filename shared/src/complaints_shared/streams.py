@@ -420,7 +420,8 @@ class StallWatch:
     partition of its topic assigned to this worker holds records past the last one handed
     over, and the group's commit on the broker stays behind the end. Then the watch logs Faust's
     view of the partitions and does what Faust's own recovery does to resume: seek to the
-    committed offsets, resume the partitions and the flow. Handlers are idempotent on the event
+    committed offsets (a partition the group never committed, to its first offset), resume the
+    partitions and the flow. Handlers are idempotent on the event
     id: a record handed over again is a duplicate, never a loss.
 
     It also repairs a second state, seen in the two-worker notification test: after a
@@ -543,6 +544,7 @@ class StallWatch:
         for tp in stalled:
             STREAM_STALLS.labels(tp.topic).inc()
         await consumer.perform_seek()
+        await self.seek_uncommitted(stalled)
         consumer.resume_partitions(stalled)
         consumer.resume_flow()
         self.app.flow_control.resume()
@@ -552,6 +554,21 @@ class StallWatch:
             self.waiting_since[tp.topic] = now  # its clock starts again
             self.behind_since[tp] = now
         return stalled
+
+
+    async def seek_uncommitted(self, stalled: list[TP]) -> None:
+        """Seek the stalled partitions the group has no commit above 0 for to where the group
+        reads them from. `perform_seek` leaves those where their fetch position stands (aiokafka
+        seeks only to a commit above 0), and a restarted routing worker's position stood past
+        records of a never-committed partition it had fetched and never handed over: the
+        stream stayed silent through every remedy (tests/faults/test_routing_kills.py)."""
+        committed = await self.committed(stalled)
+        uncommitted = [tp for tp in stalled if committed.get(tp, -1) <= 0]
+        if not uncommitted:
+            return
+        starts = await self.app.consumer.earliest_offsets(*uncommitted)
+        for tp in uncommitted:
+            await self.app.consumer.seek(tp, max(committed.get(tp, -1), starts.get(tp, 0)))
 
 
 async def partition_start(bootstrap_servers: str, group_id: str, topic: str, partition: int) -> int:
