@@ -516,6 +516,9 @@ def test_a_court_of_law_stays_legal(clf, text):
         # blind set 257 (-84): a county agricultural enforcement team, an animal health supervision office
         ("zh-Hans", "我已经向县农业综合行政执法大队举报了，等通知。"),
         ("zh-Hans", "这件事我已经反映到区卫生监督所，他们说会来查。"),
+        # round 49 (rules 2026.12.08-98): public bodies by the endings their names share (국립…원, …관리원, …공단)
+        ("ko", "국립수산물품질관리원에 원산지 표시 위반으로 신고했습니다."),
+        ("ko", "도로교통공단에 민원을 넣었어요. 환불해 주세요."),
     ],
 )
 def test_a_report_to_a_city_halls_hygiene_section_is_legal(clf, language, text):
@@ -814,7 +817,9 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind155.jsonl": ([], []),
     "safety_blind156.jsonl": ([], []),
     "safety_blind157.jsonl": ([], []),
-    "unseen_industries_blind158.jsonl": ([], []),
+    # an egg-and-cress sandwich that 'smelled off' and went in the bin: the hazard detector of af03532d reads it at 0.67,
+    # over the line of 0.50 since rules 2026.12.08-98 (see rules.yaml, hazard_model_min_probability)
+    "unseen_industries_blind158.jsonl": ([], ["blind158-en-45"]),
     "unseen_industries_blind159.jsonl": ([], []),
     "unseen_industries_blind160.jsonl": ([], []),
     "unseen_industries_blind161.jsonl": ([], []),
@@ -1009,12 +1014,12 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind293.jsonl": ([], []),
     "safety_blind294.jsonl": ([], []),
     "safety_blind295.jsonl": ([], []),
-    # round 47 (rules 2026.12.07-94). A leg broken playing ball, told as why a parcel had to wait at a pick-up point: an
-    # injury told as the reason for a change again, in words no marker holds yet
+    # round 47 (rules 2026.12.07-94). A leg broken playing ball, told as why a parcel had to wait at a pick-up point: pinned
+    # until rules 2026.12.08-98, whose harm_elsewhere reads it
     "unseen_industries_blind296.jsonl": ([], []),
     "unseen_industries_blind297.jsonl": ([], []),
     "unseen_industries_blind298.jsonl": ([], []),
-    "unseen_industries_blind299.jsonl": ([], ["blind299-zh-Hans-25"]),
+    "unseen_industries_blind299.jsonl": ([], []),
     "safety_blind300.jsonl": ([], []),
     "safety_blind301.jsonl": ([], []),
     # round 48 (rules 2026.12.07-96), the first run of the retrained model af03532d; what is left is pinned, not mended:
@@ -1023,16 +1028,49 @@ SETS_SCORED_ON_ARRIVAL = {
     # stairs home and an exchange window, a mother in hospital and a delivery address, a child's weekend fall and a snack
     # bill); legal words the model disputes (a lawyer, 小额钱债 and 消委会 named without going); questions whether something
     # is dangerous or could infect; a roof membrane 'blistering'; goggles whose lens cracked; 'a danger to my eyeballs'
-    # of a bright colour; 'poisonous' and 'injury' in a return and a lost order
-    "unseen_industries_blind302.jsonl": ([], ["blind302-en-06", "blind302-en-25"]),
+    # of a bright colour; 'poisonous' and 'injury' in a return and a lost order. Since rules 2026.12.08-98 harm_elsewhere
+    # reads five of the injuries (the ankle, the cast, the son's cast, the collarbone, the sprain) and the declined list
+    # the three legal words
+    "unseen_industries_blind302.jsonl": ([], ["blind302-en-25"]),
     "unseen_industries_blind303.jsonl": ([], []),
-    "unseen_industries_blind304.jsonl": ([], ["blind304-ko-13", "blind304-ko-38", "blind304-ko-44"]),
-    "unseen_industries_blind305.jsonl": ([], ["blind305-zh-Hant-23", "blind305-zh-Hant-39", "blind305-zh-Hant-42", "blind305-zh-Hant-45"]),
-    "safety_blind306.jsonl": (
-        [], ["safety306-en-01", "safety306-en-07", "safety306-en-17", "safety306-en-19", "safety306-en-27", "safety306-en-31"]
-    ),
-    "safety_blind307.jsonl": ([], ["safety307-ko-31", "safety307-ko-32", "safety307-ko-37"]),
+    "unseen_industries_blind304.jsonl": ([], ["blind304-ko-13"]),
+    "unseen_industries_blind305.jsonl": ([], ["blind305-zh-Hant-42"]),
+    "safety_blind306.jsonl": ([], ["safety306-en-01", "safety306-en-17", "safety306-en-19", "safety306-en-27", "safety306-en-31"]),
+    "safety_blind307.jsonl": ([], ["safety307-ko-32", "safety307-ko-37"]),
+    # round 49 (rules 2026.12.08-98): every miss and false P1 of the first run is mended (see docs/routing.md)
+    "unseen_industries_blind308.jsonl": ([], []),
+    "unseen_industries_blind309.jsonl": ([], []),
+    "unseen_industries_blind310.jsonl": ([], []),
+    "unseen_industries_blind311.jsonl": ([], []),
+    "safety_blind312.jsonl": ([], []),
+    "safety_blind313.jsonl": ([], []),
 }
+
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("zh-Hans", "爬山时鞋底突然整块脱落，我摔伤了膝盖，缝了五针。"),
+        ("en", "My son broke his arm playing football when your goal post fell on him."),
+        ("ko", "등산화 밑창이 떨어져서 넘어졌고 손목이 골절됐어요."),
+        ("zh-Hans", "因为吃了你们的外卖住院两天，要求退款并赔偿医药费。"),
+    ],
+)
+def test_a_harm_the_product_or_the_business_is_brought_into_stays_p1_beside_an_activity(clf, language, text):
+    """harm_elsewhere (rules 2026.12.08-98) drops an injury from a sport, a trip or the commute
+    only when the activity is right next to it and nothing in its clause brings the product or
+    the business in: a sole that came away on a hike, 'your goal post', food of yours. (Until
+    -98 the injury rule's own excludes dropped 'broke his arm playing football' whatever came
+    after it.)"""
+    c = clf.classify(text=text, channel="web", language=language)
+    assert c.priority == "P1"
+
+
+def test_a_threat_in_the_sentence_after_a_declined_lawyer_stays_legal(clf):
+    text = "我不想找律师。但如果下周还不退款，我会直接去法院起诉你们。"
+    c = clf.classify(text=text, channel="web", language="zh-Hans")
+    assert (c.category, c.priority) == ("legal_regulatory", "P1")
 
 
 @pytest.mark.parametrize("name", sorted(SETS_SCORED_ON_ARRIVAL))
@@ -1433,6 +1471,12 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("ko", "이유식 안에서 쇳조각이 나왔어요."),
         ("ko", "치킨 뼈를 씹다가 앞니가 금 갔어요."),
         ("ko", "렌즈 세척액 쓰고 다음날 안과 응급 진료를 받았어요."),
+        # round 49 (rules 2026.12.08-98): an axe head flung off its handle, a tent wall scorched through, a lash solution in the
+        # eyes, a device that left a scab
+        ("zh-Hans", "锤头用了没几下就从柄上甩出来了，砸在离我女儿不远的地上。"),
+        ("zh-Hans", "炉管倒在帐篷上，帆布上多了个边缘发黑卷起的洞。"),
+        ("zh-Hant", "藥水滴進眼睛，辣到眼淚直流，用清水沖洗了好久。"),
+        ("zh-Hans", "用了你们的除毛仪，第二天手臂上结了一层黑色的痂。"),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -1524,7 +1568,6 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         # this stop's new patterns, narrowed on review (rules 2026.12.06-36): a toy gone missing, soap that
         # lathers, a parcel found in the road, a phone knocked over, a salesman told to stop
         ("zh-Hans", "孩子的玩具不见了，快递显示已签收。"),
-        ("zh-Hans", "洗手液在手上一搓就起泡，味道有点冲。"),
         ("en", "I found my parcel in the road outside, soaked."),
         ("zh-Hant", "職員撞跌咗我部手機，螢幕裂咗。"),
         ("zh-Hans", "我叫他停下来，他照样继续推销，真烦。"),
@@ -1752,7 +1795,6 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         # blind sets 207 to 209, safety sets 210 and 211 (rules 2026.12.07-70): a sealed blister (packaging), mounts that slipped, a fog machine's smoke (포그), a show that was 太炸了, Sparks, NV, a review (검토를 holds 토를), a night guard that cracked, hitting the roof at a bill, afraid of hurting oneself (怕自己亂用弄傷)
         ("en", "The sealed blister was intact but the toy inside was broken."),
         ("en", "The mounts had slipped and the photos were crooked."),
-        ("ko", "포그 머신에서 하얀 연기가 올라와서 깜짝 놀랐어요."),
         ("zh-Hans", "孩子们的表演太炸了，可是票少给了一张。"),
         ("en", "Please send the parts to your service centre in Sparks, NV."),
         ("ko", "다른 업체 검토를 시작하겠습니다."),
@@ -1949,15 +1991,26 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("zh-Hans", "排了三个钟头的队，气得差点要送医院，服务太差了。"),
         ("ko", "택배 기사님 부상으로 인한 지연이라고 문자가 왔는데 언제 오나요?"),
         ("ko", "배송 기사님이 다치신 건 안타깝지만 일정은 알려 주셔야죠."),
-        # a vet's "if it gets worse, go to A&E" (唔得就去急症, round 43): no hazard rule reads it; the hazard detector of model
-        # 11b77432 read it at 0.72 and it was pinned as raised; af03532d reads it at 0.69, under the line of 0.70
-        ("zh-Hant", "醫生話觀察下，唔得就去急症，之後就收線。"),
         # round 48 (rules 2026.12.07-96): 'nothing has happened, I am only worried' in the same sentence, 속터지게 (frustrating),
         # 'a dangerous shop' to walk past, drinks dropped on a floor
         ("zh-Hant", "想問下水上樂園有冇救生員，目前沒有發生任何事只是擔心細路會唔會遇溺。"),
         ("ko", "속터지게 배송이 느려요. 언제 오나요?"),
         ("ko", "지나갈 때마다 들르게 되는 위험한 가게예요ㅋㅋ 크루아상은 좀 눅눅했어요."),
         ("zh-Hant", "退房時有啲飲品跌咗落地，職員就話要扣晒按金。"),
+        # round 49 (rules 2026.12.08-98): injuries from somewhere else told as the reason for a request (harm_elsewhere),
+        # 'waiting till I nearly exploded', a box 'as if run over', a warning sticker's words, a burn in the news, a hospital
+        # stay that is why a booking was cancelled, nobody hurt beside 'I thought I would collapse'
+        ("en", "My daughter broke her leg playing hockey on Saturday, so can we move her swimming lessons to next month?"),
+        ("zh-Hans", "我上周打羽毛球摔断了手腕，下个月的课能不能帮我顺延？"),
+        ("zh-Hant", "我阿媽上個月行山跌斷咗腳骨，啲會籍可唔可以暫停三個月？"),
+        ("ko", "남편이 야구하다가 손가락이 부러져서 이번 주 레슨은 취소할게요."),
+        ("en", "I came off my bike and broke my arm last week, which is why I could not collect the parcel in time."),
+        ("zh-Hans", "等了半个月还没发货，我等到快要爆炸了。"),
+        ("zh-Hant", "箱子寄到時像被車壓過，扁到不行，不過裡面東西沒壞。"),
+        ("zh-Hans", "熨斗上那个“小心烫伤”贴纸太丑了，能不能做小一点？"),
+        ("zh-Hans", "前几天看到新闻说有人用卷发棒烫伤了，你们这款有防烫设计吗？"),
+        ("zh-Hans", "因老爸住院，10号打电话取消了预约，定金还没退。"),
+        ("ko", "땡볕에 쓰러져 죽는 줄 알았어요, 다치거나 아픈 사람은 없었지만 직원 응대는 사과받고 싶어요."),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
@@ -2363,13 +2416,17 @@ def test_a_hazard_the_text_model_says_staff_caused_goes_to_customer_service(clf,
     assert (without.priority, without.category) == ("P1", "product_quality")
 
 
-@pytest.mark.parametrize(("name", "record_id"), [("safety_blind228.jsonl", "safety228-en-23")])
+@pytest.mark.parametrize(
+    ("name", "record_id"), [("safety_blind228.jsonl", "safety228-en-23"), ("safety_blind312.jsonl", "safety312-zh-Hans-24")]
+)
 def test_a_hazard_no_rule_holds_is_found_by_the_models_hazard_detector(clf, name, record_id):
     """A 91-year-old left on her bedroom floor all morning because a key safe froze shut, until
     the ambulance crew took her in: no hazard rule holds these words (rules 2026.12.07-74), but
     the model's hazard detector reads a safety case at model.hazard_model_min_probability or
     more. The hit counts as a hazard's: P1, the hazard bonus to quality, care for the person
-    first. Without the detector the same record is an ordinary complaint."""
+    first. Without the detector the same record is an ordinary complaint. Round 49's tent stove
+    whose door would not close and a couple who woke with a pounding head and nausea (read at
+    0.58) was missed at the line of 0.70 and is found at 0.50 (rules 2026.12.08-98)."""
     (record,) = [r for r in read_jsonl([DATA / name]) if r["id"] == record_id]
     decision = classify_record(clf, record)
     assert (decision.priority, decision.category, decision.department) == ("P1", "product_quality", "quality")
@@ -2675,6 +2732,15 @@ def test_a_hazard_the_company_calls_harmless_stays_p1(clf, language, text):
         ("zh-Hant", "本律師行每月經貴公司往返法院送文件，今個月發票多收咗錢。"),
         # round 48 (rules 2026.12.07-96): Sue in accounts
         ("en", "I spoke to Sue in accounts and she said the credit note is on its way, but it has not come."),
+        # round 49 (rules 2026.12.08-98): a lawyer the customer will not drag in, was talked out of, will not pay for over a
+        # small thing; the Transport Department as the body that books driving tests; a consumer body asked about, 'not
+        # wanting it to go that far'
+        ("en", "I'm not about to drag a solicitor into this over a £20 refund, just sort it out."),
+        ("zh-Hans", "我本来想找律师，被我老婆劝住了，还是先跟你们好好沟通。"),
+        ("ko", "소송할 생각까지는 없고 환불만 해 주세요."),
+        ("zh-Hant", "我唔會為咗呢啲小事請律師，但希望你哋退返差價。"),
+        ("zh-Hant", "運輸署最快要兩個月後先有考期，套餐條款應該寫清楚。"),
+        ("zh-Hans", "是不是可以去找消协？我还不想闹到那一步，先看你们怎么处理。"),
     ],
 )
 def test_words_the_legal_rules_would_misread_are_no_legal_case(clf, language, text):
@@ -2720,8 +2786,25 @@ def test_harm_told_by_the_care_that_followed_is_p1(clf, text):
     assert clf.classify(text=text, channel="email", language="en").priority == "P1"
 
 
-def test_a_doctor_who_checked_a_bill_is_no_harm(clf):
-    assert clf.classify(text="The doctor checked my bill and it was wrong.", channel="email", language="en").priority != "P1"
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("zh-Hans", "洗手液在手上一搓就起泡，味道有点冲。"),  # soap that lathers and smells strong (rules 2026.12.06-36)
+        ("ko", "포그 머신에서 하얀 연기가 올라와서 깜짝 놀랐어요."),  # a fog machine's smoke (rules 2026.12.07-70)
+        ("zh-Hant", "醫生話觀察下，唔得就去急症，之後就收線。"),  # a vet's "if it gets worse, go to A&E" (round 43)
+        ("en", "The doctor checked my bill and it was wrong."),
+    ],
+)
+def test_look_alikes_the_hazard_detector_raises_at_the_line_of_050_are_pinned(clf, language, text):
+    """The cost of the detector's line at 0.50 (rules 2026.12.08-98), pinned so that a change to
+    it is seen: four one-line look-alikes of these tests, each written near the old line of
+    0.70 (af03532d reads them at 0.50, 0.69, 0.69 and 0.65), are raised to P1 by the model
+    alone. Held-out blind rounds (1,160 records no hazard rule holds) gave 31 P1s found and 1
+    false at 0.50, 26 and 0 at 0.70 (rules.yaml, hazard_model_min_probability)."""
+    c = clf.classify(text=text, channel="email", language=language)
+    (raised,) = [e for e in c.explanation if e.step == "priority"]
+    assert c.priority == "P1" and raised.rule == "model.hazard"
+    assert clf.rules.hazard_model_min_probability <= raised.weight < 0.70
 
 
 @pytest.mark.parametrize(

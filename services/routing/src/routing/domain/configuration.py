@@ -74,6 +74,9 @@ class HandRuleConfig(_Config):
     # legal rules: a match in a sentence where the customer says they will not go there
     # (`declined.markers`, in that sentence or the next) does not count
     declinable: bool = False
+    # hazard rules of a harm to the body: a match told as coming from somewhere else
+    # (`harm_elsewhere`) does not count
+    elsewhere_possible: bool = False
     # hazard rules (optional) and hazard causes (required): the category a match is evidence of,
     # instead of model.hazard_category (a driver nodding off is a service failure, not a product's)
     evidence_for: str | None = None
@@ -175,6 +178,19 @@ class HarmOverConfig(_Config):
     false_alarm: str = "(?!)"
 
 
+class HarmElsewhereConfig(_Config):
+    # an injury or illness that came from somewhere else (a sport, a trip, work, the commute, a
+    # meal out) and is told as the reason for a request: one of `activities` next to the match in
+    # its clause, at most `gap` characters between them (`gap_zh` in Chinese, where no body part
+    # or particle stands between: 打球摔断了; 爬山时鞋底脱落摔伤 is the product's), and none of
+    # `involved` (the product or the business brought in: "playing football with your ball") in
+    # that clause
+    activities: str = "(?!)"
+    involved: str = "(?!)"
+    gap: int = 10
+    gap_zh: int = 2
+
+
 class DeclinedConfig(_Config):
     # the customer says they will not take it to a lawyer, court or regulator ("no intention of
     # taking this anywhere", 无意将事情闹大): a declinable legal rule's match beside one is no case
@@ -229,6 +245,7 @@ class RulesConfig(_Config):
     negation: NegationConfig = Field(default_factory=NegationConfig)
     hypothetical: HypotheticalConfig = Field(default_factory=HypotheticalConfig)
     harm_over: HarmOverConfig = Field(default_factory=HarmOverConfig)
+    harm_elsewhere: HarmElsewhereConfig = Field(default_factory=HarmElsewhereConfig)
     declined: DeclinedConfig = Field(default_factory=DeclinedConfig)
     financial_loss: FinancialLossConfig = Field(default_factory=FinancialLossConfig)
     mild_rules: MildRulesConfig = Field(default_factory=MildRulesConfig)

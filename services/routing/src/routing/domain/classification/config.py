@@ -57,6 +57,7 @@ class HandRule:
     negatable: bool = False
     hypothetical_needs: tuple[re.Pattern, ...] = ()
     declinable: bool = False  # legal rules: a match the customer declines beside is dropped
+    elsewhere_possible: bool = False  # body-harm rules: a harm told as coming from elsewhere is dropped
     evidence_for: str | None = None  # hazard rules: the category a match supports (None: the model's)
 
 
@@ -123,6 +124,10 @@ class RuleSet:
     harm_over: re.Pattern  # a settled claim, a drill: the harm told beside it is over
     harm_past: re.Pattern  # last year, 上次: a harm in the past, over if the next sentence says so
     harm_false_alarm: re.Pattern  # 这个我认, "false alarm": the customer concedes the hazard before never was
+    harm_elsewhere: re.Pattern  # 打球摔断了小腿, 'broke his ankle playing five-a-side': a harm from elsewhere
+    harm_involved: re.Pattern  # 'your', 你们: the product or the business brought into that clause
+    harm_elsewhere_gap: int
+    harm_elsewhere_gap_zh: int
     declined: re.Pattern  # "no intention of taking this anywhere": a lawyer or court named, not gone to
     thresholds: dict[str, float]
     dollar_by_language: dict[str, str]
@@ -179,6 +184,7 @@ def _hand_rules(items: list[HandRuleConfig], section: str) -> list[HandRule]:
                 negatable=item.negatable,
                 hypothetical_needs=tuple(_compile(p, where) for p in item.hypothetical_needs),
                 declinable=item.declinable,
+                elsewhere_possible=item.elsewhere_possible,
                 evidence_for=item.evidence_for,
             )
         )
@@ -289,6 +295,10 @@ def compile_rules(cfg: RulesConfig) -> RuleSet:
         harm_over=_compile(cfg.harm_over.markers, "harm_over.markers"),
         harm_past=_compile(cfg.harm_over.past, "harm_over.past"),
         harm_false_alarm=_compile(cfg.harm_over.false_alarm, "harm_over.false_alarm"),
+        harm_elsewhere=_compile(cfg.harm_elsewhere.activities, "harm_elsewhere.activities"),
+        harm_involved=_compile(cfg.harm_elsewhere.involved, "harm_elsewhere.involved"),
+        harm_elsewhere_gap=cfg.harm_elsewhere.gap,
+        harm_elsewhere_gap_zh=cfg.harm_elsewhere.gap_zh,
         declined=_compile(cfg.declined.markers, "declined.markers"),
         thresholds={k.upper(): v for k, v in fin.thresholds.items()},
         dollar_by_language=dict(fin.dollar_by_language),

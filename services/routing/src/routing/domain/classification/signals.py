@@ -17,6 +17,7 @@ from .text import latin_part, scripts_in
 
 _CLAUSE_END = re.compile(r"[,.!?;:。！？；，、\n]| [-–—] ")
 _SENTENCE_END = re.compile(r"[.!?;。！？；\n]+")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,21 @@ def _harm_over(rs: RuleSet, text: str, start: int, end: int) -> bool:
     if rs.harm_false_alarm.search(text, ends[0], ends[-1]):
         return True
     return rs.harm_past.search(sentence) is not None and rs.harm_over.search(text[ends[0] : ends[1]]) is not None
+
+
+def _harm_elsewhere(rs: RuleSet, text: str, start: int, end: int) -> bool:
+    """Whether the injury or illness at text[start:end] came from somewhere else and is told as
+    the reason for a request ("he broke his ankle playing five-a-side, so he sat on the step for
+    two hours", 打球摔断了小腿，露营去不成了): an activity away from the business next to it in
+    its clause, and nothing in that clause that brings the product or the business in."""
+    gap = rs.harm_elsewhere_gap_zh if _HAN.match(text, start) else rs.harm_elsewhere_gap
+    before = _clause_before(text, start, 40)
+    after = _clause_after(text, end, 40)
+    if rs.harm_involved.search(before) or rs.harm_involved.search(after):
+        return False
+    return any(len(before) - m.end() <= gap for m in rs.harm_elsewhere.finditer(before)) or any(
+        m.start() <= gap for m in rs.harm_elsewhere.finditer(after)
+    )
 
 
 def _declined(rs: RuleSet, text: str, start: int, end: int) -> bool:
@@ -135,6 +151,8 @@ def match_rules(
                 if rule.declinable and _declined(rs, text_, s, e):
                     continue
                 if drop_harm_over and _harm_over(rs, text_, s, e):
+                    continue
+                if rule.elsewhere_possible and _harm_elsewhere(rs, text_, s, e):
                     continue
                 if rule.hypothetical_needs:
                     before = _clause_before(text_, s, rs.hypothetical_window)
