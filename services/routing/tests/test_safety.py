@@ -1044,6 +1044,18 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind311.jsonl": ([], []),
     "safety_blind312.jsonl": ([], []),
     "safety_blind313.jsonl": ([], []),
+    # round 50, the first run of rules 2026.12.08-98, pinned as it came, not mended (three of its six sets were written in
+    # time): an overheating power bank and a rain cover that left a toddler red and breathing fast, told without the
+    # words; a signature posted in a shop's gallery; a drill bit left in a ball pit. Raised: a husband's 'get a lawyer on
+    # them lol, not doing that', a fiancé's 'find a lawyer' that 'we won't do', a consumer council named by a rude clerk, a question whether a tray may go on a hob
+    # (明火), a near-choke told as a suggestion, 'I nearly had a heart attack thinking the nursery was on fire', a wrist
+    # broken falling off a ladder while clearing the gutters (an activity harm_elsewhere does not hold), a fire officer's
+    # inspection, a play tunnel 'exploding out of my hands'
+    "unseen_industries_blind314.jsonl": (["blind314-en-05", "blind314-en-46"], ["blind314-en-04"]),
+    "unseen_industries_blind317.jsonl": ([], ["blind317-zh-Hant-11", "blind317-zh-Hant-27", "blind317-zh-Hant-28", "blind317-zh-Hant-43"]),
+    "safety_blind318.jsonl": (
+        ["safety318-en-03", "safety318-en-28"], ["safety318-en-30", "safety318-en-33", "safety318-en-34", "safety318-en-37"]
+    ),
 }
 
 

@@ -421,8 +421,8 @@ class StallWatch:
     over, and the group's commit on the broker stays behind the end. Then the watch logs Faust's
     view of the partitions and does what Faust's own recovery does to resume: seek to the
     committed offsets (a partition the group never committed, to its first offset), resume the
-    partitions and the flow. Handlers are idempotent on the event
-    id: a record handed over again is a duplicate, never a loss.
+    partitions and the flow. Handlers are idempotent on the event id: a record handed over
+    again is a duplicate, never a loss.
 
     It also repairs a second state, seen in the two-worker notification test: after a
     rebalance a worker kept a partition whose last records it had handled but not committed

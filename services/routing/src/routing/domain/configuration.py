@@ -187,8 +187,8 @@ class HarmElsewhereConfig(_Config):
     # that clause
     activities: str = "(?!)"
     involved: str = "(?!)"
-    gap: int = 10
-    gap_zh: int = 2
+    gap: int = 12
+    gap_zh: int = 3
 
 
 class DeclinedConfig(_Config):
