@@ -1044,18 +1044,17 @@ SETS_SCORED_ON_ARRIVAL = {
     "unseen_industries_blind311.jsonl": ([], []),
     "safety_blind312.jsonl": ([], []),
     "safety_blind313.jsonl": ([], []),
-    # round 50, the first run of rules 2026.12.08-98, pinned as it came, not mended (three of its six sets were written in
-    # time): an overheating power bank and a rain cover that left a toddler red and breathing fast, told without the
-    # words; a signature posted in a shop's gallery; a drill bit left in a ball pit. Raised: a husband's 'get a lawyer on
+    # round 50, the first run of rules 2026.12.08-98 (three of its six sets were written in time). Its four misses (an
+    # overheating power bank and a rain cover that left a toddler red and breathing fast, told without the words; a
+    # signature posted in a shop's gallery; a drill bit left in a ball pit) are mended in -99; the false P1s are pinned
+    # as they came: a husband's 'get a lawyer on
     # them lol, not doing that', a fiancé's 'find a lawyer' that 'we won't do', a consumer council named by a rude clerk, a question whether a tray may go on a hob
     # (明火), a near-choke told as a suggestion, 'I nearly had a heart attack thinking the nursery was on fire', a wrist
     # broken falling off a ladder while clearing the gutters (an activity harm_elsewhere does not hold), a fire officer's
     # inspection, a play tunnel 'exploding out of my hands'
-    "unseen_industries_blind314.jsonl": (["blind314-en-05", "blind314-en-46"], ["blind314-en-04"]),
+    "unseen_industries_blind314.jsonl": ([], ["blind314-en-04"]),
     "unseen_industries_blind317.jsonl": ([], ["blind317-zh-Hant-11", "blind317-zh-Hant-27", "blind317-zh-Hant-28", "blind317-zh-Hant-43"]),
-    "safety_blind318.jsonl": (
-        ["safety318-en-03", "safety318-en-28"], ["safety318-en-30", "safety318-en-33", "safety318-en-34", "safety318-en-37"]
-    ),
+    "safety_blind318.jsonl": ([], ["safety318-en-30", "safety318-en-33", "safety318-en-34", "safety318-en-37"]),
 }
 
 
@@ -1489,6 +1488,12 @@ def test_what_is_left_of_each_blind_sets_first_run_is_pinned(clf, name):
         ("zh-Hans", "炉管倒在帐篷上，帆布上多了个边缘发黑卷起的洞。"),
         ("zh-Hant", "藥水滴進眼睛，辣到眼淚直流，用清水沖洗了好久。"),
         ("zh-Hans", "用了你们的除毛仪，第二天手臂上结了一层黑色的痂。"),
+        # round 50 (rules 2026.12.08-99): a power bank that hissed and puffed up, a child overheated under a cover, a toddler with
+        # a part a fitter left behind
+        ("en", "The power bank hissed and puffed up in my hand and left a melted spot on the sofa."),
+        ("en", "After ten minutes under the cover my son was soaked with sweat and breathing fast."),
+        ("en", "My toddler was found chewing on a button battery your fitter had left on the floor."),
+        ("en", "The kid was holding a screw he found on the floor of your play area."),
     ],
 )
 def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language, text):
@@ -2195,6 +2200,8 @@ def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
         ("zh-Hans", "你们店的宣传海报用了我的照片，脸都没打码。"),
         ("zh-Hant", "你哋寄咗另一位客人嘅訂單確認俾我，上面有佢全名同電話。"),
         ("ko", "약사님이 제 병명을 큰 소리로 말씀하셔서 다른 손님들이 다 들었어요."),
+        # round 50 (rules 2026.12.08-99): a signature shown in a shop's online gallery
+        ("en", "Your website shows my handwritten signature next to the product photos, and nobody asked me."),
     ],
 )
 def test_personal_data_misuse_the_blind_sets_raised_is_legal(clf, language, text):
