@@ -2028,6 +2028,9 @@ def test_hazards_the_blind_sets_missed_told_in_other_words_are_p1(clf, language,
         ("zh-Hans", "前几天看到新闻说有人用卷发棒烫伤了，你们这款有防烫设计吗？"),
         ("zh-Hans", "因老爸住院，10号打电话取消了预约，定金还没退。"),
         ("ko", "땡볕에 쓰러져 죽는 줄 알았어요, 다치거나 아픈 사람은 없었지만 직원 응대는 사과받고 싶어요."),
+        # review of -98 (rules 2026.12.08-99): spicy food that made the eyes water, a question whether a scab after laser is normal
+        ("zh-Hans", "吃了一口，眼睛都辣出眼泪了，太辣了。"),
+        ("zh-Hans", "激光后结痂是正常现象吗？"),
     ],
 )
 def test_look_alikes_the_blind_sets_raised_are_not_p1(clf, language, text):
